@@ -1,0 +1,9 @@
+use super::Context;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`xsign collection` is not built yet")
+}

@@ -1,0 +1,1 @@
+//! Helpers shared by commands: reading keys, API keys and bodies the same way everywhere.

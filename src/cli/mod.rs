@@ -1,0 +1,100 @@
+//! The scriptable CLI. Exit codes: 0 ok, 1 failure, 2 usage (clap's own).
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub mod collection;
+pub mod common;
+pub mod demo;
+pub mod doctor;
+pub mod history;
+pub mod import;
+pub mod keygen;
+pub mod listen;
+pub mod mock;
+pub mod profile;
+pub mod replay;
+pub mod send;
+pub mod sign;
+pub mod verify;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xsign",
+    version,
+    about = "Sign, send and debug Qredo Partner API requests",
+    long_about = "Sign, send and debug Qredo Partner API requests.\n\nWith no command, opens the workbench (TUI). `xsign demo` opens it against an embedded mock of the API with a throwaway key."
+)]
+pub struct Cli {
+    /// Profile to use (see `xsign profile list`)
+    #[arg(long, global = true, env = "XSIGN_PROFILE")]
+    pub profile: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign a request: print Hash, x-sign and x-timestamp or x-nonce
+    Sign(sign::Args),
+    /// Generate an RSA key pair (private.pem, public.pem)
+    Keygen(keygen::Args),
+    /// Check an x-sign against a public key
+    Verify(verify::Args),
+    /// Send a signed request and print the response
+    Send(send::Args),
+    /// Listen on a websocket feed
+    Listen(listen::Args),
+    /// Explain why a signature fails (1020 errPartnerAuth)
+    Doctor(doctor::Args),
+    /// Run the embedded mock of the Partner API
+    Mock(mock::Args),
+    /// Open the workbench against the embedded mock with a throwaway key
+    Demo(demo::Args),
+    /// List, show, add or edit profiles
+    Profile(profile::Args),
+    /// List, show, export or import collections
+    Collection(collection::Args),
+    /// Replay a saved request or a whole collection
+    Replay(replay::Args),
+    /// Show sent requests
+    History(history::Args),
+    /// Import requests from curl or the reference client's folders
+    Import(import::Args),
+}
+
+/// What every command may need beyond its own flags.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub profile: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Context {
+        profile: cli.profile.clone(),
+    };
+    let result = match cli.command {
+        None => crate::tui::run(&ctx, None),
+        Some(Command::Sign(a)) => sign::run(a, &ctx),
+        Some(Command::Keygen(a)) => keygen::run(a, &ctx),
+        Some(Command::Verify(a)) => verify::run(a, &ctx),
+        Some(Command::Send(a)) => send::run(a, &ctx),
+        Some(Command::Listen(a)) => listen::run(a, &ctx),
+        Some(Command::Doctor(a)) => doctor::run(a, &ctx),
+        Some(Command::Mock(a)) => mock::run(a, &ctx),
+        Some(Command::Demo(a)) => demo::run(a, &ctx),
+        Some(Command::Profile(a)) => profile::run(a, &ctx),
+        Some(Command::Collection(a)) => collection::run(a, &ctx),
+        Some(Command::Replay(a)) => replay::run(a, &ctx),
+        Some(Command::History(a)) => history::run(a, &ctx),
+        Some(Command::Import(a)) => import::run(a, &ctx),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Why a signature fails: compares what was signed with what was sent. Pure.

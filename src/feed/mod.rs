@@ -1,0 +1,1 @@
+//! Websocket feeds: signed handshake, reconnect with backoff.

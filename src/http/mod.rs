@@ -1,0 +1,1 @@
+//! Sends the exact signed bytes and captures the response.

@@ -1,0 +1,16 @@
+//! xsign: sign, send and debug Qredo Partner API requests.
+//!
+//! Pure core (no terminal, no sockets): `signing`, `lint`, `diagnose`, `store`.
+//! Edges: `http`, `feed`, `mock`, `cli`, `tui`.
+
+pub mod atomic_file;
+pub mod cli;
+pub mod diagnose;
+pub mod feed;
+pub mod http;
+pub mod lint;
+pub mod mock;
+pub mod paths;
+pub mod signing;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,1 @@
+//! Body and URL checks that predict a failed signature before sending. Pure.

@@ -1,0 +1,378 @@
+use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, LineEnding};
+use pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
+use rsa::traits::PublicKeyParts;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The smallest modulus the web app accepts; smaller keys are refused outright.
+pub const MIN_BITS: usize = 2048;
+
+const OID_RSA: &str = "1.2.840.113549.1.1.1";
+const OID_EC: &str = "1.2.840.10045.2.1";
+const OID_ED25519: &str = "1.3.101.112";
+const OID_ED448: &str = "1.3.101.113";
+
+/// Why a key file cannot be used. Each message names the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "no key file at {0}: create one with `xsign keygen`, or point at yours with --key FILE"
+    )]
+    NotFound(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{0} is empty: it should hold a PEM private key starting with -----BEGIN RSA PRIVATE KEY-----; create one with `xsign keygen`"
+    )]
+    Empty(PathBuf),
+    #[error(
+        "{0} is not a PEM file (no -----BEGIN ...----- line). If it is a DER key, convert it: `openssl pkey -inform DER -in {0} -out private.pem`"
+    )]
+    NotPem(PathBuf),
+    #[error(
+        "{path} is encrypted with a passphrase. Run xsign on a terminal to be asked for it, or decrypt a copy: `openssl {tool} -in {path} -out private-decrypted.pem`"
+    )]
+    Encrypted { path: PathBuf, tool: &'static str },
+    #[error("wrong passphrase for {0}, or the file is damaged")]
+    BadPassphrase(PathBuf),
+    #[error(
+        "{0} holds an EC key; the Partner API needs RSA. Create one with `xsign keygen` and upload its public key in the web app"
+    )]
+    Ec(PathBuf),
+    #[error(
+        "{0} holds an Ed25519/Ed448 key; the Partner API needs RSA. Create one with `xsign keygen` and upload its public key in the web app"
+    )]
+    Edwards(PathBuf),
+    #[error(
+        "{0} is an OpenSSH key. If it is RSA, convert a copy to PEM: `ssh-keygen -p -m PEM -f COPY`; otherwise create one with `xsign keygen`"
+    )]
+    OpenSsh(PathBuf),
+    #[error(
+        "{0} is a public key, but signing needs the private key (-----BEGIN RSA PRIVATE KEY-----). Use the private.pem that `xsign keygen` wrote next to it"
+    )]
+    PublicNotPrivate(PathBuf),
+    #[error(
+        "{path} is an RSA key of {bits} bits; at least {min} are required. Create a new one with `xsign keygen --bits 2048`",
+        min = MIN_BITS
+    )]
+    TooSmall { path: PathBuf, bits: usize },
+    #[error(
+        "{path} holds a PEM block labelled \"{label}\", not an RSA private key. Create one with `xsign keygen`"
+    )]
+    UnsupportedLabel { path: PathBuf, label: String },
+    #[error("{path} holds a key of another kind (algorithm {oid}); the Partner API needs RSA")]
+    UnsupportedAlgorithm { path: PathBuf, oid: String },
+    #[error(
+        "{path} looks like an RSA key but cannot be parsed ({detail}). Check that the file was copied whole, or regenerate it with `xsign keygen`"
+    )]
+    Malformed { path: PathBuf, detail: String },
+    #[error("{0} is not a public key PEM (-----BEGIN PUBLIC KEY-----)")]
+    NotPublic(PathBuf),
+}
+
+/// Facts about a key that are safe to show: nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInfo {
+    pub bits: usize,
+    /// `sha256:` + hex SHA-256 of the public key's SubjectPublicKeyInfo DER.
+    pub fingerprint: String,
+}
+
+impl KeyInfo {
+    /// The first 16 hex digits, for headers and status bars.
+    pub fn short_fingerprint(&self) -> &str {
+        let end = "sha256:".len() + 16;
+        &self.fingerprint[..end.min(self.fingerprint.len())]
+    }
+}
+
+/// An RSA private key, parsed once and ready to sign.
+///
+/// The `rsa` form parses and exports; the aws-lc-rs form signs, because it is several
+/// times faster and both give the same bytes (PKCS#1 v1.5 is deterministic).
+pub struct PrivateKey {
+    rsa: rsa::PrivateKey,
+    signer: aws_lc_rs::signature::RsaKeyPair,
+    info: KeyInfo,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("bits", &self.info.bits)
+            .field("fingerprint", &self.info.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+fn pem_label(text: &str) -> Option<&str> {
+    let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
+    let rest = &text[start..];
+    let end = rest.find("-----")?;
+    Some(&rest[..end])
+}
+
+fn fingerprint_of(public: &rsa::PublicKey) -> String {
+    let der = public
+        .to_public_key_der()
+        .expect("an RSA public key always encodes");
+    format!("sha256:{}", hex::encode(Sha256::digest(der.as_bytes())))
+}
+
+impl PrivateKey {
+    /// Reads a key file. An encrypted key is refused with `KeyError::Encrypted`;
+    /// callers on a terminal can ask for the passphrase and call `from_pem_with_passphrase`.
+    pub fn from_file(path: &Path) -> Result<Self, KeyError> {
+        let text = read_key_text(path)?;
+        Self::from_pem(&text, path)
+    }
+
+    /// Parses PEM text; `path` is only used in messages.
+    pub fn from_pem(text: &str, path: &Path) -> Result<Self, KeyError> {
+        let p = || path.to_path_buf();
+        if text.trim().is_empty() {
+            return Err(KeyError::Empty(p()));
+        }
+        let Some(label) = pem_label(text) else {
+            return Err(KeyError::NotPem(p()));
+        };
+        let rsa = match label {
+            "RSA PRIVATE KEY" => {
+                if text.contains("Proc-Type: 4,ENCRYPTED") {
+                    return Err(KeyError::Encrypted {
+                        path: p(),
+                        tool: "rsa",
+                    });
+                }
+                rsa::PrivateKey::from_pkcs1_pem(pem_block(text)).map_err(|e| malformed(path, e))?
+            }
+            "PRIVATE KEY" => {
+                let (_, doc) = pkcs8::SecretDocument::from_pem(pem_block(text))
+                    .map_err(|e| malformed(path, e))?;
+                check_pkcs8_algorithm(doc.as_bytes(), path)?;
+                rsa::PrivateKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| malformed(path, e))?
+            }
+            "ENCRYPTED PRIVATE KEY" => {
+                return Err(KeyError::Encrypted {
+                    path: p(),
+                    tool: "pkey",
+                });
+            }
+            "EC PRIVATE KEY" | "EC PARAMETERS" => return Err(KeyError::Ec(p())),
+            "OPENSSH PRIVATE KEY" => return Err(KeyError::OpenSsh(p())),
+            "PUBLIC KEY" | "RSA PUBLIC KEY" | "CERTIFICATE" => {
+                return Err(KeyError::PublicNotPrivate(p()));
+            }
+            other => {
+                return Err(KeyError::UnsupportedLabel {
+                    path: p(),
+                    label: other.to_string(),
+                });
+            }
+        };
+        Self::from_rsa(rsa, path)
+    }
+
+    /// Decrypts an `ENCRYPTED PRIVATE KEY` (PKCS#8, as `openssl genpkey -aes256` writes).
+    pub fn from_pem_with_passphrase(
+        text: &str,
+        passphrase: &str,
+        path: &Path,
+    ) -> Result<Self, KeyError> {
+        if pem_label(text) != Some("ENCRYPTED PRIVATE KEY") {
+            return Self::from_pem(text, path);
+        }
+        let (_, doc) =
+            pkcs8::Document::from_pem(pem_block(text)).map_err(|e| malformed(path, e))?;
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(doc.as_bytes())
+            .map_err(|e| malformed(path, e))?;
+        let secret = info
+            .decrypt(passphrase)
+            .map_err(|_| KeyError::BadPassphrase(path.to_path_buf()))?;
+        check_pkcs8_algorithm(secret.as_bytes(), path)?;
+        let rsa =
+            rsa::PrivateKey::from_pkcs8_der(secret.as_bytes()).map_err(|e| malformed(path, e))?;
+        Self::from_rsa(rsa, path)
+    }
+
+    fn from_rsa(rsa: rsa::PrivateKey, path: &Path) -> Result<Self, KeyError> {
+        let bits = rsa.n_bits_precision() as usize;
+        if bits < MIN_BITS {
+            return Err(KeyError::TooSmall {
+                path: path.to_path_buf(),
+                bits,
+            });
+        }
+        let der = rsa.to_pkcs1_der().map_err(|e| malformed(path, e))?;
+        let signer = aws_lc_rs::signature::RsaKeyPair::from_der(der.as_bytes())
+            .map_err(|e| malformed(path, e))?;
+        let info = KeyInfo {
+            bits,
+            fingerprint: fingerprint_of(rsa.as_public_key()),
+        };
+        Ok(PrivateKey { rsa, signer, info })
+    }
+
+    pub fn info(&self) -> &KeyInfo {
+        &self.info
+    }
+
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey {
+            key: self.rsa.to_public_key(),
+            info: self.info.clone(),
+        }
+    }
+
+    pub(crate) fn aws_key(&self) -> &aws_lc_rs::signature::RsaKeyPair {
+        &self.signer
+    }
+
+    pub(crate) fn rsa_key(&self) -> &rsa::PrivateKey {
+        &self.rsa
+    }
+
+    /// PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), the one form the reference client reads.
+    pub fn to_pkcs1_pem(&self) -> String {
+        self.rsa
+            .to_pkcs1_pem(LineEnding::LF)
+            .expect("an RSA private key always encodes")
+            .to_string()
+    }
+}
+
+/// Generates a fresh RSA key with the `rsa` crate.
+pub fn generate_key(bits: usize) -> Result<PrivateKey, KeyError> {
+    let mut rng = rand::rng();
+    let rsa = rsa::PrivateKey::new(&mut rng, bits).map_err(|e| KeyError::Malformed {
+        path: PathBuf::from("<generated>"),
+        detail: e.to_string(),
+    })?;
+    PrivateKey::from_rsa(rsa, Path::new("<generated>"))
+}
+
+/// An RSA public key, for verifying and for pasting into the web app.
+#[derive(Debug, Clone)]
+pub struct PublicKey {
+    key: rsa::PublicKey,
+    info: KeyInfo,
+}
+
+impl PublicKey {
+    pub fn from_file(path: &Path) -> Result<Self, KeyError> {
+        let text = read_key_text(path)?;
+        Self::from_pem(&text, path)
+    }
+
+    /// Accepts `BEGIN PUBLIC KEY`, `BEGIN RSA PUBLIC KEY`, or a private key (its public half).
+    pub fn from_pem(text: &str, path: &Path) -> Result<Self, KeyError> {
+        let key = match pem_label(text) {
+            None if text.trim().is_empty() => return Err(KeyError::Empty(path.to_path_buf())),
+            None => return Err(KeyError::NotPem(path.to_path_buf())),
+            Some("PUBLIC KEY") => rsa::PublicKey::from_public_key_pem(pem_block(text))
+                .map_err(|e| malformed(path, e))?,
+            Some("RSA PUBLIC KEY") => {
+                rsa::PublicKey::from_pkcs1_pem(pem_block(text)).map_err(|e| malformed(path, e))?
+            }
+            Some(label) if label.contains("PRIVATE KEY") => {
+                return Ok(PrivateKey::from_pem(text, path)?.public_key());
+            }
+            Some(_) => return Err(KeyError::NotPublic(path.to_path_buf())),
+        };
+        let info = KeyInfo {
+            bits: key.n_bits_precision() as usize,
+            fingerprint: fingerprint_of(&key),
+        };
+        Ok(PublicKey { key, info })
+    }
+
+    pub fn info(&self) -> &KeyInfo {
+        &self.info
+    }
+
+    pub(crate) fn rsa_key(&self) -> &rsa::PublicKey {
+        &self.key
+    }
+
+    /// SubjectPublicKeyInfo PEM (`BEGIN PUBLIC KEY`), what the web app takes.
+    pub fn to_pem(&self) -> String {
+        self.key
+            .to_public_key_pem(LineEnding::LF)
+            .expect("an RSA public key always encodes")
+    }
+}
+
+fn read_key_text(path: &Path) -> Result<String, KeyError> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => KeyError::NotFound(path.to_path_buf()),
+        _ => KeyError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(KeyError::Empty(path.to_path_buf()));
+    }
+    // A DER file or other binary is not PEM; say so rather than "invalid UTF-8".
+    String::from_utf8(bytes).map_err(|_| KeyError::NotPem(path.to_path_buf()))
+}
+
+/// The first PEM block, so text around it (comments, a second block) does not break parsing.
+fn pem_block(text: &str) -> &str {
+    let start = text.find("-----BEGIN ").unwrap_or(0);
+    let rest = &text[start..];
+    match rest.find("-----END ") {
+        Some(end_at) => {
+            let after = &rest[end_at + "-----END ".len()..];
+            let close = after.find("-----").map(|i| i + 5).unwrap_or(after.len());
+            &rest[..end_at + "-----END ".len() + close]
+        }
+        None => rest,
+    }
+}
+
+fn check_pkcs8_algorithm(der: &[u8], path: &Path) -> Result<(), KeyError> {
+    let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|e| malformed(path, e))?;
+    let oid = info.algorithm.oid.to_string();
+    match oid.as_str() {
+        OID_RSA => Ok(()),
+        OID_EC => Err(KeyError::Ec(path.to_path_buf())),
+        OID_ED25519 | OID_ED448 => Err(KeyError::Edwards(path.to_path_buf())),
+        _ => Err(KeyError::UnsupportedAlgorithm {
+            path: path.to_path_buf(),
+            oid,
+        }),
+    }
+}
+
+fn malformed(path: &Path, e: impl fmt::Display) -> KeyError {
+    KeyError::Malformed {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+/// Like ssh: a private key readable by group or others deserves a warning.
+/// Returns the warning text, if any.
+#[cfg(unix)]
+pub fn check_key_file_mode(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: {} is readable by others (mode {:o}); run `chmod 600 {}`",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+pub fn check_key_file_mode(_path: &Path) -> Option<String> {
+    None
+}

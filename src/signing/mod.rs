@@ -1,0 +1,14 @@
+//! The signing core: what is signed (payload), with what (key) and how (signer).
+//! Pure: no terminal, no sockets. Everything that signs goes through here.
+
+mod key;
+mod nonce;
+mod payload;
+mod signer;
+mod verify;
+
+pub use key::{KeyError, KeyInfo, PrivateKey, PublicKey, check_key_file_mode, generate_key};
+pub use nonce::{NonceError, NonceStore};
+pub use payload::{AuthValue, Payload, now_unix};
+pub use signer::{RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature};
+pub use verify::{VerifyError, verify_x_sign};

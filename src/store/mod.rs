@@ -1,0 +1,1 @@
+//! Profiles, collections and history on disk. Pure apart from file I/O.
