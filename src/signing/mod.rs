@@ -9,6 +9,6 @@ mod verify;
 
 pub use key::{KeyError, KeyInfo, PrivateKey, PublicKey, check_key_file_mode, generate_key};
 pub use nonce::{NonceError, NonceStore};
-pub use payload::{AuthValue, Payload, now_unix};
+pub use payload::{AuthMode, AuthValue, Payload, now_unix};
 pub use signer::{RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature};
 pub use verify::{VerifyError, verify_x_sign};

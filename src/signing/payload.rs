@@ -2,6 +2,17 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Which header authenticates a request: a profile setting.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    #[default]
+    Timestamp,
+    Nonce,
+}
+
 /// The value that precedes the URL in the payload, and travels as
 /// `x-timestamp` or `x-nonce`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +36,13 @@ impl AuthValue {
         match self {
             AuthValue::Timestamp(_) => "timestamp",
             AuthValue::Nonce(_) => "nonce",
+        }
+    }
+
+    pub fn mode(&self) -> AuthMode {
+        match self {
+            AuthValue::Timestamp(_) => AuthMode::Timestamp,
+            AuthValue::Nonce(_) => AuthMode::Nonce,
         }
     }
 
