@@ -90,12 +90,21 @@ pub fn shell_quote(s: &str) -> String {
 
 /// Notes on stderr about bytes that are signed as they are but often surprise people.
 pub fn sign_notes(_method: &str, _url: &str, body: &[u8]) -> Vec<String> {
+    use crate::lint::escape_invisibles;
     let mut notes = Vec::new();
     if body.ends_with(b"\n") {
-        notes.push("note: the body ends with a newline; it is signed as is, so send it too".into());
+        let tail = &body[body.len().saturating_sub(24)..];
+        notes.push(format!(
+            "note: the body ends with a newline (...{}); it is signed as is, so send it too",
+            escape_invisibles(tail)
+        ));
     }
-    if body.contains(&b'\t') {
-        notes.push("note: the body holds a tab; it is signed as is, so send it too".into());
+    if let Some(at) = body.iter().position(|b| *b == b'\t') {
+        let around = &body[at.saturating_sub(12)..(at + 12).min(body.len())];
+        notes.push(format!(
+            "note: the body holds a tab ({}); it is signed as is, so send it too",
+            escape_invisibles(around)
+        ));
     }
     notes
 }
