@@ -154,7 +154,7 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     check_url(input, &mut out);
     check_body(input, &mut out);
     check_timestamp(input, &mut out);
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
 
