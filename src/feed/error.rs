@@ -92,7 +92,7 @@ impl FeedError {
                 };
                 let detail = match kind {
                     ConnectKind::Refused => {
-                        format!("connection refused ({text}); is the server running?")
+                        "connection refused: is the server running?".to_string()
                     }
                     ConnectKind::Dns => {
                         format!("the host name does not resolve ({text}); check the URL")
