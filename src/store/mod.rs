@@ -5,6 +5,7 @@ mod body;
 pub mod collection;
 pub mod config;
 mod error;
+pub mod export;
 pub mod lock;
 pub mod profile;
 
