@@ -6,6 +6,7 @@ pub mod collection;
 pub mod config;
 mod error;
 pub mod export;
+pub mod history;
 pub mod lock;
 pub mod profile;
 
@@ -14,4 +15,5 @@ pub use config::{
     Config, ConfigStore, ProfileError, ProfileOrigin, ResolvedProfile, resolve_selected,
 };
 pub use error::{Loaded, MovedAside, StoreError};
+pub use history::{AuthRecord, History, HistoryEntry, ResponseRecord};
 pub use profile::{ApiKeySource, Profile};
