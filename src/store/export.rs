@@ -72,10 +72,29 @@ pub fn to_curl(method: &str, url: &str, headers: &[(String, String)], body: &[u8
             shell_quote(format!("{k}: {v}").as_bytes())
         ));
     }
+    if body.contains(&0) {
+        // No command-line argument can hold a NUL byte: feed the body on stdin instead.
+        parts.push("--data-binary @-".to_string());
+        return format!("{} |\n{}", printf_octal(body), parts.join(" \\\n  "));
+    }
     if !body.is_empty() {
         parts.push(format!("--data-binary {}", shell_quote(body)));
     }
     parts.join(" \\\n  ")
+}
+
+/// `printf '%b' '...'` producing `bytes` exactly in any POSIX shell (octal escapes).
+fn printf_octal(bytes: &[u8]) -> String {
+    let mut arg = String::new();
+    for &b in bytes {
+        match b {
+            b'\\' => arg.push_str("\\\\"),
+            b'\'' => arg.push_str("'\\''"),
+            0x20..=0x7e => arg.push(b as char),
+            _ => arg.push_str(&format!("\\0{b:03o}")),
+        }
+    }
+    format!("printf '%b' '{arg}'")
 }
 
 /// The bytes for a terminal: text as is, except tabs, CRs and other control characters

@@ -7,8 +7,10 @@ pub mod config;
 mod error;
 pub mod export;
 pub mod history;
+pub mod import;
 pub mod lock;
 pub mod profile;
+mod shell;
 
 pub use collection::{Collection, CollectionStore, Request, RequestRef, SaveOutcome};
 pub use config::{
