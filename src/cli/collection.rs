@@ -29,8 +29,16 @@ pub enum Command {
     },
     /// Save a request (creates the collection; replaces a request of the same name)
     Add(Box<AddArgs>),
-    /// Create an empty collection
-    New { name: String },
+    /// Create a collection, empty or with one request per catalog endpoint
+    New {
+        name: String,
+        /// Start with the endpoint catalog's requests (example bodies, path templates)
+        #[arg(long)]
+        from_catalog: bool,
+        /// Only catalog endpoints whose group, method or path contain these words
+        #[arg(long, requires = "from_catalog")]
+        only: Option<String>,
+    },
     /// Rename a collection (NAME) or a request (COLLECTION/REQUEST)
     Rename { target: String, new_name: String },
     /// Copy a request within its collection
@@ -103,12 +111,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         Command::List => list(&store),
         Command::Show { target, body } => show(&store, &target, body),
         Command::Add(a) => add(&store, *a),
-        Command::New { name } => {
-            let l = store.create(&name)?;
-            report_moved(&l);
-            println!("created collection `{name}` in {}", store.dir().display());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::New {
+            name,
+            from_catalog,
+            only,
+        } => new(&store, &name, from_catalog, only.as_deref()),
         Command::Rename { target, new_name } => rename(&store, &target, &new_name),
         Command::Duplicate { target, new_name } => {
             let (c, r) = need_request(&target)?;
@@ -238,6 +245,50 @@ fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCode> {
         if out.created { "saved" } else { "replaced" },
         request.body.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(
+    store: &CollectionStore,
+    name: &str,
+    from_catalog: bool,
+    only: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    if store.exists(name) {
+        anyhow::bail!("collection `{name}` already exists: pick another name");
+    }
+    let requests = if from_catalog {
+        let r = crate::store::starter::requests_from_catalog(
+            crate::catalog::Catalog::builtin(),
+            only.unwrap_or(""),
+        );
+        if r.is_empty() {
+            anyhow::bail!(
+                "no catalog endpoint matches `{}`: try a group such as `company` or `core client`",
+                only.unwrap_or("")
+            );
+        }
+        r
+    } else {
+        Vec::new()
+    };
+    let l = store.modify(name, true, |c| {
+        for r in &requests {
+            c.upsert(r.clone());
+        }
+        Ok(())
+    })?;
+    report_moved(&l);
+    println!(
+        "created collection `{name}` with {} requests in {}",
+        requests.len(),
+        store.dir().display()
+    );
+    if requests.iter().any(|r| r.url.contains('{')) {
+        println!(
+            "fill in the {{...}} path parameters before sending, e.g. `xsign collection add {name}/... --url /company/123`"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

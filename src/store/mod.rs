@@ -11,6 +11,7 @@ pub mod import;
 pub mod lock;
 pub mod profile;
 mod shell;
+pub mod starter;
 
 pub use collection::{Collection, CollectionStore, Request, RequestRef, SaveOutcome};
 pub use config::{
