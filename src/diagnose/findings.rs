@@ -241,12 +241,16 @@ fn api_key(ev: &Evidence, f: &mut Findings) {
         );
         return;
     }
-    let where_ = if odd.iter().all(|(i, _)| *i + 4 >= key.len()) {
-        "at its end"
-    } else if odd.iter().all(|(i, _)| *i == 0) {
+    let is_odd = |c: char| c.is_whitespace() || c.is_control() || is_invisible(c);
+    let core = key.trim_matches(is_odd);
+    let where_ = if core.chars().any(is_odd) {
+        "inside it"
+    } else if key.starts_with(is_odd) && key.ends_with(is_odd) {
+        "around it"
+    } else if key.starts_with(is_odd) {
         "at its start"
     } else {
-        "inside it"
+        "at its end"
     };
     let chars: Vec<String> = odd
         .iter()

@@ -195,3 +195,6 @@ impl Report {
 pub fn diagnose(ev: &Evidence) -> Report {
     findings::diagnose(ev)
 }
+
+#[cfg(test)]
+mod tests;
