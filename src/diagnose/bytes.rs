@@ -1,6 +1,7 @@
 //! Where two byte strings part: the first differing offset and the differing spans,
 //! as data, so the CLI and the TUI's 1020 inspector can each render them.
 
+use crate::lint::escape_invisibles as escape_bytes;
 use std::ops::Range;
 
 /// Which part of the payload a difference is in.
@@ -64,51 +65,6 @@ impl ByteDiff {
     pub fn sent_differing(&self) -> &[u8] {
         &self.sent[self.sent_span.clone()]
     }
-}
-
-/// Renders bytes so that nothing invisible hides: `\t`, `\r`, `\n`, `\\`, a BOM as
-/// `\u{feff}`, a no-break space as `\u{a0}`, other controls as `\xNN`, bytes that are not
-/// UTF-8 as `\xNN`. Printable text is kept as is.
-pub fn escape_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            escape_char(c, &mut out);
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
-}
-
-/// The escaped form of one character, appended to `out`.
-pub fn escape_char(c: char, out: &mut String) {
-    match c {
-        '\t' => out.push_str("\\t"),
-        '\r' => out.push_str("\\r"),
-        '\n' => out.push_str("\\n"),
-        '\\' => out.push_str("\\\\"),
-        c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-        c if is_invisible(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-        c => out.push(c),
-    }
-}
-
-/// Characters that look like nothing or like a plain space.
-pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{a0}'
-            | '\u{ad}'
-            | '\u{80}'..='\u{9f}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200f}'
-            | '\u{2028}'..='\u{202f}'
-            | '\u{205f}'..='\u{2064}'
-            | '\u{3000}'
-            | '\u{feff}'
-    )
 }
 
 /// A window of `bytes` around `range`, escaped, as (text before, the range, text after),
@@ -186,16 +142,6 @@ mod tests {
         assert_eq!(d.offset, 2);
         assert_eq!(d.signed_span, 2..2);
         assert_eq!(d.sent_span, 2..3);
-    }
-
-    #[test]
-    fn escapes_every_invisible() {
-        assert_eq!(
-            escape_bytes("\u{feff}a\tb\r\n\u{a0}c\\\u{1}\u{200b}".as_bytes()),
-            "\\u{feff}a\\tb\\r\\n\\u{a0}c\\\\\\x01\\u{200b}"
-        );
-        assert_eq!(escape_bytes(b"\xff\xfeok"), "\\xff\\xfeok");
-        assert_eq!(escape_bytes("é".as_bytes()), "é");
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The checks, in the order a reader wants them, each turning evidence into findings.
 
 use super::body::{BodyChange, classify};
-use super::bytes::{ByteDiff, Part, escape_bytes, is_invisible};
+use super::bytes::{ByteDiff, Part};
 use super::clock::{ClockReading, duration_text, format_http_date};
 use super::signature::{self, LocalCheck, Side};
 use super::url::{API_PREFIX, RawUrl, UrlDifference, compare};
 use super::{Cause, CauseKind, Evidence, Report, Severity, Verdict, VerdictKind};
+use crate::lint::{escape_invisibles as escape_bytes, is_invisible};
 use crate::signing::AuthValue;
 
 struct Findings(Vec<Cause>);

@@ -14,7 +14,7 @@ mod signature;
 mod url;
 
 pub use body::BodyChange;
-pub use bytes::{ByteDiff, Part, escape_bytes, escaped_window, is_invisible};
+pub use bytes::{ByteDiff, Part, escaped_window};
 pub use clock::{
     ClockReading, DEFAULT_SKEW_WINDOW, duration_text, format_http_date, parse_http_date,
 };

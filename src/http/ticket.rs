@@ -3,8 +3,9 @@
 //! A ticket is cheap to rebuild, so a replay builds a new one (fresh timestamp or nonce,
 //! fresh x-sign) from the same `RequestSpec` rather than resending old headers.
 
-use super::wire::{UrlError, WireUrl, wire_url};
-use crate::signing::{AuthMode, AuthValue, Payload, RequestSigner, SignedRequest};
+use crate::signing::{
+    AuthMode, AuthValue, Payload, RequestSigner, SignedRequest, UrlError, WireUrl, wire_url,
+};
 use reqwest::Method;
 use std::fmt;
 use std::sync::Arc;
@@ -57,6 +58,14 @@ pub enum BuildError {
     #[error(transparent)]
     Url(#[from] UrlError),
     #[error(
+        "{scheme}:// is a websocket URL; `send` speaks http(s). Use `xsign listen` for feeds, or write https://"
+    )]
+    NotHttp { scheme: String },
+    #[error(
+        "the URL holds a user name or password (user:pass@host): the HTTP library moves it to an Authorization header, so the URL on the wire would not be the one signed. Remove it"
+    )]
+    UserInfo,
+    #[error(
         "the profile signs with {mode:?} but was given a {given}; pass a {want} value",
         want = match mode { AuthMode::Timestamp => "timestamp", AuthMode::Nonce => "nonce" }
     )]
@@ -81,9 +90,7 @@ pub enum BuildError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     pub method: Method,
-    /// The URL as the user typed it.
-    pub typed_url: String,
-    /// The URL as it goes on the wire, and what changed from the typed one. This one is signed.
+    /// The URL as typed, as it goes on the wire (this one is signed), and what changed.
     pub wire: WireUrl,
     pub body: Vec<u8>,
     /// Every header xsign sets, in order (the HTTP library adds `host` and `content-length`).
@@ -97,9 +104,13 @@ impl Ticket {
         &self.wire.wire
     }
 
+    pub fn typed_url(&self) -> &str {
+        &self.wire.typed
+    }
+
     /// True when the HTTP library rewrites the typed URL; show both then.
     pub fn url_rewritten(&self) -> bool {
-        self.wire.wire != self.typed_url
+        self.wire.differs()
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -137,14 +148,13 @@ impl Ticket {
     /// The headers the HTTP library adds on its own, for a faithful `-v`.
     pub fn implicit_headers(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        if let Ok(url) = url::Url::parse(self.wire_url()) {
-            let host = url.host_str().unwrap_or_default();
-            let host = match url.port() {
-                Some(p) => format!("{host}:{p}"),
-                None => host.to_string(),
-            };
-            out.push(("host".to_string(), host));
-        }
+        let url = self.wire.url();
+        let host = url.host_str().unwrap_or_default();
+        let host = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        };
+        out.push(("host".to_string(), host));
         if !self.body.is_empty()
             || matches!(self.method, Method::POST | Method::PUT | Method::PATCH)
         {
@@ -207,6 +217,14 @@ pub fn build_ticket(
     value: AuthValue,
 ) -> Result<Ticket, BuildError> {
     let wire = wire_url(&spec.url)?;
+    if !matches!(wire.url().scheme(), "http" | "https") {
+        return Err(BuildError::NotHttp {
+            scheme: wire.url().scheme().to_string(),
+        });
+    }
+    if !wire.url().username().is_empty() || wire.url().password().is_some() {
+        return Err(BuildError::UserInfo);
+    }
     if creds.api_key.is_empty() {
         return Err(BuildError::ApiKeyEmpty);
     }
@@ -264,7 +282,6 @@ pub fn build_ticket(
     }
     Ok(Ticket {
         method: spec.method.clone(),
-        typed_url: spec.url.clone(),
         wire,
         body: spec.body.clone(),
         headers,
@@ -370,6 +387,20 @@ mod tests {
         spec.extra_headers = vec![("x-trace".into(), "1".into())];
         let t = build_ticket(&spec, &c, AuthValue::Timestamp(1)).unwrap();
         assert_eq!(t.header("x-trace"), Some("1"));
+    }
+
+    #[test]
+    fn refuses_urls_that_cannot_be_sent_as_signed() {
+        let c = creds(AuthMode::Timestamp);
+        for (url, want) in [
+            ("wss://h/api/v1/p/wallets/feed", "websocket"),
+            ("https://u:p@h/api/v1/p/assets", "user name or password"),
+            ("/company", "not a full URL"),
+        ] {
+            let spec = RequestSpec::new(Method::GET, url, vec![]);
+            let err = build_ticket(&spec, &c, AuthValue::Timestamp(1)).unwrap_err();
+            assert!(err.to_string().contains(want), "{url}: {err}");
+        }
     }
 
     #[test]
