@@ -147,13 +147,13 @@ fn classify(
             detail: innermost(&e),
         };
     }
-    let io_kind = io_error_kind(&e);
+    let io_kinds = io_error_kinds(&e);
     if e.is_connect() {
-        if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
+        if io_kinds.contains(&std::io::ErrorKind::ConnectionRefused) {
             return SendError::Refused { authority };
         }
         // tokio-rustls reports handshake failures as InvalidData around a rustls error.
-        if url.scheme() == "https" && io_kind == Some(std::io::ErrorKind::InvalidData) {
+        if url.scheme() == "https" && io_kinds.contains(&std::io::ErrorKind::InvalidData) {
             return SendError::Tls {
                 host,
                 detail: innermost(&e),
@@ -170,15 +170,22 @@ fn classify(
     SendError::Other { authority, detail }
 }
 
-fn io_error_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
+/// Every io::Error kind in the chain, looking inside io errors that wrap io errors
+/// (hyper-util wraps tokio-rustls's InvalidData error in an Other one).
+fn io_error_kinds(e: &reqwest::Error) -> Vec<std::io::ErrorKind> {
+    let mut kinds = Vec::new();
     let mut source = e.source();
     while let Some(err) = source {
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
+        let mut io = err.downcast_ref::<std::io::Error>();
+        while let Some(i) = io {
+            kinds.push(i.kind());
+            io = i
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<std::io::Error>());
         }
         source = err.source();
     }
-    None
+    kinds
 }
 
 /// The deepest message: the one that says what actually happened.
