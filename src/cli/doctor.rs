@@ -25,6 +25,13 @@ Examples:
       --sent-body-file sent.json --timestamp 1700000000 --sign Vc_KZ... --pubkey public.pem
   xsign doctor --url ... --timestamp 1700000000 --server-date 'Tue, 14 Nov 2023 22:15:00 GMT'")]
 pub struct Args {
+    #[command(flatten)]
+    pub flags: Box<Flags>,
+}
+
+/// The evidence, boxed: many optional flags make a large struct.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
     /// The URL that was signed
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
@@ -84,7 +91,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    let evidence = evidence(&args)?;
+    let evidence = evidence(&args.flags)?;
     let report = diagnose::diagnose(&evidence);
     print!("{}", diagnose::render::to_text(&report));
     Ok(match report.verdict.kind {
@@ -93,7 +100,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn evidence(args: &Args) -> anyhow::Result<Evidence> {
+fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     let mut sent = Sent::default();
     if let Some(command) = &args.curl {
         sent = from_curl(command)?;
@@ -167,7 +174,7 @@ fn evidence(args: &Args) -> anyhow::Result<Evidence> {
 
 /// The value given on the command line is both signed and sent; a malformed one is kept
 /// as sent text so the doctor can say what is wrong with it.
-fn signed_value(args: &Args) -> anyhow::Result<Option<AuthValue>> {
+fn signed_value(args: &Flags) -> anyhow::Result<Option<AuthValue>> {
     Ok(match (&args.timestamp, &args.nonce) {
         (Some(t), _) => t.trim().parse().ok().map(AuthValue::Timestamp),
         (_, Some(n)) => n.trim().parse().ok().map(AuthValue::Nonce),
@@ -175,7 +182,7 @@ fn signed_value(args: &Args) -> anyhow::Result<Option<AuthValue>> {
     })
 }
 
-fn public_key(args: &Args) -> anyhow::Result<(Option<PublicKey>, Option<String>)> {
+fn public_key(args: &Flags) -> anyhow::Result<(Option<PublicKey>, Option<String>)> {
     if let Some(p) = &args.pubkey {
         let key = PublicKey::from_file(p)?;
         return Ok((Some(key), Some(p.display().to_string())));
