@@ -799,7 +799,7 @@ fn server_reason(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                 "Copy the API key again from the web app of the environment you send to.",
             );
         }
-        "headers" if !f.any(&[CauseKind::Headers]) => {
+        "headers" if !f.any(&[CauseKind::Headers, CauseKind::ApiKeyWhitespace]) => {
             f.push(
                 CauseKind::Headers,
                 Severity::Cause,
