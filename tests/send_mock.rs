@@ -228,3 +228,102 @@ fn non_2xx_exits_non_zero_without_a_doctor_when_not_1020() {
     assert!(run.stderr.contains(" 404 Not Found"), "{run:?}");
     assert!(!run.stderr.contains("doctor:"), "{run:?}");
 }
+
+#[test]
+fn a_profile_supplies_base_url_keys_mode_and_headers() {
+    use xsign::store::{ApiKeySource, Config, Profile};
+    let env = Env::start();
+    let mut p = Profile::new("local", env.base_url());
+    p.api_key = ApiKeySource::File(env.path("apikey"));
+    p.key_path = env.path("private.pem");
+    p.auth_mode = AuthMode::Nonce;
+    p.headers = vec![("x-trace".into(), "profile".into())];
+    let mut config = Config::default();
+    config.upsert_profile(p);
+    env.write(
+        "config/config.json",
+        serde_json::to_string(&config).unwrap().as_bytes(),
+    );
+
+    // From another directory, so nothing comes from the reference client's defaults.
+    let run = env.xsign(&["--profile", "local", "send", "GET", "/assets", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("> x-nonce: "), "{run:?}");
+    assert!(run.stderr.contains("> x-trace: profile"), "{run:?}");
+    assert!(env.mock().last_nonce(API_KEY).is_some());
+
+    // Flags override the profile.
+    let closed = closed_port();
+    let base = format!("http://127.0.0.1:{closed}/api/v1/p");
+    let run = env.xsign(&[
+        "--profile",
+        "local",
+        "send",
+        "GET",
+        "/assets",
+        "--base-url",
+        &base,
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains(&format!("connection refused by 127.0.0.1:{closed}")),
+        "{run:?}"
+    );
+
+    let run = env.xsign(&["--profile", "nope", "send", "GET", "/assets"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("no profile named `nope`"), "{run:?}");
+}
+
+#[test]
+fn every_send_is_recorded_in_the_history_without_the_api_key() {
+    let env = Env::start();
+    let body = env.write("company.json", COMPANY);
+    let run = env.xsign(&[
+        "send",
+        "POST",
+        "/company",
+        "-d",
+        body.to_str().unwrap(),
+        "--base-url",
+        &env.base_url(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let url = format!("http://127.0.0.1:{}/api/v1/p/assets", closed_port());
+    let run = env.xsign(&["send", "GET", &url]);
+    assert_eq!(run.code, 1, "{run:?}");
+
+    let history = xsign::store::History::new(env.path("data").join("history"), 1000);
+    let entries = history.recent(10).unwrap();
+    assert_eq!(entries.len(), 2);
+    let (failed, sent) = (&entries[0], &entries[1]);
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.body, COMPANY);
+    assert_eq!(sent.status(), Some(200));
+    assert!(sent.x_sign.is_some() && sent.payload_hash.is_some() && sent.auth.is_some());
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("connection refused")
+    );
+    let stored = std::fs::read_dir(history.dir())
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(
+        !stored.contains(API_KEY),
+        "the API key is never stored in clear"
+    );
+}
+
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
