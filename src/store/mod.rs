@@ -5,6 +5,7 @@ mod body;
 pub mod collection;
 pub mod config;
 mod error;
+pub mod exchange;
 pub mod export;
 pub mod history;
 pub mod import;
