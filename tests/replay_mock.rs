@@ -291,3 +291,37 @@ fn a_1020_is_reproduced_as_signed_and_the_table_fails() {
         .value;
     assert_eq!(c.requests.len(), 2);
 }
+
+#[test]
+fn xsign_send_records_history() {
+    let s = Setup::new("timestamp");
+    let body = b"{\n\t\"name\": \"Sent Co\",\r\n\"ref\": \"ref-send\"}\n";
+    std::fs::write(s.work().join("b.json"), body).unwrap();
+    let base = s.mock.base_url();
+    ok(&s.run(&[
+        "send",
+        "POST",
+        "/company",
+        "--base-url",
+        &base,
+        "--body-file",
+        "b.json",
+    ]));
+    let refused = s.run(&["send", "GET", "http://127.0.0.1:9/api/v1/p/assets"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let recent = s.history().recent(10).unwrap();
+    assert_eq!(recent.len(), 2);
+    assert!(recent[0].error.as_deref().unwrap().contains("refused"));
+    let sent = &recent[1];
+    assert_eq!(sent.body, body);
+    assert_eq!(sent.url, format!("{base}/company"));
+    assert!(matches!(sent.status(), Some(200..=299)));
+    assert!(sent.x_sign.is_some());
+    // The same entry, re-signed, replays through the mock by its id.
+    let id = sent.id.to_string();
+    let out = s.run(&["replay", "--history", &id]);
+    // The ref is taken now: the mock answers 409, which the exit code reports.
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("409"), "{stderr}");
+}

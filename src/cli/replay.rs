@@ -60,8 +60,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         let entry = history.get(id)?.ok_or_else(|| {
             anyhow::anyhow!("no history entry {id}: `xsign history` lists the kept entries")
         })?;
-        let profile_name = ctx.profile.clone().unwrap_or(entry.profile.clone());
-        let profile = config.resolve(Some(&profile_name))?;
+        // The entry's profile unless one is chosen, or it no longer exists (`xsign send`
+        // without a profile records `-`).
+        let profile_name = ctx
+            .profile
+            .clone()
+            .or_else(|| config.profile(&entry.profile).map(|p| p.name));
+        let profile = config.resolve(profile_name.as_deref())?;
         let source = format!("history:{id}");
         let (ticket, notes) = if args.as_signed {
             as_signed_ticket(&entry, &profile)?

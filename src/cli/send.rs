@@ -61,7 +61,7 @@ pub struct Args {
     pub base_url: String,
 }
 
-pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let method =
         reqwest::Method::from_bytes(args.method.to_ascii_uppercase().as_bytes()).map_err(|_| {
             anyhow::anyhow!(
@@ -114,7 +114,9 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     drop(err);
 
     let timeout = Duration::from_secs_f64(args.timeout);
-    let response = match send_blocking(&ticket, timeout)? {
+    // Not profile-driven yet: the history records the --profile given, if any.
+    let profile_label = ctx.profile.clone().unwrap_or_else(|| "-".to_string());
+    let response = match send_blocking(&ticket, timeout, &profile_label)? {
         Some(r) => r,
         None => {
             eprintln!("cancelled");
@@ -177,11 +179,16 @@ fn body_notes(method: &str, url: &str, body: &[u8]) -> Vec<String> {
 }
 
 /// Runs the request on its own runtime; Ctrl-C aborts it (None).
-fn send_blocking(ticket: &Ticket, timeout: Duration) -> anyhow::Result<Option<Response>> {
+fn send_blocking(
+    ticket: &Ticket,
+    timeout: Duration,
+    profile: &str,
+) -> anyhow::Result<Option<Response>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let started = std::time::Instant::now();
     rt.block_on(async {
         let client = http::client()?;
         let request = tokio::spawn({
@@ -192,6 +199,7 @@ fn send_blocking(ticket: &Ticket, timeout: Duration) -> anyhow::Result<Option<Re
         tokio::select! {
             joined = request => {
                 let result: Result<Response, SendError> = joined.context("the request task failed")?;
+                record_history(profile, ticket, &result, started.elapsed());
                 Ok(Some(result?))
             }
             _ = tokio::signal::ctrl_c() => {
@@ -286,5 +294,19 @@ fn evidence(
         last_nonce,
         server_reason: reason,
         ..Evidence::default()
+    }
+}
+
+/// Every send is recorded (API key masked); a history that cannot be written is a warning,
+/// never a failed send.
+fn record_history(
+    profile: &str,
+    ticket: &Ticket,
+    result: &Result<Response, SendError>,
+    elapsed: Duration,
+) {
+    let entry = crate::store::HistoryEntry::from_exchange(profile, ticket, result, elapsed);
+    if let Err(e) = crate::store::History::open_default().record(entry) {
+        eprintln!("warning: not recorded in history: {e}");
     }
 }
