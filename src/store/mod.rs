@@ -4,6 +4,7 @@
 mod body;
 pub mod collection;
 pub mod config;
+pub mod demo;
 mod error;
 pub mod exchange;
 pub mod export;
