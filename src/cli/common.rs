@@ -12,7 +12,10 @@ pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
         eprintln!("{warning}");
     }
     match PrivateKey::from_file(path) {
-        Err(KeyError::Encrypted { tool: "pkey", .. }) if std::io::stdin().is_terminal() => {
+        // rpassword reads from /dev/tty, so a piped body does not stop the prompt.
+        Err(KeyError::Encrypted { tool: "pkey", .. })
+            if std::io::stdin().is_terminal() || std::io::stderr().is_terminal() =>
+        {
             let text = std::fs::read_to_string(path)?;
             let prompt = format!("passphrase for {}: ", path.display());
             let pass = rpassword::prompt_password(prompt).context("reading the passphrase")?;
@@ -63,5 +66,68 @@ pub fn read_body(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
                 .context("cannot read the body from stdin")?;
             Ok(body)
         }
+    }
+}
+
+/// Quotes `s` for a POSIX shell: single quotes keep every byte, `'` becomes `'\''`.
+/// Plain words (letters, digits, `-_./:@=,+%`) are left bare for readability.
+pub fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@=,+%".contains(&b));
+    if plain {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Lint findings worth a line on stderr when signing from the CLI: warnings and errors, not
+/// infos (a pretty body is fine as long as it is sent as signed).
+pub fn sign_notes(input: &crate::lint::LintInput<'_>) -> Vec<String> {
+    use crate::lint::{Fix, Severity, check};
+    check(input)
+        .into_iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(|f| {
+            let prefix = if f.severity == Severity::Error {
+                "warning"
+            } else {
+                "note"
+            };
+            let mut line = format!("{prefix}: {}", f.message);
+            if f.fix == Some(Fix::UseWireUrl)
+                && let Some(wire) = Fix::UseWireUrl.apply_to_url(input.url)
+            {
+                line.push_str(&format!(
+                    "\n  to sign the URL as sent: --url {}",
+                    shell_quote(&wire)
+                ));
+            }
+            line
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_keeps_plain_words_and_escapes_quotes() {
+        assert_eq!(shell_quote("POST"), "POST");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's\n\t"), "'it'\\''s\n\t'");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
     }
 }
