@@ -115,9 +115,8 @@ fn public_keys(given: &[PathBuf]) -> anyhow::Result<Vec<(String, PublicKey)>> {
     // The reference client's folder holds private.pem: accept its public half.
     let private = Path::new("private.pem");
     if private.exists() {
-        let key = PublicKey::from_file(private).context(
-            "no public.pem here, and private.pem cannot be read; pass --pubkey FILE",
-        )?;
+        let key = PublicKey::from_file(private)
+            .context("no public.pem here, and private.pem cannot be read; pass --pubkey FILE")?;
         return Ok(vec![("private.pem (its public half)".into(), key)]);
     }
     bail!(
