@@ -391,3 +391,40 @@ fn wrong_key_and_unregistered_fingerprint() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_history_entry_is_diagnosed_from_what_was_recorded() {
+    let other = generate_key(2048).unwrap();
+    let env = Env::start_with(Default::default(), Some(other.public_key()));
+    let body = env.write("company.json", COMPANY);
+    let run = env.xsign(&[
+        "send",
+        "POST",
+        "/company",
+        "-d",
+        body.to_str().unwrap(),
+        "--base-url",
+        &env.base_url(),
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let id = xsign::store::History::new(env.path("data").join("history"), 1000)
+        .recent(1)
+        .unwrap()[0]
+        .id
+        .to_string();
+    let run = env.xsign(&["doctor", "--history", &id]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        cause_line(&run),
+        "✗ cause: The server holds another public key for this API key",
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("✓ ok: The timestamp is within"),
+        "the recorded Date header is used: {run:?}"
+    );
+
+    let run = env.xsign(&["doctor", "--history", "999"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("no history entry 999"), "{run:?}");
+}

@@ -5,6 +5,7 @@ use super::common::load_private_key;
 use crate::diagnose::curl::{body_bytes, parse_curl};
 use crate::diagnose::{self, Evidence, Sent, Signed, VerdictKind, parse_http_date};
 use crate::signing::{AuthValue, PublicKey, now_unix};
+use crate::store::{ConfigStore, History};
 use anyhow::Context as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ bytes the x-sign was made over.
 Exit code: 0 when no fault is found, 1 when a cause (or a suspicion) is printed.
 
 Examples:
+  xsign doctor --history 42
   xsign doctor --curl \"$(cat failing-request.sh)\" --key private.pem
   xsign doctor --url https://api.qredo.network/api/v1/p/company --body-file signed.json \\
       --sent-body-file sent.json --timestamp 1700000000 --sign Vc_KZ... --pubkey public.pem
@@ -86,8 +88,11 @@ pub struct Flags {
     #[arg(long, value_name = "S", default_value_t = diagnose::DEFAULT_SKEW_WINDOW)]
     pub skew_window: i64,
     /// A curl command that was run (its URL, headers and body are what was sent); `-` reads it from stdin
-    #[arg(long, value_name = "COMMAND")]
+    #[arg(long, value_name = "COMMAND", conflicts_with = "history")]
     pub curl: Option<String>,
+    /// A request from the history (`xsign history` shows the ids): what was signed, sent and answered
+    #[arg(long, value_name = "ID")]
+    pub history: Option<u64>,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -102,8 +107,12 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
 
 fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     let mut sent = Sent::default();
+    let mut recorded = Recorded::default();
     if let Some(command) = &args.curl {
         sent = from_curl(command)?;
+    }
+    if let Some(id) = args.history {
+        (sent, recorded) = from_history(id)?;
     }
     if let Some(u) = &args.sent_url {
         sent.url = Some(u.clone());
@@ -146,15 +155,15 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     };
     if signed.url.is_none() && sent.url.is_none() {
         anyhow::bail!(
-            "give the URL that was signed (--url) or the curl command that was run (--curl)"
+            "give the URL that was signed (--url), the curl command that was run (--curl), or a history entry (--history ID)"
         );
     }
-    let (public_key, key_source) = public_key(args)?;
+    let (public_key, key_source) = public_key(args, recorded.key_path.as_deref())?;
     let server_date = match &args.server_date {
         Some(d) => Some(parse_http_date(d).with_context(|| {
             format!("--server-date {d:?} is neither an HTTP date (Tue, 14 Nov 2023 22:13:20 GMT) nor Unix seconds")
         })?),
-        None => None,
+        None => recorded.server_date,
     };
     Ok(Evidence {
         signed,
@@ -164,10 +173,10 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
         registered_fingerprint: args.registered_fingerprint.clone(),
         api_key_from_file,
         server_date,
-        sent_at: None,
+        sent_at: recorded.sent_at,
         now: Some(now_unix()),
         last_nonce: args.last_nonce,
-        server_reason: args.reason.clone(),
+        server_reason: args.reason.clone().or(recorded.reason),
         skew_window: args.skew_window,
     })
 }
@@ -182,15 +191,22 @@ fn signed_value(args: &Flags) -> anyhow::Result<Option<AuthValue>> {
     })
 }
 
-fn public_key(args: &Flags) -> anyhow::Result<(Option<PublicKey>, Option<String>)> {
+/// The key to check with: --pubkey, --key, the key of the profile that sent it (for
+/// --history), or private.pem in the current directory.
+fn public_key(
+    args: &Flags,
+    profile_key: Option<&Path>,
+) -> anyhow::Result<(Option<PublicKey>, Option<String>)> {
     if let Some(p) = &args.pubkey {
         let key = PublicKey::from_file(p)?;
         return Ok((Some(key), Some(p.display().to_string())));
     }
-    let path = match &args.key {
-        Some(p) => p.clone(),
-        None if Path::new("private.pem").exists() => PathBuf::from("private.pem"),
-        None => return Ok((None, None)),
+    let default = Path::new("private.pem");
+    let path = match (&args.key, profile_key) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) => p.to_path_buf(),
+        (None, None) if default.exists() => default.to_path_buf(),
+        (None, None) => return Ok((None, None)),
     };
     let key = load_private_key(&path)?;
     Ok((Some(key.public_key()), Some(path.display().to_string())))
@@ -219,6 +235,64 @@ fn from_curl(command: &str) -> anyhow::Result<Sent> {
         nonce: header("x-nonce"),
         complete: true,
     })
+}
+
+/// What a history entry adds beyond the request: the answer and the profile's key.
+#[derive(Default)]
+struct Recorded {
+    server_date: Option<i64>,
+    sent_at: Option<i64>,
+    reason: Option<String>,
+    /// The private key of the profile the request was sent with, if it is still there.
+    key_path: Option<PathBuf>,
+}
+
+fn from_history(id: u64) -> anyhow::Result<(Sent, Recorded)> {
+    let entry = History::open_default().get(id)?.with_context(|| {
+        format!("no history entry {id}: `xsign history` lists the ids still kept")
+    })?;
+    let value = entry.auth.as_ref().and_then(|a| a.to_value());
+    let sent = Sent {
+        url: Some(entry.url.clone()),
+        body: Some(entry.body.clone()),
+        // Only a masked form of the API key is recorded, so it is not checked.
+        api_key: None,
+        x_sign: entry.x_sign.clone(),
+        timestamp: match value {
+            Some(AuthValue::Timestamp(t)) => Some(t.to_string()),
+            _ => None,
+        },
+        nonce: match value {
+            Some(AuthValue::Nonce(n)) => Some(n.to_string()),
+            _ => None,
+        },
+        complete: false,
+    };
+    let response = entry.response.as_ref();
+    let reason = response
+        .and_then(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
+        .and_then(|v| v["detail"]["reason"].as_str().map(str::to_string));
+    let server_date = response.and_then(|r| {
+        r.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| parse_http_date(v))
+    });
+    let key_path = ConfigStore::open_default()
+        .load()
+        .ok()
+        .and_then(|c| c.value.profile(&entry.profile))
+        .map(|p| p.key_path)
+        .filter(|p| p.exists());
+    Ok((
+        sent,
+        Recorded {
+            server_date,
+            sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
+            reason,
+            key_path,
+        },
+    ))
 }
 
 fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
