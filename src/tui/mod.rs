@@ -1,6 +1,11 @@
 //! The workbench. One state struct per pane, one `Message` enum, a pure `update`,
 //! a side-effect-free `draw`; network work in tokio tasks reporting on a channel.
 
+pub mod clock;
+pub mod editor;
+pub mod json;
+pub mod theme;
+
 use crate::cli::Context;
 use std::process::ExitCode;
 
