@@ -65,3 +65,60 @@ pub fn read_body(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
         }
     }
 }
+
+/// Quotes `s` for a POSIX shell: single quotes keep every byte, `'` becomes `'\''`.
+/// Plain words (letters, digits, `-_./:@=,+%`) are left bare for readability.
+pub fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@=,+%".contains(&b));
+    if plain {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Notes on stderr about bytes that are signed as they are but often surprise people.
+pub fn sign_notes(_method: &str, _url: &str, body: &[u8]) -> Vec<String> {
+    use crate::lint::escape_invisibles;
+    let mut notes = Vec::new();
+    if body.ends_with(b"\n") {
+        let tail = &body[body.len().saturating_sub(24)..];
+        notes.push(format!(
+            "note: the body ends with a newline (...{}); it is signed as is, so send it too",
+            escape_invisibles(tail)
+        ));
+    }
+    if let Some(at) = body.iter().position(|b| *b == b'\t') {
+        let around = &body[at.saturating_sub(12)..(at + 12).min(body.len())];
+        notes.push(format!(
+            "note: the body holds a tab ({}); it is signed as is, so send it too",
+            escape_invisibles(around)
+        ));
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_keeps_plain_words_and_escapes_quotes() {
+        assert_eq!(shell_quote("POST"), "POST");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's\n\t"), "'it'\\''s\n\t'");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+    }
+}

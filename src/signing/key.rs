@@ -33,9 +33,9 @@ pub enum KeyError {
         "{0} is not a PEM file (no -----BEGIN ...----- line). If it is a DER key, convert it: `openssl pkey -inform DER -in {0} -out private.pem`"
     )]
     NotPem(PathBuf),
-    #[error(
-        "{path} is encrypted with a passphrase. Run xsign on a terminal to be asked for it, or decrypt a copy: `openssl {tool} -in {path} -out private-decrypted.pem`"
-    )]
+    /// `tool` is `pkey` for PKCS#8 (`ENCRYPTED PRIVATE KEY`, which xsign can decrypt with a
+    /// passphrase) and `rsa` for the legacy `Proc-Type: 4,ENCRYPTED` form (which it cannot).
+    #[error("{}", encrypted_message(path, tool))]
     Encrypted { path: PathBuf, tool: &'static str },
     #[error("wrong passphrase for {0}, or the file is damaged")]
     BadPassphrase(PathBuf),
@@ -72,6 +72,23 @@ pub enum KeyError {
     Malformed { path: PathBuf, detail: String },
     #[error("{0} is not a public key PEM (-----BEGIN PUBLIC KEY-----)")]
     NotPublic(PathBuf),
+}
+
+fn encrypted_message(path: &Path, tool: &str) -> String {
+    let p = path.display();
+    if tool == "rsa" {
+        format!(
+            "{p} is encrypted in the legacy OpenSSL form (Proc-Type: 4,ENCRYPTED), which xsign cannot decrypt. \
+             Decrypt a copy: `openssl rsa -in {p} -out private-decrypted.pem && chmod 600 private-decrypted.pem`, \
+             or convert it to encrypted PKCS#8, for which xsign asks the passphrase: \
+             `openssl pkcs8 -topk8 -v2 aes-256-cbc -in {p} -out private-pkcs8.pem`"
+        )
+    } else {
+        format!(
+            "{p} is encrypted with a passphrase. Run xsign on a terminal to be asked for it, or decrypt a copy: \
+             `openssl {tool} -in {p} -out private-decrypted.pem && chmod 600 private-decrypted.pem`"
+        )
+    }
 }
 
 /// Facts about a key that are safe to show: nothing secret.
@@ -364,7 +381,7 @@ pub fn check_key_file_mode(path: &Path) -> Option<String> {
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
-            "warning: {} is readable by others (mode {:o}); run `chmod 600 {}`",
+            "warning: {} is readable by other users (mode {:o}); anyone in its group or beyond can sign as you. Run `chmod 600 {}`",
             path.display(),
             mode & 0o777,
             path.display()
