@@ -4,6 +4,7 @@
 //! Edges: `http`, `feed`, `mock`, `cli`, `tui`.
 
 pub mod atomic_file;
+pub mod catalog;
 pub mod cli;
 pub mod diagnose;
 pub mod feed;
