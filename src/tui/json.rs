@@ -119,10 +119,16 @@ pub enum Token {
 /// Splits one line into coloured runs: (start byte, end byte, token). JSON strings cannot
 /// span lines, so each line is tokenized on its own.
 pub fn tokens(line: &str) -> Vec<(usize, usize, Token)> {
+    tokens_upto(line, usize::MAX)
+}
+
+/// Like `tokens`, stopping after the token that covers byte `limit`: a 1 MB one-line body
+/// is only tokenized as far as the window shows.
+pub fn tokens_upto(line: &str, limit: usize) -> Vec<(usize, usize, Token)> {
     let b = line.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() {
+    while i < b.len() && i <= limit {
         let start = i;
         let token = match b[i] {
             b'"' => {

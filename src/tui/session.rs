@@ -1,0 +1,88 @@
+//! The active profile as the workbench uses it. Secrets (the API key, the private key) stay
+//! in `Session`, owned by the runtime; the app state only holds the `ProfileView`.
+
+use super::clock::SharedClock;
+use crate::signing::{AuthMode, AuthValue, NonceStore, RsaSigner};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the header shows about the profile: nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileView {
+    pub name: String,
+    pub base_url: String,
+    /// `sha256:0123456789abcdef` (short form), when the key loaded.
+    pub fingerprint: Option<String>,
+    pub bits: Option<usize>,
+    pub mode: AuthMode,
+    pub signing: bool,
+    pub api_key_masked: Option<String>,
+    /// Why this profile cannot sign or send yet (missing key, missing API key...).
+    pub problems: Vec<String>,
+}
+
+impl ProfileView {
+    pub fn mode_name(&self) -> &'static str {
+        match self.mode {
+            AuthMode::Timestamp => "timestamp",
+            AuthMode::Nonce => "nonce",
+        }
+    }
+}
+
+/// Everything signing and sending need.
+#[derive(Clone)]
+pub struct Session {
+    pub view: ProfileView,
+    pub api_key: Option<String>,
+    pub signer: Option<Arc<RsaSigner>>,
+    pub nonces: NonceStore,
+    pub clock: SharedClock,
+    pub headers: Vec<(String, String)>,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// The value shown in the live preview: the current second, or the nonce the next send
+    /// would take (without taking it).
+    pub fn preview_value(&self) -> AuthValue {
+        let now = self.clock.now();
+        match self.view.mode {
+            AuthMode::Timestamp => AuthValue::Timestamp(now.unix),
+            AuthMode::Nonce => {
+                let last = self
+                    .api_key
+                    .as_deref()
+                    .and_then(|k| self.nonces.last(k).ok().flatten());
+                let floor = (now.unix.max(0) as u64) * 1000;
+                AuthValue::Nonce(last.map_or(floor, |l| l + 1).max(floor))
+            }
+        }
+    }
+
+    /// The value a send uses: the current second, or a nonce taken from the store (so it
+    /// is never handed out twice).
+    pub fn send_value(&self) -> Result<AuthValue, String> {
+        match self.view.mode {
+            AuthMode::Timestamp => Ok(AuthValue::Timestamp(self.clock.now().unix)),
+            AuthMode::Nonce => {
+                let key = self.api_key.as_deref().ok_or_else(|| {
+                    "nonce mode needs the API key to keep nonces per key; set the profile's API key"
+                        .to_string()
+                })?;
+                self.nonces
+                    .take(key)
+                    .map(AuthValue::Nonce)
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
