@@ -381,11 +381,39 @@ fn stderr_notes_a_trailing_newline_and_a_tab_but_signs_the_bytes_as_given() {
     assert!(err.contains("newline"), "{err}");
 
     let clean = &vectors()[0];
+    let out = sb.run(&["sign", "--url", &clean.url], clean.body.as_bytes());
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "", "a compact body signed now draws no notes");
+
+    // A fixed timestamp long past is signed, with a note that the server will refuse it.
     let out = sb.run(
         &["sign", "--url", &clean.url, "--timestamp", &clean.value],
         clean.body.as_bytes(),
     );
-    assert_eq!(stderr(&out), "", "a compact body draws no notes");
+    assert_eq!(stdout(&out), expected_lines(clean));
+    assert!(stderr(&out).contains("days old"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_url_the_http_library_rewrites_is_signed_as_typed_with_the_wire_form_suggested() {
+    let sb = Sandbox::new().with_key_and_apikey();
+    let typed = "https://api.qredo.network/api/v1/p/company/search?query=ACME Corp";
+    let out = sb.run(&["sign", "--url", typed, "--timestamp", "1700000003"], b"");
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("space encoded"), "{err}");
+    assert!(
+        err.contains("--url 'https://api.qredo.network/api/v1/p/company/search?query=ACME%20Corp'"),
+        "{err}"
+    );
+    // Signing the suggested form reproduces the shared vector for that URL.
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.name == "query-string")
+        .unwrap();
+    let out = sb.run(&["sign", "--url", &v.url, "--timestamp", &v.value], b"");
+    assert_eq!(stdout(&out), expected_lines(&v));
+    assert!(!stderr(&out).contains("space encoded"));
 }
 
 #[test]

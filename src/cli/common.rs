@@ -88,25 +88,31 @@ pub fn shell_quote(s: &str) -> String {
     out
 }
 
-/// Notes on stderr about bytes that are signed as they are but often surprise people.
-pub fn sign_notes(_method: &str, _url: &str, body: &[u8]) -> Vec<String> {
-    use crate::lint::escape_invisibles;
-    let mut notes = Vec::new();
-    if body.ends_with(b"\n") {
-        let tail = &body[body.len().saturating_sub(24)..];
-        notes.push(format!(
-            "note: the body ends with a newline (...{}); it is signed as is, so send it too",
-            escape_invisibles(tail)
-        ));
-    }
-    if let Some(at) = body.iter().position(|b| *b == b'\t') {
-        let around = &body[at.saturating_sub(12)..(at + 12).min(body.len())];
-        notes.push(format!(
-            "note: the body holds a tab ({}); it is signed as is, so send it too",
-            escape_invisibles(around)
-        ));
-    }
-    notes
+/// Lint findings worth a line on stderr when signing from the CLI: warnings and errors, not
+/// infos (a pretty body is fine as long as it is sent as signed).
+pub fn sign_notes(input: &crate::lint::LintInput<'_>) -> Vec<String> {
+    use crate::lint::{Fix, Severity, check};
+    check(input)
+        .into_iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .map(|f| {
+            let prefix = if f.severity == Severity::Error {
+                "warning"
+            } else {
+                "note"
+            };
+            let mut line = format!("{prefix}: {}", f.message);
+            if f.fix == Some(Fix::UseWireUrl)
+                && let Some(wire) = Fix::UseWireUrl.apply_to_url(input.url)
+            {
+                line.push_str(&format!(
+                    "\n  to sign the URL as sent: --url {}",
+                    shell_quote(&wire)
+                ));
+            }
+            line
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,9 +1,191 @@
+//! `xsign listen`: the reference client's `listen`, signed, reconnecting, scriptable.
+//! Messages go to stdout, one per line; connection status goes to stderr.
+
 use super::Context;
+use super::common::{load_private_key, read_api_key};
+use crate::feed::{
+    self, FeedAuth, FeedConfig, FeedEvent, FeedHandle, FeedKind, FeedTarget, format_epoch,
+};
+use crate::paths;
+use crate::signing::{NonceStore, RsaSigner};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    group = clap::ArgGroup::new("source").required(true).args(["url", "feed"]),
+    after_help = "The handshake is signed like any request: over the timestamp or nonce, the ws:// or wss:// \
+URL exactly as sent, and an empty body. When the connection drops, xsign reconnects with backoff \
+(1 s doubling to 30 s) and a fresh signature. Ctrl-C closes the feed cleanly.\n\nExamples:\n  \
+xsign listen --feed coreclient:1i8O3CAQCpny0xvYMhMVPHzIcih\n  \
+xsign listen --feed wallets --base-url https://api.qredo.network/api/v1/p\n  \
+xsign listen wss://api.qredo.network/api/v1/p/liquidityhub/feed | jq -r .txID"
+)]
+pub struct Args {
+    /// The feed URL: ws://, wss://, or http(s):// which becomes ws(s)://
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// A feed under --base-url: coreclient:<client_id>, wallets or liquidityhub
+    #[arg(long, value_name = "FEED", value_parser = parse_feed)]
+    pub feed: Option<FeedKind>,
+    /// The base URL for --feed (http:// becomes ws://, https:// becomes wss://)
+    #[arg(long, value_name = "URL", default_value = DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// The private key (PEM, PKCS#1 or PKCS#8)
+    #[arg(long, value_name = "FILE", default_value = "private.pem")]
+    pub key: PathBuf,
+    /// The file holding the API key
+    #[arg(long, value_name = "FILE", default_value = "apikey")]
+    pub apikey_file: PathBuf,
+    /// Sign with x-nonce (increasing per API key) instead of x-timestamp
+    #[arg(long)]
+    pub nonce: bool,
+    /// Exit after the first message
+    #[arg(long)]
+    pub once: bool,
+    /// Print core client actions as JSON lines too, instead of readable lines
+    #[arg(long)]
+    pub json: bool,
+    /// Exit when the connection drops instead of reconnecting
+    #[arg(long)]
+    pub no_reconnect: bool,
+}
 
-pub fn run(_args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`xsign listen` is not built yet")
+fn parse_feed(s: &str) -> Result<FeedKind, String> {
+    s.parse::<FeedKind>().map_err(|e| e.to_string())
+}
+
+pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+    let target = match (&args.url, &args.feed) {
+        (Some(url), _) => FeedTarget::parse(url)?,
+        (None, Some(kind)) => FeedTarget::for_feed(&args.base_url, kind)?,
+        (None, None) => unreachable!("clap requires a URL or --feed"),
+    };
+    if target.rewritten() {
+        eprintln!(
+            "note: the URL on the wire is {} (given: {}); signing the wire form",
+            target.wire_url(),
+            target.typed()
+        );
+    }
+    let key = load_private_key(&args.key)?;
+    let api_key = read_api_key(&args.apikey_file)?;
+    let signer = Arc::new(RsaSigner::new(key));
+    let auth = if args.nonce {
+        FeedAuth::nonce(signer, api_key, NonceStore::new(paths::nonce_dir()))
+    } else {
+        FeedAuth::timestamp(signer, api_key)
+    };
+    let mut config = FeedConfig::new(target, auth);
+    config.reconnect = !args.no_reconnect;
+    let readable = !args.json && matches!(config.target.kind(), Some(FeedKind::CoreClient(_)));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let handle = feed::connect(config);
+        listen(handle, readable, args.once).await
+    })
+}
+
+async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout();
+    let mut connected = false;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let event = tokio::select! {
+            _ = &mut ctrl_c => {
+                eprintln!("closing the feed");
+                handle.close().await;
+                return Ok(ExitCode::SUCCESS);
+            }
+            event = handle.recv() => event,
+        };
+        let Some(event) = event else {
+            return Ok(ExitCode::SUCCESS);
+        };
+        match event {
+            FeedEvent::Connecting { attempt, url } => {
+                if attempt == 1 {
+                    eprintln!("connecting to {url}");
+                } else {
+                    eprintln!("reconnecting to {url} (attempt {attempt})");
+                }
+            }
+            FeedEvent::Connected { value, .. } => {
+                connected = true;
+                eprintln!(
+                    "connected ({} {}); waiting for messages, Ctrl-C to stop",
+                    value.header_name(),
+                    value
+                );
+            }
+            FeedEvent::Message {
+                received_at,
+                ref text,
+                ref json,
+            } => {
+                let line = match (event.action(), json) {
+                    (Some(action), _) if readable => {
+                        format!("{} {action}", clock(received_at))
+                    }
+                    (_, Some(v)) => serde_json::to_string(v)?,
+                    (_, None) => serde_json::to_string(text)?,
+                };
+                if writeln!(stdout, "{line}")
+                    .and_then(|_| stdout.flush())
+                    .is_err()
+                {
+                    // The reader went away (a closed pipe): stop quietly.
+                    handle.close().await;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                if once {
+                    handle.close().await;
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            FeedEvent::Disconnected { reason, retry_in } => {
+                let prefix = if std::mem::take(&mut connected) {
+                    "disconnected: "
+                } else {
+                    ""
+                };
+                match retry_in {
+                    Some(d) => eprintln!(
+                        "{prefix}{reason} (retrying in {} with a fresh signature)",
+                        human(d)
+                    ),
+                    None => {
+                        eprintln!("{prefix}{reason}");
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+            FeedEvent::Failed(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The arrival time, `HH:MM:SS` UTC, as a prefix for readable lines.
+fn clock(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    format_epoch(secs)[11..19].to_string()
+}
+
+fn human(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs())
+    }
 }

@@ -1,9 +1,340 @@
+//! `xsign profile list|show|add|edit|remove`.
+
 use super::Context;
+use crate::signing::AuthMode;
+use crate::store::config::{ProfileOrigin, resolve_profile};
+use crate::store::profile::{ApiKeySource, Profile, validate_base_url, validate_profile_name};
+use crate::store::{ConfigStore, Loaded, StoreError};
+use anyhow::Context as _;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
 
-pub fn run(_args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`xsign profile` is not built yet")
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List every profile (built-in and your own)
+    List,
+    /// Show one profile (the selected one by default); the API key stays masked
+    Show { name: Option<String> },
+    /// Add a profile (starts from production's settings, or --from PROFILE)
+    Add {
+        name: String,
+        /// Copy the settings of this profile first
+        #[arg(long)]
+        from: Option<String>,
+        #[command(flatten)]
+        fields: Box<Fields>,
+    },
+    /// Change a profile; editing a built-in saves your own version of it
+    Edit {
+        name: String,
+        #[command(flatten)]
+        fields: Box<Fields>,
+    },
+    /// Remove your profile (for a built-in: go back to its defaults)
+    Remove { name: String },
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct Fields {
+    /// Base URL, e.g. https://api.qredo.network/api/v1/p
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Read the API key from this file (trimmed)
+    #[arg(long, group = "api_key")]
+    pub api_key_file: Option<PathBuf>,
+    /// Read the API key from this environment variable
+    #[arg(long, group = "api_key")]
+    pub api_key_env: Option<String>,
+    /// Keep the API key in the config file; `-` reads it from stdin (keeps it out of shell history)
+    #[arg(long, group = "api_key")]
+    pub api_key_inline: Option<String>,
+    /// Private key file (PEM)
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// x-timestamp or x-nonce
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Sign requests (on/off)
+    #[arg(long, value_enum)]
+    pub signing: Option<Switch>,
+    /// Extra header sent with every request, `NAME: VALUE` (repeatable; adds to the list)
+    #[arg(long = "header", short = 'H')]
+    pub headers: Vec<String>,
+    /// Remove all extra headers first
+    #[arg(long)]
+    pub clear_headers: bool,
+    /// Request timeout in seconds
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    /// Make this the default profile
+    #[arg(long)]
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ModeArg {
+    Timestamp,
+    Nonce,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let store = ConfigStore::open_default();
+    match args.command {
+        Command::List => list(&store, ctx),
+        Command::Show { name } => show(&store, ctx, name),
+        Command::Add { name, from, fields } => add(&store, name, from, fields),
+        Command::Edit { name, fields } => edit(&store, name, fields),
+        Command::Remove { name } => remove(&store, name),
+    }
+}
+
+pub(crate) fn report_moved<T>(loaded: &Loaded<T>) {
+    for m in &loaded.moved_aside {
+        eprintln!("warning: {m}");
+    }
+}
+
+fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let loaded = store.load()?;
+    report_moved(&loaded);
+    let config = loaded.value;
+    let selected = config.selected_name(ctx.profile.as_deref());
+    println!(
+        "  {:<14} {:<46} {:<9} {:<7} API KEY",
+        "PROFILE", "BASE URL", "AUTH", "SIGNING"
+    );
+    for (p, origin) in config.profiles() {
+        let mark = if p.name == selected { "*" } else { " " };
+        let origin = match origin {
+            ProfileOrigin::Builtin => " (built-in)",
+            ProfileOrigin::Overridden => " (built-in, edited)",
+            ProfileOrigin::User => "",
+        };
+        println!(
+            "{mark} {:<14} {:<46} {:<9} {:<7} {}{origin}",
+            p.name,
+            p.base_url,
+            mode_name(p.auth_mode),
+            if p.signing { "on" } else { "off" },
+            p.api_key
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mode_name(m: AuthMode) -> &'static str {
+    match m {
+        AuthMode::Timestamp => "timestamp",
+        AuthMode::Nonce => "nonce",
+    }
+}
+
+fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Result<ExitCode> {
+    let loaded = store.load()?;
+    report_moved(&loaded);
+    let config = loaded.value;
+    let name = name.unwrap_or_else(|| config.selected_name(ctx.profile.as_deref()));
+    let Some(p) = config.profile(&name) else {
+        // Resolve gives the error that lists the known profiles.
+        return Err(config.resolve(Some(&name)).err().map_or_else(
+            || anyhow::anyhow!("no profile named `{name}`"),
+            anyhow::Error::from,
+        ));
+    };
+    println!("name:      {}", p.name);
+    println!("base URL:  {}", p.base_url);
+    println!("API key:   {}", p.api_key);
+    println!("key:       {}", p.key_path.display());
+    println!("auth:      x-{}", mode_name(p.auth_mode));
+    println!("signing:   {}", if p.signing { "on" } else { "off" });
+    println!("timeout:   {}s", p.timeout_secs);
+    for (k, v) in &p.headers {
+        println!("header:    {k}: {v}");
+    }
+    if config.selected_name(None) == p.name {
+        println!("default:   yes");
+    }
+    match resolve_profile(&p) {
+        Ok(r) => println!(
+            "status:    ready (API key {}, {})",
+            r.api_key_masked, r.api_key_id
+        ),
+        Err(e) => println!("status:    not ready: {e}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(
+    store: &ConfigStore,
+    name: String,
+    from: Option<String>,
+    fields: Box<Fields>,
+) -> anyhow::Result<ExitCode> {
+    validate_profile_name(&name)?;
+    let fields = fields.read_inline_from_stdin()?;
+    let loaded = store.update(|config| {
+        if config.profile(&name).is_some() {
+            return Err(StoreError::Exists {
+                what: "profile",
+                name: name.clone(),
+                hint: format!("change it with `xsign profile edit {name}`"),
+            });
+        }
+        let base = match &from {
+            Some(f) => config.profile(f).ok_or_else(|| StoreError::NotFound {
+                what: "profile",
+                name: f.clone(),
+                hint: "`xsign profile list` shows the profiles".into(),
+            })?,
+            None => Profile::new(&name, crate::store::profile::PRODUCTION_URL),
+        };
+        let profile = fields.apply(Profile {
+            name: name.clone(),
+            ..base
+        })?;
+        config.upsert_profile(profile);
+        if fields.default {
+            config.default_profile = Some(name.clone());
+        }
+        Ok(())
+    })?;
+    report_moved(&loaded);
+    println!("added profile `{name}` to {}", store.path().display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn edit(store: &ConfigStore, name: String, fields: Box<Fields>) -> anyhow::Result<ExitCode> {
+    let fields = fields.read_inline_from_stdin()?;
+    let loaded = store.update(|config| {
+        let current = config.profile(&name).ok_or_else(|| StoreError::NotFound {
+            what: "profile",
+            name: name.clone(),
+            hint: format!(
+                "`xsign profile list` shows the profiles; add it with `xsign profile add {name}`"
+            ),
+        })?;
+        let profile = fields.apply(current)?;
+        config.upsert_profile(profile);
+        if fields.default {
+            config.default_profile = Some(name.clone());
+        }
+        Ok(())
+    })?;
+    report_moved(&loaded);
+    println!("saved profile `{name}` in {}", store.path().display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(store: &ConfigStore, name: String) -> anyhow::Result<ExitCode> {
+    let loaded = store.update(|config| {
+        let before = config.profiles.len();
+        config.profiles.retain(|p| p.name != name);
+        if config.profiles.len() == before {
+            return Err(StoreError::NotFound {
+                what: "profile",
+                name: name.clone(),
+                hint: "only profiles you added or edited can be removed".into(),
+            });
+        }
+        if config.default_profile.as_deref() == Some(name.as_str()) {
+            config.default_profile = None;
+        }
+        Ok(())
+    })?;
+    report_moved(&loaded);
+    if crate::store::profile::is_builtin(&name) {
+        println!("profile `{name}` is back to its built-in settings");
+    } else {
+        println!("removed profile `{name}`");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+impl Fields {
+    fn read_inline_from_stdin(mut self: Box<Self>) -> anyhow::Result<Box<Self>> {
+        if self.api_key_inline.as_deref() == Some("-") {
+            let mut key = String::new();
+            if std::io::stdin().is_terminal() {
+                key = rpassword::prompt_password("API key: ").context("reading the API key")?;
+            } else {
+                std::io::stdin()
+                    .read_to_string(&mut key)
+                    .context("reading the API key from stdin")?;
+            }
+            self.api_key_inline = Some(key.trim().to_string());
+        }
+        Ok(self)
+    }
+
+    fn apply(&self, mut p: Profile) -> Result<Profile, StoreError> {
+        let invalid = |what: &'static str, name: &str, reason: String| StoreError::InvalidName {
+            what,
+            name: name.to_string(),
+            reason,
+        };
+        if let Some(url) = &self.base_url {
+            validate_base_url(url).map_err(|r| invalid("base URL", url, r))?;
+            p.base_url = url.clone();
+        }
+        if let Some(f) = &self.api_key_file {
+            p.api_key = ApiKeySource::File(f.clone());
+        }
+        if let Some(v) = &self.api_key_env {
+            p.api_key = ApiKeySource::Env(v.clone());
+        }
+        if let Some(k) = &self.api_key_inline {
+            p.api_key = ApiKeySource::Inline(k.clone());
+        }
+        if let Some(k) = &self.key {
+            p.key_path = k.clone();
+        }
+        if let Some(m) = self.mode {
+            p.auth_mode = match m {
+                ModeArg::Timestamp => AuthMode::Timestamp,
+                ModeArg::Nonce => AuthMode::Nonce,
+            };
+        }
+        if let Some(s) = self.signing {
+            p.signing = matches!(s, Switch::On);
+        }
+        if self.clear_headers {
+            p.headers.clear();
+        }
+        for h in &self.headers {
+            p.headers
+                .push(parse_header(h).map_err(|r| invalid("header", h, r))?);
+        }
+        if let Some(t) = self.timeout {
+            if t == 0 {
+                return Err(invalid("timeout", "0", "give at least 1 second".into()));
+            }
+            p.timeout_secs = t;
+        }
+        Ok(p)
+    }
+}
+
+/// `NAME: VALUE` → (NAME, VALUE); the value keeps inner spaces, loses the ones after `:`.
+pub fn parse_header(h: &str) -> Result<(String, String), String> {
+    let (name, value) = h
+        .split_once(':')
+        .ok_or_else(|| "write it as `NAME: VALUE`".to_string())?;
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("the header name must be non-empty, without spaces".into());
+    }
+    Ok((name.to_string(), value.trim_start().to_string()))
 }

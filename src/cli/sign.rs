@@ -1,7 +1,8 @@
 //! `xsign sign`: the reference client's `sign`, scriptable, with notes on bytes that bite.
 
 use super::Context;
-use super::common::{load_private_key, read_api_key, read_body, shell_quote};
+use super::common::{load_private_key, read_api_key, read_body, shell_quote, sign_notes};
+use crate::lint::LintInput;
 use crate::paths;
 use crate::signing::{AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix};
 use anyhow::Context as _;
@@ -61,7 +62,11 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| if body.is_empty() { "GET" } else { "POST" }.to_string());
     let api_key = read_api_key(&args.apikey_file);
     let value = auth_value(&args, api_key.as_ref().ok())?;
-    for note in super::common::sign_notes(&method, &args.url, &body) {
+    let lint = LintInput {
+        timestamp: args.timestamp,
+        ..LintInput::new(&method, &args.url, &body, now_unix())
+    };
+    for note in sign_notes(&lint) {
         eprintln!("{note}");
     }
 

@@ -1,5 +1,361 @@
 //! Body and URL checks that predict a failed signature before sending. Pure.
+//!
+//! `check` runs after each (debounced) keystroke in the TUI, so it scans the body once and
+//! allocates only for what it reports: keep it that way.
 
+mod body;
 pub mod escape;
 
+pub use body::{compact, drop_trailing_newline, excerpt, line_col, strip_tabs};
 pub use escape::{escape_into, escape_invisibles, is_invisible};
+
+use crate::signing::wire_url;
+use std::fmt;
+
+/// How far a fixed timestamp may be from now before it is flagged. The server's accepted
+/// skew is not published; 30 s is well inside any sane window.
+pub const TIMESTAMP_TOLERANCE_SECS: i64 = 30;
+
+/// Everything the checks look at. Borrowed, so a 1 MB body is never copied.
+#[derive(Debug, Clone, Copy)]
+pub struct LintInput<'a> {
+    pub method: &'a str,
+    /// The URL as typed (absolute).
+    pub url: &'a str,
+    pub body: &'a [u8],
+    /// The body saved with the request, when it comes from a collection.
+    pub saved_body: Option<&'a [u8]>,
+    /// A timestamp the user fixed; None when signing with the current time.
+    pub timestamp: Option<i64>,
+    /// The current Unix time, passed in so checks stay pure.
+    pub now: i64,
+}
+
+impl<'a> LintInput<'a> {
+    /// A request signed with the current time and no saved body.
+    pub fn new(method: &'a str, url: &'a str, body: &'a [u8], now: i64) -> Self {
+        LintInput {
+            method,
+            url,
+            body,
+            saved_body: None,
+            timestamp: None,
+            now,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FindingKind {
+    Tab,
+    InvalidJson,
+    NotCompact,
+    Reformatted,
+    Crlf,
+    Bom,
+    TrailingNewline,
+    BodyOnGet,
+    UrlRewritten,
+    UrlInvalid,
+    StaleTimestamp,
+    FutureTimestamp,
+}
+
+/// A one-key remedy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fix {
+    /// Remove whitespace between JSON tokens (and a BOM); strings and numbers keep their bytes.
+    Compact,
+    /// Replace each tab with two spaces.
+    StripTabs,
+    /// Remove the newlines (and CRs) at the end of the body.
+    DropTrailingNewline,
+    /// Type the URL the way it goes on the wire (see `apply_to_url`).
+    UseWireUrl,
+}
+
+impl Fix {
+    /// The body after the fix. `UseWireUrl` leaves the body as it is.
+    pub fn apply(&self, body: &[u8]) -> Vec<u8> {
+        match self {
+            Fix::Compact => compact(body),
+            Fix::StripTabs => strip_tabs(body),
+            Fix::DropTrailingNewline => drop_trailing_newline(body),
+            Fix::UseWireUrl => body.to_vec(),
+        }
+    }
+
+    /// The URL after the fix: the wire form for `UseWireUrl`, None for body fixes or a URL
+    /// that cannot be parsed.
+    pub fn apply_to_url(&self, typed: &str) -> Option<String> {
+        match self {
+            Fix::UseWireUrl => wire_url(typed).ok().map(|w| w.wire),
+            _ => None,
+        }
+    }
+
+    pub fn applies_to_body(&self) -> bool {
+        !matches!(self, Fix::UseWireUrl)
+    }
+
+    /// A label for a key hint or a CLI note.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Fix::Compact => "compact the JSON",
+            Fix::StripTabs => "replace tabs with spaces",
+            Fix::DropTrailingNewline => "drop the trailing newline",
+            Fix::UseWireUrl => "use the URL as sent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// What it means for the signature, with where it is.
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    fn new(kind: FindingKind, severity: Severity, message: String, fix: Option<Fix>) -> Self {
+        Finding {
+            kind,
+            severity,
+            message,
+            fix,
+        }
+    }
+}
+
+const EXCERPT_RADIUS: usize = 12;
+
+/// Runs every check. Findings come most severe first, in a stable order.
+pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    check_url(input, &mut out);
+    check_body(input, &mut out);
+    check_timestamp(input, &mut out);
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn check_url(input: &LintInput<'_>, out: &mut Vec<Finding>) {
+    match wire_url(input.url) {
+        Err(e) => out.push(Finding::new(
+            FindingKind::UrlInvalid,
+            Severity::Error,
+            e.to_string(),
+            None,
+        )),
+        Ok(w) if w.differs() => out.push(Finding::new(
+            FindingKind::UrlRewritten,
+            Severity::Warning,
+            format!(
+                "the HTTP library sends this URL as {} ({}); the signature must cover that string, \
+                 and one over the URL as typed fails with 1020",
+                w.wire,
+                w.reasons().join(", ")
+            ),
+            Some(Fix::UseWireUrl),
+        )),
+        Ok(_) => {}
+    }
+}
+
+fn check_body(input: &LintInput<'_>, out: &mut Vec<Finding>) {
+    let body = input.body;
+    if body.is_empty() {
+        return;
+    }
+    let method = input.method.trim();
+    if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("DELETE") {
+        out.push(Finding::new(
+            FindingKind::BodyOnGet,
+            Severity::Warning,
+            format!(
+                "a {} request with a body ({} bytes): clients and proxies may drop it, and the server \
+                 then checks the signature without it (1020). Clear the body, or use POST or PUT",
+                method.to_ascii_uppercase(),
+                body.len()
+            ),
+            None,
+        ));
+    }
+
+    let scan = body::scan(body);
+    let has_bom = body.starts_with(body::BOM);
+    let json = serde_json::from_slice::<serde::de::IgnoredAny>(
+        body.strip_prefix(body::BOM).unwrap_or(body),
+    );
+
+    if let Some(at) = scan.first_tab {
+        let (line, col) = line_col(body, at);
+        out.push(Finding::new(
+            FindingKind::Tab,
+            Severity::Error,
+            format!(
+                "{} tab{} (first at line {line}, column {col}: {}): the API is known to answer 1020 to \
+                 tab-indented bodies even when signed; indent with spaces",
+                scan.tabs,
+                plural(scan.tabs),
+                excerpt(body, at, EXCERPT_RADIUS)
+            ),
+            Some(Fix::StripTabs),
+        ));
+    }
+    if has_bom {
+        out.push(Finding::new(
+            FindingKind::Bom,
+            Severity::Warning,
+            "the body starts with a byte-order mark (\\u{feff}), invisible in editors: it is signed \
+             and must be sent too, and the API's JSON parser may reject it"
+                .to_string(),
+            json.is_ok().then_some(Fix::Compact),
+        ));
+    }
+    if let Some(at) = scan.first_crlf {
+        let (line, _) = line_col(body, at);
+        out.push(Finding::new(
+            FindingKind::Crlf,
+            Severity::Warning,
+            format!(
+                "{} CRLF line ending{} (first at the end of line {line}): \\r is signed too, so any tool \
+                 that converts line endings on the way breaks the signature",
+                scan.crlfs,
+                plural(scan.crlfs)
+            ),
+            json.is_ok().then_some(Fix::Compact),
+        ));
+    }
+    if body.ends_with(b"\n") {
+        out.push(Finding::new(
+            FindingKind::TrailingNewline,
+            Severity::Warning,
+            format!(
+                "the body ends with a newline ({}): it is part of the signature, so it must be sent \
+                 too; editors and shells add or strip it silently",
+                excerpt(body, body.len(), EXCERPT_RADIUS)
+            ),
+            Some(Fix::DropTrailingNewline),
+        ));
+    }
+    match &json {
+        Err(e) => out.push(Finding::new(
+            FindingKind::InvalidJson,
+            Severity::Warning,
+            format!(
+                "the body is not valid JSON ({e}): it is signed as it is, but the API will likely \
+                 refuse it"
+            ),
+            None,
+        )),
+        Ok(_) => {
+            if let Some(at) = scan.first_outside_whitespace {
+                let (line, col) = line_col(body, at);
+                out.push(Finding::new(
+                    FindingKind::NotCompact,
+                    Severity::Info,
+                    format!(
+                        "the JSON is not compact (whitespace at line {line}, column {col}): fine when \
+                         these exact bytes are sent, but any tool that reformats it breaks the signature"
+                    ),
+                    Some(Fix::Compact),
+                ));
+            }
+        }
+    }
+    if let Some(saved) = input.saved_body {
+        check_reformatted(body, saved, json.is_ok(), out);
+    }
+}
+
+/// Same JSON, other bytes: a signature made over the saved body does not cover this one.
+fn check_reformatted(body: &[u8], saved: &[u8], body_is_json: bool, out: &mut Vec<Finding>) {
+    if body == saved || !body_is_json {
+        return;
+    }
+    let (now, then) = (compact(body), compact(saved));
+    if now != then {
+        return;
+    }
+    let at = body
+        .iter()
+        .zip(saved)
+        .position(|(a, b)| a != b)
+        .unwrap_or(body.len().min(saved.len()));
+    let (line, col) = line_col(body, at);
+    out.push(Finding::new(
+        FindingKind::Reformatted,
+        Severity::Warning,
+        format!(
+            "the body was reformatted: same JSON as the saved one, other bytes (first at line {line}, \
+             column {col}: now {}, saved {}); a signature over the saved body will not match",
+            excerpt(body, at, EXCERPT_RADIUS),
+            excerpt(saved, at, EXCERPT_RADIUS)
+        ),
+        (saved == then.as_slice()).then_some(Fix::Compact),
+    ));
+}
+
+fn check_timestamp(input: &LintInput<'_>, out: &mut Vec<Finding>) {
+    let Some(t) = input.timestamp else { return };
+    let age = input.now - t;
+    if age > TIMESTAMP_TOLERANCE_SECS {
+        out.push(Finding::new(
+            FindingKind::StaleTimestamp,
+            Severity::Warning,
+            format!(
+                "the fixed timestamp {t} is {} old: the server refuses old timestamps even with a valid \
+                 signature; sign with the current time",
+                human_duration(age)
+            ),
+            None,
+        ));
+    } else if age < -TIMESTAMP_TOLERANCE_SECS {
+        out.push(Finding::new(
+            FindingKind::FutureTimestamp,
+            Severity::Warning,
+            format!(
+                "the fixed timestamp {t} is {} in the future: the server refuses it even with a valid \
+                 signature; sign with the current time, and check this machine's clock",
+                human_duration(-age)
+            ),
+            None,
+        ));
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn human_duration(secs: i64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -6,9 +6,11 @@ mod nonce;
 mod payload;
 mod signer;
 mod verify;
+mod wire_url;
 
 pub use key::{KeyError, KeyInfo, PrivateKey, PublicKey, check_key_file_mode, generate_key};
 pub use nonce::{NonceError, NonceStore};
 pub use payload::{AuthMode, AuthValue, Payload, now_unix};
 pub use signer::{RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature};
 pub use verify::{VerifyError, verify_x_sign};
+pub use wire_url::{SCHEMES, UrlChange, UrlError, WireUrl, wire_url};

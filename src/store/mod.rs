@@ -1,1 +1,22 @@
-//! Profiles, collections and history on disk. Pure apart from file I/O.
+//! Profiles, collections and history on disk. Pure apart from file I/O: no terminal,
+//! no sockets. Every write is atomic and mode 0600; unreadable files are set aside.
+
+mod body;
+pub mod collection;
+pub mod config;
+mod error;
+pub mod export;
+pub mod history;
+pub mod import;
+pub mod lock;
+pub mod profile;
+mod shell;
+pub mod starter;
+
+pub use collection::{Collection, CollectionStore, Request, RequestRef, SaveOutcome};
+pub use config::{
+    Config, ConfigStore, ProfileError, ProfileOrigin, ResolvedProfile, resolve_selected,
+};
+pub use error::{Loaded, MovedAside, StoreError};
+pub use history::{AuthRecord, History, HistoryEntry, ResponseRecord};
+pub use profile::{ApiKeySource, Profile};

@@ -1,0 +1,127 @@
+//! Core client actions as the reference client prints them: one readable line each.
+
+use serde_json::Value;
+use std::fmt;
+
+/// An action awaiting approval, as pushed on `/coreclient/{client_id}/feed`:
+/// `{"id","clientID","type","status","timestamp","expireTime"}` (epoch seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub id: String,
+    pub client_id: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub timestamp: Option<i64>,
+    pub expire_time: Option<i64>,
+}
+
+impl Action {
+    /// None when the message is not an action (no `id`, or neither `type` nor `status`).
+    pub fn from_json(v: &Value) -> Option<Action> {
+        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        // Accept numbers sent as strings too: the API is not consistent about it.
+        let int = |k: &str| {
+            v.get(k).and_then(|x| {
+                x.as_i64()
+                    .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+            })
+        };
+        let id = text("id")?;
+        let kind = text("type");
+        let status = text("status");
+        if kind.is_none() && status.is_none() {
+            return None;
+        }
+        Some(Action {
+            id,
+            client_id: text("clientID"),
+            kind,
+            status,
+            timestamp: int("timestamp"),
+            expire_time: int("expireTime"),
+        })
+    }
+}
+
+impl fmt::Display for Action {
+    /// `action <id> type=<type> status=<status> expires <time>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "action {}", self.id)?;
+        if let Some(k) = &self.kind {
+            write!(f, " type={k}")?;
+        }
+        if let Some(s) = &self.status {
+            write!(f, " status={s}")?;
+        }
+        if let Some(t) = self.expire_time {
+            write!(f, " expires {}", format_epoch(t))?;
+        }
+        Ok(())
+    }
+}
+
+/// Epoch seconds as RFC 3339 UTC, e.g. `2020-10-06T08:18:42Z`.
+pub fn format_epoch(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn epochs_format_as_utc() {
+        assert_eq!(format_epoch(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_epoch(1601973322), "2020-10-06T08:35:22Z");
+        assert_eq!(format_epoch(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_epoch(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn an_action_prints_like_the_reference_client() {
+        let v = json!({"id":"1i8O3CAQCpny0xvYMhMVPHzIcih","clientID":"C1","type":"ApproveTransfer",
+                       "status":"pending","timestamp":1601972322,"expireTime":1601973322});
+        let a = Action::from_json(&v).unwrap();
+        assert_eq!(a.client_id.as_deref(), Some("C1"));
+        assert_eq!(
+            a.to_string(),
+            "action 1i8O3CAQCpny0xvYMhMVPHzIcih type=ApproveTransfer status=pending expires 2020-10-06T08:35:22Z"
+        );
+    }
+
+    #[test]
+    fn partial_and_foreign_messages() {
+        let a =
+            Action::from_json(&json!({"id":"a","status":"approved","expireTime":"60"})).unwrap();
+        assert_eq!(
+            a.to_string(),
+            "action a status=approved expires 1970-01-01T00:01:00Z"
+        );
+        assert!(Action::from_json(&json!({"txID":"t","status":"new"})).is_none());
+        assert!(Action::from_json(&json!({"id":"a"})).is_none());
+        assert!(Action::from_json(&json!([1, 2])).is_none());
+    }
+}

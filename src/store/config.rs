@@ -1,0 +1,430 @@
+//! The config file (`config_dir()/config.json`): profiles, the default profile, history
+//! retention. JSON, like collections and history, so one format covers every file.
+
+use super::lock::{FileLock, lock_path_for};
+use super::profile::{ApiKeySource, Profile, builtin_profiles, validate_base_url};
+use super::{Loaded, MovedAside, StoreError};
+use crate::atomic_file::{ensure_private_dir, move_aside, write_atomic};
+use crate::signing::AuthMode;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_PROFILE: &str = "production";
+pub const DEFAULT_HISTORY_RETENTION: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Config {
+    /// Used when neither `--profile` nor `XSIGN_PROFILE` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub history: HistorySettings,
+    /// User profiles; one named like a built-in replaces it.
+    #[serde(default)]
+    pub profiles: Vec<Profile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HistorySettings {
+    /// How many sent requests are kept.
+    #[serde(default = "default_retention")]
+    pub retention: usize,
+}
+
+impl Default for HistorySettings {
+    fn default() -> Self {
+        HistorySettings {
+            retention: DEFAULT_HISTORY_RETENTION,
+        }
+    }
+}
+
+fn default_retention() -> usize {
+    DEFAULT_HISTORY_RETENTION
+}
+
+/// Where an effective profile comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileOrigin {
+    Builtin,
+    /// A built-in replaced by an entry in the config file.
+    Overridden,
+    User,
+}
+
+impl Config {
+    /// Built-ins (or their overrides) first, then the user's own, in file order.
+    pub fn profiles(&self) -> Vec<(Profile, ProfileOrigin)> {
+        let mut out = Vec::new();
+        for b in builtin_profiles() {
+            match self.profiles.iter().find(|p| p.name == b.name) {
+                Some(p) => out.push((p.clone(), ProfileOrigin::Overridden)),
+                None => out.push((b, ProfileOrigin::Builtin)),
+            }
+        }
+        for p in &self.profiles {
+            if !super::profile::is_builtin(&p.name) {
+                out.push((p.clone(), ProfileOrigin::User));
+            }
+        }
+        out
+    }
+
+    pub fn profile(&self, name: &str) -> Option<Profile> {
+        self.profiles()
+            .into_iter()
+            .find(|(p, _)| p.name == name)
+            .map(|(p, _)| p)
+    }
+
+    /// `--profile` / `XSIGN_PROFILE` if given, else the config's default, else production.
+    pub fn selected_name(&self, selected: Option<&str>) -> String {
+        selected
+            .map(str::to_string)
+            .or_else(|| self.default_profile.clone())
+            .unwrap_or_else(|| DEFAULT_PROFILE.to_string())
+    }
+
+    /// Adds or replaces the user entry for `profile.name`.
+    pub fn upsert_profile(&mut self, profile: Profile) {
+        match self.profiles.iter_mut().find(|p| p.name == profile.name) {
+            Some(slot) => *slot = profile,
+            None => self.profiles.push(profile),
+        }
+    }
+
+    /// Everything needed to sign and send with the selected profile.
+    pub fn resolve(&self, selected: Option<&str>) -> Result<ResolvedProfile, ProfileError> {
+        let name = self.selected_name(selected);
+        let profile = self.profile(&name).ok_or_else(|| ProfileError::Unknown {
+            name: name.clone(),
+            known: self
+                .profiles()
+                .into_iter()
+                .map(|(p, _)| p.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+        resolve_profile(&profile)
+    }
+}
+
+/// A profile turned into what signing and sending need: the key read, paths checked.
+#[derive(Clone)]
+pub struct ResolvedProfile {
+    pub name: String,
+    pub base_url: String,
+    /// The API key, trimmed. Never print it: use `api_key_masked`.
+    pub api_key: String,
+    pub api_key_masked: String,
+    /// `sha256:` + 12 hex digits, safe to store.
+    pub api_key_id: String,
+    /// The private key file; `None` when signing is off.
+    pub key_path: Option<PathBuf>,
+    pub auth_mode: AuthMode,
+    pub signing: bool,
+    pub headers: Vec<(String, String)>,
+    pub timeout: Duration,
+}
+
+impl fmt::Debug for ResolvedProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResolvedProfile")
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key_masked)
+            .field("key_path", &self.key_path)
+            .field("auth_mode", &self.auth_mode)
+            .field("signing", &self.signing)
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl ResolvedProfile {
+    /// The absolute URL for a request URL that may be relative to the base URL.
+    pub fn url_for(&self, request_url: &str) -> String {
+        super::collection::join_url(&self.base_url, request_url)
+    }
+}
+
+/// Why a profile cannot be used yet. Each message names the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error(
+        "no profile named `{name}` (known: {known}). Add it with `xsign profile add {name} --base-url URL`"
+    )]
+    Unknown { name: String, known: String },
+    #[error("profile `{profile}` reads its API key from {path}, which does not exist. {fix}")]
+    ApiKeyFileMissing {
+        profile: String,
+        path: PathBuf,
+        fix: String,
+    },
+    #[error("profile `{profile}`: cannot read the API key file {path}: {source}")]
+    ApiKeyFileUnreadable {
+        profile: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "profile `{profile}` reads its API key from the environment variable {var}, which is not set. Export it, or `xsign profile edit {profile} --api-key-file FILE`"
+    )]
+    ApiKeyEnvUnset { profile: String, var: String },
+    #[error(
+        "profile `{profile}`: the API key ({source_desc}) is empty. Paste the API key from the web app there"
+    )]
+    ApiKeyEmpty {
+        profile: String,
+        source_desc: String,
+    },
+    #[error("profile `{profile}` signs with {path}, which does not exist. {fix}")]
+    KeyFileMissing {
+        profile: String,
+        path: PathBuf,
+        fix: String,
+    },
+    #[error(
+        "profile `{profile}` has a bad base URL: {reason}. Fix it with `xsign profile edit {profile} --base-url URL`"
+    )]
+    BadBaseUrl { profile: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Resolves one profile: reads the API key (trimmed), checks the key file when signing.
+pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
+    let profile = p.name.clone();
+    validate_base_url(&p.base_url).map_err(|reason| ProfileError::BadBaseUrl {
+        profile: profile.clone(),
+        reason,
+    })?;
+    let demo_fix = "Run `xsign demo` once to create the demo key and API key".to_string();
+    let (raw, source_desc) = match &p.api_key {
+        ApiKeySource::File(path) => match std::fs::read_to_string(path) {
+            Ok(text) => (text, format!("file {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let fix = if p.name == "demo" {
+                    demo_fix
+                } else {
+                    format!(
+                        "Save the API key from the web app there, or `xsign profile edit {profile} --api-key-file FILE`"
+                    )
+                };
+                return Err(ProfileError::ApiKeyFileMissing {
+                    profile,
+                    path: path.clone(),
+                    fix,
+                });
+            }
+            Err(source) => {
+                return Err(ProfileError::ApiKeyFileUnreadable {
+                    profile,
+                    path: path.clone(),
+                    source,
+                });
+            }
+        },
+        ApiKeySource::Env(var) => match std::env::var(var) {
+            Ok(v) => (v, format!("env ${var}")),
+            Err(_) => {
+                return Err(ProfileError::ApiKeyEnvUnset {
+                    profile,
+                    var: var.clone(),
+                });
+            }
+        },
+        ApiKeySource::Inline(k) => (k.clone(), "inline".to_string()),
+    };
+    let api_key = raw.trim().to_string();
+    if api_key.is_empty() {
+        return Err(ProfileError::ApiKeyEmpty {
+            profile,
+            source_desc,
+        });
+    }
+    let key_path = if p.signing {
+        if !p.key_path.exists() {
+            let fix = if p.name == "demo" {
+                demo_fix
+            } else {
+                format!(
+                    "Create a key with `xsign keygen` and upload its public key in the web app, or `xsign profile edit {profile} --key FILE`"
+                )
+            };
+            return Err(ProfileError::KeyFileMissing {
+                profile,
+                path: p.key_path.clone(),
+                fix,
+            });
+        }
+        Some(p.key_path.clone())
+    } else {
+        None
+    };
+    Ok(ResolvedProfile {
+        name: p.name.clone(),
+        base_url: p.base_url.clone(),
+        api_key_masked: super::profile::mask_secret(&api_key),
+        api_key_id: super::profile::api_key_id(&api_key),
+        api_key,
+        key_path,
+        auth_mode: p.auth_mode,
+        signing: p.signing,
+        headers: p.headers.clone(),
+        timeout: Duration::from_secs(p.timeout_secs.max(1)),
+    })
+}
+
+/// The config file on disk.
+#[derive(Debug, Clone)]
+pub struct ConfigStore {
+    path: PathBuf,
+}
+
+impl ConfigStore {
+    /// `config_dir()/config.json`.
+    pub fn open_default() -> Self {
+        ConfigStore::new(crate::paths::config_dir().join("config.json"))
+    }
+
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        ConfigStore { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The config, or the defaults when there is no file yet. A file that does not parse
+    /// is moved aside and reported, never overwritten.
+    pub fn load(&self) -> Result<Loaded<Config>, StoreError> {
+        match std::fs::read(&self.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Loaded::clean(Config::default()))
+            }
+            Err(e) => Err(StoreError::io("read", &self.path, e)),
+            Ok(bytes) => match serde_json::from_slice::<Config>(&bytes) {
+                Ok(config) => Ok(Loaded::clean(config)),
+                Err(e) => {
+                    let aside = move_aside(&self.path)
+                        .map_err(|err| StoreError::io("move aside", &self.path, err))?;
+                    Ok(Loaded {
+                        value: Config::default(),
+                        moved_aside: vec![MovedAside {
+                            path: self.path.clone(),
+                            aside,
+                            reason: e.to_string(),
+                        }],
+                    })
+                }
+            },
+        }
+    }
+
+    /// Lock, reload, change, write atomically (mode 0600: it may hold an inline key).
+    /// Another process's change made in between is kept.
+    pub fn update<T>(
+        &self,
+        change: impl FnOnce(&mut Config) -> Result<T, StoreError>,
+    ) -> Result<Loaded<T>, StoreError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        ensure_private_dir(dir).map_err(|e| StoreError::io("create the directory", dir, e))?;
+        let _lock = FileLock::acquire(&lock_path_for(&self.path))?;
+        let Loaded {
+            value: mut config,
+            moved_aside,
+        } = self.load()?;
+        let out = change(&mut config)?;
+        let mut bytes =
+            serde_json::to_vec_pretty(&config).map_err(|source| StoreError::Encode {
+                path: self.path.clone(),
+                source,
+            })?;
+        bytes.push(b'\n');
+        write_atomic(&self.path, &bytes, 0o600)
+            .map_err(|e| StoreError::io("write", &self.path, e))?;
+        Ok(Loaded {
+            value: out,
+            moved_aside,
+        })
+    }
+}
+
+/// The one call for commands and the TUI: load the config file and resolve the profile
+/// chosen by `--profile` / `XSIGN_PROFILE` (`selected`) or the config's default.
+pub fn resolve_selected(selected: Option<&str>) -> Result<Loaded<ResolvedProfile>, ProfileError> {
+    let Loaded { value, moved_aside } = ConfigStore::open_default().load()?;
+    Ok(Loaded {
+        value: value.resolve(selected)?,
+        moved_aside,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn override_replaces_builtin_in_place() {
+        let mut c = Config::default();
+        let mut p = Profile::new("play", "https://example.test/api/v1/p");
+        p.signing = true;
+        c.upsert_profile(p.clone());
+        c.upsert_profile(Profile::new("mine", "https://mine.test/p"));
+        let all = c.profiles();
+        assert_eq!(all[1], (p, ProfileOrigin::Overridden));
+        assert_eq!(all.last().unwrap().0.name, "mine");
+        assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn selection_order() {
+        let mut c = Config::default();
+        assert_eq!(c.selected_name(None), "production");
+        c.default_profile = Some("sandbox".into());
+        assert_eq!(c.selected_name(None), "sandbox");
+        assert_eq!(c.selected_name(Some("play")), "play");
+    }
+
+    #[test]
+    fn resolve_reads_trimmed_key_and_names_fixes() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("apikey");
+        std::fs::write(&key_file, "  secret-api-key-1234\n").unwrap();
+        let mut p = Profile::new("x", "https://x.test/api/v1/p");
+        p.api_key = ApiKeySource::File(key_file);
+        p.key_path = dir.path().join("missing.pem");
+        let err = resolve_profile(&p).unwrap_err().to_string();
+        assert!(err.contains("xsign keygen"), "{err}");
+        p.signing = false;
+        let r = resolve_profile(&p).unwrap();
+        assert_eq!(r.api_key, "secret-api-key-1234");
+        assert!(!format!("{r:?}").contains("secret-api"));
+        assert_eq!(r.url_for("/assets"), "https://x.test/api/v1/p/assets");
+
+        p.api_key = ApiKeySource::Env("XSIGN_TEST_SURELY_UNSET_VAR".into());
+        let err = resolve_profile(&p).unwrap_err().to_string();
+        assert!(err.contains("XSIGN_TEST_SURELY_UNSET_VAR"), "{err}");
+        let c = Config::default();
+        let err = c.resolve(Some("nope")).unwrap_err().to_string();
+        assert!(err.contains("production, play, sandbox, demo"), "{err}");
+    }
+
+    #[test]
+    fn corrupt_config_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, b"{not json").unwrap();
+        let store = ConfigStore::new(&path);
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.value, Config::default());
+        assert_eq!(loaded.moved_aside.len(), 1);
+        assert_eq!(
+            std::fs::read(&loaded.moved_aside[0].aside).unwrap(),
+            b"{not json"
+        );
+    }
+}

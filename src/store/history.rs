@@ -1,0 +1,459 @@
+//! History of sent requests: append-only JSON lines in segments under `data_dir()/history`.
+//!
+//! A send appends one line to the newest segment (no rewrite). When it is full a new
+//! segment starts and the oldest ones are deleted once the rest still hold `retention`
+//! entries. Ids are consecutive across segments, so a segment's size is the next one's
+//! first id minus its own, and the last id is read from the head of the last line.
+
+use super::StoreError;
+use super::lock::FileLock;
+use crate::atomic_file::ensure_private_dir;
+use crate::signing::{AuthMode, AuthValue};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// How much of a response body is kept.
+pub const RESPONSE_BODY_CAP: usize = 64 * 1024;
+
+/// One sent request. The API key is never stored: only `api_key_id` (a short hash) and a
+/// masked `x-api-key` header.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HistoryEntry {
+    /// Assigned by [`History::record`]; must stay the first field (read from line heads).
+    #[serde(default)]
+    pub id: u64,
+    /// Unix time in milliseconds when the request left.
+    pub sent_at_ms: i64,
+    pub profile: String,
+    pub method: String,
+    /// The absolute URL exactly as signed and sent.
+    pub url: String,
+    /// Headers as sent, in order (`x-api-key` masked).
+    #[serde(default)]
+    pub request_headers: Vec<(String, String)>,
+    /// The exact body bytes sent.
+    #[serde(with = "super::body", default)]
+    pub body: Vec<u8>,
+    /// Hex SHA-256 of the payload; absent when the request was not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_sign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthRecord>,
+    /// `sha256:` + 12 hex digits of the API key (see `profile::api_key_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseRecord>,
+    /// Why no response came (connection refused, timeout...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    /// `COLLECTION/REQUEST` when sent from a collection, `history:ID` for a replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The timestamp or nonce that was signed and sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AuthRecord {
+    pub mode: AuthMode,
+    pub value: String,
+}
+
+impl AuthRecord {
+    pub fn from_value(v: AuthValue) -> Self {
+        AuthRecord {
+            mode: v.mode(),
+            value: v.to_string(),
+        }
+    }
+
+    pub fn to_value(&self) -> Option<AuthValue> {
+        match self.mode {
+            AuthMode::Timestamp => self.value.parse().ok().map(AuthValue::Timestamp),
+            AuthMode::Nonce => self.value.parse().ok().map(AuthValue::Nonce),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResponseRecord {
+    pub status: u16,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The first [`RESPONSE_BODY_CAP`] bytes.
+    #[serde(with = "super::body", default)]
+    pub body: Vec<u8>,
+    /// The full body length.
+    pub body_len: u64,
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+impl ResponseRecord {
+    /// Keeps at most [`RESPONSE_BODY_CAP`] bytes of `body`.
+    pub fn capture(status: u16, headers: Vec<(String, String)>, body: &[u8]) -> Self {
+        let kept = body.len().min(RESPONSE_BODY_CAP);
+        ResponseRecord {
+            status,
+            headers,
+            body: body[..kept].to_vec(),
+            body_len: body.len() as u64,
+            truncated: kept < body.len(),
+        }
+    }
+}
+
+impl HistoryEntry {
+    /// An entry for a request about to be sent now; fill in the rest as it goes.
+    pub fn new(
+        profile: impl Into<String>,
+        method: impl Into<String>,
+        url: impl Into<String>,
+        body: &[u8],
+    ) -> Self {
+        HistoryEntry {
+            id: 0,
+            sent_at_ms: now_ms(),
+            profile: profile.into(),
+            method: method.into(),
+            url: url.into(),
+            request_headers: Vec::new(),
+            body: body.to_vec(),
+            payload_hash: None,
+            x_sign: None,
+            auth: None,
+            api_key_id: None,
+            response: None,
+            error: None,
+            duration_ms: 0,
+            source: None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        self.response.as_ref().map(|r| r.status)
+    }
+
+    /// Masks any `x-api-key` header so the key never reaches the disk.
+    fn scrub(&mut self) {
+        for (k, v) in &mut self.request_headers {
+            if k.eq_ignore_ascii_case("x-api-key") && !v.starts_with("••••") {
+                if self.api_key_id.is_none() {
+                    self.api_key_id = Some(super::profile::api_key_id(v));
+                }
+                *v = super::profile::mask_secret(v);
+            }
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// `2026-05-01 12:34:56Z` (UTC) for a Unix time in milliseconds.
+pub fn format_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// Entries whose profile, method, URL, status or source contain every word of `query`.
+pub fn filter<'a>(entries: &'a [HistoryEntry], query: &str) -> Vec<&'a HistoryEntry> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    entries
+        .iter()
+        .filter(|e| {
+            let hay = format!(
+                "{} {} {} {} {} {}",
+                e.id,
+                e.profile,
+                e.method,
+                e.url,
+                e.status().map(|s| s.to_string()).unwrap_or_default(),
+                e.source.as_deref().unwrap_or("")
+            )
+            .to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect()
+}
+
+/// The history directory and its retention.
+#[derive(Debug, Clone)]
+pub struct History {
+    dir: PathBuf,
+    retention: usize,
+}
+
+impl History {
+    /// `data_dir()/history`, with the retention from the config file (default 1,000).
+    pub fn open_default() -> Self {
+        let retention = super::ConfigStore::open_default()
+            .load()
+            .map(|l| l.value.history.retention)
+            .unwrap_or(super::config::DEFAULT_HISTORY_RETENTION);
+        History::new(crate::paths::data_dir().join("history"), retention)
+    }
+
+    pub fn new(dir: impl Into<PathBuf>, retention: usize) -> Self {
+        History {
+            dir: dir.into(),
+            retention: retention.max(1),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn retention(&self) -> usize {
+        self.retention
+    }
+
+    /// Entries per segment: a tenth of the retention, so at most ~10% more than the
+    /// retention sits on disk.
+    fn segment_size(&self) -> u64 {
+        (self.retention as u64 / 10).clamp(1, 10_000)
+    }
+
+    /// Appends `entry` with the next id (the API key masked) and returns it as stored.
+    pub fn record(&self, mut entry: HistoryEntry) -> Result<HistoryEntry, StoreError> {
+        entry.scrub();
+        ensure_private_dir(&self.dir)
+            .map_err(|e| StoreError::io("create the directory", &self.dir, e))?;
+        let _lock = FileLock::acquire(&self.dir.join(".history.lock"))?;
+        let segments = self.segments()?;
+        let last = match segments.last() {
+            Some(&first) => last_id(&self.segment_path(first))?.unwrap_or(first.saturating_sub(1)),
+            None => 0,
+        };
+        entry.id = last + 1;
+        let first = match segments.last() {
+            Some(&first) if entry.id - first < self.segment_size() => first,
+            _ => entry.id,
+        };
+        let path = self.segment_path(first);
+        let mut line = serde_json::to_vec(&entry).map_err(|source| StoreError::Encode {
+            path: path.clone(),
+            source,
+        })?;
+        line.push(b'\n');
+        append(&path, &line).map_err(|e| StoreError::io("append to", &path, e))?;
+        if first == entry.id {
+            self.prune(entry.id)?;
+        }
+        Ok(entry)
+    }
+
+    /// Deletes the oldest segments while the newer ones still hold `retention` entries.
+    fn prune(&self, last: u64) -> Result<(), StoreError> {
+        let segments = self.segments()?;
+        for pair in segments.windows(2) {
+            let next_first = pair[1];
+            if last + 1 - next_first >= self.retention as u64 {
+                let path = self.segment_path(pair[0]);
+                std::fs::remove_file(&path).map_err(|e| StoreError::io("prune", &path, e))?;
+            } else {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// First ids of the segments, oldest first.
+    fn segments(&self) -> Result<Vec<u64>, StoreError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(StoreError::io("list", &self.dir, e)),
+            Ok(e) => e,
+        };
+        let mut firsts: Vec<u64> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()?
+                    .strip_suffix(".jsonl")?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .collect();
+        firsts.sort_unstable();
+        Ok(firsts)
+    }
+
+    fn segment_path(&self, first: u64) -> PathBuf {
+        self.dir.join(format!("{first:020}.jsonl"))
+    }
+
+    /// The newest `limit` entries (within the retention), newest first. A line that does
+    /// not parse (a send killed mid-write) is skipped.
+    pub fn recent(&self, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
+        let limit = limit.min(self.retention);
+        let mut out = Vec::new();
+        for first in self.segments()?.into_iter().rev() {
+            let mut entries = self.read_segment(first)?;
+            entries.reverse();
+            for e in entries {
+                if out.len() == limit {
+                    break;
+                }
+                out.push(e);
+            }
+            if out.len() == limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The entry with `id`, if it is still kept.
+    pub fn get(&self, id: u64) -> Result<Option<HistoryEntry>, StoreError> {
+        let Some(first) = self.segments()?.into_iter().rev().find(|&f| f <= id) else {
+            return Ok(None);
+        };
+        let entries = self.read_segment(first)?;
+        Ok(entries.into_iter().find(|e| e.id == id))
+    }
+
+    fn read_segment(&self, first: u64) -> Result<Vec<HistoryEntry>, StoreError> {
+        let path = self.segment_path(first);
+        let bytes = match std::fs::read(&path) {
+            // Pruned by another process meanwhile.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(StoreError::io("read", &path, e)),
+            Ok(b) => b,
+        };
+        Ok(bytes
+            .split(|&b| b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<HistoryEntry>(line).ok())
+            .collect())
+    }
+}
+
+/// Appends one line; if a killed writer left a torn line without its newline, ends that
+/// line first so the new entry stays whole.
+fn append(path: &Path, line: &[u8]) -> std::io::Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.read(true).append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    let len = f.metadata()?.len();
+    let mut buf = Vec::with_capacity(line.len() + 1);
+    if len > 0 {
+        let mut last = [0u8; 1];
+        f.seek(SeekFrom::Start(len - 1))?;
+        f.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            buf.push(b'\n');
+        }
+    }
+    buf.extend_from_slice(line);
+    f.write_all(&buf)?;
+    f.sync_data()
+}
+
+/// The id at the head of the last line of a segment, reading backwards in chunks so a
+/// large last entry is not loaded whole.
+fn last_id(path: &Path) -> Result<Option<u64>, StoreError> {
+    let io = |e| StoreError::io("read", path, e);
+    let mut f = match File::open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        other => other.map_err(io)?,
+    };
+    let len = f.metadata().map_err(io)?.len();
+    // Skip the trailing newline(s), then find the newline before the last line.
+    let mut end = len;
+    let mut start = None;
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut pos = len;
+    while pos > 0 && start.is_none() {
+        let n = (pos as usize).min(chunk.len());
+        pos -= n as u64;
+        f.seek(SeekFrom::Start(pos)).map_err(io)?;
+        f.read_exact(&mut chunk[..n]).map_err(io)?;
+        for i in (0..n).rev() {
+            let at = pos + i as u64;
+            if chunk[i] == b'\n' {
+                if at + 1 == end {
+                    end = at;
+                } else {
+                    start = Some(at + 1);
+                    break;
+                }
+            }
+        }
+    }
+    let start = start.unwrap_or(0);
+    if start >= end {
+        return Ok(None);
+    }
+    let mut head = vec![0u8; ((end - start) as usize).min(40)];
+    f.seek(SeekFrom::Start(start)).map_err(io)?;
+    f.read_exact(&mut head).map_err(io)?;
+    Ok(parse_id_head(&head))
+}
+
+/// `{"id":123,...` → 123.
+fn parse_id_head(head: &[u8]) -> Option<u64> {
+    let rest = head.strip_prefix(br#"{"id":"#)?;
+    let digits: Vec<u8> = rest
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(format_time(0), "1970-01-01 00:00:00Z");
+        assert_eq!(format_time(1_709_251_199_000), "2024-02-29 23:59:59Z");
+        assert_eq!(format_time(951_782_400_000), "2000-02-29 00:00:00Z");
+    }
+
+    #[test]
+    fn id_head() {
+        assert_eq!(parse_id_head(br#"{"id":42,"sent"#), Some(42));
+        assert_eq!(parse_id_head(b"garbage"), None);
+    }
+
+    #[test]
+    fn response_is_capped() {
+        let big = vec![b'a'; RESPONSE_BODY_CAP + 10];
+        let r = ResponseRecord::capture(200, vec![], &big);
+        assert_eq!(r.body.len(), RESPONSE_BODY_CAP);
+        assert!(r.truncated);
+        assert_eq!(r.body_len, big.len() as u64);
+    }
+}

@@ -1,0 +1,208 @@
+//! A profile: where requests go and how they are signed.
+
+use crate::signing::AuthMode;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::PathBuf;
+
+pub const PRODUCTION_URL: &str = "https://api.qredo.network/api/v1/p";
+pub const PLAY_URL: &str = "https://play-api.qredo.network/api/v1/p";
+pub const SANDBOX_URL: &str = "https://sandbox-api.qredo.network/api/v1/p";
+/// The demo profile's URL before `xsign demo` fills in the mock's port.
+pub const DEMO_URL: &str = "http://127.0.0.1:8001/api/v1/p";
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+
+/// Where the API key comes from. An inline key is masked on screen.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiKeySource {
+    /// A file holding the key; whitespace around it is trimmed (as the reference client does).
+    File(PathBuf),
+    /// An environment variable.
+    Env(String),
+    /// The key itself, kept in the config file (mode 0600).
+    Inline(String),
+}
+
+impl fmt::Display for ApiKeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiKeySource::File(p) => write!(f, "file {}", p.display()),
+            ApiKeySource::Env(v) => write!(f, "env ${v}"),
+            ApiKeySource::Inline(k) => write!(f, "inline {}", mask_secret(k)),
+        }
+    }
+}
+
+impl fmt::Debug for ApiKeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Shows only the last four characters, and those only for a long secret.
+pub fn mask_secret(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 12 {
+        return "••••".to_string();
+    }
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("••••{tail}")
+}
+
+/// A short, non-reversible tag for an API key: lets history say which key was used
+/// without storing it.
+pub fn api_key_id(api_key: &str) -> String {
+    let digest = Sha256::digest(api_key.as_bytes());
+    format!("sha256:{}", &hex::encode(digest)[..12])
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub base_url: String,
+    pub api_key: ApiKeySource,
+    /// The private key file (PEM). Relative paths are relative to the working directory,
+    /// as with the reference client.
+    pub key_path: PathBuf,
+    #[serde(default)]
+    pub auth_mode: AuthMode,
+    #[serde(default = "yes")]
+    pub signing: bool,
+    /// Extra headers sent with every request, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_timeout() -> u64 {
+    DEFAULT_TIMEOUT_SECS
+}
+
+impl Profile {
+    /// A profile with the reference client's defaults: `private.pem` and `apikey` in the
+    /// working directory, timestamp auth, signing on.
+    pub fn new(name: impl Into<String>, base_url: impl Into<String>) -> Self {
+        Profile {
+            name: name.into(),
+            base_url: base_url.into(),
+            api_key: ApiKeySource::File(PathBuf::from("apikey")),
+            key_path: PathBuf::from("private.pem"),
+            auth_mode: AuthMode::Timestamp,
+            signing: true,
+            headers: Vec::new(),
+            timeout_secs: DEFAULT_TIMEOUT_SECS,
+        }
+    }
+}
+
+/// Where the demo profile's key and API key live: `data_dir()/demo/`.
+pub fn demo_dir() -> PathBuf {
+    crate::paths::data_dir().join("demo")
+}
+
+/// The base URL of the demo profile for a mock listening on `port`.
+pub fn demo_base_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/api/v1/p")
+}
+
+/// The profiles that exist without any config file. A profile of the same name in the
+/// config file replaces its built-in.
+pub fn builtin_profiles() -> Vec<Profile> {
+    let demo = demo_dir();
+    vec![
+        Profile::new("production", PRODUCTION_URL),
+        Profile {
+            // The guide allows unsigned requests on play.
+            signing: false,
+            ..Profile::new("play", PLAY_URL)
+        },
+        Profile::new("sandbox", SANDBOX_URL),
+        Profile {
+            api_key: ApiKeySource::File(demo.join("apikey")),
+            key_path: demo.join("private.pem"),
+            ..Profile::new("demo", DEMO_URL)
+        },
+    ]
+}
+
+pub fn is_builtin(name: &str) -> bool {
+    matches!(name, "production" | "play" | "sandbox" | "demo")
+}
+
+/// Profile names go on the command line and in file names: keep them plain.
+pub fn validate_profile_name(name: &str) -> Result<(), super::StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.');
+    if ok {
+        Ok(())
+    } else {
+        Err(super::StoreError::InvalidName {
+            what: "profile name",
+            name: name.to_string(),
+            reason: "use letters, digits, '-', '_' or '.' (at most 64)".into(),
+        })
+    }
+}
+
+/// Checks a base URL the way a user would want to hear about it before sending.
+pub fn validate_base_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| {
+        format!("`{url}` is not a URL ({e}): give the full base URL, e.g. {PRODUCTION_URL}")
+    })?;
+    match parsed.scheme() {
+        "http" | "https" => {}
+        other => {
+            return Err(format!(
+                "`{url}` uses {other}://; the base URL must be http:// or https://"
+            ));
+        }
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "`{url}` has a query or fragment; the base URL is only scheme, host and path"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_key_is_masked_everywhere() {
+        let s = ApiKeySource::Inline("ABCDEFGHIJKLMNOPQRSTUVWXyz12".into());
+        assert_eq!(s.to_string(), "inline ••••yz12");
+        assert!(!format!("{s:?}").contains("ABCD"));
+        assert_eq!(mask_secret("short"), "••••");
+    }
+
+    #[test]
+    fn builtins_are_the_four_environments() {
+        let names: Vec<_> = builtin_profiles().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["production", "play", "sandbox", "demo"]);
+        let play = builtin_profiles()
+            .into_iter()
+            .find(|p| p.name == "play")
+            .unwrap();
+        assert!(!play.signing);
+    }
+
+    #[test]
+    fn base_url_checks() {
+        assert!(validate_base_url(PRODUCTION_URL).is_ok());
+        assert!(validate_base_url("api.qredo.network").is_err());
+        assert!(validate_base_url("wss://x/y").is_err());
+        assert!(validate_base_url("https://x/y?a=1").is_err());
+    }
+}
