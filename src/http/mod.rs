@@ -1,1 +1,16 @@
 //! Sends the exact signed bytes and captures the response.
+//!
+//! Three steps, so a replay rebuilds and re-signs rather than resending stale headers:
+//! `RequestSpec` (what the user wrote) → `build_ticket` (the on-wire URL, signed, with every
+//! header fixed) → `send` (those bytes, and nothing else, through reqwest).
+
+mod response;
+mod send;
+mod ticket;
+
+pub use crate::signing::{UrlChange, UrlError, WireUrl};
+pub use response::{ApiError, Response, human_size};
+pub use send::{MAX_RESPONSE_BODY, SendError, client, send};
+pub use ticket::{
+    BuildError, Credentials, RequestSpec, Ticket, build_ticket, join_base_url, mask_api_key,
+};

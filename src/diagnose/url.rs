@@ -1,0 +1,471 @@
+//! How a sent URL differs from the signed one, part by part. Raw strings are compared,
+//! never parsed-and-normalized forms: the server rebuilds the URL from the bytes it got.
+
+/// The API's path prefix.
+pub const API_PREFIX: &str = "/api/v1/p";
+
+/// One way the two URLs differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlDifference {
+    /// `http` against `https` (or a case difference).
+    Scheme {
+        signed: String,
+        sent: String,
+    },
+    Host {
+        signed: String,
+        sent: String,
+    },
+    /// An explicit port on one side (`:443`, `:8001`), or another port.
+    Port {
+        signed: Option<String>,
+        sent: Option<String>,
+    },
+    /// Only a trailing `/` tells the paths apart.
+    TrailingSlash {
+        sent_has: bool,
+    },
+    /// `/api/v1/p` present on one side only.
+    ApiPrefix {
+        missing_on_sent: bool,
+    },
+    /// The same path, percent-encoded differently.
+    PathEncoding {
+        signed: String,
+        sent: String,
+    },
+    Path {
+        signed: String,
+        sent: String,
+    },
+    /// The same query, encoded differently (`%20` against `+` or a raw space, case of hex).
+    QueryEncoding {
+        signed: String,
+        sent: String,
+    },
+    Query {
+        signed: Option<String>,
+        sent: Option<String>,
+    },
+    /// A `#fragment` never goes on the wire.
+    Fragment {
+        signed: Option<String>,
+    },
+    /// User info (`user:pass@`) goes in an Authorization header, not the URL.
+    UserInfo,
+}
+
+impl UrlDifference {
+    pub fn describe(&self) -> String {
+        match self {
+            UrlDifference::Scheme { signed, sent } => {
+                format!("scheme: signed {signed}://, sent {sent}://")
+            }
+            UrlDifference::Host { signed, sent } => format!("host: signed {signed}, sent {sent}"),
+            UrlDifference::Port { signed, sent } => format!(
+                "port: signed {}, sent {}",
+                port_text(signed.as_deref()),
+                port_text(sent.as_deref())
+            ),
+            UrlDifference::TrailingSlash { sent_has: true } => {
+                "trailing slash: the sent path ends with '/', the signed one does not".into()
+            }
+            UrlDifference::TrailingSlash { sent_has: false } => {
+                "trailing slash: the signed path ends with '/', the sent one does not".into()
+            }
+            UrlDifference::ApiPrefix {
+                missing_on_sent: true,
+            } => format!("path: the sent URL lacks {API_PREFIX}"),
+            UrlDifference::ApiPrefix {
+                missing_on_sent: false,
+            } => format!("path: the signed URL lacks {API_PREFIX}"),
+            UrlDifference::PathEncoding { signed, sent } => {
+                format!(
+                    "path encoding: signed {signed}, sent {sent} (same path, other percent-encoding)"
+                )
+            }
+            UrlDifference::Path { signed, sent } => format!("path: signed {signed}, sent {sent}"),
+            UrlDifference::QueryEncoding { signed, sent } => format!(
+                "query encoding: signed ?{signed}, sent ?{sent} (same query, encoded differently)"
+            ),
+            UrlDifference::Query { signed, sent } => format!(
+                "query: signed {}, sent {}",
+                query_text(signed.as_deref()),
+                query_text(sent.as_deref())
+            ),
+            UrlDifference::Fragment { signed } => format!(
+                "fragment: the signed URL has #{}, which is never sent",
+                signed.as_deref().unwrap_or_default()
+            ),
+            UrlDifference::UserInfo => {
+                "user info: 'user:password@' is not part of the URL on the wire".into()
+            }
+        }
+    }
+}
+
+fn port_text(p: Option<&str>) -> String {
+    p.map_or("no port (the scheme's default)".into(), |p| format!(":{p}"))
+}
+
+fn query_text(q: Option<&str>) -> String {
+    q.map_or("no query".into(), |q| format!("?{q}"))
+}
+
+/// A URL cut into its raw parts, with no decoding or normalizing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawUrl<'a> {
+    pub scheme: &'a str,
+    pub userinfo: Option<&'a str>,
+    pub host: &'a str,
+    pub port: Option<&'a str>,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub fragment: Option<&'a str>,
+}
+
+impl<'a> RawUrl<'a> {
+    pub fn split(url: &'a str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let (rest, fragment) = match rest.split_once('#') {
+            Some((r, f)) => (r, Some(f)),
+            None => (rest, None),
+        };
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let (userinfo, hostport) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, authority),
+        };
+        // An IPv6 literal keeps its colons inside brackets.
+        let (host, port) = match hostport.rfind(':') {
+            Some(i) if !hostport[i..].contains(']') => (&hostport[..i], Some(&hostport[i + 1..])),
+            _ => (hostport, None),
+        };
+        Some(RawUrl {
+            scheme,
+            userinfo,
+            host,
+            port,
+            path,
+            query,
+            fragment,
+        })
+    }
+}
+
+/// Every difference between the signed and the sent URL. Empty when they are equal.
+pub fn compare(signed: &str, sent: &str) -> Vec<UrlDifference> {
+    if signed == sent {
+        return Vec::new();
+    }
+    let (Some(a), Some(b)) = (RawUrl::split(signed), RawUrl::split(sent)) else {
+        return vec![UrlDifference::Path {
+            signed: signed.into(),
+            sent: sent.into(),
+        }];
+    };
+    let mut out = Vec::new();
+    if a.scheme != b.scheme {
+        out.push(UrlDifference::Scheme {
+            signed: a.scheme.into(),
+            sent: b.scheme.into(),
+        });
+    }
+    if a.userinfo.is_some() != b.userinfo.is_some() {
+        out.push(UrlDifference::UserInfo);
+    }
+    if a.host != b.host {
+        out.push(UrlDifference::Host {
+            signed: a.host.into(),
+            sent: b.host.into(),
+        });
+    }
+    if a.port != b.port {
+        out.push(UrlDifference::Port {
+            signed: a.port.map(str::to_string),
+            sent: b.port.map(str::to_string),
+        });
+    }
+    if a.path != b.path {
+        out.push(compare_paths(a.path, b.path));
+    }
+    if a.query != b.query {
+        match (a.query, b.query) {
+            (Some(x), Some(y)) if decode_query(x) == decode_query(y) => {
+                out.push(UrlDifference::QueryEncoding {
+                    signed: x.into(),
+                    sent: y.into(),
+                })
+            }
+            (x, y) => out.push(UrlDifference::Query {
+                signed: x.map(str::to_string),
+                sent: y.map(str::to_string),
+            }),
+        }
+    }
+    if a.fragment.is_some() && b.fragment.is_none() {
+        out.push(UrlDifference::Fragment {
+            signed: a.fragment.map(str::to_string),
+        });
+    }
+    out
+}
+
+fn compare_paths(a: &str, b: &str) -> UrlDifference {
+    let trim = |p: &str| p.trim_end_matches('/').to_string();
+    if trim(a) == trim(b) {
+        return UrlDifference::TrailingSlash {
+            sent_has: b.ends_with('/'),
+        };
+    }
+    let without = |p: &str| p.replacen(API_PREFIX, "", 1);
+    if a.contains(API_PREFIX) != b.contains(API_PREFIX) && trim(&without(a)) == trim(&without(b)) {
+        return UrlDifference::ApiPrefix {
+            missing_on_sent: !b.contains(API_PREFIX),
+        };
+    }
+    if percent_decode(a) == percent_decode(b) {
+        return UrlDifference::PathEncoding {
+            signed: a.into(),
+            sent: b.into(),
+        };
+    }
+    UrlDifference::Path {
+        signed: a.into(),
+        sent: b.into(),
+    }
+}
+
+fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+fn decode_query(q: &str) -> Vec<u8> {
+    percent_decode(&q.replace('+', " "))
+}
+
+/// Nearby forms of a sent URL that people sign by mistake, to find which one an x-sign
+/// was made over. The sent URL itself is not included.
+pub fn variants(sent: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut push = |label: String, v: String| {
+        if v != sent && !out.iter().any(|(_, o)| *o == v) {
+            out.push((label, v));
+        }
+    };
+    let Some(u) = RawUrl::split(sent) else {
+        return out;
+    };
+    let rebuild =
+        |scheme: &str, host: &str, port: Option<&str>, path: &str, query: Option<&str>| {
+            let mut s = format!("{scheme}://{host}");
+            if let Some(p) = port {
+                s.push(':');
+                s.push_str(p);
+            }
+            s.push_str(path);
+            if let Some(q) = query {
+                s.push('?');
+                s.push_str(q);
+            }
+            s
+        };
+    let other_scheme = if u.scheme == "https" { "http" } else { "https" };
+    push(
+        format!("with {other_scheme}://"),
+        rebuild(other_scheme, u.host, u.port, u.path, u.query),
+    );
+    let slash = if u.path.ends_with('/') {
+        (
+            "without the trailing slash",
+            u.path.trim_end_matches('/').to_string(),
+        )
+    } else {
+        ("with a trailing slash", format!("{}/", u.path))
+    };
+    push(
+        slash.0.into(),
+        rebuild(u.scheme, u.host, u.port, &slash.1, u.query),
+    );
+    let default_port = if u.scheme == "https" { "443" } else { "80" };
+    match u.port {
+        Some(_) => push(
+            "without the port".into(),
+            rebuild(u.scheme, u.host, None, u.path, u.query),
+        ),
+        None => push(
+            format!("with :{default_port}"),
+            rebuild(u.scheme, u.host, Some(default_port), u.path, u.query),
+        ),
+    }
+    if u.path.contains(API_PREFIX) {
+        push(
+            format!("without {API_PREFIX}"),
+            rebuild(
+                u.scheme,
+                u.host,
+                u.port,
+                &u.path.replacen(API_PREFIX, "", 1),
+                u.query,
+            ),
+        );
+    } else {
+        push(
+            format!("with {API_PREFIX}"),
+            rebuild(
+                u.scheme,
+                u.host,
+                u.port,
+                &format!("{API_PREFIX}{}", u.path),
+                u.query,
+            ),
+        );
+    }
+    if let Some(q) = u.query {
+        if let Ok(decoded) = String::from_utf8(decode_query(q)) {
+            push(
+                "with the query decoded".into(),
+                rebuild(u.scheme, u.host, u.port, u.path, Some(&decoded)),
+            );
+        }
+        push(
+            "with '+' for spaces in the query".into(),
+            rebuild(
+                u.scheme,
+                u.host,
+                u.port,
+                u.path,
+                Some(&q.replace("%20", "+")),
+            ),
+        );
+        push(
+            "with %20 for spaces in the query".into(),
+            rebuild(
+                u.scheme,
+                u.host,
+                u.port,
+                u.path,
+                Some(&q.replace('+', "%20")),
+            ),
+        );
+    } else {
+        push(
+            "with an empty '?'".into(),
+            rebuild(u.scheme, u.host, u.port, u.path, Some("")),
+        );
+    }
+    if let Ok(decoded) = String::from_utf8(percent_decode(u.path)) {
+        push(
+            "with the path decoded".into(),
+            rebuild(u.scheme, u.host, u.port, &decoded, u.query),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://api.qredo.network/api/v1/p/company";
+
+    fn one(signed: &str, sent: &str) -> UrlDifference {
+        let d = compare(signed, sent);
+        assert_eq!(d.len(), 1, "{d:?}");
+        d.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn names_each_url_difference() {
+        assert!(matches!(
+            one(BASE, "http://api.qredo.network/api/v1/p/company"),
+            UrlDifference::Scheme { .. }
+        ));
+        assert!(matches!(
+            one(BASE, "https://sandbox-api.qredo.network/api/v1/p/company"),
+            UrlDifference::Host { .. }
+        ));
+        assert_eq!(
+            one(BASE, "https://api.qredo.network:443/api/v1/p/company"),
+            UrlDifference::Port {
+                signed: None,
+                sent: Some("443".into())
+            }
+        );
+        assert_eq!(
+            one(BASE, &format!("{BASE}/")),
+            UrlDifference::TrailingSlash { sent_has: true }
+        );
+        assert_eq!(
+            one(BASE, "https://api.qredo.network/company"),
+            UrlDifference::ApiPrefix {
+                missing_on_sent: true
+            }
+        );
+        assert!(matches!(
+            one(
+                &format!("{BASE}/search?query=a b"),
+                &format!("{BASE}/search?query=a%20b")
+            ),
+            UrlDifference::QueryEncoding { .. }
+        ));
+        assert!(matches!(
+            one(
+                &format!("{BASE}/search?query=a"),
+                &format!("{BASE}/search?query=b")
+            ),
+            UrlDifference::Query { .. }
+        ));
+        assert!(matches!(
+            one(&format!("{BASE}/a%2Fb"), &format!("{BASE}/a/b")),
+            UrlDifference::PathEncoding { .. }
+        ));
+        assert!(compare(BASE, BASE).is_empty());
+    }
+
+    #[test]
+    fn splits_ipv6_and_ports() {
+        let u = RawUrl::split("http://[::1]:8001/api/v1/p?x=1#f").unwrap();
+        assert_eq!(
+            (u.host, u.port, u.path, u.query, u.fragment),
+            ("[::1]", Some("8001"), "/api/v1/p", Some("x=1"), Some("f"))
+        );
+        let u = RawUrl::split("http://[::1]/").unwrap();
+        assert_eq!((u.host, u.port), ("[::1]", None));
+    }
+
+    #[test]
+    fn variants_cover_the_usual_slips() {
+        let v = variants("http://localhost:8001/api/v1/p/company/search?query=a+b");
+        let urls: Vec<&str> = v.iter().map(|(_, u)| u.as_str()).collect();
+        assert!(urls.contains(&"https://localhost:8001/api/v1/p/company/search?query=a+b"));
+        assert!(urls.contains(&"http://localhost:8001/api/v1/p/company/search/?query=a+b"));
+        assert!(urls.contains(&"http://localhost/api/v1/p/company/search?query=a+b"));
+        assert!(urls.contains(&"http://localhost:8001/company/search?query=a+b"));
+        assert!(urls.contains(&"http://localhost:8001/api/v1/p/company/search?query=a b"));
+        assert!(urls.contains(&"http://localhost:8001/api/v1/p/company/search?query=a%20b"));
+    }
+}
