@@ -1,1 +1,42 @@
 //! The embedded mock of the Partner API (axum), judging signatures as the server does.
+//!
+//! ```no_run
+//! # async fn demo(key: xsign::signing::PublicKey) -> std::io::Result<()> {
+//! use xsign::mock::{MockConfig, MockServer};
+//! let mock = MockServer::start(MockConfig::default(), "127.0.0.1:0".parse().unwrap()).await?;
+//! mock.register("my-api-key", key);
+//! println!("{}", mock.base_url()); // http://127.0.0.1:PORT/api/v1/p
+//! mock.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Auth follows the reference exactly (see `auth`): a registered `x-api-key`, exactly one of
+//! `x-timestamp` / `x-nonce`, a timestamp within the skew, a nonce above the last one seen
+//! for that key, and an `x-sign` over value + URL + raw body, where the URL is rebuilt from
+//! the scheme, the `Host` header and the request target exactly as received.
+
+pub mod auth;
+mod config;
+mod error;
+mod feeds;
+mod ids;
+mod limits;
+mod middleware;
+mod model;
+mod persist;
+mod routes;
+mod server;
+mod shared;
+mod store;
+mod url;
+mod verdict;
+
+pub use auth::{AuthFailure, Judge, Reason, SignedParts, Verdict};
+pub use config::MockConfig;
+pub use feeds::Feed;
+pub use server::{MockHandle, MockServer};
+pub use url::request_url;
+pub use verdict::escape_bytes;
+
+/// Every endpoint lives under this path, as on the real API.
+pub const API_PREFIX: &str = "/api/v1/p";

@@ -1,0 +1,43 @@
+use std::path::PathBuf;
+
+/// How the mock behaves. Build it with `MockConfig::default()` and struct update syntax
+/// (`MockConfig { skew_secs: 5, ..Default::default() }`) so new fields do not break callers.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// Accepted distance between `x-timestamp` and the server clock, in seconds (either way).
+    /// The real window is not published; 30 s is a guess on the strict side.
+    pub skew_secs: i64,
+    /// Keep state as JSON in this directory (`mock-state.json`, written atomically after
+    /// every change). `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Log every verdict to stderr: which check failed, what was signed (escaped), the hash.
+    pub verbose: bool,
+    /// Log one line per request to stderr (what `xsign mock` does without `-v`).
+    pub access_log: bool,
+    /// Open connections at most; more wait in the kernel's backlog.
+    pub max_connections: usize,
+    /// Requests being read or handled at once; bounds memory to about this many bodies.
+    pub max_in_flight: usize,
+    /// Websocket subscribers at most; more get 503.
+    pub max_feed_subscribers: usize,
+    /// Messages a feed keeps for a slow subscriber before dropping its oldest.
+    pub feed_buffer: usize,
+    /// Records of each kind (companies, funds, transfers, ...) the mock holds at most.
+    pub max_records: usize,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            skew_secs: 30,
+            data_dir: None,
+            verbose: false,
+            access_log: false,
+            max_connections: 1024,
+            max_in_flight: 256,
+            max_feed_subscribers: 1024,
+            feed_buffer: 256,
+            max_records: 100_000,
+        }
+    }
+}

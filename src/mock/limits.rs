@@ -1,0 +1,20 @@
+//! Fixed limits: what one request may cost the mock.
+
+use std::time::Duration;
+
+/// Bodies past this get 413, as the issue asks (1 MiB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A client has this long to send its headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A client has this long to send its body once headers are in.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(15);
+/// A feed message that cannot be written in this time drops the subscriber.
+pub const FEED_SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Pings keep idle feeds alive through proxies and reveal dead peers.
+pub const FEED_PING_INTERVAL: Duration = Duration::from_secs(30);
+/// The largest frame a feed client may send us (feeds are read-only; pongs and closes only).
+pub const FEED_MAX_INCOMING: usize = 64 * 1024;
+/// Grace period for open connections at shutdown.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// hyper's per-connection read buffer: headers must fit in it.
+pub const CONN_READ_BUFFER: usize = 64 * 1024;

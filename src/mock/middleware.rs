@@ -1,0 +1,145 @@
+//! In front of every route: bounded body reading, the judge's verdict, logging.
+
+use super::API_PREFIX;
+use super::auth::SignedParts;
+use super::error::{ApiError, unauthorized};
+use super::ids::owner_tag;
+use super::limits::{BODY_READ_TIMEOUT, MAX_BODY_BYTES};
+use super::shared::Shared;
+use super::url::request_url;
+use super::verdict::{access_line, describe};
+use crate::signing::now_unix;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use std::sync::Arc;
+
+/// Who is calling, for handlers: records are scoped to the API key's owner tag.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub owner: String,
+    /// `host[:port]` as the client addressed us, for URLs we hand back (feed addresses).
+    pub host: String,
+}
+
+pub(crate) async fn authenticate(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    if path != API_PREFIX && !path.starts_with(&format!("{API_PREFIX}/")) {
+        return ApiError::not_found(format!(
+            "{path} is not an API path: every endpoint is under {API_PREFIX}"
+        ))
+        .into_response();
+    }
+    // Waiting here holds only the headers; bodies are read by at most max_in_flight requests.
+    let Ok(_permit) = shared.in_flight.clone().acquire_owned().await else {
+        return ApiError::unavailable("the mock is shutting down").into_response();
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return ApiError::too_large(MAX_BODY_BYTES).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let capacity = declared.unwrap_or(0) as usize;
+    let bytes = match tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body, capacity)).await {
+        Err(_) => {
+            return ApiError::timeout(format!(
+                "the body did not arrive within {} s",
+                BODY_READ_TIMEOUT.as_secs()
+            ))
+            .into_response();
+        }
+        Ok(Err(e)) => return e.into_response(),
+        Ok(Ok(b)) => b,
+    };
+
+    let url = request_url(&parts.uri, &parts.headers);
+    let verdict = shared.judge.judge(
+        &SignedParts {
+            method: parts.method.as_str(),
+            url: url.as_deref().map_err(String::as_str),
+            headers: &parts.headers,
+            body: &bytes,
+        },
+        now_unix(),
+    );
+
+    let mut response = match &verdict.failure {
+        Some(f) => {
+            let mut r = unauthorized(f.reason);
+            if let Ok(v) = HeaderValue::from_str(&visible_ascii(&f.detail)) {
+                r.headers_mut().insert("x-mock-detail", v);
+            }
+            r
+        }
+        None => {
+            let url = verdict.url.as_deref().unwrap_or_default();
+            let caller = Caller {
+                owner: owner_tag(verdict.api_key.as_deref().unwrap_or_default()),
+                host: host_of(url).to_string(),
+            };
+            let mut req = Request::from_parts(parts, Body::from(bytes));
+            req.extensions_mut().insert(caller);
+            next.run(req).await
+        }
+    };
+    if let Some(p) = &verdict.payload
+        && let Ok(v) = HeaderValue::from_str(&p.hash_hex())
+    {
+        response.headers_mut().insert("x-mock-payload-sha256", v);
+    }
+
+    let status = response.status().as_u16();
+    if shared.config.verbose {
+        eprintln!("{}", describe(&verdict, status));
+    } else if shared.config.access_log {
+        eprintln!("{}", access_line(&verdict, status));
+    }
+    if shared.verdicts.receiver_count() > 0 {
+        let _ = shared.verdicts.send(Arc::new(verdict));
+    }
+    response
+}
+
+/// Reads at most MAX_BODY_BYTES, whatever Content-Length claimed.
+async fn read_body(body: Body, capacity: usize) -> Result<Vec<u8>, ApiError> {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::with_capacity(capacity.min(MAX_BODY_BYTES));
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if buf.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::too_large(MAX_BODY_BYTES));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    rest.split(['/', '?']).next().unwrap_or(rest)
+}
+
+/// Header values must be visible ASCII: anything else becomes `?`.
+fn visible_ascii(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,147 @@
+use super::{parse_body, query_param};
+use crate::mock::error::ApiResult;
+use crate::mock::feeds::Feed;
+use crate::mock::middleware::Caller;
+use crate::mock::model::{CustodyGroup, Fund, NewFund};
+use crate::mock::shared::Shared;
+use crate::mock::store::Store;
+use crate::signing::now_unix;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, RawQuery, State};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// `POST /company/{company_id}/fund` → `{"fund_id","custodygroup_withdraw","custodygroup_tx"}`.
+/// Each new wallet is announced on the API key's wallets feed.
+pub(crate) async fn create(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path(company_id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: NewFund = parse_body(&body)?;
+    let fund =
+        shared.with_store(|s| s.create_fund(&caller.owner, &company_id, body, now_unix()))?;
+    shared.save().await?;
+    for w in &fund.wallets {
+        let event = json!({
+            "event": "wallet_created",
+            "wallet_id": w.wallet_id,
+            "fund_id": fund.fund_id,
+            "company_id": fund.company_id,
+            "asset": w.asset,
+            "address": w.address,
+            "status": "ready",
+            "balance": w.balance,
+        });
+        shared.feeds.publish(Feed::Wallets, &caller.owner, &event);
+    }
+    Ok(Json(json!({
+        "fund_id": fund.fund_id,
+        "custodygroup_withdraw": fund.custodygroup_withdraw.id,
+        "custodygroup_tx": fund.custodygroup_tx.id,
+    })))
+}
+
+/// `GET /company/{company_id}/fund/{fund_id}`: the fund, its policies and wallets.
+pub(crate) async fn get(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path((company_id, fund_id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    shared.with_store(|s| {
+        let fund = s.fund(&caller.owner, &company_id, &fund_id)?;
+        let company = s.company(&caller.owner, &company_id)?;
+        Ok(Json(detail(s, fund, &company.name)))
+    })
+}
+
+/// `GET /company/{company_id}/fund/search[?query=]` → `{"total_count","list":[{name,id}]}`.
+pub(crate) async fn search(
+    State(shared): State<Arc<Shared>>,
+    Extension(caller): Extension<Caller>,
+    Path(company_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let query = query_param(raw.as_deref(), "query");
+    shared.with_store(|s| {
+        let list: Vec<Value> = s
+            .search_funds(&caller.owner, &company_id, &query)?
+            .into_iter()
+            .map(|f| json!({ "name": f.name, "id": f.fund_id }))
+            .collect();
+        Ok(Json(json!({ "total_count": list.len(), "list": list })))
+    })
+}
+
+fn detail(s: &Store, fund: &Fund, company_name: &str) -> Value {
+    let wallets: Vec<Value> = fund
+        .wallets
+        .iter()
+        .map(|w| {
+            let withdraw = w
+                .custodygroup_withdraw
+                .as_ref()
+                .unwrap_or(&fund.custodygroup_withdraw);
+            let tx = w.custodygroup_tx.as_ref().unwrap_or(&fund.custodygroup_tx);
+            json!({
+                "wallet_id": w.wallet_id,
+                "name": w.name,
+                "asset": w.asset,
+                "type": w.kind,
+                "status": "ready",
+                "address": w.address,
+                "address_type": if w.address.starts_with("0x") { "EOA" } else { "P2WPKH" },
+                "short_code": w.short_code,
+                "balance": w.balance,
+                "custodygroup_withdraw": withdraw.id,
+                "custodygroup_tx": tx.id,
+                "policy_withdraw": policy(s, withdraw, "withdraw policy"),
+                "policy_tx": policy(s, tx, "tx policy"),
+            })
+        })
+        .collect();
+    let mut assets: Vec<&str> = fund.wallets.iter().map(|w| w.asset.as_str()).collect();
+    assets.dedup();
+    json!({
+        "fund_id": fund.fund_id,
+        "name": fund.name,
+        "description": fund.description,
+        "custodygroup_withdraw": fund.custodygroup_withdraw.id,
+        "custodygroup_tx": fund.custodygroup_tx.id,
+        "policy_withdraw": policy(s, &fund.custodygroup_withdraw, "withdraw policy"),
+        "policy_tx": policy(s, &fund.custodygroup_tx, "tx policy"),
+        "members": [{
+            "entity": {
+                "id": fund.company_id,
+                "name": company_name,
+                "type": "company",
+                "company": {"name": company_name},
+            },
+            "permissions": {"admin": true},
+        }],
+        "assets": assets,
+        "wallets": wallets,
+    })
+}
+
+/// Members known as core clients are shown as such; other ids as users.
+fn policy(s: &Store, group: &CustodyGroup, name: &str) -> Value {
+    let members: Vec<Value> = group
+        .members
+        .iter()
+        .map(|id| match s.coreclients.get(id) {
+            Some(c) => json!({
+                "type": "core-client", "id": id, "name": c.name, "coreClient": {"name": c.name},
+            }),
+            None => json!({ "type": "user", "id": id, "name": "" }),
+        })
+        .collect();
+    json!({
+        "id": group.id,
+        "name": name,
+        "threshold": group.threshold,
+        "members": members,
+    })
+}

@@ -1,0 +1,80 @@
+//! What every request handler shares: config, judge, state, feeds and limits.
+
+use super::auth::{Judge, Verdict};
+use super::config::MockConfig;
+use super::error::{ApiError, ApiResult};
+use super::feeds::Feeds;
+use super::persist;
+use super::store::Store;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Semaphore, broadcast, watch};
+
+pub(crate) struct Shared {
+    pub config: MockConfig,
+    pub judge: Judge,
+    pub store: Mutex<Store>,
+    pub feeds: Feeds,
+    /// Requests being read or handled.
+    pub in_flight: Arc<Semaphore>,
+    /// Open websocket sessions.
+    pub subscribers: Arc<Semaphore>,
+    pub verdicts: broadcast::Sender<Arc<Verdict>>,
+    pub shutdown: watch::Receiver<bool>,
+    state_path: Option<PathBuf>,
+    save_lock: tokio::sync::Mutex<()>,
+}
+
+impl Shared {
+    pub fn new(
+        config: MockConfig,
+        judge: Judge,
+        store: Store,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        Shared {
+            state_path: config.data_dir.as_deref().map(persist::state_path),
+            in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
+            subscribers: Arc::new(Semaphore::new(config.max_feed_subscribers)),
+            feeds: Feeds::new(config.feed_buffer),
+            verdicts: broadcast::channel(256).0,
+            store: Mutex::new(store),
+            judge,
+            config,
+            shutdown,
+            save_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Runs `f` on the state under its lock. Keep `f` short: no awaits, no I/O.
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut store)
+    }
+
+    /// Writes the state to `--data` (a no-op in memory). Saves are serialized and each
+    /// snapshot is taken inside the save lock, so a later save never loses to an earlier one.
+    pub async fn save(&self) -> ApiResult<()> {
+        let Some(path) = self.state_path.clone() else {
+            return Ok(());
+        };
+        let _guard = self.save_lock.lock().await;
+        let nonces = self.judge.nonces_snapshot();
+        let bytes = self.with_store(|s| persist::snapshot(s, &nonces));
+        let shown = path.display().to_string();
+        let result = tokio::task::spawn_blocking(move || persist::write(&path, &bytes)).await;
+        match result {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ApiError::storage(format!(
+                "could not save {shown}: {e}; the change is kept in memory only"
+            ))),
+            Err(e) => Err(ApiError::storage(format!("could not save {shown}: {e}"))),
+        }
+    }
+}
+
+/// Resolves once shutdown is asked for (or the handle is gone). Holds no watch guard
+/// across awaits, so it can sit in a `select!` inside spawned tasks.
+pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}

@@ -1,0 +1,172 @@
+//! Verdicts as people read them on stderr: the access line, and with `-v` what was signed.
+
+use super::auth::Verdict;
+use std::fmt::Write as _;
+
+/// At most this many payload bytes are shown; the rest is counted.
+const SHOWN_BYTES: usize = 4096;
+
+/// Renders bytes so that nothing is invisible: `\t`, `\r`, `\n`, `\\`, other controls as
+/// `\xNN`, bytes that are not UTF-8 as `\xNN`, and invisible or space-like characters
+/// (no-break space, BOM, zero-width, line separators) as `\u{..}`. Printable text stays.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 16);
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                escape_str(s, &mut out);
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                escape_str(std::str::from_utf8(good).expect("valid prefix"), &mut out);
+                let n = e.error_len().unwrap_or(bad.len());
+                for b in &bad[..n] {
+                    let _ = write!(out, "\\x{b:02x}");
+                }
+                rest = &bad[n..];
+            }
+        }
+    }
+    out
+}
+
+fn escape_str(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{a0}' | '\u{ad}' | '\u{180e}' | '\u{2000}'..='\u{200f}'
+        | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}' | '\u{3000}' | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}')
+}
+
+/// `abcd…wxyz`: enough to tell keys apart, not enough to use one.
+pub(crate) fn mask_api_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 12 {
+        return format!("…({} chars)", chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// One line per request: status, verdict, method and URL.
+pub(crate) fn access_line(v: &Verdict, status: u16) -> String {
+    let verdict = match &v.failure {
+        None => "ok".to_string(),
+        Some(f) => format!("refused ({})", f.reason),
+    };
+    let url = v.url.as_deref().unwrap_or("(URL not rebuilt)");
+    format!("mock: {status} {verdict:<20} {} {url}", v.method)
+}
+
+/// The `-v` report: which check failed, and what was signed, escaped, with its hash.
+pub(crate) fn describe(v: &Verdict, status: u16) -> String {
+    let mut s = access_line(v, status);
+    if let Some(f) = &v.failure {
+        let _ = write!(s, "\n  why:       {}", f.detail);
+    }
+    if let Some(key) = &v.api_key {
+        let keys = if v.fingerprints.is_empty() {
+            "not registered".to_string()
+        } else {
+            let short: Vec<&str> = v
+                .fingerprints
+                .iter()
+                .map(|f| &f[..f.len().min(23)])
+                .collect();
+            format!("keys {}", short.join(", "))
+        };
+        let _ = write!(s, "\n  api key:   {} ({keys})", mask_api_key(key));
+    }
+    if let Some(value) = &v.value {
+        let clock = match value {
+            crate::signing::AuthValue::Timestamp(t) => {
+                format!(
+                    " (server clock {}, {:+} s)",
+                    v.server_time,
+                    t - v.server_time
+                )
+            }
+            crate::signing::AuthValue::Nonce(_) => String::new(),
+        };
+        let _ = write!(s, "\n  {}: {value}{clock}", value.header_name());
+    }
+    if let Some(p) = &v.payload {
+        let bytes = p.as_bytes();
+        let shown = &bytes[..bytes.len().min(SHOWN_BYTES)];
+        let more = if bytes.len() > shown.len() {
+            format!(" … ({} more bytes)", bytes.len() - shown.len())
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            s,
+            "\n  signed:    {} bytes = value {} + URL {} + body {}\n             \"{}\"{more}\n  sha256:    {}",
+            bytes.len(),
+            p.value_part().len(),
+            p.url_part().len(),
+            p.body_part().len(),
+            escape_bytes(shown),
+            p.hash_hex()
+        );
+    }
+    if let Some(x) = &v.x_sign {
+        let _ = write!(s, "\n  x-sign:    {} ({} chars)", clip(x, 24), x.len());
+    }
+    if let Some(k) = &v.matched_key {
+        let _ = write!(s, "\n  verified by {k}");
+    }
+    s
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisibles_are_named() {
+        assert_eq!(
+            escape_bytes(b"{\"a\":\t1}\r\n"),
+            "{\"a\":\\t1}\\r\\n".to_string()
+        );
+        assert_eq!(
+            escape_bytes("\u{feff}x\u{a0}y".as_bytes()),
+            "\\u{feff}x\\u{a0}y"
+        );
+        assert_eq!(escape_bytes(b"a\xffb\\"), "a\\xffb\\\\");
+        assert_eq!(escape_bytes("Société".as_bytes()), "Société");
+    }
+
+    #[test]
+    fn api_keys_are_masked() {
+        assert_eq!(mask_api_key("abcdefghijklmnop"), "abcd…mnop");
+        assert!(!mask_api_key("short").contains("short"));
+    }
+}
