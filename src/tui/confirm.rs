@@ -3,7 +3,7 @@
 
 use super::app::Confirm;
 use super::help::centered;
-use super::lint_view::Severity;
+use super::lint_view::{Severity, severity_label};
 use super::signature::severity_mark;
 use super::theme;
 use ratatui::buffer::Buffer;
@@ -22,7 +22,11 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{} {} ", severity_mark(n.severity), n.severity.label()),
+                format!(
+                    "{} {} ",
+                    severity_mark(n.severity),
+                    severity_label(n.severity)
+                ),
                 style,
             ),
             Span::raw(n.message.clone()),

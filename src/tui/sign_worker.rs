@@ -21,10 +21,8 @@ pub const TAIL_BYTES: usize = 384;
 pub struct SignJob {
     pub seq: u64,
     pub method: String,
-    /// The URL as it goes on the wire, or why there is none yet.
-    pub url: Result<String, String>,
-    /// Set when the HTTP library rewrites what the user typed.
-    pub typed_url: Option<String>,
+    /// The absolute URL as typed, and as it goes on the wire (signed); or why there is none.
+    pub url: Result<super::target::Target, String>,
     pub body: Arc<[u8]>,
     /// The body as last saved with the request, to warn when it was reformatted.
     pub saved_body: Option<Arc<[u8]>>,
@@ -76,16 +74,16 @@ pub struct SignOutcome {
 /// Signs one job. Pure apart from reading the clock and the nonce store through `session`.
 pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
     let started = Instant::now();
-    let findings = lint_view::check(&LintInput {
-        method: &job.method,
-        url: job.url.as_deref().ok(),
-        typed_url: job.typed_url.as_deref(),
-        body: &job.body,
-        saved_body: job.saved_body.as_deref(),
-        mode: session.view.mode,
-        fixed_value: None,
-        now_unix: session.clock.now().unix,
-    });
+    let findings = match &job.url {
+        Ok(t) => lint_view::check(&LintInput {
+            method: &job.method,
+            url: &t.typed,
+            body: &job.body,
+            saved_body: job.saved_body.as_deref(),
+            now_unix: session.clock.now().unix,
+        }),
+        Err(_) => Vec::new(),
+    };
     let mut out = SignOutcome {
         seq: job.seq,
         method: job.method.clone(),
@@ -98,7 +96,7 @@ pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
         micros: 0,
     };
     let url = match &job.url {
-        Ok(u) => u,
+        Ok(t) => &t.wire,
         Err(e) => {
             out.problem = Some(e.clone());
             out.preview = preview(b"", b"", &job.body);

@@ -81,16 +81,10 @@ impl App {
         self.sig.dirty = false;
         self.sig.seq += 1;
         self.sig.pending = Some(self.sig.seq);
-        let resolved = target::resolve(&self.profile.base_url, &self.url.text);
         Some(SignJob {
             seq: self.sig.seq,
             method: self.method_name().to_string(),
-            typed_url: resolved
-                .as_ref()
-                .ok()
-                .filter(|t| t.rewritten())
-                .map(|t| t.typed.clone()),
-            url: resolved.map(|t| t.wire),
+            url: target::resolve(&self.profile.base_url, &self.url.text),
             body: self.body.to_bytes().into(),
             saved_body: self.saved_body.clone(),
         })
@@ -647,12 +641,9 @@ impl App {
         let body = self.body.to_bytes();
         let notes = lint_view::check(&LintInput {
             method: self.method_name(),
-            url: Some(&target.wire),
-            typed_url: target.rewritten().then_some(target.typed.as_str()),
+            url: &target.typed,
             body: &body,
             saved_body: self.saved_body.as_deref(),
-            mode: self.profile.mode,
-            fixed_value: None,
             now_unix: self.now.unix,
         });
         if lint_view::needs_confirmation(&notes) {
@@ -711,21 +702,24 @@ impl App {
                 else {
                     return;
                 };
-                let body = self.body.to_bytes();
-                match lint_view::apply_fix(&fix, &body) {
-                    Ok(fixed) => {
-                        match String::from_utf8(fixed) {
-                            Ok(text) => self.body.set_text(&text),
-                            Err(_) => {
-                                self.notify(Level::Error, "the fix did not give UTF-8 text");
-                                return;
-                            }
+                if fix.fix.applies_to_body() {
+                    let fixed = fix.fix.apply(&self.body.to_bytes());
+                    match String::from_utf8(fixed) {
+                        Ok(text) => self.body.set_text(&text),
+                        Err(_) => {
+                            self.notify(Level::Error, "the fix did not give UTF-8 text");
+                            return;
                         }
-                        self.request_changed();
-                        self.recheck_confirm(&fix.label);
                     }
-                    Err(e) => self.notify(Level::Error, e),
+                } else {
+                    let typed = crate::http::join_base_url(&self.profile.base_url, &self.url.text);
+                    match fix.fix.apply_to_url(&typed) {
+                        Some(url) => self.url.set(&url),
+                        None => return,
+                    }
                 }
+                self.request_changed();
+                self.recheck_confirm(fix.label);
             }
             _ => {}
         }
@@ -740,12 +734,9 @@ impl App {
         let body = self.body.to_bytes();
         let notes = lint_view::check(&LintInput {
             method: self.method_name(),
-            url: Some(&t.wire),
-            typed_url: t.rewritten().then_some(t.typed.as_str()),
+            url: &t.typed,
             body: &body,
             saved_body: self.saved_body.as_deref(),
-            mode: self.profile.mode,
-            fixed_value: None,
             now_unix: self.now.unix,
         });
         if lint_view::needs_confirmation(&notes) {
