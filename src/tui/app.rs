@@ -98,14 +98,62 @@ pub struct SignatureState {
     pub scroll: usize,
 }
 
+/// A mistake made on purpose, to see what the server and the inspector say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sabotage {
+    /// Sign the body, then send it with a newline added (what many editors do on save).
+    TrailingNewline,
+    /// Sign the body, then send it re-indented with tabs (what a formatter may do).
+    Reformatted,
+    /// Sign with a timestamp five minutes old.
+    StaleTimestamp,
+    /// Sign the path only, not the full URL.
+    PathOnly,
+    /// Sign with a key the server does not know.
+    OtherKey,
+}
+
+impl Sabotage {
+    pub const ALL: [Sabotage; 5] = [
+        Sabotage::TrailingNewline,
+        Sabotage::Reformatted,
+        Sabotage::StaleTimestamp,
+        Sabotage::PathOnly,
+        Sabotage::OtherKey,
+    ];
+
+    pub fn key(self) -> char {
+        match self {
+            Sabotage::TrailingNewline => 'n',
+            Sabotage::Reformatted => 'f',
+            Sabotage::StaleTimestamp => 't',
+            Sabotage::PathOnly => 'p',
+            Sabotage::OtherKey => 'k',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sabotage::TrailingNewline => {
+                "sign the body, send it with a newline added (an editor on save)"
+            }
+            Sabotage::Reformatted => "sign the body, send it re-indented with tabs (a formatter)",
+            Sabotage::StaleTimestamp => "sign with a timestamp five minutes old (a slow clock)",
+            Sabotage::PathOnly => "sign the path only, not the full URL",
+            Sabotage::OtherKey => "sign with a key the server does not know",
+        }
+    }
+}
+
 /// A request for the network task. The body is the snapshot that was checked; it is
-/// signed and sent as is.
+/// signed and sent as is (unless `sabotage` says otherwise).
 #[derive(Debug, Clone)]
 pub struct SendJob {
     pub id: u64,
     pub method: String,
     pub url: String,
     pub body: Arc<[u8]>,
+    pub sabotage: Option<Sabotage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +214,8 @@ pub struct App {
     pub feed: FeedPane,
     /// Help overlay, with its scroll offset.
     pub help: Option<usize>,
+    /// The "break it on purpose" menu is open.
+    pub sabotage_menu: bool,
     pub confirm: Option<Confirm>,
     pub notice: Option<Notice>,
     pub size: (u16, u16),
@@ -194,6 +244,7 @@ impl App {
             response: ResponsePane::default(),
             feed: FeedPane::default(),
             help: None,
+            sabotage_menu: false,
             confirm: None,
             notice: None,
             size,

@@ -69,3 +69,38 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 }
+
+/// The F4 menu: send with a mistake made on purpose, to see the 1020 and its explanation.
+pub fn render_sabotage(area: Rect, buf: &mut Buffer) {
+    use super::app::Sabotage;
+    let mut lines = vec![
+        Line::raw("Send this request with a deliberate mistake, to see what the server"),
+        Line::raw("answers and how the inspector explains it:"),
+        Line::raw(""),
+    ];
+    for s in Sabotage::ALL {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(format!(" {} ", s.key()), theme::key()),
+            Span::raw(format!(" {}", s.label())),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Any other key closes this menu.",
+        theme::dim(),
+    ));
+    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(theme::warning().add_modifier(Modifier::BOLD))
+        .title(Line::styled(
+            " Break the signature on purpose ",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}

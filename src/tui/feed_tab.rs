@@ -36,12 +36,12 @@ impl FeedKind {
         }
     }
 
-    /// The feed's path relative to the base URL.
-    pub fn path(self, client_id: &str) -> String {
+    /// The feed client's name for this feed.
+    pub fn feed(self, client_id: &str) -> crate::feed::FeedKind {
         match self {
-            FeedKind::CoreClient => format!("/coreclient/{client_id}/feed"),
-            FeedKind::Wallets => "/wallets/feed".into(),
-            FeedKind::LiquidityHub => "/liquidityhub/feed".into(),
+            FeedKind::CoreClient => crate::feed::FeedKind::CoreClient(client_id.to_string()),
+            FeedKind::Wallets => crate::feed::FeedKind::Wallets,
+            FeedKind::LiquidityHub => crate::feed::FeedKind::LiquidityHub,
         }
     }
 }
@@ -128,17 +128,25 @@ pub enum Connection {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeedMessage {
+    Connecting {
+        id: u64,
+        attempt: u32,
+        url: String,
+    },
     Connected {
         id: u64,
+        url: String,
     },
     Received {
         id: u64,
         at: Moment,
         text: String,
     },
-    Closed {
+    /// The connection dropped; `retry_in_ms` when the client reconnects by itself.
+    Dropped {
         id: u64,
         reason: String,
+        retry_in_ms: Option<u64>,
     },
     Failed {
         id: u64,
@@ -155,7 +163,7 @@ pub enum FeedMessage {
 pub enum FeedCommand {
     Connect {
         id: u64,
-        path: String,
+        feed: crate::feed::FeedKind,
     },
     Disconnect {
         id: u64,
@@ -249,12 +257,12 @@ impl FeedPane {
                 }
                 self.next_id += 1;
                 let id = self.next_id;
-                let path = self.kind.path(self.client_id.trim());
+                let feed = self.kind.feed(self.client_id.trim());
                 self.connection = Connection::Connecting {
                     id,
-                    url: path.clone(),
+                    url: feed.path(),
                 };
-                cmds.push(FeedCommand::Connect { id, path });
+                cmds.push(FeedCommand::Connect { id, feed });
             }
             KeyCode::Char('d') => {
                 if let Some(id) = self.conn_id() {
@@ -317,13 +325,12 @@ impl FeedPane {
     pub fn apply(&mut self, msg: FeedMessage) -> Option<String> {
         let current = self.conn_id();
         match msg {
-            FeedMessage::Connected { id } if Some(id) == current => {
-                if let Connection::Connecting { url, .. } = &self.connection {
-                    self.connection = Connection::Connected {
-                        id,
-                        url: url.clone(),
-                    };
-                }
+            FeedMessage::Connecting { id, attempt, url } if Some(id) == current => {
+                self.connection = Connection::Connecting { id, url };
+                (attempt > 1).then(|| format!("feed: reconnecting (attempt {attempt})"))
+            }
+            FeedMessage::Connected { id, url } if Some(id) == current => {
+                self.connection = Connection::Connected { id, url };
                 None
             }
             FeedMessage::Received { id, at, text } if Some(id) == current => {
@@ -339,10 +346,20 @@ impl FeedPane {
                 }
                 None
             }
-            FeedMessage::Closed { id, reason } if Some(id) == current => {
-                self.connection = Connection::Closed(reason.clone());
-                Some(format!("feed closed: {reason}"))
-            }
+            FeedMessage::Dropped {
+                id,
+                reason,
+                retry_in_ms,
+            } if Some(id) == current => match retry_in_ms {
+                Some(ms) => Some(format!(
+                    "feed dropped ({reason}); reconnecting in {}",
+                    super::clock::human_ms(ms)
+                )),
+                None => {
+                    self.connection = Connection::Closed(reason.clone());
+                    Some(format!("feed closed: {reason}"))
+                }
+            },
             FeedMessage::Failed { id, message } if Some(id) == current => {
                 self.connection = Connection::Failed(message.clone());
                 Some(message)
@@ -547,7 +564,7 @@ mod tests {
             cmds,
             vec![FeedCommand::Connect {
                 id: 1,
-                path: "/coreclient/c1/feed".into()
+                feed: crate::feed::FeedKind::CoreClient("c1".into())
             }]
         );
     }
@@ -559,7 +576,10 @@ mod tests {
             ..Default::default()
         };
         f.key(k('c'));
-        f.apply(FeedMessage::Connected { id: 1 });
+        f.apply(FeedMessage::Connected {
+            id: 1,
+            url: "ws://x/wallets/feed".into(),
+        });
         assert!(matches!(f.connection, Connection::Connected { .. }));
         for i in 0..3 {
             f.apply(FeedMessage::Received {

@@ -24,6 +24,10 @@ pub const EVERYWHERE: &[Hint] = &[
     h("F2", "next HTTP method"),
     h("F3 / f", "switch between the Request and Feed tabs"),
     h(
+        "F4",
+        "break the signature on purpose, to see a 1020 explained",
+    ),
+    h(
         "Ctrl-B",
         "use the example body offered for the chosen endpoint",
     ),

@@ -2,7 +2,9 @@
 //! in `Session`, owned by the runtime; the app state only holds the `ProfileView`.
 
 use super::clock::SharedClock;
-use crate::signing::{AuthMode, AuthValue, NonceStore, RsaSigner};
+use crate::signing::{AuthMode, AuthValue, KeyError, NonceStore, PrivateKey, RsaSigner};
+use crate::store::Profile;
+use crate::store::config::resolve_profile;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -84,5 +86,62 @@ impl Session {
                     .map_err(|e| e.to_string())
             }
         }
+    }
+}
+
+impl Session {
+    /// Loads what a profile needs. Nothing here fails: what is missing becomes a problem
+    /// shown in the header, so the workbench opens and says what to fix.
+    pub fn from_profile(p: &Profile, clock: SharedClock) -> Session {
+        let mut problems = Vec::new();
+        let resolved = match resolve_profile(p) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                problems.push(e.to_string());
+                None
+            }
+        };
+        let mut signer = None;
+        let (mut fingerprint, mut bits) = (None, None);
+        if let Some(path) = resolved.as_ref().and_then(|r| r.key_path.as_ref()) {
+            match load_key(path) {
+                Ok(key) => {
+                    fingerprint = Some(key.info().short_fingerprint().to_string());
+                    bits = Some(key.info().bits);
+                    signer = Some(Arc::new(RsaSigner::new(key)));
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+        Session {
+            view: ProfileView {
+                name: p.name.clone(),
+                base_url: p.base_url.clone(),
+                fingerprint,
+                bits,
+                mode: p.auth_mode,
+                signing: p.signing,
+                api_key_masked: resolved.as_ref().map(|r| r.api_key_masked.clone()),
+                problems,
+            },
+            api_key: resolved.as_ref().map(|r| r.api_key.clone()),
+            signer,
+            nonces: NonceStore::new(crate::paths::nonce_dir()),
+            clock,
+            headers: p.headers.clone(),
+            timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
+        }
+    }
+}
+
+/// Reads the key; an encrypted one is asked for its passphrase while the terminal is still
+/// in normal mode (the workbench is not open yet).
+fn load_key(path: &std::path::Path) -> Result<PrivateKey, String> {
+    use std::io::IsTerminal;
+    match PrivateKey::from_file(path) {
+        Err(KeyError::Encrypted { tool: "pkey", .. }) if std::io::stdin().is_terminal() => {
+            crate::cli::common::load_private_key(path).map_err(|e| format!("{e:#}"))
+        }
+        other => other.map_err(|e| e.to_string()),
     }
 }

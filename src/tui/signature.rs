@@ -145,6 +145,22 @@ pub fn payload_rows(o: &SignOutcome, width: usize, budget: usize) -> Vec<Line<'s
     out
 }
 
+/// Cuts `text` into rows of `width` chars, at most `max_rows`, the last ending in `…` when
+/// cut short.
+fn wrap_text(text: &str, width: usize, max_rows: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let width = width.max(2);
+    let mut rows: Vec<String> = chars.chunks(width).map(|c| c.iter().collect()).collect();
+    if rows.len() > max_rows {
+        rows.truncate(max_rows);
+        if let Some(last) = rows.last_mut() {
+            last.pop();
+            last.push('…');
+        }
+    }
+    rows
+}
+
 /// `abcdef…uvwxyz`, fitting `width`.
 fn elide_middle(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -237,35 +253,34 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(format!("{} ", v.header_name()), theme::label()),
             Span::styled(v.to_string(), theme::payload_value()),
         ];
-        if matches!(v, crate::signing::AuthValue::Timestamp(_)) {
-            spans.push(Span::styled("  (a send signs anew)", theme::dim()));
-        } else {
-            spans.push(Span::styled("  (next; taken on send)", theme::dim()));
+        if matches!(v, crate::signing::AuthValue::Nonce(_)) {
+            spans.push(Span::styled(" (next)", theme::dim()));
         }
         bottom.push(Line::from(spans));
     }
-    let lint_room = (inner.height as usize)
-        .saturating_sub(bottom.len() + 3)
-        .max(1);
+    let mut lint: Vec<Line> = Vec::new();
     if o.findings.is_empty() {
-        bottom.push(Line::styled("✓ no lint findings", theme::ok()));
-    } else {
-        let n = o.findings.len();
-        for (i, f) in o.findings.iter().enumerate() {
-            if i + 1 == lint_room && n > lint_room {
-                bottom.push(Line::styled(
-                    format!("… {} more (Ctrl-R lists them)", n - i),
-                    theme::dim(),
-                ));
-                break;
-            }
-            let text = format!("{} {}", severity_mark(f.severity), f.message);
-            bottom.push(Line::styled(
-                elide_middle(&text, w),
-                severity_style(f.severity),
-            ));
+        lint.push(Line::styled("✓ no lint findings", theme::ok()));
+    }
+    for f in &o.findings {
+        let text = format!("{} {}", severity_mark(f.severity), f.message);
+        for row in wrap_text(&text, w, 2) {
+            lint.push(Line::styled(row, severity_style(f.severity)));
         }
     }
+    // The payload keeps at least two rows; lint gets what is left.
+    let room = (inner.height as usize)
+        .saturating_sub(bottom.len() + 3)
+        .max(1);
+    if lint.len() > room {
+        let hidden = o.findings.len();
+        lint.truncate(room - 1);
+        lint.push(Line::styled(
+            format!("… {hidden} findings in all: Ctrl-R lists them"),
+            theme::dim(),
+        ));
+    }
+    bottom.extend(lint);
     let header = Line::from(vec![
         label("payload "),
         Span::raw(format!("{} bytes", group(o.preview.total))),

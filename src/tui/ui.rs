@@ -24,6 +24,9 @@ impl Widget for &App {
         if let Some(c) = &self.confirm {
             confirm::render(c, area, buf);
         }
+        if self.sabotage_menu {
+            confirm::render_sabotage(area, buf);
+        }
         if let Some(scroll) = self.help {
             help::render(scroll, area, buf);
         }

@@ -1,7 +1,9 @@
 //! `update`: the only place the state changes. Pure: it returns `Effect`s for the runtime
 //! instead of doing I/O, so every message is unit-tested without a terminal.
 
-use super::app::{App, Confirm, Effect, Focus, Level, METHODS, Message, SendJob, SendState, Tab};
+use super::app::{
+    App, Confirm, Effect, Focus, Level, METHODS, Message, Sabotage, SendJob, SendState, Tab,
+};
 use super::json;
 use super::layout::{self, Panes};
 use super::lint_view::{self, LintInput};
@@ -125,6 +127,15 @@ impl App {
             self.on_confirm_key(key, fx);
             return;
         }
+        if self.sabotage_menu {
+            self.sabotage_menu = false;
+            if let KeyCode::Char(c) = key.code
+                && let Some(s) = Sabotage::ALL.into_iter().find(|s| s.key() == c)
+            {
+                self.send_sabotaged(s, fx);
+            }
+            return;
+        }
 
         // Keys that are never typing: control keys and function keys.
         match key.code {
@@ -136,6 +147,11 @@ impl App {
             }
             KeyCode::F(2) => return self.cycle_method(1),
             KeyCode::F(3) => return self.toggle_tab(),
+            KeyCode::F(4) => {
+                self.stop_typing();
+                self.sabotage_menu = true;
+                return;
+            }
             KeyCode::Char('b') if ctrl => return self.take_offer(),
             KeyCode::Char('c') if ctrl => {
                 if self.is_typing() {
@@ -651,10 +667,53 @@ impl App {
             self.confirm = Some(Confirm { notes });
             return;
         }
-        self.dispatch_send(target.wire, body.into(), fx);
+        self.dispatch_send(target.wire, body.into(), None, fx);
     }
 
-    fn dispatch_send(&mut self, url: String, body: Arc<[u8]>, fx: &mut Vec<Effect>) {
+    /// F4: sends the request with a deliberate mistake, to see the 1020 and its explanation.
+    fn send_sabotaged(&mut self, sabotage: Sabotage, fx: &mut Vec<Effect>) {
+        if self.in_flight() {
+            self.notify(
+                Level::Warn,
+                "a request is already in flight: Esc cancels it",
+            );
+            return;
+        }
+        if !self.profile.signing {
+            self.notify(
+                Level::Warn,
+                "signing is off for this profile: there is no signature to break",
+            );
+            return;
+        }
+        if sabotage == Sabotage::StaleTimestamp
+            && self.profile.mode != crate::signing::AuthMode::Timestamp
+        {
+            self.notify(
+                Level::Warn,
+                "this profile signs with nonces: a stale timestamp does not apply",
+            );
+            return;
+        }
+        match target::resolve(&self.profile.base_url, &self.url.text) {
+            Ok(t) => {
+                self.notify(
+                    Level::Warn,
+                    format!("sending with a mistake on purpose: {}", sabotage.label()),
+                );
+                self.dispatch_send(t.wire, self.body.to_bytes().into(), Some(sabotage), fx);
+            }
+            Err(e) => self.notify(Level::Error, e),
+        }
+    }
+
+    fn dispatch_send(
+        &mut self,
+        url: String,
+        body: Arc<[u8]>,
+        sabotage: Option<Sabotage>,
+        fx: &mut Vec<Effect>,
+    ) {
         let id = self.next_id;
         self.next_id += 1;
         let method = self.method_name().to_string();
@@ -669,6 +728,7 @@ impl App {
             method,
             url,
             body,
+            sabotage,
         }));
     }
 
@@ -684,7 +744,7 @@ impl App {
             KeyCode::Enter => {
                 self.confirm = None;
                 match target::resolve(&self.profile.base_url, &self.url.text) {
-                    Ok(t) => self.dispatch_send(t.wire, self.body.to_bytes().into(), fx),
+                    Ok(t) => self.dispatch_send(t.wire, self.body.to_bytes().into(), None, fx),
                     Err(e) => self.notify(Level::Error, e),
                 }
             }
