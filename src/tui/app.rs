@@ -216,6 +216,8 @@ pub struct App {
     pub help: Option<usize>,
     /// The "break it on purpose" menu is open.
     pub sabotage_menu: bool,
+    /// The focused pane fills the screen (z).
+    pub zoom: bool,
     pub confirm: Option<Confirm>,
     pub notice: Option<Notice>,
     pub size: (u16, u16),
@@ -245,6 +247,7 @@ impl App {
             feed: FeedPane::default(),
             help: None,
             sabotage_menu: false,
+            zoom: false,
             confirm: None,
             notice: None,
             size,

@@ -36,13 +36,7 @@ impl Widget for BodyView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let e = self.editor;
         let (row, col) = e.cursor();
-        let mode = if self.editing {
-            " editing "
-        } else if self.focused {
-            " Enter edits "
-        } else {
-            ""
-        };
+        let mode = if self.editing { " editing " } else { "" };
         let block = Block::bordered()
             .border_style(theme::border(self.focused))
             .title(Line::styled(" body ", theme::title(self.focused)))
@@ -75,23 +69,33 @@ impl Widget for BodyView<'_> {
         }
         let lines = e.lines();
         let selection = e.selection();
-        for y in 0..inner.height as usize {
-            let r = e.top + y;
+        let mut y = 0usize;
+        let mut r = e.top;
+        while y < inner.height as usize {
             let Some(line) = lines.get(r) else { break };
             let cursor = (self.editing && r == row).then_some(col);
-            draw_line(
-                line,
-                r,
-                e.left,
-                cursor,
-                selection,
-                Rect {
-                    y: inner.y + y as u16,
-                    height: 1,
-                    ..inner
-                },
-                buf,
-            );
+            let rows_left = inner.height as usize - y;
+            let area = Rect {
+                y: inner.y + y as u16,
+                height: rows_left as u16,
+                ..inner
+            };
+            y += if e.wrap {
+                let first = if r == e.top { e.top_seg } else { 0 };
+                draw_wrapped(line, r, first, cursor, selection, area, buf)
+            } else {
+                draw_line(
+                    line,
+                    r,
+                    e.left,
+                    cursor,
+                    selection,
+                    Rect { height: 1, ..area },
+                    buf,
+                );
+                1
+            };
+            r += 1;
         }
     }
 }
@@ -168,6 +172,109 @@ fn draw_line(
     {
         put(buf, area, col, left, ' ', 1, theme::cursor());
     }
+}
+
+/// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit).
+/// Returns the rows used. Walks the line once, up to the last visible character.
+fn draw_wrapped(
+    line: &str,
+    row: usize,
+    first_seg: usize,
+    cursor: Option<usize>,
+    sel: Option<((usize, usize), (usize, usize))>,
+    area: Rect,
+    buf: &mut Buffer,
+) -> usize {
+    let width = (area.width as usize).max(1);
+    let rows = area.height as usize;
+    let start_col = first_seg * width;
+    let end_col = start_col + rows * width;
+    let trailing_from = line.trim_end_matches([' ', '\r']).len();
+    // How far into the line the window reaches, so tokenizing stops there.
+    let mut col = 0;
+    let mut end_byte = line.len();
+    for (i, c) in line.char_indices() {
+        if col >= end_col {
+            end_byte = i;
+            break;
+        }
+        col += cell_width(c, col);
+    }
+    let toks = tokens_upto(line, end_byte);
+    let mut tok = toks.iter().peekable();
+    let mut col = 0;
+    let mut last_row = 0;
+    let mut put_cell = |col: usize, symbol: char, style: Style, last_row: &mut usize| {
+        if col < start_col || col >= end_col {
+            return;
+        }
+        let rel = col - start_col;
+        let (r, x) = (rel / width, rel % width);
+        *last_row = (*last_row).max(r);
+        let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
+        let mut b = [0u8; 4];
+        cell.set_symbol(symbol.encode_utf8(&mut b));
+        cell.set_style(style);
+    };
+    for (ci, (i, c)) in line.char_indices().enumerate() {
+        if i >= end_byte {
+            break;
+        }
+        let w = cell_width(c, col);
+        let start = col;
+        col += w;
+        if col <= start_col {
+            continue;
+        }
+        while tok.peek().is_some_and(|t| t.1 <= i) {
+            tok.next();
+        }
+        let kind = tok
+            .peek()
+            .filter(|t| t.0 <= i)
+            .map_or(Token::Other, |t| t.2);
+        let mut style = token_style(kind);
+        let mut glyph = c;
+        if let Some(m) = marker(c) {
+            glyph = m;
+            style = theme::marker();
+        } else if c == ' ' && i >= trailing_from {
+            glyph = '·';
+            style = theme::marker();
+        }
+        if selected(sel, row, ci) {
+            style = style.patch(theme::selection());
+        }
+        if cursor == Some(ci) {
+            style = style.patch(theme::cursor());
+        }
+        if char_width(glyph) > 1 && (start + 1) % width == 0 {
+            glyph = '?'; // a wide character cannot straddle two rows
+        }
+        for k in 0..w {
+            put_cell(
+                start + k,
+                if k == 0 { glyph } else { ' ' },
+                style,
+                &mut last_row,
+            );
+        }
+    }
+    if let Some(c) = cursor
+        && c >= line.chars().count()
+    {
+        put_cell(col, ' ', theme::cursor(), &mut last_row);
+    }
+    // Rows this line takes in the window: all of its remaining rows, as far as they fit.
+    let total = super::editor::wrapped_rows(
+        line,
+        width,
+        cursor.is_some_and(|c| c >= line.chars().count()),
+    );
+    (total.saturating_sub(first_seg))
+        .clamp(1, rows.max(1))
+        .max(last_row + 1)
+        .min(rows.max(1))
 }
 
 /// Puts a glyph `w` cells wide at display column `start` (the first cell gets the glyph,

@@ -13,9 +13,13 @@ pub struct BodyEditor {
     ta: TextArea<'static>,
     /// Bumped on every change of the text, so the signer knows a snapshot is stale.
     revision: u64,
-    /// First visible row and first visible display column: kept by `update`, read by `draw`.
+    /// First visible line and first visible display column: kept by `update`, read by
+    /// `draw`. With `wrap`, `top_seg` is the first visible row within line `top`.
     pub top: usize,
+    pub top_seg: usize,
     pub left: usize,
+    /// Soft-wrap long lines (a compact JSON body is one long line).
+    pub wrap: bool,
 }
 
 impl Default for BodyEditor {
@@ -67,6 +71,28 @@ pub fn display_col(line: &str, chars: usize) -> usize {
     col
 }
 
+/// Display width of a whole line.
+pub fn display_width(line: &str) -> usize {
+    let mut col = 0;
+    for c in line.chars() {
+        col += cell_width(c, col);
+    }
+    col
+}
+
+/// Screen rows a line takes when wrapped at `width`; `cursor_at_end` makes room for the
+/// cursor after a line that exactly fills its last row.
+pub fn wrapped_rows(line: &str, width: usize, cursor_at_end: bool) -> usize {
+    let width = width.max(1);
+    let dw = display_width(line);
+    let rows = dw.div_ceil(width).max(1);
+    if cursor_at_end && dw > 0 && dw.is_multiple_of(width) {
+        rows + 1
+    } else {
+        rows
+    }
+}
+
 /// The character index at display column `target` (or the line's end).
 pub fn char_at_col(line: &str, target: usize) -> usize {
     let mut col = 0;
@@ -110,7 +136,9 @@ impl BodyEditor {
             ta: new_textarea(text.split('\n').map(str::to_string).collect()),
             revision: 0,
             top: 0,
+            top_seg: 0,
             left: 0,
+            wrap: true,
         }
     }
 
@@ -338,24 +366,76 @@ impl BodyEditor {
         let (row, col) = self.cursor();
         let height = height.max(1);
         let width = width.max(1);
-        if row < self.top {
-            self.top = row;
-        } else if row >= self.top + height {
-            self.top = row + 1 - height;
+        let lines = self.ta.lines();
+        let line = &lines[row];
+        let dcol = display_col(line, col);
+        if !self.wrap {
+            self.top_seg = 0;
+            if row < self.top {
+                self.top = row;
+            } else if row >= self.top + height {
+                self.top = row + 1 - height;
+            }
+            if dcol < self.left {
+                self.left = dcol.saturating_sub(width / 4);
+            } else if dcol >= self.left + width {
+                self.left = dcol + 1 - width + width / 4;
+                self.left = self.left.min(dcol);
+            }
+            return;
         }
-        let dcol = display_col(&self.ta.lines()[row], col);
-        if dcol < self.left {
-            self.left = dcol.saturating_sub(width / 4);
-        } else if dcol >= self.left + width {
-            self.left = dcol + 1 - width + width / 4;
-            self.left = self.left.min(dcol);
+        self.left = 0;
+        let cseg = dcol / width;
+        // Above the window: the cursor's row becomes the first.
+        if (row, cseg) < (self.top, self.top_seg) {
+            self.top = row;
+            self.top_seg = cseg;
+            return;
+        }
+        // The highest top that still shows the cursor on the last row.
+        let (mut t, mut seg) = (row, cseg);
+        let mut budget = height - 1;
+        while budget > 0 {
+            if seg > 0 {
+                let step = seg.min(budget);
+                seg -= step;
+                budget -= step;
+            } else if t > 0 {
+                t -= 1;
+                seg = wrapped_rows(&lines[t], width, false) - 1;
+                budget -= 1;
+            } else {
+                break;
+            }
+        }
+        if (self.top, self.top_seg) < (t, seg) {
+            self.top = t;
+            self.top_seg = seg;
         }
     }
 
-    /// Mouse click at a row/display column of the window.
-    pub fn click(&mut self, row_in_view: usize, col_in_view: usize) {
-        let row = (self.top + row_in_view).min(self.ta.lines().len() - 1);
-        let col = char_at_col(&self.ta.lines()[row], self.left + col_in_view);
+    /// Mouse click at a row/display column of a window `width` wide.
+    pub fn click(&mut self, row_in_view: usize, col_in_view: usize, width: usize) {
+        let lines = self.ta.lines();
+        let (row, dcol) = if self.wrap {
+            let width = width.max(1);
+            let (mut r, mut seg, mut left) = (self.top, self.top_seg, row_in_view);
+            loop {
+                let rows = wrapped_rows(&lines[r], width, false);
+                if seg + left < rows || r + 1 >= lines.len() {
+                    break (r, (seg + left).min(rows - 1) * width + col_in_view);
+                }
+                left -= rows - seg;
+                seg = 0;
+                r += 1;
+            }
+        } else {
+            (
+                (self.top + row_in_view).min(lines.len() - 1),
+                self.left + col_in_view,
+            )
+        };
+        let col = char_at_col(&lines[row], dcol);
         self.ta.cancel_selection();
         self.jump(row, col);
     }
@@ -364,6 +444,7 @@ impl BodyEditor {
     pub fn scroll_lines(&mut self, rows: isize) {
         let max = self.ta.lines().len().saturating_sub(1);
         self.top = self.top.saturating_add_signed(rows).min(max);
+        self.top_seg = 0;
         let (row, col) = self.cursor();
         if row < self.top {
             self.jump(self.top, col);
@@ -468,10 +549,34 @@ mod tests {
         assert_eq!(e.top, 3);
         let long = "x".repeat(66_000);
         let mut e = BodyEditor::from_text(&long);
+        e.wrap = false;
         e.jump(0, 65_600);
         assert_eq!(e.cursor(), (0, 65_600));
         e.scroll_to_cursor(10, 40);
         assert!(e.left <= 65_600 && 65_600 < e.left + 40);
+    }
+
+    #[test]
+    fn wrapped_scroll_keeps_the_cursor_row_in_view() {
+        // three lines of 25, 5 and 10 cells in a 10-wide window: rows 3, 1, 1
+        let mut e = BodyEditor::from_text(&format!(
+            "{}\n{}\n{}",
+            "a".repeat(25),
+            "b".repeat(5),
+            "c".repeat(10)
+        ));
+        e.jump(2, 10);
+        e.scroll_to_cursor(3, 10);
+        // the cursor sits after a full row, on a row of its own: the window shows
+        // line 1, line 2 and the cursor row
+        assert_eq!((e.top, e.top_seg), (1, 0));
+        e.jump(0, 24);
+        e.scroll_to_cursor(3, 10);
+        assert_eq!((e.top, e.top_seg), (0, 2));
+        e.click(1, 3, 10);
+        assert_eq!(e.cursor(), (1, 3));
+        assert_eq!(wrapped_rows("abcd", 2, true), 3);
+        assert_eq!(wrapped_rows("", 2, true), 1);
     }
 
     #[test]

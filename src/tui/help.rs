@@ -21,12 +21,21 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 pub fn lines() -> Vec<Line<'static>> {
     let mut lines = vec![
+        Line::styled("Getting started", theme::title(true)),
+        Line::raw("  1. Type a path in the URL field (↓ lists the endpoints; Enter picks one)."),
+        Line::raw("  2. Enter moves to the body; type or paste JSON. Esc leaves the field."),
+        Line::raw("  3. Watch the signature pane: payload, SHA-256 and x-sign follow every key."),
+        Line::raw(
+            "  4. Ctrl-R sends. The answer shows in the response pane (5 focuses it, z zooms).",
+        ),
+        Line::raw("  5. F4 sends with a mistake on purpose; the inspector explains the 1020."),
+        Line::raw(""),
         Line::styled(
-            "Compose a request, watch the exact signed bytes, send, read the answer.",
+            "The payload signed is timestamp (or nonce) + URL + body, byte for byte, with no",
             theme::label(),
         ),
         Line::styled(
-            "The payload signed is value + URL + body, byte for byte: a tab, CR or newline changes it.",
+            "separators: a tab, a CR or a trailing newline changes it, and so the signature.",
             theme::label(),
         ),
     ];
@@ -58,6 +67,7 @@ pub fn render(scroll: usize, area: Rect, buf: &mut Buffer) {
     let all = lines();
     let max = all.len().saturating_sub(inner.height as usize);
     Paragraph::new(all)
+        .wrap(ratatui::widgets::Wrap { trim: false })
         .scroll((scroll.min(max) as u16, 0))
         .render(inner, buf);
 }

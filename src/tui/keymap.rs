@@ -17,10 +17,18 @@ const fn h(keys: &'static str, what: &'static str) -> Hint {
     Hint { keys, what }
 }
 
+const ZOOM: Hint = h(
+    "z",
+    "zoom: the focused pane fills the screen (again to undo)",
+);
+const SEND: Hint = h("Ctrl-R / F5", "sign and send the request");
+const LEAVE: Hint = h("Esc", "leave a field · close · cancel a request in flight");
+const HELP: Hint = h("F1 / ?", "this help (? outside text fields)");
+
 pub const EVERYWHERE: &[Hint] = &[
-    h("Ctrl-R / F5", "sign and send the request"),
-    h("Esc", "leave a field · close · cancel a request in flight"),
-    h("F1 / ?", "this help (? outside text fields)"),
+    SEND,
+    LEAVE,
+    HELP,
     h("F2", "next HTTP method"),
     h("F3 / f", "switch between the Request and Feed tabs"),
     h(
@@ -36,6 +44,7 @@ pub const EVERYWHERE: &[Hint] = &[
         "next / previous pane (outside text fields)",
     ),
     h("1-5", "jump to method, URL, body, signature, response"),
+    ZOOM,
     h("mouse", "click focuses a pane, the wheel scrolls"),
     h(
         "q / Ctrl-C",
@@ -70,6 +79,7 @@ pub const BODY_NAV: &[Hint] = &[
     h("c / p", "compact / pretty-print"),
     h("e", "edit in $EDITOR"),
     h("y", "copy the body"),
+    h("w", "wrap long lines on or off"),
 ];
 
 pub const MARKERS: &[Hint] = &[
@@ -159,8 +169,8 @@ pub fn status_hints(app: &App) -> Vec<&'static Hint> {
     if app.tab == Tab::Feed {
         return FEED.iter().take(5).collect();
     }
-    let send = &EVERYWHERE[0];
-    let help = &EVERYWHERE[2];
+    let send = &SEND;
+    let help = &HELP;
     let mut out: Vec<&Hint> = match (app.focus, app.editing) {
         (Focus::Url, true) => URL.iter().take(3).collect(),
         (Focus::Body, true) => vec![&BODY_EDIT[2], &BODY_EDIT[3], &BODY_EDIT[4]],
@@ -171,11 +181,15 @@ pub fn status_hints(app: &App) -> Vec<&'static Hint> {
         (Focus::Response, _) if app.response.search.editing => {
             return vec![&SEARCH[0], &SEARCH[1]];
         }
-        (Focus::Response, _) => RESPONSE.iter().collect(),
+        (Focus::Response, _) => {
+            let mut v: Vec<&Hint> = RESPONSE.iter().collect();
+            v.push(&ZOOM);
+            v
+        }
     };
     out.insert(0, send);
     if app.is_typing() {
-        out.push(&EVERYWHERE[1]);
+        out.push(&LEAVE);
     } else {
         out.push(help);
     }

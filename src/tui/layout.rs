@@ -36,7 +36,6 @@ fn inner(r: Rect) -> Rect {
 }
 
 pub fn compute(area: Rect, app: &App) -> Panes {
-    let _ = app;
     let [top, request, main, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(3),
@@ -63,6 +62,14 @@ pub fn compute(area: Rect, app: &App) -> Panes {
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(upper);
         (body, signature, lower)
+    };
+    // Zoom: the focused pane takes the whole middle of the screen.
+    let hidden = Rect::new(main.x, main.y, 0, 0);
+    let (body, signature, response) = match (app.zoom, app.focus) {
+        (true, Focus::Body) => (main, hidden, hidden),
+        (true, Focus::Signature) => (hidden, main, hidden),
+        (true, Focus::Response) => (hidden, hidden, main),
+        _ => (body, signature, response),
     };
     let req_inner = inner(request);
     let method = Rect {

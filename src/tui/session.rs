@@ -145,3 +145,34 @@ fn load_key(path: &std::path::Path) -> Result<PrivateKey, String> {
         other => other.map_err(|e| e.to_string()),
     }
 }
+
+impl Session {
+    /// A session from a key and an API key in hand (the demo, tests, benchmarks).
+    pub fn for_key(
+        name: &str,
+        base_url: &str,
+        key: PrivateKey,
+        api_key: &str,
+        mode: AuthMode,
+        clock: SharedClock,
+    ) -> Session {
+        Session {
+            view: ProfileView {
+                name: name.to_string(),
+                base_url: base_url.to_string(),
+                fingerprint: Some(key.info().short_fingerprint().to_string()),
+                bits: Some(key.info().bits),
+                mode,
+                signing: true,
+                api_key_masked: Some(crate::store::profile::mask_secret(api_key)),
+                problems: Vec::new(),
+            },
+            api_key: Some(api_key.to_string()),
+            signer: Some(Arc::new(RsaSigner::new(key))),
+            nonces: NonceStore::new(crate::paths::nonce_dir()),
+            clock,
+            headers: Vec::new(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}

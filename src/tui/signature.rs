@@ -208,6 +208,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let w = inner.width as usize;
+    if o.value.is_none() {
+        let mut lines = vec![
+            Line::styled("Nothing to sign yet.", theme::label()),
+            Line::raw(""),
+            Line::raw(
+                "x-sign = base64url(RSA-SHA256(timestamp + URL + body)), over the exact bytes.",
+            ),
+        ];
+        if let Some(p) = &o.problem {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(p.clone(), theme::warning()));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
+        return;
+    }
     let label = |s: &'static str| Span::styled(s, theme::label());
     let mut bottom: Vec<Line> = Vec::new();
     if let Some(h) = &o.hash_hex {

@@ -189,6 +189,10 @@ impl App {
                 return;
             }
             KeyCode::Char('f') => return self.toggle_tab(),
+            KeyCode::Char('z') => {
+                self.zoom = !self.zoom;
+                return;
+            }
             _ => {}
         }
         match self.focus {
@@ -218,6 +222,17 @@ impl App {
             }
             Focus::Body => match key.code {
                 KeyCode::Enter | KeyCode::Char('i') => self.editing = true,
+                KeyCode::Char('w') => {
+                    self.body.wrap = !self.body.wrap;
+                    self.notify(
+                        Level::Info,
+                        if self.body.wrap {
+                            "long lines wrap"
+                        } else {
+                            "long lines scroll sideways"
+                        },
+                    );
+                }
                 KeyCode::Char('c') => self.reformat(true),
                 KeyCode::Char('p') => self.reformat(false),
                 KeyCode::Char('e') => fx.push(Effect::OpenEditor(self.body.to_bytes())),
@@ -386,6 +401,7 @@ impl App {
                     Focus::Body if p.body_inner.contains(at) => self.body.click(
                         (at.y - p.body_inner.y) as usize,
                         (at.x - p.body_inner.x) as usize,
+                        p.body_inner.width as usize,
                     ),
                     Focus::Method => self.cycle_method(1),
                     _ => {}
