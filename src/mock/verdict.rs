@@ -165,6 +165,48 @@ mod tests {
     }
 
     #[test]
+    fn verbose_report_names_the_check_and_shows_the_signed_bytes() {
+        use crate::mock::auth::{Judge, SignedParts};
+        use crate::signing::{AuthValue, PrivateKey, RequestSigner, RsaSigner};
+        use axum::http::{HeaderMap, HeaderValue};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/test-rsa2048.pkcs1.pem");
+        let signer = RsaSigner::new(PrivateKey::from_file(&path).unwrap());
+        let judge = Judge::new(30);
+        judge.register("api-key-0123456789", signer.key().public_key());
+        let url = "http://h/api/v1/p/company";
+        let signed = signer.sign("POST", url, b"{\"a\":1}", AuthValue::Timestamp(100));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", HeaderValue::from_static("api-key-0123456789"));
+        headers.insert("x-timestamp", HeaderValue::from_static("100"));
+        headers.insert(
+            "x-sign",
+            HeaderValue::from_str(signed.x_sign.as_str()).unwrap(),
+        );
+        // Sent with a tab the signer never saw.
+        let parts = SignedParts {
+            method: "POST",
+            url: Ok(url),
+            headers: &headers,
+            body: b"{\"a\":\t1}\n",
+        };
+        let v = judge.judge(&parts, 100);
+        let report = describe(&v, 401);
+        assert!(report.contains("refused (signature)"), "{report}");
+        assert!(report.contains("why:"), "{report}");
+        assert!(
+            report.contains("\"100http://h/api/v1/p/company{\"a\":\\t1}\\n\""),
+            "{report}"
+        );
+        assert!(
+            report.contains(&v.payload.as_ref().unwrap().hash_hex()),
+            "{report}"
+        );
+        assert!(report.contains("api-…6789"), "{report}");
+        assert!(!report.contains("api-key-0123456789"), "{report}");
+    }
+
+    #[test]
     fn api_keys_are_masked() {
         assert_eq!(mask_api_key("abcdefghijklmnop"), "abcd…mnop");
         assert!(!mask_api_key("short").contains("short"));
