@@ -71,7 +71,7 @@ pub fn mask_api_key(key: &str) -> String {
 /// One line per request: status, verdict, method and URL.
 pub(crate) fn access_line(v: &Verdict, status: u16) -> String {
     let verdict = match &v.failure {
-        None => "ok".to_string(),
+        None => "auth ok".to_string(),
         Some(f) => format!("refused ({})", f.reason),
     };
     let url = v.url.as_deref().unwrap_or("(URL not rebuilt)");
@@ -120,7 +120,7 @@ pub(crate) fn describe(v: &Verdict, status: u16) -> String {
         };
         let _ = write!(
             s,
-            "\n  signed:    {} bytes = value {} + URL {} + body {}\n             \"{}\"{more}\n  sha256:    {}",
+            "\n  payload:   {} bytes = value {} + URL {} + body {}, as received\n             \"{}\"{more}\n  sha256:    {}",
             bytes.len(),
             p.value_part().len(),
             p.url_part().len(),
