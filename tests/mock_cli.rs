@@ -94,7 +94,7 @@ async fn mock_command_serves_signed_requests_and_stops_on_ctrl_c() {
     assert!(status.success(), "{status:?}");
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    assert!(err.contains("mock: 200 ok"), "{err}");
+    assert!(err.contains("mock: 200 auth ok"), "{err}");
     assert!(err.contains("refused (apikey)"), "{err}");
     assert!(err.contains("stopped; state saved"), "{err}");
     let state = std::fs::read_to_string(data.join("mock-state.json")).unwrap();
