@@ -62,11 +62,16 @@ pub fn join_url(base: &str, url: &str) -> String {
     }
 }
 
+/// Any `scheme://` counts, so an unsupported scheme (`ftp://`) is refused by `wire_url`
+/// instead of being glued onto the base URL.
 pub fn is_absolute(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    ["http://", "https://", "ws://", "wss://"]
-        .iter()
-        .any(|s| lower.starts_with(s))
+    url.find("://").is_some_and(|i| {
+        let scheme = &url[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
