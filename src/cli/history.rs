@@ -106,7 +106,11 @@ fn list(
 
 fn retention(history: &History, entries: Option<usize>) -> anyhow::Result<ExitCode> {
     let Some(n) = entries else {
-        println!("{} entries kept in {}", history.retention(), history.dir().display());
+        println!(
+            "{} entries kept in {}",
+            history.retention(),
+            history.dir().display()
+        );
         return Ok(ExitCode::SUCCESS);
     };
     if n == 0 {
