@@ -466,6 +466,18 @@ fn usage_errors_exit_2_and_failures_exit_1() {
         b"",
     );
     assert_eq!(out.status.code(), Some(2), "--timestamp with --nonce");
+    let out = sb.run(&["sign", "--url", "/company/search"], b"");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a relative URL cannot be signed"
+    );
+    assert!(
+        stderr(&out).contains("start it with https://"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
     let out = sb.run(&["keygen", "--bits", "1024"], b"");
     assert_eq!(out.status.code(), Some(2), "unsupported size");
 

@@ -12,7 +12,10 @@ pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
         eprintln!("{warning}");
     }
     match PrivateKey::from_file(path) {
-        Err(KeyError::Encrypted { tool: "pkey", .. }) if std::io::stdin().is_terminal() => {
+        // rpassword reads from /dev/tty, so a piped body does not stop the prompt.
+        Err(KeyError::Encrypted { tool: "pkey", .. })
+            if std::io::stdin().is_terminal() || std::io::stderr().is_terminal() =>
+        {
             let text = std::fs::read_to_string(path)?;
             let prompt = format!("passphrase for {}: ", path.display());
             let pass = rpassword::prompt_password(prompt).context("reading the passphrase")?;

@@ -4,7 +4,9 @@ use super::Context;
 use super::common::{load_private_key, read_api_key, read_body, shell_quote, sign_notes};
 use crate::lint::LintInput;
 use crate::paths;
-use crate::signing::{AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix};
+use crate::signing::{
+    AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
+};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,6 +55,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+    // A URL no HTTP client can send would only yield a signature that cannot work.
+    wire_url(&args.url)?;
     let key = load_private_key(&args.key)?;
     let body = read_body(args.body_file.as_deref())?;
     let method = args

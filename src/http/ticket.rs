@@ -180,36 +180,6 @@ pub fn mask_api_key(key: &str) -> String {
     format!("{head}****")
 }
 
-/// Resolves a URL typed relative to a profile's base URL by plain concatenation, so the
-/// base's last segment (`/p`) is kept, unlike RFC 3986 joining. Absolute URLs pass through.
-pub fn join_base_url(base: &str, typed: &str) -> String {
-    if is_absolute(typed) {
-        return typed.to_string();
-    }
-    let base = base.trim_end_matches('/');
-    if typed.is_empty() {
-        return base.to_string();
-    }
-    if typed.starts_with('/') || typed.starts_with('?') {
-        format!("{base}{typed}")
-    } else {
-        format!("{base}/{typed}")
-    }
-}
-
-fn is_absolute(url: &str) -> bool {
-    match url.find("://") {
-        Some(i) => {
-            let scheme = &url[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        None => false,
-    }
-}
-
 /// Computes the on-wire URL, signs that string with the body, and fixes every header.
 pub fn build_ticket(
     spec: &RequestSpec,
@@ -418,27 +388,5 @@ mod tests {
                 .contains(&("x-api-key".into(), "abcd****".into()))
         );
         assert!(!format!("{:?}", creds(AuthMode::Timestamp)).contains("abcdefgh"));
-    }
-
-    #[test]
-    fn joins_relative_urls_by_concatenation() {
-        let base = "http://localhost:8001/api/v1/p";
-        assert_eq!(
-            join_base_url(base, "/company"),
-            "http://localhost:8001/api/v1/p/company"
-        );
-        assert_eq!(
-            join_base_url(base, "company"),
-            "http://localhost:8001/api/v1/p/company"
-        );
-        assert_eq!(
-            join_base_url("http://h/api/v1/p/", "/assets"),
-            "http://h/api/v1/p/assets"
-        );
-        assert_eq!(join_base_url(base, "https://x/y"), "https://x/y");
-        assert_eq!(
-            join_base_url(base, "company/search?query=a b"),
-            "http://localhost:8001/api/v1/p/company/search?query=a b"
-        );
     }
 }

@@ -58,7 +58,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// `abcd…wxyz`: enough to tell keys apart, not enough to use one.
-pub(crate) fn mask_api_key(key: &str) -> String {
+pub fn mask_api_key(key: &str) -> String {
     let chars: Vec<char> = key.chars().collect();
     if chars.len() <= 12 {
         return format!("…({} chars)", chars.len());
