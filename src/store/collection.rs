@@ -62,11 +62,19 @@ pub fn join_url(base: &str, url: &str) -> String {
     }
 }
 
+/// Any `scheme://` makes a URL absolute, so a mistyped `ftp://` is refused later rather
+/// than glued onto the base URL.
 pub fn is_absolute(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    ["http://", "https://", "ws://", "wss://"]
-        .iter()
-        .any(|s| lower.starts_with(s))
+    match url.find("://") {
+        Some(i) => {
+            let scheme = &url[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -613,6 +621,8 @@ mod tests {
         );
         assert_eq!(join_url(base, "https://x.test/a?b"), "https://x.test/a?b");
         assert_eq!(join_url(base, "?q=1"), format!("{base}?q=1"));
+        assert_eq!(join_url(base, "ftp://x/y"), "ftp://x/y");
+        assert_eq!(join_url(base, "/search?u=https://x"), format!("{base}/search?u=https://x"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Where a request goes: the URL field resolved against the profile's base URL, and the
 //! exact string that will be on the wire (and therefore signed).
 
-use crate::http::join_base_url;
 use crate::signing::wire_url;
+use crate::store::collection::join_url as join_base_url;
 
 /// The URL field after resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
