@@ -397,6 +397,33 @@ async fn a_silent_server_is_noticed_by_keepalive_pings() {
     handle.close().await;
 }
 
+#[tokio::test]
+async fn wss_to_a_plain_server_fails_as_tls_without_retrying() {
+    let server = TestServer::start(
+        TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        Path::new(PUB),
+        vec![vec![Step::Hold]],
+    )
+    .await;
+    let url = format!("wss://{}/api/v1/p/wallets/feed", server.addr);
+    let mut c = config(
+        &server.base_url(),
+        FeedKind::Wallets,
+        FeedAuth::timestamp(signer(), API_KEY),
+    );
+    c.target = FeedTarget::parse(&url).unwrap();
+    let mut handle = feed::connect(c);
+    let events = collect_messages(&mut handle, 1).await;
+    match events.last() {
+        Some(FeedEvent::Failed(FeedError::Connect { kind, detail, .. })) => {
+            assert_eq!(*kind, feed::ConnectKind::Tls);
+            assert!(detail.contains("use ws://"), "{detail}");
+        }
+        other => panic!("expected a TLS failure, got {other:?}"),
+    }
+    assert!(server.handshakes().is_empty());
+}
+
 // ---- the `xsign listen` command, through the binary ----
 
 struct Creds {
