@@ -86,11 +86,19 @@ impl FeedError {
                 let text = e.to_string();
                 let kind = match e.kind() {
                     std::io::ErrorKind::ConnectionRefused => ConnectKind::Refused,
+                    // tokio-rustls reports every TLS failure (a plain-text server, a bad
+                    // certificate) as InvalidData.
+                    std::io::ErrorKind::InvalidData if url.starts_with("wss://") => {
+                        ConnectKind::Tls
+                    }
                     std::io::ErrorKind::TimedOut => ConnectKind::Timeout,
                     _ if text.contains("lookup") || text.contains("resolve") => ConnectKind::Dns,
                     _ => ConnectKind::Other,
                 };
                 let detail = match kind {
+                    ConnectKind::Tls => format!(
+                        "TLS handshake failed ({text}); check the host name and its certificate, or use ws:// for a plain local server"
+                    ),
                     ConnectKind::Refused => {
                         "connection refused: is the server running?".to_string()
                     }
@@ -104,7 +112,7 @@ impl FeedError {
             E::Tls(e) => connect(
                 ConnectKind::Tls,
                 format!(
-                    "TLS handshake failed ({e}); check the host name, or use ws:// for a plain local server"
+                    "TLS handshake failed ({e}); check the host name and its certificate, or use ws:// for a plain local server"
                 ),
             ),
             E::Url(e) => FeedError::InvalidUrl {
