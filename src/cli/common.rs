@@ -1,7 +1,8 @@
 //! Helpers shared by commands: reading keys, API keys and bodies the same way everywhere.
 
 use super::Context;
-use crate::signing::{AuthMode, KeyError, PrivateKey, check_key_file_mode};
+use crate::signing::{AuthMode, KeyError, PrivateKey, PublicKey, check_key_file_mode};
+use crate::store::collection::{is_absolute, join_url};
 use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, mask_secret, validate_base_url};
 use crate::store::{ApiKeySource, ConfigStore, Profile, ProfileError, ResolvedProfile};
 use anyhow::Context as _;
@@ -40,15 +41,38 @@ pub struct Selected {
     flags: ProfileFlags,
 }
 
-/// Loads the config and picks the profile for `ctx` with `flags` applied. Fails only when
-/// a profile is named that does not exist (the message lists the known ones).
+/// What applies when no profile is chosen (no `--profile`, no `XSIGN_PROFILE`, no default
+/// in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchosen {
+    /// The reference client's defaults: what `sign`, `send`, `listen` and `verify` mirror.
+    ReferenceClient,
+    /// The store's default profile (`production`): what collections, `replay` and the
+    /// workbench use, so that relative URLs saved in a collection have a base.
+    DefaultProfile,
+}
+
+/// Loads the config and picks the profile for `ctx` with `flags` applied; with none
+/// chosen, the reference client's defaults. Fails only when a profile is named that does
+/// not exist (the message lists the known ones).
 pub fn select_profile(ctx: &Context, flags: &ProfileFlags) -> anyhow::Result<Selected> {
+    select_profile_or(ctx, flags, Unchosen::ReferenceClient)
+}
+
+/// [`select_profile`] with the choice of what applies when no profile is chosen.
+pub fn select_profile_or(
+    ctx: &Context,
+    flags: &ProfileFlags,
+    unchosen: Unchosen,
+) -> anyhow::Result<Selected> {
     let loaded = ConfigStore::open_default().load()?;
     for m in &loaded.moved_aside {
         eprintln!("warning: {m}");
     }
     let config = loaded.value;
-    let chosen = ctx.profile.is_some() || config.default_profile.is_some();
+    let chosen = ctx.profile.is_some()
+        || config.default_profile.is_some()
+        || unchosen == Unchosen::DefaultProfile;
     let profile =
         if chosen {
             let name = config.selected_name(ctx.profile.as_deref());
@@ -280,6 +304,50 @@ pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
     }
 }
 
+/// Loads the public key a command checks signatures against; `flag` is the option that
+/// names it, so a missing file points at the right one.
+pub fn load_public_key(path: &Path, flag: &str) -> anyhow::Result<PublicKey> {
+    match PublicKey::from_file(path) {
+        Err(KeyError::NotFound(_)) => anyhow::bail!(
+            "no public key at {}: pass {flag} FILE with the public.pem that `xsign keygen` wrote \
+             (the private key file works too)",
+            path.display()
+        ),
+        other => Ok(other?),
+    }
+}
+
+/// The absolute URL to sign: `url` itself when absolute, else `url` under the base URL of
+/// the profile or `--base-url`. With neither, a relative URL is refused: signing it
+/// against a made-up host would only yield a signature the server rejects.
+pub fn absolute_url(selected: &Selected, url: &str) -> anyhow::Result<String> {
+    if is_absolute(url) || url.trim().is_empty() {
+        return Ok(url.to_string());
+    }
+    if !selected.base_url_chosen() {
+        anyhow::bail!(
+            "`{url}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host \
+             (such as https://api.qredo.network/api/v1/p{}), or select a profile with a base URL \
+             (--profile NAME; `xsign profile list`), or pass --base-url URL",
+            if url.starts_with('/') {
+                url.to_string()
+            } else {
+                format!("/{url}")
+            }
+        );
+    }
+    Ok(join_url(&selected.base_url()?, url))
+}
+
+/// An HTTP method token, uppercased; anything else is refused before it is signed or saved.
+pub fn http_method(m: &str) -> anyhow::Result<String> {
+    let upper = m.trim().to_ascii_uppercase();
+    if upper.is_empty() || reqwest::Method::from_bytes(upper.as_bytes()).is_err() {
+        anyhow::bail!("{m:?} is not an HTTP method: use GET, POST, PUT or DELETE");
+    }
+    Ok(upper)
+}
+
 /// Reads an API key file the way the reference client does: whitespace around it trimmed.
 pub fn read_api_key(path: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -306,9 +374,20 @@ pub fn read_api_key(path: &Path) -> anyhow::Result<String> {
 /// On a terminal, says how to end the input, as the reference client does.
 pub fn read_body(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     match file {
-        Some(p) if p != Path::new("-") => {
-            std::fs::read(p).with_context(|| format!("cannot read the body file {}", p.display()))
-        }
+        Some(p) if p != Path::new("-") => std::fs::read(p).map_err(|e| {
+            use std::io::ErrorKind::*;
+            match e.kind() {
+                NotFound => anyhow::anyhow!(
+                    "no body file at {}: check the path, or pass `-` to read the body from stdin",
+                    p.display()
+                ),
+                IsADirectory => anyhow::anyhow!(
+                    "{} is a directory: give the file that holds the body",
+                    p.display()
+                ),
+                _ => anyhow::anyhow!("cannot read the body file {}: {e}", p.display()),
+            }
+        }),
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {

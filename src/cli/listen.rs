@@ -77,7 +77,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     )?;
     let target = match (&args.url, &args.feed) {
         (Some(url), _) if is_absolute(url) => FeedTarget::parse(url)?,
-        (Some(path), _) => FeedTarget::parse(&join_url(&selected.base_url()?, path))?,
+        (Some(path), _) => {
+            FeedTarget::parse(&join_url(&feed::ws_base(&selected.base_url()?)?, path))?
+        }
         (None, Some(kind)) => FeedTarget::for_feed(&selected.base_url()?, kind)?,
         (None, None) => anyhow::bail!(
             "say which feed: a URL, or --feed coreclient:<client_id> | wallets | liquidityhub"

@@ -102,7 +102,7 @@ fn public_keys(given: &[PathBuf]) -> anyhow::Result<Vec<(String, PublicKey)>> {
         return given
             .iter()
             .map(|p| {
-                let key = PublicKey::from_file(p)
+                let key = super::common::load_public_key(p, "--pubkey")
                     .with_context(|| format!("cannot use --pubkey {}", p.display()))?;
                 Ok((p.display().to_string(), key))
             })

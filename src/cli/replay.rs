@@ -2,6 +2,7 @@
 //! fresh timestamp or nonce and send; `--as-signed` resends recorded bytes and headers.
 
 use super::Context;
+use super::common::{ProfileFlags, Unchosen, select_profile_or};
 use super::profile::report_moved;
 use crate::http::{self, Credentials, RequestSpec, Response, SendError, Ticket, build_ticket};
 use crate::signing::{
@@ -9,12 +10,18 @@ use crate::signing::{
 };
 use crate::store::collection::split_target;
 use crate::store::{CollectionStore, ConfigStore, History, HistoryEntry, Request, ResolvedProfile};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
+Each request is signed afresh with the selected profile (--profile, XSIGN_PROFILE, or the \
+config's default, else production): its base URL for relative URLs, its keys, auth mode and \
+extra headers; the flags override it. Every send is recorded in the history. The exit code is 1 \
+when any request fails.
+
 Examples:
   xsign replay payments/new-company        send one saved request, freshly signed
   xsign replay payments                    send every request in order, print a table
@@ -34,6 +41,15 @@ pub struct Args {
     /// Print the response headers too (single request)
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// The private key (PEM) [default: the profile's]
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The file holding the API key [default: the profile's]
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+    /// Base for relative URLs [default: the profile's]
+    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
+    pub base_url: Option<String>,
 }
 
 /// The outcome of one replayed request, for the table.
@@ -47,9 +63,11 @@ struct Row {
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let loaded = ConfigStore::open_default().load()?;
-    report_moved(&loaded);
-    let config = loaded.value;
+    let flags = ProfileFlags {
+        key: args.key.clone(),
+        apikey_file: args.apikey_file.clone(),
+        base_url: args.base_url.clone(),
+    };
     let history = History::open_default();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -62,11 +80,15 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         })?;
         // The entry's profile unless one is chosen, or it no longer exists (`xsign send`
         // without a profile records `-`).
-        let profile_name = ctx
-            .profile
-            .clone()
-            .or_else(|| config.profile(&entry.profile).map(|p| p.name));
-        let profile = config.resolve(profile_name.as_deref())?;
+        let loaded = ConfigStore::open_default().load()?;
+        report_moved(&loaded);
+        let entry_ctx = Context {
+            profile: ctx
+                .profile
+                .clone()
+                .or_else(|| loaded.value.profile(&entry.profile).map(|p| p.name)),
+        };
+        let profile = select_profile_or(&entry_ctx, &flags, Unchosen::DefaultProfile)?.resolve()?;
         let source = format!("history:{id}");
         let (ticket, notes) = if args.as_signed {
             as_signed_ticket(&entry, &profile)?
@@ -107,9 +129,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         None => loaded.value.requests,
     };
     if requests.is_empty() {
-        anyhow::bail!("collection `{collection}` has no requests yet");
+        anyhow::bail!(
+            "collection `{collection}` has no requests yet: add one with `xsign collection add {collection}/NAME --url /assets`"
+        );
     }
-    let profile = config.resolve(ctx.profile.as_deref())?;
+    let profile = select_profile_or(ctx, &flags, Unchosen::DefaultProfile)?.resolve()?;
     let single = request.is_some();
     let recent = if args.as_signed {
         history.recent(usize::MAX)?
@@ -168,9 +192,15 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     print_table(&rows);
     let failed = rows.iter().filter(|r| !r.ok).count();
     if failed > 0 {
+        let auth = rows.iter().any(|r| r.verdict.starts_with("1020"));
         eprintln!(
-            "{failed} of {} failed; `xsign doctor --history ID` explains a 1020",
-            rows.len()
+            "{failed} of {} failed; `xsign history show ID` shows what was sent and received{}",
+            rows.len(),
+            if auth {
+                ", and `xsign doctor --history ID` explains a 1020"
+            } else {
+                ""
+            }
         );
         return Ok(ExitCode::from(1));
     }
@@ -181,7 +211,13 @@ fn finish_single(row: Row) -> ExitCode {
     if !row.ok {
         eprintln!("{}", row.verdict);
         if let Some(id) = row.history_id {
-            eprintln!("recorded as history {id}: `xsign doctor --history {id}` explains a 1020");
+            if row.verdict.starts_with("1020") {
+                eprintln!(
+                    "recorded as history {id}: `xsign doctor --history {id}` explains the 1020"
+                );
+            } else {
+                eprintln!("recorded as history {id}: `xsign history show {id}` shows it");
+            }
         }
         return ExitCode::from(1);
     }
@@ -457,7 +493,10 @@ fn verdict(r: &Response) -> String {
         );
     }
     match r.api_error() {
-        Some(e) => format!("failed: {} {}", e.code, e.msg),
+        Some(e) => match e.reason {
+            Some(reason) => format!("failed: {} {} ({reason})", e.code, e.msg),
+            None => format!("failed: {} {}", e.code, e.msg),
+        },
         None => format!("failed: HTTP {}", r.status),
     }
 }

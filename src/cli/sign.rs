@@ -2,14 +2,14 @@
 
 use super::Context;
 use super::common::{
-    ProfileFlags, Selected, load_private_key, read_body, select_profile, shell_quote, sign_notes,
+    ProfileFlags, Selected, absolute_url, http_method, load_private_key, read_body, select_profile,
+    shell_quote, sign_notes,
 };
 use crate::lint::LintInput;
 use crate::paths;
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
 };
-use crate::store::collection::{is_absolute, join_url};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -80,7 +80,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             base_url: args.base_url.clone(),
         },
     )?;
-    let url = full_url(&selected, &args.url)?;
+    let url = absolute_url(&selected, &args.url)?;
     // A URL no HTTP client can send would only yield a signature that cannot work.
     let wire = wire_url(&url)?;
     let key = load_private_key(&selected.key_path()?)?;
@@ -94,7 +94,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     let body = read_body(args.body_file.as_deref())?;
     let method = match &args.method {
-        Some(m) => checked_method(m)?,
+        Some(m) => http_method(m)?,
         None => if body.is_empty() { "GET" } else { "POST" }.to_string(),
     };
     let api_key = selected.api_key();
@@ -154,38 +154,6 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The absolute URL to sign: `url` itself, or `url` under the base URL when it is relative
-/// and a profile or --base-url gives one.
-fn full_url(selected: &Selected, url: &str) -> anyhow::Result<String> {
-    if is_absolute(url) || url.trim().is_empty() {
-        return Ok(url.to_string());
-    }
-    if !selected.base_url_chosen() {
-        anyhow::bail!(
-            "`{url}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host \
-             (such as https://api.qredo.network/api/v1/p{}), or select a profile with a base URL \
-             (--profile NAME; `xsign profile list`), or pass --base-url URL",
-            if url.starts_with('/') {
-                url.to_string()
-            } else {
-                format!("/{url}")
-            }
-        );
-    }
-    Ok(join_url(&selected.base_url()?, url))
-}
-
-/// An HTTP method token, uppercased; anything else is refused before it is signed.
-fn checked_method(m: &str) -> anyhow::Result<String> {
-    let upper = m.trim().to_ascii_uppercase();
-    if upper.is_empty() || reqwest::Method::from_bytes(upper.as_bytes()).is_err() {
-        anyhow::bail!("{m:?} is not an HTTP method: use GET, POST, PUT or DELETE");
-    }
-    Ok(upper)
-}
-
-/// The timestamp or nonce to sign with. Nonces come from (or are recorded in) the store
-/// shared by every xsign process, keyed by API key.
 /// Without --timestamp or --nonce, the profile's auth mode decides.
 fn auth_value(
     args: &Args,
@@ -205,10 +173,10 @@ fn auth_value(
             let why = selected
                 .api_key()
                 .err()
-                .map_or_else(String::new, |e| format!(" ({e:#})"));
+                .map_or_else(|| "it cannot be read".to_string(), |e| format!("{e:#}"));
             anyhow::bail!(
-                "a nonce needs the API key, because nonces increase per API key{why}. \
-                 Save the API key (or pass --apikey-file FILE), or give the nonce yourself: --nonce N"
+                "a nonce needs the API key, because nonces increase per API key: {why}. \
+                 Or give the nonce yourself: --nonce N"
             )
         }
         (Some(n), Some(key)) => {
