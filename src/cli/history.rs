@@ -25,6 +25,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Show or set how many entries are kept (default 1000)
+    Retention { entries: Option<usize> },
     /// Everything recorded for one entry
     Show {
         id: u64,
@@ -42,6 +44,7 @@ pub enum Command {
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let history = History::open_default();
     match args.command {
+        Some(Command::Retention { entries }) => retention(&history, entries),
         Some(Command::Show {
             id,
             json,
@@ -98,6 +101,28 @@ fn list(
             e.url
         )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn retention(history: &History, entries: Option<usize>) -> anyhow::Result<ExitCode> {
+    let Some(n) = entries else {
+        println!(
+            "{} entries kept in {}",
+            history.retention(),
+            history.dir().display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    if n == 0 {
+        anyhow::bail!("keep at least 1 entry");
+    }
+    let store = crate::store::ConfigStore::open_default();
+    let loaded = store.update(|c| {
+        c.history.retention = n;
+        Ok(())
+    })?;
+    super::profile::report_moved(&loaded);
+    println!("history keeps the newest {n} entries (older ones go on the next sends)");
     Ok(ExitCode::SUCCESS)
 }
 

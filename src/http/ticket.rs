@@ -14,7 +14,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestSpec {
     pub method: Method,
-    /// Absolute, exactly as typed (see `join_base_url` for relative input).
+    /// Absolute, exactly as typed (see `store::collection::join_url` for relative input).
     pub url: String,
     /// Sent and signed byte for byte.
     pub body: Vec<u8>,

@@ -144,6 +144,12 @@ impl fmt::Debug for ResolvedProfile {
 }
 
 impl ResolvedProfile {
+    /// The same profile against another base URL (`xsign demo` fills in the mock's port).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
     /// The absolute URL for a request URL that may be relative to the base URL.
     pub fn url_for(&self, request_url: &str) -> String {
         super::collection::join_url(&self.base_url, request_url)

@@ -1,10 +1,102 @@
 //! The workbench. One state struct per pane, one `Message` enum, a pure `update`,
 //! a side-effect-free `draw`; network work in tokio tasks reporting on a channel.
 
-use crate::cli::Context;
-use std::process::ExitCode;
+pub mod app;
+pub mod body;
+pub mod clock;
+pub mod confirm;
+pub mod editor;
+pub mod feed_tab;
+pub mod header;
+pub mod help;
+pub mod inspector;
+pub mod json;
+pub mod keymap;
+pub mod layout;
+pub mod lint_view;
+pub mod net;
+pub mod response;
+pub mod runtime;
+pub mod session;
+pub mod sign_worker;
+pub mod signature;
+pub mod status;
+pub mod target;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+pub mod update;
+pub mod url_field;
 
-/// Opens the workbench; `demo` carries the demo set-up when run by `xsign demo`.
-pub fn run(_ctx: &Context, _demo: Option<()>) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the workbench is not built yet")
+use crate::cli::Context;
+use crate::store::{ConfigStore, Profile};
+use clock::{SharedClock, SystemClock};
+use session::Session;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// How the workbench opens: with which profile, on which runtime, saying what first.
+pub struct Launch {
+    pub profile: Profile,
+    pub rt: tokio::runtime::Handle,
+    pub clock: SharedClock,
+    /// Shown in the status bar at start.
+    pub welcome: Option<String>,
+    /// Pre-filled request: method, URL, body.
+    pub request: Option<(String, String, Vec<u8>)>,
+}
+
+/// `xsign` with no command: the workbench with the selected profile.
+pub fn run(ctx: &Context, _demo: Option<()>) -> anyhow::Result<ExitCode> {
+    let loaded = ConfigStore::open_default().load()?;
+    for m in &loaded.moved_aside {
+        eprintln!("{m}");
+    }
+    let config = loaded.value;
+    let name = config.selected_name(ctx.profile.as_deref());
+    let profile = config.profile(&name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no profile named `{name}`: see `xsign profile list`, or add it with `xsign profile add {name} --base-url URL`"
+        )
+    })?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    open(Launch {
+        profile,
+        rt: rt.handle().clone(),
+        clock: SystemClock::shared(),
+        welcome: None,
+        request: None,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the workbench and runs it until the user quits. The terminal is restored on every
+/// way out, panics included.
+pub fn open(launch: Launch) -> anyhow::Result<()> {
+    let session = Arc::new(Session::from_profile(&launch.profile, launch.clock.clone()));
+    let mut guard = terminal::Guard::new()?;
+    let size = guard.terminal.size()?;
+    let mut app = app::App::new(
+        session.view.clone(),
+        (size.width, size.height),
+        launch.clock.now(),
+    );
+    if let Some((method, url, body)) = &launch.request {
+        app.set_method(method);
+        app.url.set(url);
+        app.body.set_text(&String::from_utf8_lossy(body));
+    }
+    if let Some(w) = launch.welcome {
+        app.notify(app::Level::Info, w);
+    } else if let Some(p) = session.view.problems.first() {
+        app.notify(app::Level::Error, p.clone());
+    }
+    let (tx, rx) = runtime::channel();
+    let mut rt = runtime::Runtime::new(session, launch.rt, tx);
+    let result = runtime::run_loop(&mut guard, &mut app, &mut rt, rx);
+    drop(guard);
+    Ok(result?)
 }

@@ -1,0 +1,291 @@
+//! The workbench state: one struct per pane, the `Message`s that change it and the
+//! `Effect`s that `update` asks the runtime to perform. Nothing here touches a terminal,
+//! a socket or a file.
+
+use super::clock::Moment;
+use super::editor::BodyEditor;
+use super::feed_tab::{FeedMessage, FeedPane};
+use super::lint_view::LintNote;
+use super::response::{ResponsePane, ResponseView, SentRequest};
+use super::session::ProfileView;
+use super::sign_worker::{SignJob, SignOutcome};
+use super::url_field::UrlField;
+use crossterm::event::{KeyEvent, MouseEvent};
+use std::sync::Arc;
+
+pub const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Method,
+    Url,
+    Body,
+    Signature,
+    Response,
+}
+
+impl Focus {
+    pub const ORDER: [Focus; 5] = [
+        Focus::Method,
+        Focus::Url,
+        Focus::Body,
+        Focus::Signature,
+        Focus::Response,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Focus::Method => "method",
+            Focus::Url => "URL",
+            Focus::Body => "body",
+            Focus::Signature => "signature",
+            Focus::Response => "response",
+        }
+    }
+
+    pub fn is_text_field(self) -> bool {
+        matches!(self, Focus::Url | Focus::Body)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Request,
+    Feed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SendState {
+    #[default]
+    Idle,
+    InFlight {
+        id: u64,
+        started_ms: u64,
+        method: String,
+        url: String,
+    },
+}
+
+/// Lint findings that stop a send until the user decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub notes: Vec<LintNote>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Ok,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub level: Level,
+}
+
+/// The live signature and the bookkeeping that keeps signing off the draw loop:
+/// at most one job is out; edits made meanwhile mark it dirty and are signed next.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureState {
+    pub latest: Option<SignOutcome>,
+    pub pending: Option<u64>,
+    pub dirty: bool,
+    pub seq: u64,
+    pub scroll: usize,
+}
+
+/// A mistake made on purpose, to see what the server and the inspector say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sabotage {
+    /// Sign the body, then send it with a newline added (what many editors do on save).
+    TrailingNewline,
+    /// Sign the body, then send it re-indented with tabs (what a formatter may do).
+    Reformatted,
+    /// Sign with a timestamp five minutes old.
+    StaleTimestamp,
+    /// Sign the path only, not the full URL.
+    PathOnly,
+    /// Sign with a key the server does not know.
+    OtherKey,
+}
+
+impl Sabotage {
+    pub const ALL: [Sabotage; 5] = [
+        Sabotage::TrailingNewline,
+        Sabotage::Reformatted,
+        Sabotage::StaleTimestamp,
+        Sabotage::PathOnly,
+        Sabotage::OtherKey,
+    ];
+
+    pub fn key(self) -> char {
+        match self {
+            Sabotage::TrailingNewline => 'n',
+            Sabotage::Reformatted => 'f',
+            Sabotage::StaleTimestamp => 't',
+            Sabotage::PathOnly => 'p',
+            Sabotage::OtherKey => 'k',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sabotage::TrailingNewline => {
+                "sign the body, send it with a newline added (an editor on save)"
+            }
+            Sabotage::Reformatted => "sign the body, send it re-indented with tabs (a formatter)",
+            Sabotage::StaleTimestamp => "sign with a timestamp five minutes old (a slow clock)",
+            Sabotage::PathOnly => "sign the path only, not the full URL",
+            Sabotage::OtherKey => "sign with a key the server does not know",
+        }
+    }
+}
+
+/// A request for the network task. The body is the snapshot that was checked; it is
+/// signed and sent as is (unless `sabotage` says otherwise).
+#[derive(Debug, Clone)]
+pub struct SendJob {
+    pub id: u64,
+    pub method: String,
+    pub url: String,
+    pub body: Arc<[u8]>,
+    pub sabotage: Option<Sabotage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    pub message: String,
+    pub sent: Option<SentRequest>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Time passes (spinner, elapsed). Only sent while something moves.
+    Tick(Moment),
+    Signed(SignOutcome),
+    Sent {
+        id: u64,
+        result: Result<Box<ResponseView>, SendFailure>,
+    },
+    /// `$EDITOR` exited: the new body, or why it could not be used.
+    EditorClosed(Result<Vec<u8>, String>),
+    Feed(FeedMessage),
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Sign(SignJob),
+    Send(SendJob),
+    CancelSend(u64),
+    /// Put text on the clipboard with OSC 52.
+    Copy {
+        what: String,
+        text: String,
+    },
+    OpenEditor(Vec<u8>),
+    Feed(super::feed_tab::FeedCommand),
+    Quit,
+}
+
+pub struct App {
+    pub profile: ProfileView,
+    pub tab: Tab,
+    pub focus: Focus,
+    /// In the URL or body: keys type into the field.
+    pub editing: bool,
+    pub method: usize,
+    pub url: UrlField,
+    pub body: BodyEditor,
+    /// The body as saved with the request, to warn when it was reformatted.
+    pub saved_body: Option<Arc<[u8]>>,
+    /// An example body offered after picking an endpoint, taken with Ctrl-B.
+    pub offer: Option<String>,
+    pub sig: SignatureState,
+    pub send: SendState,
+    pub response: ResponsePane,
+    pub feed: FeedPane,
+    /// Help overlay, with its scroll offset.
+    pub help: Option<usize>,
+    /// The "break it on purpose" menu is open.
+    pub sabotage_menu: bool,
+    /// The focused pane fills the screen (z).
+    pub zoom: bool,
+    pub confirm: Option<Confirm>,
+    pub notice: Option<Notice>,
+    pub size: (u16, u16),
+    pub now: Moment,
+    pub quit: bool,
+    pub next_id: u64,
+}
+
+impl App {
+    pub fn new(profile: ProfileView, size: (u16, u16), now: Moment) -> Self {
+        App {
+            profile,
+            tab: Tab::Request,
+            focus: Focus::Url,
+            editing: true,
+            method: 0,
+            url: UrlField::default(),
+            body: BodyEditor::default(),
+            saved_body: None,
+            offer: None,
+            sig: SignatureState {
+                dirty: true,
+                ..Default::default()
+            },
+            send: SendState::Idle,
+            response: ResponsePane::default(),
+            feed: FeedPane::default(),
+            help: None,
+            sabotage_menu: false,
+            zoom: false,
+            confirm: None,
+            notice: None,
+            size,
+            now,
+            quit: false,
+            next_id: 1,
+        }
+    }
+
+    pub fn method_name(&self) -> &'static str {
+        METHODS[self.method]
+    }
+
+    pub fn set_method(&mut self, name: &str) {
+        if let Some(i) = METHODS.iter().position(|m| m.eq_ignore_ascii_case(name)) {
+            self.method = i;
+        }
+    }
+
+    /// Whether keys type into a field right now (then no global single-key command fires).
+    pub fn is_typing(&self) -> bool {
+        match self.tab {
+            Tab::Request => {
+                (self.editing && self.focus.is_text_field())
+                    || (self.focus == Focus::Response && self.response.search.editing)
+            }
+            Tab::Feed => self.feed.is_typing(),
+        }
+    }
+
+    pub fn in_flight(&self) -> bool {
+        matches!(self.send, SendState::InFlight { .. })
+    }
+
+    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            level,
+        });
+    }
+}

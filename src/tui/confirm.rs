@@ -1,0 +1,106 @@
+//! The confirmation before sending a request lint warns about: what each finding means
+//! for the signature, the one-key fixes, Enter to send anyway, Esc to go back.
+
+use super::app::Confirm;
+use super::help::centered;
+use super::lint_view::{Severity, severity_label};
+use super::signature::severity_mark;
+use super::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![];
+    for n in &c.notes {
+        let style = match n.severity {
+            Severity::Error => theme::error(),
+            Severity::Warning => theme::warning(),
+            Severity::Info => theme::info(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} {} ",
+                    severity_mark(n.severity),
+                    severity_label(n.severity)
+                ),
+                style,
+            ),
+            Span::raw(n.message.clone()),
+        ]));
+        if let Some(f) = &n.fix {
+            lines.push(Line::from(vec![
+                Span::raw("    "),
+                Span::styled(format!(" {} ", f.key), theme::key()),
+                Span::raw(format!(" {}", f.label)),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" Enter ", theme::key()),
+        Span::raw(" send anyway   "),
+        Span::styled(" Esc ", theme::key()),
+        Span::raw(" back to editing"),
+    ]));
+    let w = 76.min(area.width.saturating_sub(2));
+    let needed: u16 = lines
+        .iter()
+        .map(|l| {
+            (l.width() as u16)
+                .div_ceil(w.saturating_sub(2).max(1))
+                .max(1)
+        })
+        .sum();
+    let rect = centered(area, w, needed + 2);
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(theme::warning().add_modifier(Modifier::BOLD))
+        .title(Line::styled(
+            " This request will probably fail the signature check ",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// The F4 menu: send with a mistake made on purpose, to see the 1020 and its explanation.
+pub fn render_sabotage(area: Rect, buf: &mut Buffer) {
+    use super::app::Sabotage;
+    let mut lines = vec![
+        Line::raw("Send this request with a deliberate mistake, to see what the server"),
+        Line::raw("answers and how the inspector explains it:"),
+        Line::raw(""),
+    ];
+    for s in Sabotage::ALL {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(format!(" {} ", s.key()), theme::key()),
+            Span::raw(format!(" {}", s.label())),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Any other key closes this menu.",
+        theme::dim(),
+    ));
+    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 2);
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(theme::warning().add_modifier(Modifier::BOLD))
+        .title(Line::styled(
+            " Break the signature on purpose ",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}

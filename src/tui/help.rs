@@ -1,0 +1,73 @@
+//! The help overlay (`?` or F1): every key, by pane, from the keymap.
+
+use super::keymap::SECTIONS;
+use super::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+/// A rectangle centred in `area`, at most `w` × `h`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [r] = Layout::vertical([Constraint::Length(h.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
+        .flex(Flex::Center)
+        .areas(r);
+    r
+}
+
+pub fn lines() -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::styled("Getting started", theme::title(true)),
+        Line::raw("  1. Type a path in the URL field (↓ lists the endpoints; Enter picks one)."),
+        Line::raw("  2. Enter moves to the body; type or paste JSON. Esc leaves the field."),
+        Line::raw("  3. Watch the signature pane: payload, SHA-256 and x-sign follow every key."),
+        Line::raw(
+            "  4. Ctrl-R sends. The answer shows in the response pane (5 focuses it, z zooms).",
+        ),
+        Line::raw("  5. F4 sends with a mistake on purpose; the inspector explains the 1020."),
+        Line::raw(""),
+        Line::styled(
+            "The payload signed is timestamp (or nonce) + URL + body, byte for byte, with no",
+            theme::label(),
+        ),
+        Line::styled(
+            "separators: a tab, a CR or a trailing newline changes it, and so the signature.",
+            theme::label(),
+        ),
+    ];
+    for s in SECTIONS {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(s.title, theme::title(true)));
+        for h in s.hints {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {:<22}", h.keys),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(h.what),
+            ]));
+        }
+    }
+    lines
+}
+
+pub fn render(scroll: usize, area: Rect, buf: &mut Buffer) {
+    let rect = centered(area, 84, area.height.saturating_sub(2).max(10));
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(theme::border(true))
+        .title(Line::styled(" help ", theme::title(true)))
+        .title(Line::styled(" ↑↓ scroll · Esc closes ", theme::dim()).right_aligned());
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let all = lines();
+    let max = all.len().saturating_sub(inner.height as usize);
+    Paragraph::new(all)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .scroll((scroll.min(max) as u16, 0))
+        .render(inner, buf);
+}

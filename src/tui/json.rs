@@ -1,0 +1,247 @@
+//! JSON for the editor and the response: compact and pretty printing that keep every
+//! string and number byte for byte (only whitespace between tokens changes), and a per-line
+//! tokenizer for colouring.
+
+use std::fmt;
+
+/// Why the body cannot be reformatted: where the JSON breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotJson(pub String);
+
+impl fmt::Display for NotJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the body is not valid JSON ({}): fix it first", self.0)
+    }
+}
+
+pub fn validate(bytes: &[u8]) -> Result<(), NotJson> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map(|_| ())
+        .map_err(|e| NotJson(e.to_string()))
+}
+
+/// The body with all whitespace between tokens removed.
+pub fn compact(bytes: &[u8]) -> Result<Vec<u8>, NotJson> {
+    validate(bytes)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            if b == b'"' {
+                in_string = true;
+            }
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// The body pretty-printed with two spaces, as `serde_json::to_string_pretty` lays it out,
+/// but with strings and numbers kept exactly as written.
+pub fn pretty(bytes: &[u8]) -> Result<Vec<u8>, NotJson> {
+    let compact = compact(bytes)?;
+    let mut out = Vec::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        out.push(b'\n');
+        out.extend(std::iter::repeat_n(b' ', depth * 2));
+    };
+    let mut i = 0;
+    while i < compact.len() {
+        let b = compact[i];
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                out.push(b);
+            }
+            b'{' | b'[' => {
+                let close = if b == b'{' { b'}' } else { b']' };
+                if compact.get(i + 1) == Some(&close) {
+                    out.extend_from_slice(&[b, close]);
+                    i += 1;
+                } else {
+                    out.push(b);
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(b);
+            }
+            b',' => {
+                out.push(b);
+                newline(&mut out, depth);
+            }
+            b':' => out.extend_from_slice(b": "),
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    Key,
+    String,
+    Number,
+    Literal,
+    Punct,
+    Other,
+}
+
+/// Splits one line into coloured runs: (start byte, end byte, token). JSON strings cannot
+/// span lines, so each line is tokenized on its own.
+pub fn tokens(line: &str) -> Vec<(usize, usize, Token)> {
+    tokens_upto(line, usize::MAX)
+}
+
+/// Like `tokens`, stopping after the token that covers byte `limit`: a 1 MB one-line body
+/// is only tokenized as far as the window shows.
+pub fn tokens_upto(line: &str, limit: usize) -> Vec<(usize, usize, Token)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() && i <= limit {
+        let start = i;
+        let token = match b[i] {
+            b'"' => {
+                i += 1;
+                let mut escaped = false;
+                while i < b.len() {
+                    let c = b[i];
+                    i += 1;
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        break;
+                    }
+                }
+                let rest = &b[i..];
+                let next = rest.iter().find(|c| !matches!(c, b' ' | b'\t'));
+                if next == Some(&b':') {
+                    Token::Key
+                } else {
+                    Token::String
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
+                    i += 1;
+                }
+                Token::Number
+            }
+            b'a'..=b'z' => {
+                while i < b.len() && b[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                Token::Literal
+            }
+            b'{' | b'}' | b'[' | b']' | b',' | b':' => {
+                i += 1;
+                Token::Punct
+            }
+            _ => {
+                i += 1;
+                while i < b.len() && !line.is_char_boundary(i) {
+                    i += 1;
+                }
+                Token::Other
+            }
+        };
+        match out.last_mut() {
+            Some((_, end, t)) if *t == token && token != Token::Key && token != Token::String => {
+                *end = i
+            }
+            _ => out.push((start, i, token)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_strings_and_numbers() {
+        let body = b"{ \"a b\" :\t\"x \\\" y\",\r\n \"n\": 1.50e+3 , \"u\":\"\\u00e9\" }\n";
+        assert_eq!(
+            compact(body).unwrap(),
+            b"{\"a b\":\"x \\\" y\",\"n\":1.50e+3,\"u\":\"\\u00e9\"}"
+        );
+    }
+
+    #[test]
+    fn pretty_matches_serde_layout() {
+        let body = br#"{"name":"ACME Corp","list":[1,2,{}],"empty":[],"o":{"k":null}}"#;
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap();
+        let expected = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(String::from_utf8(pretty(body).unwrap()).unwrap(), expected);
+    }
+
+    #[test]
+    fn pretty_then_compact_round_trips() {
+        let body = br#"{"a":[1,{"b":"c,:{}[]"}],"d":"\\"}"#;
+        assert_eq!(compact(&pretty(body).unwrap()).unwrap(), body);
+    }
+
+    #[test]
+    fn invalid_json_is_refused_with_the_place() {
+        let err = compact(b"{\"a\":}").unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn tokens_tell_keys_from_values() {
+        let t = tokens(r#"  "name": "ACME", "n": -1.5, "ok": true"#);
+        let kinds: Vec<Token> = t
+            .iter()
+            .filter(|(_, _, k)| *k != Token::Other && *k != Token::Punct)
+            .map(|t| t.2)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                Token::Key,
+                Token::String,
+                Token::Key,
+                Token::Number,
+                Token::Key,
+                Token::Literal
+            ]
+        );
+        let line = "\"é\":1";
+        let t = tokens(line);
+        assert_eq!(t[0], (0, 4, Token::Key));
+    }
+}

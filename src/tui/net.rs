@@ -1,0 +1,265 @@
+//! The network side of the workbench, run in tokio tasks: sign and send a request (and
+//! diagnose a 1020), approve or reject a core client action, wrap feed events. Each task
+//! ends by reporting a `Message`; none touches the app state.
+
+use super::app::{Message, Sabotage, SendFailure, SendJob};
+use super::clock::Moment;
+use super::feed_tab::FeedMessage;
+use super::inspector::InspectorView;
+use super::response::{ResponseView, SentRequest};
+use super::session::Session;
+use crate::diagnose::{self, Evidence, Sent, Signed};
+use crate::feed::FeedEvent;
+use crate::http::{self, Credentials, RequestSpec, Ticket, build_ticket};
+use crate::signing::{AuthValue, RequestSigner, RsaSigner, generate_key, wire_url};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+fn fail(message: impl Into<String>) -> SendFailure {
+    SendFailure {
+        message: message.into(),
+        sent: None,
+    }
+}
+
+/// What the ticket put on the wire, for the response pane and history.
+fn sent_of(ticket: &Ticket) -> SentRequest {
+    SentRequest {
+        method: ticket.method.to_string(),
+        url: ticket.wire_url().to_string(),
+        value: ticket.signed.as_ref().map(|s| s.value),
+        hash_hex: ticket.signed.as_ref().map(|s| s.hash_hex.clone()),
+        x_sign: ticket.signed.as_ref().map(|s| s.x_sign.to_string()),
+        body_len: ticket.body.len(),
+    }
+}
+
+/// What was signed, when a sabotage made it differ from what is sent.
+struct SignedParts {
+    url: String,
+    body: Vec<u8>,
+}
+
+/// Signs and sends one request; on a 1020, asks the doctor why.
+pub async fn send(session: Arc<Session>, client: reqwest::Client, job: SendJob) -> Message {
+    let id = job.id;
+    let result = send_inner(&session, &client, job).await.map(Box::new);
+    Message::Sent { id, result }
+}
+
+async fn send_inner(
+    session: &Session,
+    client: &reqwest::Client,
+    job: SendJob,
+) -> Result<ResponseView, SendFailure> {
+    let api_key = session.api_key.clone().ok_or_else(|| {
+        fail(
+            session
+                .view
+                .problems
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "the profile has no API key".into()),
+        )
+    })?;
+    let method = reqwest::Method::from_bytes(job.method.as_bytes())
+        .map_err(|_| fail(format!("{} is not an HTTP method", job.method)))?;
+    let mut signer: Option<Arc<dyn RequestSigner>> = match (&session.signer, session.view.signing) {
+        (Some(s), true) => Some(s.clone()),
+        (None, true) => {
+            return Err(fail(
+                session
+                    .view
+                    .problems
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "no private key to sign with".into()),
+            ));
+        }
+        (_, false) => None,
+    };
+    let mut value = session.send_value().map_err(fail)?;
+    let mut signed_url = job.url.clone();
+    let signed_body = job.body.to_vec();
+    let mut sent_body = signed_body.clone();
+    match job.sabotage {
+        None => {}
+        Some(Sabotage::TrailingNewline) => sent_body.push(b'\n'),
+        Some(Sabotage::Reformatted) => {
+            sent_body = match super::json::pretty(&signed_body) {
+                Ok(p) => String::from_utf8_lossy(&p).replace("  ", "\t").into_bytes(),
+                Err(_) => [b"\t".as_slice(), &signed_body].concat(),
+            };
+            if sent_body == signed_body {
+                sent_body.insert(0, b'\t');
+            }
+        }
+        Some(Sabotage::StaleTimestamp) => {
+            if let AuthValue::Timestamp(t) = value {
+                value = AuthValue::Timestamp(t - 300);
+            }
+        }
+        Some(Sabotage::PathOnly) => {
+            let url = wire_url(&job.url).map_err(|e| fail(e.to_string()))?;
+            let u = url.url();
+            signed_url = match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_string(),
+            };
+        }
+        Some(Sabotage::OtherKey) => {
+            let key = tokio::task::spawn_blocking(|| generate_key(2048))
+                .await
+                .map_err(|e| fail(e.to_string()))?
+                .map_err(|e| fail(e.to_string()))?;
+            signer = Some(Arc::new(RsaSigner::new(key)));
+        }
+    }
+    let creds = Credentials {
+        api_key,
+        signer,
+        mode: session.view.mode,
+    };
+    // The ticket is built over what is signed; a sabotage then swaps in what is sent.
+    let mut spec = RequestSpec::new(method, job.url.clone(), signed_body.clone());
+    spec.extra_headers = session.headers.clone();
+    let mut ticket = build_ticket(&spec, &creds, value).map_err(|e| fail(e.to_string()))?;
+    if signed_url != job.url
+        && let (Some(s), Some(signer)) = (&mut ticket.signed, &creds.signer)
+    {
+        // Sign the path-only URL, then send to the real one.
+        let re = signer.sign(spec.method.as_str(), &signed_url, &signed_body, s.value);
+        for h in ticket.headers.iter_mut() {
+            if h.0 == "x-sign" {
+                h.1 = re.x_sign.to_string();
+            }
+        }
+        *s = re;
+    }
+    ticket.body = sent_body;
+    let sent = sent_of(&ticket);
+    let response = http::send(client, &ticket, session.timeout)
+        .await
+        .map_err(|e| SendFailure {
+            message: e.to_string(),
+            sent: Some(sent.clone()),
+        })?;
+    let auth_failure = response.partner_auth_failure();
+    let inspector = auth_failure.map(|err| {
+        let evidence = evidence(
+            session,
+            &ticket,
+            &response,
+            SignedParts {
+                url: signed_url.clone(),
+                body: signed_body.clone(),
+            },
+            err.reason.clone(),
+        );
+        InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref())
+    });
+    let mut view = ResponseView::new(
+        response.status,
+        response.reason,
+        response.headers,
+        response.body,
+        response.elapsed.as_millis() as u64,
+        sent,
+    );
+    view.inspector = inspector;
+    Ok(view)
+}
+
+fn evidence(
+    session: &Session,
+    ticket: &Ticket,
+    response: &http::Response,
+    signed: SignedParts,
+    reason: Option<String>,
+) -> Evidence {
+    let sent_at = response
+        .sent_at
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .ok();
+    Evidence {
+        signed: Signed {
+            url: Some(signed.url),
+            body: Some(signed.body),
+            value: ticket.signed.as_ref().map(|s| s.value),
+        },
+        sent: Sent {
+            url: Some(ticket.wire_url().to_string()),
+            body: Some(ticket.body.clone()),
+            api_key: Some(ticket.api_key().to_string()),
+            x_sign: ticket.header("x-sign").map(str::to_string),
+            timestamp: ticket.header("x-timestamp").map(str::to_string),
+            nonce: ticket.header("x-nonce").map(str::to_string),
+            complete: true,
+        },
+        public_key: session.signer.as_ref().map(|s| s.key().public_key()),
+        key_source: Some(format!("the {} profile's key", session.view.name)),
+        server_date: response.remote_date,
+        sent_at,
+        now: Some(session.clock.now().unix),
+        server_reason: reason,
+        ..Evidence::default()
+    }
+}
+
+/// Approves (PUT) or rejects (DELETE) a core client action.
+pub async fn decide(
+    session: Arc<Session>,
+    client: reqwest::Client,
+    client_id: String,
+    action_id: String,
+    approve: bool,
+) -> Message {
+    let url = crate::store::collection::join_url(
+        &session.view.base_url,
+        &format!("/coreclient/{client_id}/action/{action_id}"),
+    );
+    let job = SendJob {
+        id: 0,
+        method: if approve { "PUT" } else { "DELETE" }.to_string(),
+        url,
+        body: Arc::from(&b""[..]),
+        sabotage: None,
+    };
+    let result = match send_inner(&session, &client, job).await {
+        Ok(v) if (200..300).contains(&v.status) => Ok(format!("{} {}", v.status, v.reason)),
+        Ok(v) => Err(format!(
+            "{} {}: {}",
+            v.status,
+            v.reason,
+            String::from_utf8_lossy(&v.body)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        )),
+        Err(e) => Err(e.message),
+    };
+    Message::Feed(FeedMessage::ActionDone {
+        action_id,
+        approve,
+        result,
+    })
+}
+
+/// A feed event as the feed tab's message; `now` stamps the arrival.
+pub fn feed_message(id: u64, event: FeedEvent, now: Moment) -> FeedMessage {
+    match event {
+        FeedEvent::Connecting { attempt, url } => FeedMessage::Connecting { id, attempt, url },
+        FeedEvent::Connected { url, .. } => FeedMessage::Connected { id, url },
+        FeedEvent::Message { text, .. } => FeedMessage::Received { id, at: now, text },
+        FeedEvent::Disconnected { reason, retry_in } => FeedMessage::Dropped {
+            id,
+            reason,
+            retry_in_ms: retry_in.map(|d| d.as_millis() as u64),
+        },
+        FeedEvent::Failed(e) => FeedMessage::Failed {
+            id,
+            message: e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,178 @@
+//! The active profile as the workbench uses it. Secrets (the API key, the private key) stay
+//! in `Session`, owned by the runtime; the app state only holds the `ProfileView`.
+
+use super::clock::SharedClock;
+use crate::signing::{AuthMode, AuthValue, KeyError, NonceStore, PrivateKey, RsaSigner};
+use crate::store::Profile;
+use crate::store::config::resolve_profile;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the header shows about the profile: nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileView {
+    pub name: String,
+    pub base_url: String,
+    /// `sha256:0123456789abcdef` (short form), when the key loaded.
+    pub fingerprint: Option<String>,
+    pub bits: Option<usize>,
+    pub mode: AuthMode,
+    pub signing: bool,
+    pub api_key_masked: Option<String>,
+    /// Why this profile cannot sign or send yet (missing key, missing API key...).
+    pub problems: Vec<String>,
+}
+
+impl ProfileView {
+    pub fn mode_name(&self) -> &'static str {
+        match self.mode {
+            AuthMode::Timestamp => "timestamp",
+            AuthMode::Nonce => "nonce",
+        }
+    }
+}
+
+/// Everything signing and sending need.
+#[derive(Clone)]
+pub struct Session {
+    pub view: ProfileView,
+    pub api_key: Option<String>,
+    pub signer: Option<Arc<RsaSigner>>,
+    pub nonces: NonceStore,
+    pub clock: SharedClock,
+    pub headers: Vec<(String, String)>,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// The value shown in the live preview: the current second, or the nonce the next send
+    /// would take (without taking it).
+    pub fn preview_value(&self) -> AuthValue {
+        let now = self.clock.now();
+        match self.view.mode {
+            AuthMode::Timestamp => AuthValue::Timestamp(now.unix),
+            AuthMode::Nonce => {
+                let last = self
+                    .api_key
+                    .as_deref()
+                    .and_then(|k| self.nonces.last(k).ok().flatten());
+                let floor = (now.unix.max(0) as u64) * 1000;
+                AuthValue::Nonce(last.map_or(floor, |l| l + 1).max(floor))
+            }
+        }
+    }
+
+    /// The value a send uses: the current second, or a nonce taken from the store (so it
+    /// is never handed out twice).
+    pub fn send_value(&self) -> Result<AuthValue, String> {
+        match self.view.mode {
+            AuthMode::Timestamp => Ok(AuthValue::Timestamp(self.clock.now().unix)),
+            AuthMode::Nonce => {
+                let key = self.api_key.as_deref().ok_or_else(|| {
+                    "nonce mode needs the API key to keep nonces per key; set the profile's API key"
+                        .to_string()
+                })?;
+                self.nonces
+                    .take(key)
+                    .map(AuthValue::Nonce)
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+impl Session {
+    /// Loads what a profile needs. Nothing here fails: what is missing becomes a problem
+    /// shown in the header, so the workbench opens and says what to fix.
+    pub fn from_profile(p: &Profile, clock: SharedClock) -> Session {
+        let mut problems = Vec::new();
+        let resolved = match resolve_profile(p) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                problems.push(e.to_string());
+                None
+            }
+        };
+        let mut signer = None;
+        let (mut fingerprint, mut bits) = (None, None);
+        if let Some(path) = resolved.as_ref().and_then(|r| r.key_path.as_ref()) {
+            match load_key(path) {
+                Ok(key) => {
+                    fingerprint = Some(key.info().short_fingerprint().to_string());
+                    bits = Some(key.info().bits);
+                    signer = Some(Arc::new(RsaSigner::new(key)));
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+        Session {
+            view: ProfileView {
+                name: p.name.clone(),
+                base_url: p.base_url.clone(),
+                fingerprint,
+                bits,
+                mode: p.auth_mode,
+                signing: p.signing,
+                api_key_masked: resolved.as_ref().map(|r| r.api_key_masked.clone()),
+                problems,
+            },
+            api_key: resolved.as_ref().map(|r| r.api_key.clone()),
+            signer,
+            nonces: NonceStore::new(crate::paths::nonce_dir()),
+            clock,
+            headers: p.headers.clone(),
+            timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
+        }
+    }
+}
+
+/// Reads the key; an encrypted one is asked for its passphrase while the terminal is still
+/// in normal mode (the workbench is not open yet).
+fn load_key(path: &std::path::Path) -> Result<PrivateKey, String> {
+    use std::io::IsTerminal;
+    match PrivateKey::from_file(path) {
+        Err(KeyError::Encrypted { tool: "pkey", .. }) if std::io::stdin().is_terminal() => {
+            crate::cli::common::load_private_key(path).map_err(|e| format!("{e:#}"))
+        }
+        other => other.map_err(|e| e.to_string()),
+    }
+}
+
+impl Session {
+    /// A session from a key and an API key in hand (the demo, tests, benchmarks).
+    pub fn for_key(
+        name: &str,
+        base_url: &str,
+        key: PrivateKey,
+        api_key: &str,
+        mode: AuthMode,
+        clock: SharedClock,
+    ) -> Session {
+        Session {
+            view: ProfileView {
+                name: name.to_string(),
+                base_url: base_url.to_string(),
+                fingerprint: Some(key.info().short_fingerprint().to_string()),
+                bits: Some(key.info().bits),
+                mode,
+                signing: true,
+                api_key_masked: Some(crate::store::profile::mask_secret(api_key)),
+                problems: Vec::new(),
+            },
+            api_key: Some(api_key.to_string()),
+            signer: Some(Arc::new(RsaSigner::new(key))),
+            nonces: NonceStore::new(crate::paths::nonce_dir()),
+            clock,
+            headers: Vec::new(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}

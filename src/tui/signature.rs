@@ -1,0 +1,400 @@
+//! The live signature pane: the exact payload (invisibles escaped, a long middle elided,
+//! the byte count), its SHA-256, the x-sign, the x-timestamp or x-nonce, and the lint
+//! findings. Everything comes precomputed in the `SignOutcome`.
+
+use super::app::{App, Focus};
+use super::lint_view::Severity;
+use super::sign_worker::{Piece, PieceKind, SignOutcome};
+use super::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+/// 1048576 → "1,048,576".
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn piece_style(kind: PieceKind) -> Style {
+    match kind {
+        PieceKind::Value => theme::payload_value(),
+        PieceKind::Url => theme::payload_url(),
+        PieceKind::Body => theme::payload_body(),
+        PieceKind::Escape | PieceKind::Newline => theme::marker(),
+    }
+}
+
+/// Wraps pieces into rows of `width` cells; each row knows how many payload bytes it shows.
+fn wrap(pieces: &[Piece], width: usize) -> Vec<(Line<'static>, usize)> {
+    let width = width.max(1);
+    let mut rows: Vec<(Line<'static>, usize)> = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let mut bytes = 0;
+    let flush = |rows: &mut Vec<_>, spans: &mut Vec<Span<'static>>, bytes: &mut usize| {
+        rows.push((Line::from(std::mem::take(spans)), *bytes));
+        *bytes = 0;
+    };
+    for p in pieces {
+        let style = piece_style(p.kind);
+        let escape = matches!(p.kind, PieceKind::Escape | PieceKind::Newline);
+        if escape {
+            // Escapes stay whole: `\u{feff}` split over two rows would be unreadable.
+            let w = p.text.chars().count();
+            if used + w > width && used > 0 {
+                flush(&mut rows, &mut spans, &mut bytes);
+                used = 0;
+            }
+            spans.push(Span::styled(p.text.clone(), style));
+            used += w;
+            bytes += p.bytes;
+            if p.kind == PieceKind::Newline {
+                flush(&mut rows, &mut spans, &mut bytes);
+                used = 0;
+            }
+            continue;
+        }
+        // Plain text: one payload byte per char is not true for UTF-8, so count bytes
+        // per char as we cut.
+        let mut chunk = String::new();
+        for c in p.text.chars() {
+            if used == width {
+                spans.push(Span::styled(std::mem::take(&mut chunk), style));
+                flush(&mut rows, &mut spans, &mut bytes);
+                used = 0;
+            }
+            chunk.push(c);
+            used += 1;
+            // A doubled backslash stands for one byte.
+            bytes += if c == '\\' { 0 } else { c.len_utf8() };
+        }
+        if p.text.contains('\\') {
+            bytes += p.text.matches("\\\\").count();
+        }
+        if !chunk.is_empty() {
+            spans.push(Span::styled(chunk, style));
+        }
+    }
+    if !spans.is_empty() || rows.is_empty() {
+        flush(&mut rows, &mut spans, &mut bytes);
+    }
+    rows
+}
+
+/// The payload in at most `budget` rows: head, an elision line with the hidden byte
+/// count, tail.
+pub fn payload_rows(o: &SignOutcome, width: usize, budget: usize) -> Vec<Line<'static>> {
+    let p = &o.preview;
+    let mut rows = wrap(&p.head, width);
+    let elided_at = rows.len();
+    if p.elided > 0 {
+        rows.push((Line::raw(""), p.elided));
+        rows.extend(wrap(&p.tail, width));
+    }
+    let budget = budget.max(1);
+    let elision = |hidden: usize| {
+        Line::styled(
+            format!("··· {} bytes not shown ···", group(hidden)),
+            theme::dim(),
+        )
+    };
+    if rows.len() <= budget {
+        return rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (l, n))| {
+                if p.elided > 0 && i == elided_at {
+                    elision(n)
+                } else {
+                    l
+                }
+            })
+            .collect();
+    }
+    if budget < 3 {
+        let shown: usize = rows.iter().take(budget - 1).map(|r| r.1).sum();
+        let mut out: Vec<Line> = rows.into_iter().take(budget - 1).map(|r| r.0).collect();
+        out.push(elision(p.total - shown));
+        return out;
+    }
+    let tail_take = ((budget - 1) / 4).max(1);
+    let head_take = budget - 1 - tail_take;
+    let hidden: usize = rows[head_take..rows.len() - tail_take]
+        .iter()
+        .map(|r| r.1)
+        .sum();
+    let mut out: Vec<Line> = Vec::with_capacity(budget);
+    let n = rows.len();
+    for (i, (l, _)) in rows.into_iter().enumerate() {
+        if i < head_take || i >= n - tail_take {
+            out.push(l);
+        } else if i == head_take {
+            out.push(elision(hidden));
+        }
+    }
+    out
+}
+
+/// Cuts `text` into rows of `width` chars, at most `max_rows`, the last ending in `…` when
+/// cut short.
+fn wrap_text(text: &str, width: usize, max_rows: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let width = width.max(2);
+    let mut rows: Vec<String> = chars.chunks(width).map(|c| c.iter().collect()).collect();
+    if rows.len() > max_rows {
+        rows.truncate(max_rows);
+        if let Some(last) = rows.last_mut() {
+            last.pop();
+            last.push('…');
+        }
+    }
+    rows
+}
+
+/// `abcdef…uvwxyz`, fitting `width`.
+fn elide_middle(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    let keep = width.saturating_sub(1);
+    let head: String = s.chars().take(keep - keep / 2).collect();
+    let tail: String = s.chars().skip(n - keep / 2).collect();
+    format!("{head}…{tail}")
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => theme::error(),
+        Severity::Warning => theme::warning(),
+        Severity::Info => theme::info(),
+    }
+}
+
+pub fn severity_mark(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "✗",
+        Severity::Warning => "⚠",
+        Severity::Info => "i",
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let focused = app.focus == Focus::Signature;
+    let stale = app.sig.latest.as_ref().is_none_or(|o| o.seq < app.sig.seq) || app.sig.dirty;
+    let block = Block::bordered()
+        .border_style(theme::border(focused))
+        .title(Line::styled(" signature ", theme::title(focused)))
+        .title(if stale {
+            Line::styled(" signing… ", theme::dim())
+        } else {
+            Line::raw("")
+        })
+        .title(Line::styled(" x copy x-sign ", theme::dim()).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let Some(o) = &app.sig.latest else {
+        Paragraph::new(Line::styled("signing…", theme::dim())).render(inner, buf);
+        return;
+    };
+    let w = inner.width as usize;
+    if o.value.is_none() {
+        let mut lines = vec![
+            Line::styled("Nothing to sign yet.", theme::label()),
+            Line::raw(""),
+            Line::raw(
+                "x-sign = base64url(RSA-SHA256(timestamp + URL + body)), over the exact bytes.",
+            ),
+        ];
+        if let Some(p) = &o.problem {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(p.clone(), theme::warning()));
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
+        return;
+    }
+    let label = |s: &'static str| Span::styled(s, theme::label());
+    let mut bottom: Vec<Line> = Vec::new();
+    if let Some(h) = &o.hash_hex {
+        bottom.push(Line::from(vec![
+            label("SHA-256 "),
+            Span::raw(elide_middle(h, w.saturating_sub(8))),
+        ]));
+    }
+    match &o.x_sign {
+        Some(x) => {
+            let room = w.saturating_sub(8);
+            let rows_for_all = x.len().div_ceil(room.max(1));
+            if inner.height >= 14 && rows_for_all <= 4 {
+                let chars: Vec<char> = x.chars().collect();
+                for (i, chunk) in chars.chunks(room.max(1)).enumerate() {
+                    bottom.push(Line::from(vec![
+                        if i == 0 {
+                            label("x-sign  ")
+                        } else {
+                            Span::raw("        ")
+                        },
+                        Span::styled(chunk.iter().collect::<String>(), theme::ok()),
+                    ]));
+                }
+            } else {
+                bottom.push(Line::from(vec![
+                    label("x-sign  "),
+                    Span::styled(elide_middle(x, room), theme::ok()),
+                ]));
+            }
+        }
+        None => {
+            if let Some(p) = &o.problem {
+                bottom.push(Line::from(vec![
+                    label("x-sign  "),
+                    Span::styled(p.clone(), theme::warning()),
+                ]));
+            }
+        }
+    }
+    if let Some(v) = &o.value {
+        let mut spans = vec![
+            Span::styled(format!("{} ", v.header_name()), theme::label()),
+            Span::styled(v.to_string(), theme::payload_value()),
+        ];
+        if matches!(v, crate::signing::AuthValue::Nonce(_)) {
+            spans.push(Span::styled(" (next)", theme::dim()));
+        }
+        bottom.push(Line::from(spans));
+    }
+    let mut lint: Vec<Line> = Vec::new();
+    if o.findings.is_empty() {
+        lint.push(Line::styled("✓ no lint findings", theme::ok()));
+    }
+    for f in &o.findings {
+        let text = format!("{} {}", severity_mark(f.severity), f.message);
+        for row in wrap_text(&text, w, 2) {
+            lint.push(Line::styled(row, severity_style(f.severity)));
+        }
+    }
+    // The payload keeps at least two rows; lint gets what is left.
+    let room = (inner.height as usize)
+        .saturating_sub(bottom.len() + 3)
+        .max(1);
+    if lint.len() > room {
+        let hidden = o.findings.len();
+        lint.truncate(room - 1);
+        lint.push(Line::styled(
+            format!("… {hidden} findings in all: Ctrl-R lists them"),
+            theme::dim(),
+        ));
+    }
+    bottom.extend(lint);
+    let header = Line::from(vec![
+        label("payload "),
+        Span::raw(format!("{} bytes", group(o.preview.total))),
+        Span::styled(" = value+URL+body", theme::dim()),
+    ]);
+    let budget = (inner.height as usize).saturating_sub(bottom.len() + 1);
+    let mut lines = vec![header];
+    lines.extend(payload_rows(o, w, budget));
+    let top_h = (lines.len() as u16).min(inner.height);
+    Paragraph::new(lines).render(
+        Rect {
+            height: top_h,
+            ..inner
+        },
+        buf,
+    );
+    let bottom_area = Rect {
+        y: inner.y + top_h,
+        height: inner.height - top_h,
+        ..inner
+    };
+    Paragraph::new(bottom)
+        .wrap(Wrap { trim: false })
+        .scroll((app.sig.scroll.min(u16::MAX as usize) as u16, 0))
+        .render(bottom_area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sign_worker::preview;
+    use super::*;
+
+    fn outcome(body: &[u8]) -> SignOutcome {
+        SignOutcome {
+            seq: 1,
+            method: "POST".into(),
+            value: None,
+            preview: preview(b"1", b"http://x/y", body),
+            hash_hex: None,
+            x_sign: None,
+            problem: None,
+            findings: vec![],
+            micros: 0,
+        }
+    }
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group(1_048_576), "1,048,576");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+    }
+
+    #[test]
+    fn short_payloads_are_shown_whole() {
+        let rows = payload_rows(&outcome(b"{\"a\":\t1}\n"), 80, 10);
+        assert_eq!(text(&rows), ["1http://x/y{\"a\":\\t1}\\n", ""][..1]);
+    }
+
+    #[test]
+    fn long_payloads_count_what_is_hidden() {
+        let body = vec![b'x'; 100_000];
+        let o = outcome(&body);
+        let rows = payload_rows(&o, 40, 6);
+        assert_eq!(rows.len(), 6);
+        let t = text(&rows);
+        let hidden_line = t.iter().find(|l| l.contains("not shown")).unwrap();
+        let hidden: usize = hidden_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        let shown: usize = t
+            .iter()
+            .filter(|l| !l.contains("not shown"))
+            .map(|l| l.chars().count())
+            .sum();
+        assert_eq!(hidden + shown, o.preview.total);
+    }
+
+    #[test]
+    fn backslashes_count_once() {
+        let o = outcome(br#"{"a":"\n"}"#);
+        let rows = wrap(&o.preview.head, 1000);
+        let bytes: usize = rows.iter().map(|r| r.1).sum();
+        assert_eq!(bytes, o.preview.total);
+    }
+
+    #[test]
+    fn middle_elision() {
+        assert_eq!(elide_middle("abcdefghij", 5), "ab…ij");
+        assert_eq!(elide_middle("abc", 5), "abc");
+    }
+}

@@ -1,0 +1,34 @@
+//! `draw`: the whole screen from the state, with no side effects.
+
+use super::app::{App, Tab};
+use super::{body, confirm, header, help, layout, response, signature, status};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let p = layout::compute(area, self);
+        header::render_top(self, p.top, buf);
+        match self.tab {
+            Tab::Request => {
+                header::render_request(self, &p, buf);
+                body::render(self, p.body, buf);
+                signature::render(self, p.signature, buf);
+                response::render(self, p.response, buf);
+                header::render_completion(self, &p, area, buf);
+            }
+            Tab::Feed => self.feed.render(p.feed, buf),
+        }
+        status::render(self, p.status, buf);
+        if let Some(c) = &self.confirm {
+            confirm::render(c, area, buf);
+        }
+        if self.sabotage_menu {
+            confirm::render_sabotage(area, buf);
+        }
+        if let Some(scroll) = self.help {
+            help::render(scroll, area, buf);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The workbench driven end to end against the embedded mock: keys in, the real runtime
+//! (signing worker, HTTP task) performing the effects, the response pane read back.
+
+mod tui_support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tui_support::{API_KEY, fixture_key};
+use xsign::mock::{MockConfig, MockHandle, MockServer};
+use xsign::signing::AuthMode;
+use xsign::tui::app::{App, Message};
+use xsign::tui::clock::SystemClock;
+use xsign::tui::response::ResponseTab;
+use xsign::tui::runtime::{self, Runtime};
+use xsign::tui::session::Session;
+
+fn private_dirs() {
+    static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DIRS.get_or_init(|| tempfile::tempdir().unwrap());
+    // SAFETY: every test in this binary sets the same values before reading them.
+    unsafe {
+        std::env::set_var("XSIGN_CONFIG_DIR", dir.path().join("config"));
+        std::env::set_var("XSIGN_DATA_DIR", dir.path().join("data"));
+    }
+}
+
+struct Bench {
+    rt: tokio::runtime::Runtime,
+    mock: Option<MockHandle>,
+    app: App,
+    runtime: Runtime,
+    rx: Receiver<Message>,
+}
+
+impl Bench {
+    fn start() -> Bench {
+        private_dirs();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mock = rt
+            .block_on(MockServer::start(
+                MockConfig::default(),
+                "127.0.0.1:0".parse().unwrap(),
+            ))
+            .unwrap();
+        let key = fixture_key();
+        mock.register(API_KEY, key.public_key());
+        let clock = SystemClock::shared();
+        let session = Session::for_key(
+            "demo",
+            &mock.base_url(),
+            key,
+            API_KEY,
+            AuthMode::Timestamp,
+            clock.clone(),
+        );
+        let app = App::new(session.view.clone(), (120, 40), clock.now());
+        let (tx, rx) = runtime::channel();
+        let runtime = Runtime::new(Arc::new(session), rt.handle().clone(), tx);
+        let mut b = Bench {
+            rt,
+            mock: Some(mock),
+            app,
+            runtime,
+            rx,
+        };
+        b.apply(Message::Tick(clock.now()));
+        b
+    }
+
+    /// Applies a message and performs every effect it leads to, as the event loop does.
+    fn apply(&mut self, msg: Message) {
+        let mut queue = vec![msg];
+        while let Some(m) = queue.pop() {
+            for e in self.app.update(m) {
+                queue.extend(self.runtime.perform(e, None));
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.apply(Message::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.apply(Message::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    fn type_str(&mut self, s: &str) {
+        for c in s.chars() {
+            match c {
+                '\t' => self.key(KeyCode::Tab),
+                c => self.key(KeyCode::Char(c)),
+            }
+        }
+    }
+
+    /// Feeds what the tasks report until `done` holds.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(&self.app) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}");
+            if let Ok(m) = self.rx.recv_timeout(left.min(Duration::from_millis(200))) {
+                self.apply(m);
+            }
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| f.render_widget(&self.app, f.area())).unwrap();
+        t.backend().to_string()
+    }
+
+    /// URL and body typed key by key: POST /company with a small company.
+    fn compose(&mut self, body: &str) {
+        self.key(KeyCode::F(2)); // GET → POST
+        self.type_str("/company");
+        self.key(KeyCode::Esc); // close the endpoint list
+        self.key(KeyCode::Enter); // to the body
+        self.type_str(body);
+        self.wait_for("the signature", |a| {
+            a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
+        });
+    }
+}
+
+impl Drop for Bench {
+    fn drop(&mut self) {
+        if let Some(m) = self.mock.take() {
+            let _ = self.rt.block_on(m.shutdown());
+        }
+    }
+}
+
+const COMPANY: &str = r#"{"name":"ACME Corp","city":"Paris","country":"FR","domain":"acme.test","ref":"9827feec-4eae-4e80-bda3-daa7c3b97add"}"#;
+
+#[test]
+fn type_url_and_body_send_and_read_the_200() {
+    let mut b = Bench::start();
+    b.compose(COMPANY);
+    assert_eq!(b.app.body.to_text(), COMPANY);
+    let live = b.app.sig.latest.clone().unwrap();
+    assert!(
+        live.x_sign.is_some() && live.findings.is_empty(),
+        "{live:?}"
+    );
+    b.ctrl('r');
+    assert!(
+        b.app.confirm.is_none(),
+        "a compact body sends without asking"
+    );
+    b.wait_for("the response", |a| a.response.view().is_some());
+    let v = b.app.response.view().unwrap();
+    assert_eq!(v.status, 200, "{}", String::from_utf8_lossy(&v.body));
+    let json: serde_json::Value = serde_json::from_slice(&v.body).unwrap();
+    assert!(
+        json["company_id"].as_str().is_some_and(|s| !s.is_empty()),
+        "{json}"
+    );
+    assert_eq!(json["ref"], "9827feec-4eae-4e80-bda3-daa7c3b97add");
+    let screen = b.render();
+    assert!(screen.contains("200 OK"), "{screen}");
+    assert!(screen.contains("\"company_id\": "), "{screen}");
+}
+
+#[test]
+fn a_tab_raises_the_confirmation_and_the_one_key_fix_clears_it() {
+    let mut b = Bench::start();
+    b.compose("{\t\"name\":\"Tabby Ltd\",\"city\":\"Paris\",\"country\":\"FR\",\"domain\":\"\",\"ref\":\"t-1\"}");
+    let live = b.app.sig.latest.clone().unwrap();
+    assert!(live.findings.iter().any(|f| f.message.contains("tab")));
+    b.ctrl('r');
+    let confirm = b.app.confirm.clone().expect("the confirmation");
+    let fix = confirm
+        .notes
+        .iter()
+        .find_map(|n| n.fix.as_ref())
+        .expect("a one-key fix");
+    assert_eq!(fix.key, 't');
+    assert!(!b.app.in_flight());
+    b.key(KeyCode::Char('t'));
+    assert!(b.app.confirm.is_none(), "the fix clears the confirmation");
+    assert!(!b.app.body.to_bytes().contains(&b'\t'));
+    b.ctrl('r');
+    assert!(b.app.confirm.is_none());
+    b.wait_for("the response", |a| a.response.view().is_some());
+    assert_eq!(b.app.response.view().unwrap().status, 200);
+}
+
+#[test]
+fn a_mistake_on_purpose_gets_a_1020_and_the_inspector_explains_it() {
+    let mut b = Bench::start();
+    b.compose(COMPANY);
+    b.key(KeyCode::F(4));
+    b.key(KeyCode::Char('n'));
+    b.wait_for("the response", |a| a.response.view().is_some());
+    let v = b.app.response.view().unwrap();
+    assert!(
+        v.is_partner_auth_error(),
+        "{}",
+        String::from_utf8_lossy(&v.body)
+    );
+    assert!(v.inspector.is_some());
+    assert_eq!(b.app.response.tab, ResponseTab::Inspector);
+    let screen = b.render();
+    assert!(screen.contains("1020 errPartnerAuth"), "{screen}");
+    assert!(screen.to_lowercase().contains("newline"), "{screen}");
+}
+
+#[test]
+fn an_unreachable_host_is_a_message_not_a_crash() {
+    private_dirs();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    // A port nothing listens on: bind, note it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let session = Session::for_key(
+        "local",
+        &format!("http://127.0.0.1:{port}/api/v1/p"),
+        fixture_key(),
+        API_KEY,
+        AuthMode::Timestamp,
+        SystemClock::shared(),
+    );
+    let (tx, rx) = runtime::channel();
+    let mut b = Bench {
+        app: App::new(session.view.clone(), (120, 40), SystemClock::shared().now()),
+        runtime: Runtime::new(Arc::new(session), rt.handle().clone(), tx),
+        rt,
+        mock: None,
+        rx,
+    };
+    b.type_str("/assets");
+    b.ctrl('r');
+    b.wait_for("the failure", |a| !a.in_flight());
+    let screen = b.render();
+    assert!(screen.contains("connection refused"), "{screen}");
+}

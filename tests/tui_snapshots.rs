@@ -1,0 +1,232 @@
+//! Renders of the workbench with `TestBackend`, at 80×24 and 120×40, for each state a user
+//! meets. Time is injected (fixed clock, explicit ticks) and the key is the fixture key, so
+//! every x-sign, timestamp, spinner frame and elapsed time is the same on every run.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use tui_support::{BASE, Driver, T0, fixture_key};
+use xsign::diagnose::{self, Evidence, Sent, Signed};
+use xsign::signing::{AuthValue, Payload, RsaSigner, encode_signature};
+use xsign::tui::app::{Effect, Message};
+use xsign::tui::clock::Moment;
+use xsign::tui::feed_tab::FeedMessage;
+use xsign::tui::inspector::InspectorView;
+use xsign::tui::response::{ResponseView, SentRequest};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn snap(name: &str, w: u16, h: u16, d: &Driver) {
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), d.render());
+}
+
+/// POST /company with the guide's example body, chosen from the endpoint list.
+fn compose(w: u16, h: u16) -> Driver {
+    let mut d = Driver::new(w, h);
+    d.type_str("/company");
+    let c = d.app.url.completion.as_ref().expect("endpoint list");
+    assert_eq!(c.items[c.selected].path, "/company");
+    d.key(KeyCode::Enter);
+    assert_eq!(d.app.method_name(), "POST");
+    d
+}
+
+fn sent_request() -> SentRequest {
+    SentRequest {
+        method: "POST".into(),
+        url: format!("{BASE}/company"),
+        value: Some(AuthValue::Timestamp(T0)),
+        hash_hex: None,
+        x_sign: None,
+        body_len: 107,
+    }
+}
+
+#[test]
+fn empty() {
+    for (w, h) in SIZES {
+        snap("empty", w, h, &Driver::new(w, h));
+    }
+}
+
+#[test]
+fn typing() {
+    for (w, h) in SIZES {
+        let mut d = compose(w, h);
+        d.key(KeyCode::Enter); // into the body
+        d.key(KeyCode::End);
+        d.key(KeyCode::Backspace);
+        d.type_str(",\"note\":\"hi\"}");
+        snap("typing", w, h, &d);
+    }
+}
+
+#[test]
+fn lint_confirmation() {
+    for (w, h) in SIZES {
+        let mut d = compose(w, h);
+        d.key(KeyCode::Enter);
+        d.key(KeyCode::Right);
+        d.key(KeyCode::Tab);
+        d.ctrl('r');
+        assert!(d.app.confirm.is_some());
+        snap("lint_confirmation", w, h, &d);
+    }
+}
+
+#[test]
+fn in_flight() {
+    for (w, h) in SIZES {
+        let mut d = compose(w, h);
+        d.ctrl('r');
+        assert!(matches!(d.take_effects().as_slice(), [Effect::Send(_)]));
+        d.send(Message::Tick(Moment {
+            unix: T0 + 1,
+            mono_ms: 1234,
+        }));
+        snap("in_flight", w, h, &d);
+    }
+}
+
+fn respond(d: &mut Driver, view: ResponseView) {
+    d.ctrl('r');
+    let id = match d.take_effects().as_slice() {
+        [Effect::Send(job)] => job.id,
+        other => panic!("expected a send, got {other:?}"),
+    };
+    d.send(Message::Sent {
+        id,
+        result: Ok(Box::new(view)),
+    });
+}
+
+#[test]
+fn response_200_json() {
+    for (w, h) in SIZES {
+        let mut d = compose(w, h);
+        let body = br#"{"company_id":"2ByeOaQwcMGt2KMlvBhlEpAS1ka","ref":"9827feec-4eae-4e80-bda3-daa7c3b97add"}"#;
+        let view = ResponseView::new(
+            200,
+            "OK",
+            vec![("content-type".into(), "application/json".into())],
+            body.to_vec(),
+            12,
+            sent_request(),
+        );
+        respond(&mut d, view);
+        snap("response_200", w, h, &d);
+    }
+}
+
+/// A 1020 caused by a newline added after signing: the doctor's report, as the inspector
+/// lays it out.
+fn inspector_view() -> InspectorView {
+    let url = format!("{BASE}/company");
+    let signed_body = br#"{"name":"ACME Corp","city":"Paris","country":"FR"}"#.to_vec();
+    let mut sent_body = signed_body.clone();
+    sent_body.push(b'\n');
+    let value = AuthValue::Timestamp(T0);
+    let key = fixture_key();
+    let public = key.public_key();
+    let x_sign = encode_signature(&RsaSigner::new(key).sign_payload(&Payload::new(
+        value,
+        &url,
+        &signed_body,
+    )));
+    let evidence = Evidence {
+        signed: Signed {
+            url: Some(url.clone()),
+            body: Some(signed_body),
+            value: Some(value),
+        },
+        sent: Sent {
+            url: Some(url),
+            body: Some(sent_body),
+            api_key: Some(tui_support::API_KEY.into()),
+            x_sign: Some(x_sign.to_string()),
+            timestamp: Some(T0.to_string()),
+            nonce: None,
+            complete: true,
+        },
+        public_key: Some(public),
+        key_source: Some("the demo profile's key".into()),
+        server_date: Some(T0 + 1),
+        sent_at: Some(T0),
+        now: Some(T0 + 1),
+        server_reason: Some("signature".into()),
+        ..Evidence::default()
+    };
+    InspectorView::from_report(&diagnose::diagnose(&evidence), Some("signature"))
+}
+
+#[test]
+fn inspector_1020() {
+    for (w, h) in SIZES {
+        let mut d = compose(w, h);
+        let mut view = ResponseView::new(
+            401,
+            "Unauthorized",
+            vec![],
+            br#"{"code":1020,"msg":"errPartnerAuth","detail":{"reason":"signature"}}"#.to_vec(),
+            3,
+            sent_request(),
+        );
+        view.inspector = Some(inspector_view());
+        respond(&mut d, view);
+        d.send(Message::Key(crossterm::event::KeyEvent::from(KeyCode::Esc)));
+        d.key(KeyCode::Char('5'));
+        snap("inspector_1020", w, h, &d);
+    }
+}
+
+#[test]
+fn help() {
+    for (w, h) in SIZES {
+        let mut d = Driver::new(w, h);
+        d.key(KeyCode::F(1));
+        snap("help", w, h, &d);
+    }
+}
+
+#[test]
+fn feed_tab() {
+    for (w, h) in SIZES {
+        let mut d = Driver::new(w, h);
+        d.key(KeyCode::F(3));
+        d.key(KeyCode::Char('i'));
+        d.type_str("7ZqwHgdjzU8X");
+        d.key(KeyCode::Enter);
+        d.key(KeyCode::Char('c'));
+        let id = match d.take_effects().as_slice() {
+            [Effect::Feed(xsign::tui::feed_tab::FeedCommand::Connect { id, .. })] => *id,
+            other => panic!("expected a connect, got {other:?}"),
+        };
+        d.send(Message::Feed(FeedMessage::Connected {
+            id,
+            url: "ws://127.0.0.1:8001/api/v1/p/coreclient/7ZqwHgdjzU8X/feed".into(),
+        }));
+        for (i, (kind, status)) in [
+            ("ApproveWithdraw", "pending"),
+            ("ApproveTransfer", "pending"),
+            ("ApproveSweep", "expired"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            d.send(Message::Feed(FeedMessage::Received {
+                id,
+                at: Moment {
+                    unix: T0 + 10 * i as i64,
+                    mono_ms: 0,
+                },
+                text: format!(
+                    r#"{{"id":"1zR9aQ{i}","clientID":"7ZqwHgdjzU8X","type":"{kind}","status":"{status}","timestamp":{T0},"expireTime":{}}}"#,
+                    T0 + 300
+                ),
+            }));
+        }
+        d.key(KeyCode::Up);
+        d.key(KeyCode::Enter);
+        snap("feed_tab", w, h, &d);
+    }
+}
