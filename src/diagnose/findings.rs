@@ -665,16 +665,15 @@ fn timestamp_findings(ev: &Evidence, t: i64, f: &mut Findings) -> ClockReading {
                 "Sign just before sending, and keep this machine's clock in sync.",
             );
         } else {
-            f.push(
-                CauseKind::StaleTimestamp,
-                Severity::Pass,
+            let title = if age == 0 {
+                "The timestamp matches the server's clock".to_string()
+            } else {
                 format!(
                     "The timestamp is within {} of the server's clock",
                     duration_text(age)
-                ),
-                vec![],
-                "",
-            );
+                )
+            };
+            f.push(CauseKind::StaleTimestamp, Severity::Pass, title, vec![], "");
         }
     } else if let Some(age) = r.age_now.filter(|a| a.abs() > r.window) {
         let reason_says = ev.server_reason.as_deref() == Some("timestamp");
@@ -749,11 +748,18 @@ fn server_reason(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                         "Upload this key's public key (public.pem) for the API key in the web app, or sign with the private key whose public key is registered there. Pass --registered-fingerprint to the doctor to compare.",
                     )
                 };
+                let mut detail = vec!["The x-sign is right for these exact bytes with this key, so the bytes are not the problem; the server checks against a different public key.".to_string()];
+                if let Some(k) = &ev.public_key {
+                    detail.push(format!(
+                        "This key's fingerprint: {} (compare it with the one the web app shows)",
+                        k.info().fingerprint
+                    ));
+                }
                 f.push(
                     CauseKind::KeyNotRegistered,
                     Severity::Cause,
                     title,
-                    vec!["The x-sign is right for these exact bytes with this key, so the bytes are not the problem; the server checks against a different public key.".into()],
+                    detail,
                     fix,
                 );
             } else {
