@@ -421,7 +421,7 @@ fn report_local_check(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                     "Not over the bytes sent, nor over what was signed, nor over the usual variants (compact or pretty JSON, a trailing newline, http/https, a trailing slash, the port, /api/v1/p, query encoding).".into(),
                     "So another private key made it, or it covers another timestamp, nonce, URL or body.".into(),
                 ],
-                "Check that the private key is the one whose public key is registered, that the x-sign was copied whole, and that the timestamp or nonce sent is the one signed. Sign again with `xsign sign` to compare.",
+                "Check that the private key is the one whose public key is registered, that the x-sign was copied whole, and that the timestamp or nonce sent is the one signed. If you have the URL or body that was signed, give them (--url, --body-file) to compare byte for byte.",
             );
         }
     }

@@ -64,7 +64,7 @@ pub fn check(key: &PublicKey, x_sign: &str, sent: Side<'_>, signed: Side<'_>) ->
         bodies.extend(
             body::variants(sent.body)
                 .into_iter()
-                .map(|(l, b)| (format!("the body {l}"), b)),
+                .map(|(l, b)| (l.to_string(), b)),
         );
     }
     for (url_label, u) in &urls {
