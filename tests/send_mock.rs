@@ -119,7 +119,7 @@ fn verbose_shows_headers_with_the_api_key_masked() {
         &env.base_url(),
     ]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains("> x-api-key: apik****"), "{run:?}");
+    assert!(run.stderr.contains("> x-api-key: ****6789"), "{run:?}");
     assert!(
         !run.stderr.contains(API_KEY) && !run.stdout.contains(API_KEY),
         "{run:?}"

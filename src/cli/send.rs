@@ -157,7 +157,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     drop(err);
-    write_body(&response, args.raw)?;
+    match write_body(&response, args.raw) {
+        // `xsign send ... | head` closes stdout early; that is not a failure of the request.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
 
     if response.is_success() {
         return Ok(ExitCode::SUCCESS);

@@ -421,7 +421,7 @@ fn report_local_check(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                     "Not over the bytes sent, nor over what was signed, nor over the usual variants (compact or pretty JSON, a trailing newline, http/https, a trailing slash, the port, /api/v1/p, query encoding).".into(),
                     "So another private key made it, or it covers another timestamp, nonce, URL or body.".into(),
                 ],
-                "Check that the private key is the one whose public key is registered, that the x-sign was copied whole, and that the timestamp or nonce sent is the one signed. Sign again with `xsign sign` to compare.",
+                "Check that the private key is the one whose public key is registered, that the x-sign was copied whole, and that the timestamp or nonce sent is the one signed. If you have the URL or body that was signed, give them (--url, --body-file) to compare byte for byte.",
             );
         }
     }
@@ -665,16 +665,15 @@ fn timestamp_findings(ev: &Evidence, t: i64, f: &mut Findings) -> ClockReading {
                 "Sign just before sending, and keep this machine's clock in sync.",
             );
         } else {
-            f.push(
-                CauseKind::StaleTimestamp,
-                Severity::Pass,
+            let title = if age == 0 {
+                "The timestamp matches the server's clock".to_string()
+            } else {
                 format!(
                     "The timestamp is within {} of the server's clock",
                     duration_text(age)
-                ),
-                vec![],
-                "",
-            );
+                )
+            };
+            f.push(CauseKind::StaleTimestamp, Severity::Pass, title, vec![], "");
         }
     } else if let Some(age) = r.age_now.filter(|a| a.abs() > r.window) {
         let reason_says = ev.server_reason.as_deref() == Some("timestamp");
@@ -749,11 +748,18 @@ fn server_reason(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                         "Upload this key's public key (public.pem) for the API key in the web app, or sign with the private key whose public key is registered there. Pass --registered-fingerprint to the doctor to compare.",
                     )
                 };
+                let mut detail = vec!["The x-sign is right for these exact bytes with this key, so the bytes are not the problem; the server checks against a different public key.".to_string()];
+                if let Some(k) = &ev.public_key {
+                    detail.push(format!(
+                        "This key's fingerprint: {} (compare it with the one the web app shows)",
+                        k.info().fingerprint
+                    ));
+                }
                 f.push(
                     CauseKind::KeyNotRegistered,
                     Severity::Cause,
                     title,
-                    vec!["The x-sign is right for these exact bytes with this key, so the bytes are not the problem; the server checks against a different public key.".into()],
+                    detail,
                     fix,
                 );
             } else {
