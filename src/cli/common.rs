@@ -4,7 +4,7 @@ use super::Context;
 use crate::signing::{AuthMode, KeyError, PrivateKey, PublicKey, check_key_file_mode};
 use crate::store::collection::{is_absolute, join_url};
 use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, mask_secret, validate_base_url};
-use crate::store::{ApiKeySource, ConfigStore, Profile, ProfileError, ResolvedProfile};
+use crate::store::{ConfigStore, Profile, ProfileError, ResolvedProfile};
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -170,55 +170,7 @@ impl Selected {
         let Some(p) = &self.profile else {
             return read_api_key(Path::new("apikey"));
         };
-        let profile = p.name.clone();
-        let (raw, source_desc) = match &p.api_key {
-            ApiKeySource::File(path) => match std::fs::read_to_string(path) {
-                Ok(text) => (text, format!("file {}", path.display())),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    let fix = if p.name == "demo" {
-                        DEMO_FIX.to_string()
-                    } else {
-                        format!(
-                            "Save the API key from the web app there, pass --apikey-file FILE, or `xsign profile edit {profile} --api-key-file FILE`"
-                        )
-                    };
-                    return Err(ProfileError::ApiKeyFileMissing {
-                        profile,
-                        path: path.clone(),
-                        fix,
-                    }
-                    .into());
-                }
-                Err(source) => {
-                    return Err(ProfileError::ApiKeyFileUnreadable {
-                        profile,
-                        path: path.clone(),
-                        source,
-                    }
-                    .into());
-                }
-            },
-            ApiKeySource::Env(var) => match std::env::var(var) {
-                Ok(v) => (v, format!("env ${var}")),
-                Err(_) => {
-                    return Err(ProfileError::ApiKeyEnvUnset {
-                        profile,
-                        var: var.clone(),
-                    }
-                    .into());
-                }
-            },
-            ApiKeySource::Inline(k) => (k.clone(), "inline".to_string()),
-        };
-        let key = raw.trim();
-        if key.is_empty() {
-            return Err(ProfileError::ApiKeyEmpty {
-                profile,
-                source_desc,
-            }
-            .into());
-        }
-        Ok(key.to_string())
+        Ok(crate::store::config::profile_api_key(p)?)
     }
 
     /// The private key file to sign with: `--key`, else the profile's, else `./private.pem`.

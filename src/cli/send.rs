@@ -1,7 +1,7 @@
 //! `xsign send`: sign the exact bytes, send them, print the response; on a 1020, say why.
 
 use super::Context;
-use super::common::{load_private_key, read_api_key, read_body};
+use super::common::{ProfileFlags, load_private_key, read_body, select_profile};
 use crate::diagnose::{self, Evidence, Sent, Signed};
 use crate::http::{self, Credentials, RequestSpec, Response, SendError, Ticket, build_ticket};
 use crate::lint::{self, FindingKind, LintInput};
@@ -10,9 +10,8 @@ use crate::signing::{
     AuthMode, AuthValue, NonceStore, PrivateKey, PublicKey, RequestSigner, RsaSigner, now_unix,
 };
 use crate::store::collection::join_url;
-use crate::store::config::resolve_profile;
-use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id};
-use crate::store::{ApiKeySource, AuthRecord, ConfigStore, History, HistoryEntry, ResponseRecord};
+use crate::store::profile::api_key_id;
+use crate::store::{AuthRecord, History, HistoryEntry, ResponseRecord};
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -21,7 +20,6 @@ use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 /// The reference client's local example; profiles will supply their own.
-pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -192,67 +190,30 @@ struct Setup {
 
 impl Setup {
     fn resolve(args: &Args, ctx: &Context) -> anyhow::Result<Setup> {
-        let loaded = ConfigStore::open_default().load()?;
-        for m in &loaded.moved_aside {
-            eprintln!("warning: {m}");
-        }
-        let config = loaded.value;
-        let chosen = ctx.profile.is_some() || config.default_profile.is_some();
-        let (profile, api_key, key_path, mode, headers, timeout, base_url) = if chosen {
-            let name = config.selected_name(ctx.profile.as_deref());
-            let Some(mut p) = config.profile(&name) else {
-                // resolve() names the known profiles and how to add one.
-                return Err(config.resolve(Some(&name)).err().map_or_else(
-                    || anyhow::anyhow!("no profile named `{name}`"),
-                    anyhow::Error::from,
-                ));
-            };
-            if let Some(k) = &args.key {
-                p.key_path = k.clone();
-                p.signing = true;
-            }
-            if let Some(f) = &args.apikey_file {
-                p.api_key = ApiKeySource::File(f.clone());
-            }
-            if let Some(b) = &args.base_url {
-                p.base_url = b.clone();
-            }
-            let r = resolve_profile(&p)?;
-            (
-                r.name,
-                r.api_key,
-                r.key_path,
-                r.auth_mode,
-                r.headers,
-                r.timeout,
-                r.base_url,
-            )
-        } else {
-            let apikey_file = args.apikey_file.clone().unwrap_or_else(|| "apikey".into());
-            let key_path = args.key.clone().unwrap_or_else(|| "private.pem".into());
-            (
-                "-".to_string(),
-                read_api_key(&apikey_file)?,
-                Some(key_path),
-                AuthMode::Timestamp,
-                Vec::new(),
-                Duration::from_secs(DEFAULT_TIMEOUT_SECS),
-                args.base_url
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
-            )
+        let flags = ProfileFlags {
+            key: args.key.clone(),
+            apikey_file: args.apikey_file.clone(),
+            base_url: args.base_url.clone(),
         };
-        let key = key_path.as_deref().map(load_private_key).transpose()?;
+        let r = select_profile(ctx, &flags)?.resolve()?;
+        let key = r.key_path.as_deref().map(load_private_key).transpose()?;
         Ok(Setup {
-            profile,
-            base_url,
-            api_key,
+            profile: r.name,
+            base_url: r.base_url,
+            api_key: r.api_key,
             public_key: key.as_ref().map(PrivateKey::public_key),
             key,
-            key_path,
-            mode: if args.nonce { AuthMode::Nonce } else { mode },
-            headers,
-            timeout: args.timeout.map(Duration::from_secs_f64).unwrap_or(timeout),
+            key_path: r.key_path,
+            mode: if args.nonce {
+                AuthMode::Nonce
+            } else {
+                r.auth_mode
+            },
+            headers: r.headers,
+            timeout: args
+                .timeout
+                .map(Duration::from_secs_f64)
+                .unwrap_or(r.timeout),
         })
     }
 }
