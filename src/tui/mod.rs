@@ -15,12 +15,15 @@ pub mod keymap;
 pub mod layout;
 pub mod lint_view;
 pub mod net;
+pub mod profiles;
 pub mod response;
 pub mod runtime;
 pub mod session;
+pub mod sidebar;
 pub mod sign_worker;
 pub mod signature;
 pub mod status;
+pub mod store_io;
 pub mod target;
 pub mod terminal;
 pub mod theme;
@@ -96,6 +99,7 @@ pub fn open(launch: Launch) -> anyhow::Result<()> {
     }
     let (tx, rx) = runtime::channel();
     let mut rt = runtime::Runtime::new(session, launch.rt, tx);
+    rt.launch_profile = Some(launch.profile.clone());
     let result = runtime::run_loop(&mut guard, &mut app, &mut rt, rx);
     drop(guard);
     Ok(result?)
