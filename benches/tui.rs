@@ -2,6 +2,7 @@
 //! - a keystroke in a 1 MB body until the signature pane is redrawn (2048-bit key),
 //!   for a pretty body (many lines) and a compact one (one 1 MB line);
 //! - a full 200×60 frame showing a 1 MB JSON response.
+//!
 //! Besides criterion's estimates, each keystroke case prints p50/p99 over 300 keystrokes.
 
 use criterion::{Criterion, criterion_group, criterion_main};
