@@ -160,6 +160,29 @@ fn bench_parts(c: &mut Criterion) {
     c.bench_function("part_sign_and_lint_1mb", |b| {
         b.iter(|| black_box(sign_worker::sign(&session, &job)))
     });
+    let body = app.body.to_bytes();
+    let url = format!("{BASE}/company");
+    c.bench_function("part_lint_1mb", |b| {
+        b.iter(|| {
+            black_box(xsign::tui::lint_view::check(
+                &xsign::tui::lint_view::LintInput {
+                    method: "POST",
+                    url: &url,
+                    body: &body,
+                    saved_body: None,
+                    now_unix: T0,
+                },
+            ))
+        })
+    });
+    c.bench_function("part_payload_hash_and_rsa2048_1mb", |b| {
+        let signer = session.signer.clone().unwrap();
+        b.iter(|| {
+            let p =
+                xsign::signing::Payload::new(xsign::signing::AuthValue::Timestamp(T0), &url, &body);
+            black_box((p.hash_hex(), signer.sign_payload(&p)))
+        })
+    });
 }
 
 fn bench_response_frame(c: &mut Criterion) {
@@ -204,7 +227,7 @@ fn bench_response_frame(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(5));
+    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(4));
     targets = bench_keystroke, bench_parts, bench_response_frame
 }
 criterion_main!(benches);

@@ -4,8 +4,8 @@
 
 use super::app::{App, Focus};
 use super::clock::human_bytes;
-use super::editor::{BodyEditor, cell_width, char_width};
-use super::json::{Token, tokens_upto};
+use super::editor::{BodyEditor, cell_width, char_width, wrapped_rows};
+use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;
 use ratatui::buffer::Buffer;
@@ -107,6 +107,120 @@ fn selected(sel: Option<((usize, usize), (usize, usize))>, row: usize, col: usiz
     }
 }
 
+/// Where display columns `from_col..to_col` of a line lie.
+struct Window {
+    start_byte: usize,
+    /// Display column and char index of the character at `start_byte`.
+    start_col: usize,
+    start_ci: usize,
+    end_byte: usize,
+}
+
+fn printable_ascii(line: &str) -> bool {
+    line.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+fn window(line: &str, from_col: usize, to_col: usize) -> Window {
+    if printable_ascii(line) {
+        let start = from_col.min(line.len());
+        return Window {
+            start_byte: start,
+            start_col: start,
+            start_ci: start,
+            end_byte: to_col.min(line.len()),
+        };
+    }
+    let mut w = Window {
+        start_byte: line.len(),
+        start_col: 0,
+        start_ci: 0,
+        end_byte: line.len(),
+    };
+    let mut found = false;
+    let mut col = 0;
+    for (ci, (i, c)) in line.char_indices().enumerate() {
+        if col >= to_col {
+            w.end_byte = i;
+            break;
+        }
+        let next = col + cell_width(c, col);
+        if !found && next > from_col {
+            found = true;
+            w.start_byte = i;
+            w.start_col = col;
+            w.start_ci = ci;
+        }
+        col = next;
+    }
+    if !found {
+        w.start_col = col;
+        w.start_ci = line.chars().count();
+    }
+    w
+}
+
+fn char_count(line: &str) -> usize {
+    if line.is_ascii() {
+        line.len()
+    } else {
+        line.chars().count()
+    }
+}
+
+/// Calls `cell(col, ci, byte, char, width, style)` for each character in display columns
+/// `from_col..to_col`, styled: JSON colours, markers, selection, cursor.
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    line: &str,
+    row: usize,
+    from_col: usize,
+    to_col: usize,
+    cursor: Option<usize>,
+    sel: Option<((usize, usize), (usize, usize))>,
+    mut cell: impl FnMut(usize, char, usize, Style),
+) -> usize {
+    let trailing_from = line.trim_end_matches([' ', '\r']).len();
+    let win = window(line, from_col, to_col);
+    let toks = tokens_window(line, win.start_byte, win.end_byte);
+    let mut tok = toks.iter().peekable();
+    let mut col = win.start_col;
+    for (ci, (off, c)) in (win.start_ci..).zip(line[win.start_byte..win.end_byte].char_indices()) {
+        let i = win.start_byte + off;
+        let w = cell_width(c, col);
+        while tok.peek().is_some_and(|t| t.1 <= i) {
+            tok.next();
+        }
+        let kind = tok
+            .peek()
+            .filter(|t| t.0 <= i)
+            .map_or(Token::Other, |t| t.2);
+        let mut style = token_style(kind);
+        let mut glyph = c;
+        if let Some(m) = marker(c) {
+            glyph = m;
+            style = theme::marker();
+        } else if c == ' ' && i >= trailing_from {
+            glyph = '·';
+            style = theme::marker();
+        }
+        if selected(sel, row, ci) {
+            style = style.patch(theme::selection());
+        }
+        if cursor == Some(ci) {
+            style = style.patch(theme::cursor());
+        }
+        cell(col, glyph, w, style);
+        col += w;
+    }
+    if let Some(c) = cursor
+        && c >= char_count(line)
+        && win.end_byte == line.len()
+    {
+        cell(col, ' ', 1, theme::cursor());
+    }
+    col
+}
+
 /// One line from display column `left`.
 fn draw_line(
     line: &str,
@@ -118,64 +232,19 @@ fn draw_line(
     buf: &mut Buffer,
 ) {
     let width = area.width as usize;
-    let trailing_from = line.trim_end_matches([' ', '\r']).len();
-    // First pass: how far into the line the window reaches, so tokenizing stops there.
-    let mut col = 0;
-    let mut end_byte = line.len();
-    for (i, c) in line.char_indices() {
-        if col >= left + width {
-            end_byte = i;
-            break;
-        }
-        col += cell_width(c, col);
-    }
-    let toks = tokens_upto(line, end_byte);
-    let mut tok = toks.iter().peekable();
-    let mut col = 0;
-    for (ci, (i, c)) in line.char_indices().enumerate() {
-        if i >= end_byte {
-            break;
-        }
-        let w = cell_width(c, col);
-        let start = col;
-        col += w;
-        if col <= left {
-            continue;
-        }
-        while tok.peek().is_some_and(|t| t.1 <= i) {
-            tok.next();
-        }
-        let kind = tok
-            .peek()
-            .filter(|t| t.0 <= i)
-            .map_or(Token::Other, |t| t.2);
-        let mut style = token_style(kind);
-        let mut glyph = c;
-        if let Some(m) = marker(c) {
-            glyph = m;
-            style = theme::marker();
-        } else if c == ' ' && i >= trailing_from {
-            glyph = '·';
-            style = theme::marker();
-        }
-        if selected(sel, row, ci) {
-            style = style.patch(theme::selection());
-        }
-        if cursor == Some(ci) {
-            style = style.patch(theme::cursor());
-        }
-        put(buf, area, start, left, glyph, w, style);
-    }
-    if let Some(c) = cursor
-        && c >= line.chars().count()
-        && col >= left
-    {
-        put(buf, area, col, left, ' ', 1, theme::cursor());
-    }
+    walk(
+        line,
+        row,
+        left,
+        left + width,
+        cursor,
+        sel,
+        |col, glyph, w, style| put(buf, area, col, left, glyph, w, style),
+    );
 }
 
 /// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit).
-/// Returns the rows used. Walks the line once, up to the last visible character.
+/// Returns the rows used. Walks only the visible part of the line.
 fn draw_wrapped(
     line: &str,
     row: usize,
@@ -186,95 +255,49 @@ fn draw_wrapped(
     buf: &mut Buffer,
 ) -> usize {
     let width = (area.width as usize).max(1);
-    let rows = area.height as usize;
+    let rows = (area.height as usize).max(1);
     let start_col = first_seg * width;
     let end_col = start_col + rows * width;
-    let trailing_from = line.trim_end_matches([' ', '\r']).len();
-    // How far into the line the window reaches, so tokenizing stops there.
-    let mut col = 0;
-    let mut end_byte = line.len();
-    for (i, c) in line.char_indices() {
-        if col >= end_col {
-            end_byte = i;
-            break;
-        }
-        col += cell_width(c, col);
-    }
-    let toks = tokens_upto(line, end_byte);
-    let mut tok = toks.iter().peekable();
-    let mut col = 0;
     let mut last_row = 0;
-    let mut put_cell = |col: usize, symbol: char, style: Style, last_row: &mut usize| {
-        if col < start_col || col >= end_col {
-            return;
-        }
-        let rel = col - start_col;
-        let (r, x) = (rel / width, rel % width);
-        *last_row = (*last_row).max(r);
-        let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
-        let mut b = [0u8; 4];
-        cell.set_symbol(symbol.encode_utf8(&mut b));
-        cell.set_style(style);
-    };
-    for (ci, (i, c)) in line.char_indices().enumerate() {
-        if i >= end_byte {
-            break;
-        }
-        let w = cell_width(c, col);
-        let start = col;
-        col += w;
-        if col <= start_col {
-            continue;
-        }
-        while tok.peek().is_some_and(|t| t.1 <= i) {
-            tok.next();
-        }
-        let kind = tok
-            .peek()
-            .filter(|t| t.0 <= i)
-            .map_or(Token::Other, |t| t.2);
-        let mut style = token_style(kind);
-        let mut glyph = c;
-        if let Some(m) = marker(c) {
-            glyph = m;
-            style = theme::marker();
-        } else if c == ' ' && i >= trailing_from {
-            glyph = '·';
-            style = theme::marker();
-        }
-        if selected(sel, row, ci) {
-            style = style.patch(theme::selection());
-        }
-        if cursor == Some(ci) {
-            style = style.patch(theme::cursor());
-        }
-        if char_width(glyph) > 1 && (start + 1) % width == 0 {
-            glyph = '?'; // a wide character cannot straddle two rows
-        }
-        for k in 0..w {
-            put_cell(
-                start + k,
-                if k == 0 { glyph } else { ' ' },
-                style,
-                &mut last_row,
-            );
-        }
-    }
-    if let Some(c) = cursor
-        && c >= line.chars().count()
-    {
-        put_cell(col, ' ', theme::cursor(), &mut last_row);
-    }
-    // Rows this line takes in the window: all of its remaining rows, as far as they fit.
-    let total = super::editor::wrapped_rows(
+    walk(
         line,
-        width,
-        cursor.is_some_and(|c| c >= line.chars().count()),
+        row,
+        start_col,
+        end_col,
+        cursor,
+        sel,
+        |col, glyph, w, style| {
+            let glyph = if char_width(glyph) > 1 && (col + 1) % width == 0 {
+                '?' // a wide character cannot straddle two rows
+            } else {
+                glyph
+            };
+            for k in 0..w {
+                let c = col + k;
+                if c < start_col || c >= end_col {
+                    continue;
+                }
+                let rel = c - start_col;
+                let (r, x) = (rel / width, rel % width);
+                last_row = last_row.max(r);
+                let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
+                let mut b = [0u8; 4];
+                cell.set_symbol(if k == 0 {
+                    glyph.encode_utf8(&mut b)
+                } else {
+                    " "
+                });
+                cell.set_style(style);
+            }
+        },
     );
-    (total.saturating_sub(first_seg))
-        .clamp(1, rows.max(1))
+    // Rows this line takes in the window: its remaining rows, as far as they fit.
+    let at_end = cursor.is_some_and(|c| c >= char_count(line));
+    let total = wrapped_rows(line, width, at_end);
+    total
+        .saturating_sub(first_seg)
         .max(last_row + 1)
-        .min(rows.max(1))
+        .clamp(1, rows)
 }
 
 /// Puts a glyph `w` cells wide at display column `start` (the first cell gets the glyph,

@@ -50,6 +50,9 @@ fn new_textarea(lines: Vec<String>) -> TextArea<'static> {
 /// The display width of one character at display column `col`. Tabs run to the next stop
 /// of 4; control characters show as one-cell pictures.
 pub fn cell_width(c: char, col: usize) -> usize {
+    if (' '..='~').contains(&c) {
+        return 1; // the common case, without a table lookup
+    }
     match c {
         '\t' => 4 - col % 4,
         c if (c as u32) < 0x20 || c == '\u{7f}' => 1,
@@ -64,6 +67,9 @@ pub fn char_width(c: char) -> usize {
 
 /// Display width of the first `chars` characters of `line`.
 pub fn display_col(line: &str, chars: usize) -> usize {
+    if line.is_ascii() && !line.bytes().any(|b| b < b' ' || b == 0x7f) {
+        return chars.min(line.len());
+    }
     let mut col = 0;
     for c in line.chars().take(chars) {
         col += cell_width(c, col);
@@ -73,6 +79,9 @@ pub fn display_col(line: &str, chars: usize) -> usize {
 
 /// Display width of a whole line.
 pub fn display_width(line: &str) -> usize {
+    if line.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return line.len();
+    }
     let mut col = 0;
     for c in line.chars() {
         col += cell_width(c, col);
@@ -251,20 +260,39 @@ impl BodyEditor {
         self.jump(row + last, cursor_col);
     }
 
-    /// Moves the cursor to (row, char column), past TextArea's u16 jump limits.
+    /// Moves the cursor to (row, char column). TextArea jumps take u16 coordinates and
+    /// moving char by char is linear per step in a long line, so a far column is reached by
+    /// splitting the line there, landing on the head of its second half and joining the
+    /// halves again: the text is unchanged, the undo history is reset.
     pub fn jump(&mut self, row: usize, col: usize) {
-        let r = row.min(u16::MAX as usize);
-        self.ta.move_cursor(CursorMove::Jump(
-            r as u16,
-            col.min(u16::MAX as usize) as u16,
-        ));
-        for _ in r..row {
-            self.ta.move_cursor(CursorMove::Down);
+        let max = u16::MAX as usize;
+        let row = row.min(self.ta.lines().len() - 1);
+        if row <= max && col <= max {
+            self.ta
+                .move_cursor(CursorMove::Jump(row as u16, col as u16));
+            return;
         }
-        let (_, now) = self.cursor();
-        for _ in now..col {
-            self.ta.move_cursor(CursorMove::Forward);
+        let mut lines = self.ta.lines().to_vec();
+        let at = lines[row]
+            .char_indices()
+            .nth(col)
+            .map_or(lines[row].len(), |(i, _)| i);
+        let tail = lines[row][at..].to_string();
+        lines[row].truncate(at);
+        lines.insert(row + 1, tail);
+        self.ta = new_textarea(lines);
+        let next = row + 1;
+        if next <= max {
+            self.ta.move_cursor(CursorMove::Jump(next as u16, 0));
+        } else {
+            self.ta.move_cursor(CursorMove::Jump(max as u16, 0));
+            for _ in max..next {
+                self.ta.move_cursor(CursorMove::Down);
+            }
+            self.ta.move_cursor(CursorMove::Head);
         }
+        self.ta.delete_newline();
+        self.ta.set_max_histories(100);
     }
 
     /// Handles a key while the body is being edited. Returns whether the key was used.
@@ -547,13 +575,14 @@ mod tests {
         e.jump(3, 0);
         e.scroll_to_cursor(10, 20);
         assert_eq!(e.top, 3);
-        let long = "x".repeat(66_000);
+        let long = "x".repeat(1 << 20);
         let mut e = BodyEditor::from_text(&long);
         e.wrap = false;
-        e.jump(0, 65_600);
-        assert_eq!(e.cursor(), (0, 65_600));
+        e.jump(0, 700_000);
+        assert_eq!(e.cursor(), (0, 700_000));
+        assert_eq!(e.to_bytes().len(), 1 << 20, "the text is unchanged");
         e.scroll_to_cursor(10, 40);
-        assert!(e.left <= 65_600 && 65_600 < e.left + 40);
+        assert!(e.left <= 700_000 && 700_000 < e.left + 40);
     }
 
     #[test]

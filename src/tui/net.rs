@@ -158,7 +158,7 @@ async fn send_inner(
             },
             err.reason.clone(),
         );
-        InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref())
+        InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref(), true)
     });
     let mut view = ResponseView::new(
         response.status,

@@ -185,6 +185,11 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
             body_len: entry.body.len(),
         },
     );
-    view.inspector = Some(InspectorView::from_report(&report, reason.as_deref()));
+    let refused = view.is_partner_auth_error();
+    view.inspector = Some(InspectorView::from_report(
+        &report,
+        reason.as_deref(),
+        refused,
+    ));
     Message::Inspected(Ok(Box::new(view)))
 }
