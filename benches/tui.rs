@@ -37,23 +37,27 @@ fn session() -> Arc<Session> {
     ))
 }
 
-/// About 1 MiB of JSON: an array of companies.
+/// At least 1 MiB of JSON: an array of companies, pretty (2 spaces) or compact.
 fn big_json(pretty: bool) -> String {
     let mut items = Vec::new();
-    let mut len = 0;
     let mut i = 0;
-    while len < 1 << 20 {
-        let item = serde_json::json!({"company_id": format!("2ByeOaQwcMGt2KMlvBhlEp{i:05}"),
-            "name": format!("Company {i}"), "city": "Paris", "country": "FR", "domain": ""});
-        len += item.to_string().len() + if pretty { 120 } else { 1 };
-        items.push(item);
+    loop {
+        items.push(
+            serde_json::json!({"company_id": format!("2ByeOaQwcMGt2KMlvBhlEp{i:05}"),
+            "name": format!("Company {i}"), "city": "Paris", "country": "FR", "domain": ""}),
+        );
         i += 1;
-    }
-    let v = serde_json::Value::Array(items);
-    if pretty {
-        serde_json::to_string_pretty(&v).unwrap()
-    } else {
-        v.to_string()
+        if i % 256 == 0 {
+            let v = serde_json::Value::Array(items.clone());
+            let text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                v.to_string()
+            };
+            if text.len() >= 1 << 20 {
+                return text;
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use super::clock::Moment;
 use super::editor::BodyEditor;
 use super::feed_tab::{FeedMessage, FeedPane};
 use super::lint_view::LintNote;
+use super::onboarding::{OnboardMessage, OnboardOp, Onboarding};
 use super::profiles::{ProfileItem, ProfilePicker};
 use super::response::{ResponsePane, ResponseView, SentRequest};
 use super::session::ProfileView;
@@ -193,6 +194,7 @@ pub enum Message {
     ProfileSwitched(Result<ProfileView, String>),
     /// A history entry, answered and diagnosed, for the inspector.
     Inspected(Result<Box<ResponseView>, String>),
+    Onboard(OnboardMessage),
 }
 
 #[derive(Debug, Clone)]
@@ -211,7 +213,15 @@ pub enum Effect {
     InspectHistory(Box<HistoryEntry>),
     LoadProfiles,
     SwitchProfile(String),
+    Onboard(OnboardOp),
     Quit,
+}
+
+/// What to do after the workbench closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// First run chose the demo.
+    Demo,
 }
 
 /// The saved request being edited, as it was saved.
@@ -248,6 +258,9 @@ pub struct App {
     /// The saved request in the editor, if it came from (or was saved to) a collection.
     pub current: Option<Current>,
     pub picker: Option<ProfilePicker>,
+    /// First-run set-up, over everything else.
+    pub onboarding: Option<Onboarding>,
+    pub next: Option<Next>,
     pub confirm: Option<Confirm>,
     pub notice: Option<Notice>,
     pub size: (u16, u16),
@@ -281,6 +294,8 @@ impl App {
             library: Library::default(),
             current: None,
             picker: None,
+            onboarding: None,
+            next: None,
             confirm: None,
             notice: None,
             size,

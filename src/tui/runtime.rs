@@ -165,6 +165,13 @@ impl Runtime {
             Effect::InspectHistory(entry) => back.push(store_io::inspect(&self.session, &entry)),
             Effect::LoadProfiles => back.push(store_io::profiles()),
             Effect::SwitchProfile(name) => back.push(self.switch_profile(&name)),
+            Effect::Onboard(op) => {
+                let tx = self.tx.clone();
+                // Key generation takes a moment: off the loop, like the network.
+                self.rt.spawn_blocking(move || {
+                    let _ = tx.send(Message::Onboard(store_io::onboard(op)));
+                });
+            }
             Effect::Quit => {}
         }
         back
@@ -181,6 +188,13 @@ impl Runtime {
                 .ok()
                 .and_then(|l| l.value.profile(name))
         };
+        let profile = profile.or_else(|| {
+            (name == super::onboarding::PROFILE).then(|| {
+                crate::store::profile::builtin_profiles()
+                    .into_iter()
+                    .find(|p| p.name == name)
+            })?
+        });
         let Some(profile) = profile else {
             return Message::ProfileSwitched(Err(format!("no profile named {name}")));
         };

@@ -4,13 +4,18 @@
 
 use super::app::Message;
 use super::inspector::InspectorView;
+use super::onboarding::{OnboardMessage, OnboardOp};
 use super::profiles::ProfileItem;
 use super::response::{ResponseView, SentRequest};
 use super::session::Session;
 use super::sidebar::{HISTORY_SHOWN, LibraryMessage, StoreOp};
+use crate::atomic_file::write_atomic;
 use crate::diagnose::{self, Evidence, Sent, Signed};
+use crate::signing::{PrivateKey, generate_key};
 use crate::store::history::{History, HistoryEntry};
-use crate::store::{CollectionStore, ConfigStore};
+use crate::store::profile::{ApiKeySource, PRODUCTION_URL};
+use crate::store::{CollectionStore, ConfigStore, Profile};
+use std::path::PathBuf;
 
 pub fn perform(op: StoreOp) -> Message {
     let store = CollectionStore::open_default();
@@ -192,4 +197,86 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
         refused,
     ));
     Message::Inspected(Ok(Box::new(view)))
+}
+
+/// First-run set-up: a new key pair, or existing files, written into the production profile.
+pub fn onboard(op: OnboardOp) -> OnboardMessage {
+    match onboard_inner(op) {
+        Ok(m) => m,
+        Err(e) => OnboardMessage::Failed(e),
+    }
+}
+
+fn onboard_inner(op: OnboardOp) -> Result<OnboardMessage, String> {
+    let dir = crate::paths::config_dir().join("keys");
+    match op {
+        OnboardOp::GenerateKey => {
+            crate::atomic_file::ensure_private_dir(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            // Never replace a key that exists: pick the next free name.
+            let (key_path, public_path) = (1..)
+                .map(|i| {
+                    let stem = if i == 1 {
+                        "private".to_string()
+                    } else {
+                        format!("private-{i}")
+                    };
+                    (
+                        dir.join(format!("{stem}.pem")),
+                        dir.join(format!("{}.pem", stem.replace("private", "public"))),
+                    )
+                })
+                .find(|(k, _)| !k.exists())
+                .expect("a free name");
+            let key = generate_key(2048).map_err(|e| e.to_string())?;
+            write_atomic(&key_path, key.to_pkcs1_pem().as_bytes(), 0o600)
+                .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+            write_atomic(&public_path, key.public_key().to_pem().as_bytes(), 0o644)
+                .map_err(|e| format!("cannot write {}: {e}", public_path.display()))?;
+            Ok(OnboardMessage::Generated {
+                key_path,
+                public_path,
+            })
+        }
+        OnboardOp::SaveApiKey { key_path, api_key } => {
+            let apikey = key_path.with_file_name(
+                key_path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().replace("private", "apikey"))
+                    .unwrap_or_else(|| "apikey".into()),
+            );
+            write_atomic(&apikey, api_key.as_bytes(), 0o600)
+                .map_err(|e| format!("cannot write {}: {e}", apikey.display()))?;
+            write_profile(key_path, apikey)
+        }
+        OnboardOp::UsePaths { key, apikey } => {
+            PrivateKey::from_file(&key).map_err(|e| e.to_string())?;
+            crate::cli::common::read_api_key(&apikey).map_err(|e| format!("{e:#}"))?;
+            write_profile(key, apikey)
+        }
+    }
+}
+
+fn write_profile(key_path: PathBuf, apikey: PathBuf) -> Result<OnboardMessage, String> {
+    let name = super::onboarding::PROFILE;
+    ConfigStore::open_default()
+        .update(|c| {
+            let mut p = c
+                .profile(name)
+                .unwrap_or_else(|| Profile::new(name, PRODUCTION_URL));
+            p.key_path = key_path.clone();
+            p.api_key = ApiKeySource::File(apikey.clone());
+            c.upsert_profile(p);
+            c.default_profile = Some(name.to_string());
+            Ok(())
+        })
+        .map_err(|e| format!("cannot save the profile: {e}"))?;
+    Ok(OnboardMessage::Ready {
+        profile: name.to_string(),
+        note: format!(
+            "profile {name} set up with {} and {} (F7 switches profiles; `xsign profile edit` changes them)",
+            key_path.display(),
+            apikey.display()
+        ),
+    })
 }

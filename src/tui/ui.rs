@@ -48,5 +48,8 @@ impl Widget for &App {
         if let Some(scroll) = self.help {
             help::render(scroll, area, buf);
         }
+        if let Some(o) = &self.onboarding {
+            o.render(area, buf);
+        }
     }
 }

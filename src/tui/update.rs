@@ -8,6 +8,7 @@ use super::app::{
 use super::json;
 use super::layout::{self, Panes};
 use super::lint_view::{self, LintInput};
+use super::onboarding::{OnboardAction, OnboardMessage};
 use super::profiles::{PickerAction, ProfilePicker};
 use super::response::{ResponseState, ResponseTab};
 use super::sidebar::{LibraryMessage, SidebarAction, StoreOp};
@@ -95,6 +96,16 @@ impl App {
                 }
                 Err(e) => self.notify(Level::Error, e),
             },
+            Message::Onboard(m) => {
+                if let Some(o) = &mut self.onboarding {
+                    o.apply(&m);
+                }
+                if let OnboardMessage::Ready { profile, note } = m {
+                    self.onboarding = None;
+                    fx.push(Effect::SwitchProfile(profile));
+                    self.notify(Level::Ok, note);
+                }
+            }
             Message::Inspected(result) => match result {
                 Ok(view) => {
                     self.response.set(ResponseState::Received(view));
@@ -155,6 +166,21 @@ impl App {
         }
         self.notice = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(o) = &mut self.onboarding {
+            if ctrl && key.code == KeyCode::Char('c') {
+                return self.quit(fx);
+            }
+            match o.key(key) {
+                OnboardAction::None => {}
+                OnboardAction::Skip => self.onboarding = None,
+                OnboardAction::StartDemo => {
+                    self.next = Some(super::app::Next::Demo);
+                    self.quit(fx);
+                }
+                OnboardAction::Do(op) => fx.push(Effect::Onboard(op)),
+            }
+            return;
+        }
         if let Some(scroll) = self.help {
             match key.code {
                 KeyCode::Down | KeyCode::Char('j') => self.help = Some(scroll + 1),
@@ -431,6 +457,10 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
+        if let Some(o) = &mut self.onboarding {
+            o.paste(text);
+            return;
+        }
         match (self.tab, self.focus) {
             (Tab::Request, Focus::Body) => {
                 self.editing = true;
