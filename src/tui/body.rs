@@ -4,7 +4,7 @@
 
 use super::app::{App, Focus};
 use super::clock::human_bytes;
-use super::editor::{BodyEditor, cell_width, char_width, wrapped_rows};
+use super::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
 use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;
@@ -80,19 +80,18 @@ impl Widget for BodyView<'_> {
                 height: rows_left as u16,
                 ..inner
             };
+            let src = Src {
+                line,
+                plain: e.is_plain_line(r),
+                row: r,
+                cursor,
+                sel: selection,
+            };
             y += if e.wrap {
                 let first = if r == e.top { e.top_seg } else { 0 };
-                draw_wrapped(line, r, first, cursor, selection, area, buf)
+                draw_wrapped(src, first, area, buf)
             } else {
-                draw_line(
-                    line,
-                    r,
-                    e.left,
-                    cursor,
-                    selection,
-                    Rect { height: 1, ..area },
-                    buf,
-                );
+                draw_line(src, e.left, Rect { height: 1, ..area }, buf);
                 1
             };
             r += 1;
@@ -116,12 +115,8 @@ struct Window {
     end_byte: usize,
 }
 
-fn printable_ascii(line: &str) -> bool {
-    line.bytes().all(|b| (b' '..=b'~').contains(&b))
-}
-
-fn window(line: &str, from_col: usize, to_col: usize) -> Window {
-    if printable_ascii(line) {
+fn window(line: &str, plain: bool, from_col: usize, to_col: usize) -> Window {
+    if plain {
         let start = from_col.min(line.len());
         return Window {
             start_byte: start,
@@ -159,28 +154,36 @@ fn window(line: &str, from_col: usize, to_col: usize) -> Window {
     w
 }
 
-fn char_count(line: &str) -> usize {
-    if line.is_ascii() {
+fn char_count(line: &str, plain: bool) -> usize {
+    if plain || line.is_ascii() {
         line.len()
     } else {
         line.chars().count()
     }
 }
 
-/// Calls `cell(col, ci, byte, char, width, style)` for each character in display columns
-/// `from_col..to_col`, styled: JSON colours, markers, selection, cursor.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    line: &str,
+/// One line to draw, and what marks it: the cursor (a char column) and the selection.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    line: &'a str,
+    /// Only printable ASCII (see `BodyEditor::is_plain_line`).
+    plain: bool,
     row: usize,
-    from_col: usize,
-    to_col: usize,
     cursor: Option<usize>,
     sel: Option<((usize, usize), (usize, usize))>,
+}
+
+/// Calls `cell(col, char, width, style)` for each character in display columns
+/// `from_col..to_col`, styled: JSON colours, markers, selection, cursor.
+fn walk(
+    src: Src<'_>,
+    from_col: usize,
+    to_col: usize,
     mut cell: impl FnMut(usize, char, usize, Style),
 ) -> usize {
+    let line = src.line;
     let trailing_from = line.trim_end_matches([' ', '\r']).len();
-    let win = window(line, from_col, to_col);
+    let win = window(line, src.plain, from_col, to_col);
     let toks = tokens_window(line, win.start_byte, win.end_byte);
     let mut tok = toks.iter().peekable();
     let mut col = win.start_col;
@@ -203,17 +206,17 @@ fn walk(
             glyph = '·';
             style = theme::marker();
         }
-        if selected(sel, row, ci) {
+        if selected(src.sel, src.row, ci) {
             style = style.patch(theme::selection());
         }
-        if cursor == Some(ci) {
+        if src.cursor == Some(ci) {
             style = style.patch(theme::cursor());
         }
         cell(col, glyph, w, style);
         col += w;
     }
-    if let Some(c) = cursor
-        && c >= char_count(line)
+    if let Some(c) = src.cursor
+        && c >= char_count(line, src.plain)
         && win.end_byte == line.len()
     {
         cell(col, ' ', 1, theme::cursor());
@@ -222,78 +225,54 @@ fn walk(
 }
 
 /// One line from display column `left`.
-fn draw_line(
-    line: &str,
-    row: usize,
-    left: usize,
-    cursor: Option<usize>,
-    sel: Option<((usize, usize), (usize, usize))>,
-    area: Rect,
-    buf: &mut Buffer,
-) {
+fn draw_line(src: Src<'_>, left: usize, area: Rect, buf: &mut Buffer) {
     let width = area.width as usize;
-    walk(
-        line,
-        row,
-        left,
-        left + width,
-        cursor,
-        sel,
-        |col, glyph, w, style| put(buf, area, col, left, glyph, w, style),
-    );
+    walk(src, left, left + width, |col, glyph, w, style| {
+        put(buf, area, col, left, glyph, w, style)
+    });
 }
 
 /// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit).
 /// Returns the rows used. Walks only the visible part of the line.
-fn draw_wrapped(
-    line: &str,
-    row: usize,
-    first_seg: usize,
-    cursor: Option<usize>,
-    sel: Option<((usize, usize), (usize, usize))>,
-    area: Rect,
-    buf: &mut Buffer,
-) -> usize {
+fn draw_wrapped(src: Src<'_>, first_seg: usize, area: Rect, buf: &mut Buffer) -> usize {
     let width = (area.width as usize).max(1);
     let rows = (area.height as usize).max(1);
     let start_col = first_seg * width;
     let end_col = start_col + rows * width;
     let mut last_row = 0;
-    walk(
-        line,
-        row,
-        start_col,
-        end_col,
-        cursor,
-        sel,
-        |col, glyph, w, style| {
-            let glyph = if char_width(glyph) > 1 && (col + 1) % width == 0 {
-                '?' // a wide character cannot straddle two rows
-            } else {
-                glyph
-            };
-            for k in 0..w {
-                let c = col + k;
-                if c < start_col || c >= end_col {
-                    continue;
-                }
-                let rel = c - start_col;
-                let (r, x) = (rel / width, rel % width);
-                last_row = last_row.max(r);
-                let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
-                let mut b = [0u8; 4];
-                cell.set_symbol(if k == 0 {
-                    glyph.encode_utf8(&mut b)
-                } else {
-                    " "
-                });
-                cell.set_style(style);
+    walk(src, start_col, end_col, |col, glyph, w, style| {
+        let glyph = if char_width(glyph) > 1 && (col + 1) % width == 0 {
+            '?' // a wide character cannot straddle two rows
+        } else {
+            glyph
+        };
+        for k in 0..w {
+            let c = col + k;
+            if c < start_col || c >= end_col {
+                continue;
             }
-        },
-    );
+            let rel = c - start_col;
+            let (r, x) = (rel / width, rel % width);
+            last_row = last_row.max(r);
+            let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
+            let mut b = [0u8; 4];
+            cell.set_symbol(if k == 0 {
+                glyph.encode_utf8(&mut b)
+            } else {
+                " "
+            });
+            cell.set_style(style);
+        }
+    });
     // Rows this line takes in the window: its remaining rows, as far as they fit.
-    let at_end = cursor.is_some_and(|c| c >= char_count(line));
-    let total = wrapped_rows(line, width, at_end);
+    let at_end = src
+        .cursor
+        .is_some_and(|c| c >= char_count(src.line, src.plain));
+    let total = if src.plain {
+        rows_for_width(src.line.len(), width, at_end)
+    } else {
+        wrapped_rows(src.line, width, at_end)
+    };
     total
         .saturating_sub(first_seg)
         .max(last_row + 1)

@@ -32,6 +32,9 @@ const MAX_UNDO_BYTES: usize = 32 << 20;
 
 pub struct BodyEditor {
     lines: Vec<String>,
+    /// Per line: only printable ASCII, so a byte is a char is a cell. Kept up to date by
+    /// the two primitive changes, so long lines are not rescanned on every frame.
+    plain: Vec<bool>,
     cursor: Pos,
     /// The other end of the selection, when selecting.
     anchor: Option<Pos>,
@@ -109,8 +112,12 @@ pub fn display_width(line: &str) -> usize {
 /// Screen rows a line takes when wrapped at `width`; `cursor_at_end` makes room for the
 /// cursor after a line that exactly fills its last row.
 pub fn wrapped_rows(line: &str, width: usize, cursor_at_end: bool) -> usize {
+    rows_for_width(display_width(line), width, cursor_at_end)
+}
+
+/// Screen rows for a line `dw` cells wide.
+pub fn rows_for_width(dw: usize, width: usize, cursor_at_end: bool) -> usize {
     let width = width.max(1);
-    let dw = display_width(line);
     let rows = dw.div_ceil(width).max(1);
     if cursor_at_end && dw > 0 && dw.is_multiple_of(width) {
         rows + 1
@@ -185,14 +192,21 @@ fn next_boundary(line: &str, b: usize) -> usize {
     line[b..].chars().next().map_or(b, |c| b + c.len_utf8())
 }
 
+/// Only printable ASCII: one byte, one char, one cell.
+pub fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
 fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
 impl BodyEditor {
     pub fn from_text(text: &str) -> Self {
+        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         BodyEditor {
-            lines: text.split('\n').map(str::to_string).collect(),
+            plain: lines.iter().map(|l| is_plain(l)).collect(),
+            lines,
             cursor: (0, 0),
             anchor: None,
             goal: None,
@@ -210,6 +224,11 @@ impl BodyEditor {
         &self.lines
     }
 
+    /// Whether line `row` is only printable ASCII.
+    pub fn is_plain_line(&self, row: usize) -> bool {
+        self.plain.get(row).copied().unwrap_or(false)
+    }
+
     pub fn revision(&self) -> u64 {
         self.revision
     }
@@ -217,6 +236,9 @@ impl BodyEditor {
     /// (row, char column), 0-based.
     pub fn cursor(&self) -> (usize, usize) {
         let (r, b) = self.cursor;
+        if self.plain[r] {
+            return (r, b);
+        }
         (r, char_col(&self.lines[r], b))
     }
 
@@ -273,35 +295,54 @@ impl BodyEditor {
         let mut pieces = text.split('\n');
         let first = pieces.next().unwrap_or("");
         let rest: Vec<&str> = pieces.collect();
+        let was_plain = self.plain[r];
         if rest.is_empty() {
             self.lines[r].insert_str(b, first);
+            self.plain[r] = was_plain && is_plain(first);
             return (r, b + first.len());
         }
         let tail = self.lines[r].split_off(b);
         self.lines[r].push_str(first);
+        self.plain[r] = if was_plain {
+            is_plain(first)
+        } else {
+            is_plain(&self.lines[r])
+        };
         let last = rest.len() - 1;
         let end = (r + rest.len(), rest[last].len());
+        let tail_plain = was_plain || is_plain(&tail);
         let mut new_lines: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+        let mut new_plain: Vec<bool> = rest.iter().map(|s| is_plain(s)).collect();
         new_lines[last].push_str(&tail);
+        new_plain[last] = new_plain[last] && tail_plain;
         self.lines.splice(r + 1..r + 1, new_lines);
+        self.plain.splice(r + 1..r + 1, new_plain);
         end
     }
 
     /// Deletes `start..end`; returns the text removed.
     fn raw_delete(&mut self, start: Pos, end: Pos) -> String {
         if start.0 == end.0 {
-            return self.lines[start.0].drain(start.1..end.1).collect();
+            let removed: String = self.lines[start.0].drain(start.1..end.1).collect();
+            if !self.plain[start.0] {
+                self.plain[start.0] = is_plain(&self.lines[start.0]);
+            }
+            return removed;
         }
+        let all_plain = self.plain[start.0] && self.plain[end.0];
         let mut removed = self.lines[start.0].split_off(start.1);
         for line in self.lines.drain(start.0 + 1..end.0) {
             removed.push('\n');
             removed.push_str(&line);
         }
+        self.plain.drain(start.0 + 1..end.0);
         // `end` is now the line right after `start`
         let last = self.lines.remove(start.0 + 1);
+        self.plain.remove(start.0 + 1);
         removed.push('\n');
         removed.push_str(&last[..end.1]);
         self.lines[start.0].push_str(&last[end.1..]);
+        self.plain[start.0] = all_plain || is_plain(&self.lines[start.0]);
         removed
     }
 
@@ -672,7 +713,11 @@ impl BodyEditor {
         let height = height.max(1);
         let width = width.max(1);
         let lines = &self.lines;
-        let dcol = display_col(&lines[row], col);
+        let dcol = if self.plain[row] {
+            col
+        } else {
+            display_col(&lines[row], col)
+        };
         if !self.wrap {
             self.top_seg = 0;
             if row < self.top {
@@ -706,7 +751,7 @@ impl BodyEditor {
                 budget -= step;
             } else if t > 0 {
                 t -= 1;
-                seg = wrapped_rows(&lines[t], width, false) - 1;
+                seg = self.rows_of(t, width, false) - 1;
                 budget -= 1;
             } else {
                 break;
@@ -718,6 +763,15 @@ impl BodyEditor {
         }
     }
 
+    /// Screen rows line `row` takes when wrapped at `width`.
+    pub fn rows_of(&self, row: usize, width: usize, cursor_at_end: bool) -> usize {
+        if self.plain[row] {
+            rows_for_width(self.lines[row].len(), width, cursor_at_end)
+        } else {
+            wrapped_rows(&self.lines[row], width, cursor_at_end)
+        }
+    }
+
     /// Mouse click at a row/display column of a window `width` wide.
     pub fn click(&mut self, row_in_view: usize, col_in_view: usize, width: usize) {
         let lines = &self.lines;
@@ -725,7 +779,7 @@ impl BodyEditor {
             let width = width.max(1);
             let (mut r, mut seg, mut left) = (self.top, self.top_seg, row_in_view);
             loop {
-                let rows = wrapped_rows(&lines[r], width, false);
+                let rows = self.rows_of(r, width, false);
                 if seg + left < rows || r + 1 >= lines.len() {
                     break (r, (seg + left).min(rows - 1) * width + col_in_view);
                 }
@@ -930,6 +984,32 @@ mod tests {
         assert_eq!(e.to_bytes(), b"a\nb");
         e.undo();
         assert_eq!(e.to_bytes(), b"a\r\nb");
+    }
+
+    #[test]
+    fn plain_flags_follow_edits() {
+        let mut e = BodyEditor::from_text("ab\ncd");
+        assert!(e.is_plain_line(0) && e.is_plain_line(1));
+        e.jump(0, 1);
+        e.paste("\t");
+        assert!(!e.is_plain_line(0));
+        e.key(key(KeyCode::Backspace), 10);
+        assert!(e.is_plain_line(0));
+        e.paste("é\nx");
+        assert!(!e.is_plain_line(0) && e.is_plain_line(1));
+        e.jump(1, 0);
+        e.key(key(KeyCode::Backspace), 10);
+        assert_eq!(e.to_text(), "aéxb\ncd");
+        assert!(!e.is_plain_line(0));
+        e.undo();
+        e.undo();
+        assert_eq!(e.to_text(), "ab\ncd");
+        assert!(
+            e.lines()
+                .iter()
+                .enumerate()
+                .all(|(i, l)| e.is_plain_line(i) == is_plain(l))
+        );
     }
 
     #[test]
