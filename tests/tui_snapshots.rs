@@ -156,7 +156,7 @@ fn inspector_view() -> InspectorView {
         server_reason: Some("signature".into()),
         ..Evidence::default()
     };
-    InspectorView::from_report(&diagnose::diagnose(&evidence), Some("signature"))
+    InspectorView::from_report(&diagnose::diagnose(&evidence), Some("signature"), true)
 }
 
 #[test]

@@ -58,6 +58,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         clock: SystemClock::shared(),
         welcome: Some(welcome),
         request: None,
+        first_run: false,
     });
     rt.block_on(demo.mock.shutdown())
         .context("stopping the mock")?;

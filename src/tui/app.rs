@@ -6,10 +6,15 @@ use super::clock::Moment;
 use super::editor::BodyEditor;
 use super::feed_tab::{FeedMessage, FeedPane};
 use super::lint_view::LintNote;
+use super::onboarding::{OnboardMessage, OnboardOp, Onboarding};
+use super::profiles::{ProfileItem, ProfilePicker};
 use super::response::{ResponsePane, ResponseView, SentRequest};
 use super::session::ProfileView;
+use super::sidebar::{Library, LibraryMessage, StoreOp};
 use super::sign_worker::{SignJob, SignOutcome};
 use super::url_field::UrlField;
+use crate::store::Request;
+use crate::store::history::HistoryEntry;
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::sync::Arc;
 
@@ -17,6 +22,8 @@ pub const METHODS: [&str; 5] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
+    /// The library sidebar (saved requests, history), when shown.
+    Sidebar,
     Method,
     Url,
     Body,
@@ -35,6 +42,7 @@ impl Focus {
 
     pub fn name(self) -> &'static str {
         match self {
+            Focus::Sidebar => "library",
             Focus::Method => "method",
             Focus::Url => "URL",
             Focus::Body => "body",
@@ -154,6 +162,8 @@ pub struct SendJob {
     pub url: String,
     pub body: Arc<[u8]>,
     pub sabotage: Option<Sabotage>,
+    /// `COLLECTION/REQUEST` when the request came from a collection (for history).
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +188,13 @@ pub enum Message {
     /// `$EDITOR` exited: the new body, or why it could not be used.
     EditorClosed(Result<Vec<u8>, String>),
     Feed(FeedMessage),
+    Library(LibraryMessage),
+    Profiles(Vec<ProfileItem>),
+    /// The runtime switched profiles (or says why it could not).
+    ProfileSwitched(Result<ProfileView, String>),
+    /// A history entry, answered and diagnosed, for the inspector.
+    Inspected(Result<Box<ResponseView>, String>),
+    Onboard(OnboardMessage),
 }
 
 #[derive(Debug, Clone)]
@@ -192,7 +209,26 @@ pub enum Effect {
     },
     OpenEditor(Vec<u8>),
     Feed(super::feed_tab::FeedCommand),
+    Store(StoreOp),
+    InspectHistory(Box<HistoryEntry>),
+    LoadProfiles,
+    SwitchProfile(String),
+    Onboard(OnboardOp),
     Quit,
+}
+
+/// What to do after the workbench closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// First run chose the demo.
+    Demo,
+}
+
+/// The saved request being edited, as it was saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Current {
+    pub collection: String,
+    pub request: Request,
 }
 
 pub struct App {
@@ -218,6 +254,13 @@ pub struct App {
     pub sabotage_menu: bool,
     /// The focused pane fills the screen (z).
     pub zoom: bool,
+    pub library: Library,
+    /// The saved request in the editor, if it came from (or was saved to) a collection.
+    pub current: Option<Current>,
+    pub picker: Option<ProfilePicker>,
+    /// First-run set-up, over everything else.
+    pub onboarding: Option<Onboarding>,
+    pub next: Option<Next>,
     pub confirm: Option<Confirm>,
     pub notice: Option<Notice>,
     pub size: (u16, u16),
@@ -248,6 +291,11 @@ impl App {
             help: None,
             sabotage_menu: false,
             zoom: false,
+            library: Library::default(),
+            current: None,
+            picker: None,
+            onboarding: None,
+            next: None,
             confirm: None,
             notice: None,
             size,
@@ -273,9 +321,33 @@ impl App {
             Tab::Request => {
                 (self.editing && self.focus.is_text_field())
                     || (self.focus == Focus::Response && self.response.search.editing)
+                    || (self.focus == Focus::Sidebar && self.library.is_typing())
             }
             Tab::Feed => self.feed.is_typing(),
         }
+    }
+
+    /// Whether the editor differs from the saved request (method, URL or body bytes).
+    pub fn is_edited(&self) -> bool {
+        self.current.as_ref().is_some_and(|c| {
+            c.request.method != self.method_name()
+                || c.request.url != self.url.text
+                || c.request.body != self.body.to_bytes()
+        })
+    }
+
+    /// The request in the editor, to save under `name`.
+    pub fn request_named(&self, name: &str) -> Request {
+        let mut r = self
+            .current
+            .as_ref()
+            .map(|c| c.request.clone())
+            .unwrap_or_else(|| Request::new(name, "GET", ""));
+        r.name = name.to_string();
+        r.method = self.method_name().to_string();
+        r.url = self.url.text.clone();
+        r.body = self.body.to_bytes();
+        r
     }
 
     pub fn in_flight(&self) -> bool {

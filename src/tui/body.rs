@@ -4,8 +4,8 @@
 
 use super::app::{App, Focus};
 use super::clock::human_bytes;
-use super::editor::{BodyEditor, cell_width, char_width};
-use super::json::{Token, tokens_upto};
+use super::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
+use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;
 use ratatui::buffer::Buffer;
@@ -80,19 +80,18 @@ impl Widget for BodyView<'_> {
                 height: rows_left as u16,
                 ..inner
             };
+            let src = Src {
+                line,
+                plain: e.is_plain_line(r),
+                row: r,
+                cursor,
+                sel: selection,
+            };
             y += if e.wrap {
                 let first = if r == e.top { e.top_seg } else { 0 };
-                draw_wrapped(line, r, first, cursor, selection, area, buf)
+                draw_wrapped(src, first, area, buf)
             } else {
-                draw_line(
-                    line,
-                    r,
-                    e.left,
-                    cursor,
-                    selection,
-                    Rect { height: 1, ..area },
-                    buf,
-                );
+                draw_line(src, e.left, Rect { height: 1, ..area }, buf);
                 1
             };
             r += 1;
@@ -107,125 +106,90 @@ fn selected(sel: Option<((usize, usize), (usize, usize))>, row: usize, col: usiz
     }
 }
 
-/// One line from display column `left`.
-fn draw_line(
-    line: &str,
-    row: usize,
-    left: usize,
-    cursor: Option<usize>,
-    sel: Option<((usize, usize), (usize, usize))>,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let width = area.width as usize;
-    let trailing_from = line.trim_end_matches([' ', '\r']).len();
-    // First pass: how far into the line the window reaches, so tokenizing stops there.
-    let mut col = 0;
-    let mut end_byte = line.len();
-    for (i, c) in line.char_indices() {
-        if col >= left + width {
-            end_byte = i;
-            break;
-        }
-        col += cell_width(c, col);
+/// Where display columns `from_col..to_col` of a line lie.
+struct Window {
+    start_byte: usize,
+    /// Display column and char index of the character at `start_byte`.
+    start_col: usize,
+    start_ci: usize,
+    end_byte: usize,
+}
+
+fn window(line: &str, plain: bool, from_col: usize, to_col: usize) -> Window {
+    if plain {
+        let start = from_col.min(line.len());
+        return Window {
+            start_byte: start,
+            start_col: start,
+            start_ci: start,
+            end_byte: to_col.min(line.len()),
+        };
     }
-    let toks = tokens_upto(line, end_byte);
-    let mut tok = toks.iter().peekable();
+    let mut w = Window {
+        start_byte: line.len(),
+        start_col: 0,
+        start_ci: 0,
+        end_byte: line.len(),
+    };
+    let mut found = false;
     let mut col = 0;
     for (ci, (i, c)) in line.char_indices().enumerate() {
-        if i >= end_byte {
+        if col >= to_col {
+            w.end_byte = i;
             break;
         }
-        let w = cell_width(c, col);
-        let start = col;
-        col += w;
-        if col <= left {
-            continue;
+        let next = col + cell_width(c, col);
+        if !found && next > from_col {
+            found = true;
+            w.start_byte = i;
+            w.start_col = col;
+            w.start_ci = ci;
         }
-        while tok.peek().is_some_and(|t| t.1 <= i) {
-            tok.next();
-        }
-        let kind = tok
-            .peek()
-            .filter(|t| t.0 <= i)
-            .map_or(Token::Other, |t| t.2);
-        let mut style = token_style(kind);
-        let mut glyph = c;
-        if let Some(m) = marker(c) {
-            glyph = m;
-            style = theme::marker();
-        } else if c == ' ' && i >= trailing_from {
-            glyph = '·';
-            style = theme::marker();
-        }
-        if selected(sel, row, ci) {
-            style = style.patch(theme::selection());
-        }
-        if cursor == Some(ci) {
-            style = style.patch(theme::cursor());
-        }
-        put(buf, area, start, left, glyph, w, style);
+        col = next;
     }
-    if let Some(c) = cursor
-        && c >= line.chars().count()
-        && col >= left
-    {
-        put(buf, area, col, left, ' ', 1, theme::cursor());
+    if !found {
+        w.start_col = col;
+        w.start_ci = line.chars().count();
+    }
+    w
+}
+
+fn char_count(line: &str, plain: bool) -> usize {
+    if plain || line.is_ascii() {
+        line.len()
+    } else {
+        line.chars().count()
     }
 }
 
-/// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit).
-/// Returns the rows used. Walks the line once, up to the last visible character.
-fn draw_wrapped(
-    line: &str,
+/// One line to draw, and what marks it: the cursor (a char column) and the selection.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    line: &'a str,
+    /// Only printable ASCII (see `BodyEditor::is_plain_line`).
+    plain: bool,
     row: usize,
-    first_seg: usize,
     cursor: Option<usize>,
     sel: Option<((usize, usize), (usize, usize))>,
-    area: Rect,
-    buf: &mut Buffer,
+}
+
+/// Calls `cell(col, char, width, style)` for each character in display columns
+/// `from_col..to_col`, styled: JSON colours, markers, selection, cursor.
+fn walk(
+    src: Src<'_>,
+    from_col: usize,
+    to_col: usize,
+    mut cell: impl FnMut(usize, char, usize, Style),
 ) -> usize {
-    let width = (area.width as usize).max(1);
-    let rows = area.height as usize;
-    let start_col = first_seg * width;
-    let end_col = start_col + rows * width;
+    let line = src.line;
     let trailing_from = line.trim_end_matches([' ', '\r']).len();
-    // How far into the line the window reaches, so tokenizing stops there.
-    let mut col = 0;
-    let mut end_byte = line.len();
-    for (i, c) in line.char_indices() {
-        if col >= end_col {
-            end_byte = i;
-            break;
-        }
-        col += cell_width(c, col);
-    }
-    let toks = tokens_upto(line, end_byte);
+    let win = window(line, src.plain, from_col, to_col);
+    let toks = tokens_window(line, win.start_byte, win.end_byte);
     let mut tok = toks.iter().peekable();
-    let mut col = 0;
-    let mut last_row = 0;
-    let mut put_cell = |col: usize, symbol: char, style: Style, last_row: &mut usize| {
-        if col < start_col || col >= end_col {
-            return;
-        }
-        let rel = col - start_col;
-        let (r, x) = (rel / width, rel % width);
-        *last_row = (*last_row).max(r);
-        let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
-        let mut b = [0u8; 4];
-        cell.set_symbol(symbol.encode_utf8(&mut b));
-        cell.set_style(style);
-    };
-    for (ci, (i, c)) in line.char_indices().enumerate() {
-        if i >= end_byte {
-            break;
-        }
+    let mut col = win.start_col;
+    for (ci, (off, c)) in (win.start_ci..).zip(line[win.start_byte..win.end_byte].char_indices()) {
+        let i = win.start_byte + off;
         let w = cell_width(c, col);
-        let start = col;
-        col += w;
-        if col <= start_col {
-            continue;
-        }
         while tok.peek().is_some_and(|t| t.1 <= i) {
             tok.next();
         }
@@ -242,39 +206,77 @@ fn draw_wrapped(
             glyph = '·';
             style = theme::marker();
         }
-        if selected(sel, row, ci) {
+        if selected(src.sel, src.row, ci) {
             style = style.patch(theme::selection());
         }
-        if cursor == Some(ci) {
+        if src.cursor == Some(ci) {
             style = style.patch(theme::cursor());
         }
-        if char_width(glyph) > 1 && (start + 1) % width == 0 {
-            glyph = '?'; // a wide character cannot straddle two rows
-        }
-        for k in 0..w {
-            put_cell(
-                start + k,
-                if k == 0 { glyph } else { ' ' },
-                style,
-                &mut last_row,
-            );
-        }
+        cell(col, glyph, w, style);
+        col += w;
     }
-    if let Some(c) = cursor
-        && c >= line.chars().count()
+    if let Some(c) = src.cursor
+        && c >= char_count(line, src.plain)
+        && win.end_byte == line.len()
     {
-        put_cell(col, ' ', theme::cursor(), &mut last_row);
+        cell(col, ' ', 1, theme::cursor());
     }
-    // Rows this line takes in the window: all of its remaining rows, as far as they fit.
-    let total = super::editor::wrapped_rows(
-        line,
-        width,
-        cursor.is_some_and(|c| c >= line.chars().count()),
-    );
-    (total.saturating_sub(first_seg))
-        .clamp(1, rows.max(1))
+    col
+}
+
+/// One line from display column `left`.
+fn draw_line(src: Src<'_>, left: usize, area: Rect, buf: &mut Buffer) {
+    let width = area.width as usize;
+    walk(src, left, left + width, |col, glyph, w, style| {
+        put(buf, area, col, left, glyph, w, style)
+    });
+}
+
+/// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit).
+/// Returns the rows used. Walks only the visible part of the line.
+fn draw_wrapped(src: Src<'_>, first_seg: usize, area: Rect, buf: &mut Buffer) -> usize {
+    let width = (area.width as usize).max(1);
+    let rows = (area.height as usize).max(1);
+    let start_col = first_seg * width;
+    let end_col = start_col + rows * width;
+    let mut last_row = 0;
+    walk(src, start_col, end_col, |col, glyph, w, style| {
+        let glyph = if char_width(glyph) > 1 && (col + 1) % width == 0 {
+            '?' // a wide character cannot straddle two rows
+        } else {
+            glyph
+        };
+        for k in 0..w {
+            let c = col + k;
+            if c < start_col || c >= end_col {
+                continue;
+            }
+            let rel = c - start_col;
+            let (r, x) = (rel / width, rel % width);
+            last_row = last_row.max(r);
+            let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
+            let mut b = [0u8; 4];
+            cell.set_symbol(if k == 0 {
+                glyph.encode_utf8(&mut b)
+            } else {
+                " "
+            });
+            cell.set_style(style);
+        }
+    });
+    // Rows this line takes in the window: its remaining rows, as far as they fit.
+    let at_end = src
+        .cursor
+        .is_some_and(|c| c >= char_count(src.line, src.plain));
+    let total = if src.plain {
+        rows_for_width(src.line.len(), width, at_end)
+    } else {
+        wrapped_rows(src.line, width, at_end)
+    };
+    total
+        .saturating_sub(first_seg)
         .max(last_row + 1)
-        .min(rows.max(1))
+        .clamp(1, rows)
 }
 
 /// Puts a glyph `w` cells wide at display column `start` (the first cell gets the glyph,

@@ -51,9 +51,23 @@ pub fn render_top(app: &App, area: Rect, buf: &mut Buffer) {
 
 pub fn render_request(app: &App, p: &Panes, buf: &mut Buffer) {
     let focused = matches!(app.focus, Focus::Method | Focus::Url);
+    let title = match &app.current {
+        Some(c) => Line::from(vec![
+            Span::styled(
+                format!(" {}/{} ", c.collection, c.request.name),
+                theme::title(focused),
+            ),
+            if app.is_edited() {
+                Span::styled("● edited ", theme::warning())
+            } else {
+                Span::styled("saved ", theme::dim())
+            },
+        ]),
+        None => Line::styled(" request ", theme::title(focused)),
+    };
     let block = Block::bordered()
         .border_style(theme::border(focused))
-        .title(Line::styled(" request ", theme::title(focused)))
+        .title(title)
         .title(
             Line::styled(" F2 method · ↓ endpoints · Ctrl-R send ", theme::dim()).right_aligned(),
         );

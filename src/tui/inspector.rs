@@ -41,17 +41,21 @@ fn severity_span(s: Severity) -> Span<'static> {
     }
 }
 
-fn local_check_line(c: &LocalCheck) -> Line<'static> {
+fn local_check_line(c: &LocalCheck, refused: bool) -> Line<'static> {
     let (ok, text) = match c {
         LocalCheck::NotPossible { missing } => (
             None,
             format!("not possible here (missing {})", missing.join(", ")),
         ),
-        LocalCheck::VerifiesOverSent => (
+        LocalCheck::VerifiesOverSent if refused => (
             Some(true),
             "the x-sign verifies over exactly the bytes sent: the bytes are right; the key, \
              the API key or the clock is the problem"
                 .to_string(),
+        ),
+        LocalCheck::VerifiesOverSent => (
+            Some(true),
+            "the x-sign verifies over exactly the bytes sent".to_string(),
         ),
         LocalCheck::VerifiesOverSigned => (
             Some(false),
@@ -154,17 +158,23 @@ fn diff_lines(d: &ByteDiff) -> Vec<Line<'static>> {
 impl InspectorView {
     /// Lays out the doctor's report: the verdict, the local verification, the clock, then
     /// each finding with its byte differences highlighted and what to do.
-    pub fn from_report(report: &Report, server_reason: Option<&str>) -> Self {
-        let mut lines = vec![InspectorView::heading(format!(
-            "Why the server refused the request (1020 errPartnerAuth{})",
-            server_reason
-                .map(|r| format!(", reason: {r}"))
-                .unwrap_or_default()
-        ))];
+    /// `refused`: the server answered 1020 (a history entry may have been accepted).
+    pub fn from_report(report: &Report, server_reason: Option<&str>, refused: bool) -> Self {
+        let heading = if refused {
+            format!(
+                "Why the server refused the request (1020 errPartnerAuth{})",
+                server_reason
+                    .map(|r| format!(", reason: {r}"))
+                    .unwrap_or_default()
+            )
+        } else {
+            "The signature of this request, checked again".to_string()
+        };
+        let mut lines = vec![InspectorView::heading(heading)];
         let (mark, style) = match report.verdict.kind {
             VerdictKind::Found => ("✗ cause found: ", theme::error()),
             VerdictKind::Suspected => ("⚠ suspected: ", theme::warning()),
-            VerdictKind::Clean => ("✓ no fault found: ", theme::ok()),
+            VerdictKind::Clean => ("✓ ", theme::ok()),
             VerdictKind::Unknown => ("? undecided: ", theme::dim()),
         };
         lines.push(Line::from(vec![
@@ -172,7 +182,7 @@ impl InspectorView {
             Span::raw(report.verdict.summary.clone()),
         ]));
         lines.push(Line::raw(""));
-        lines.push(local_check_line(&report.local_check));
+        lines.push(local_check_line(&report.local_check, refused));
         if let Some(c) = &report.clock {
             lines.push(clock_line(c));
         }

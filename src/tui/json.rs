@@ -125,9 +125,46 @@ pub fn tokens(line: &str) -> Vec<(usize, usize, Token)> {
 /// Like `tokens`, stopping after the token that covers byte `limit`: a 1 MB one-line body
 /// is only tokenized as far as the window shows.
 pub fn tokens_upto(line: &str, limit: usize) -> Vec<(usize, usize, Token)> {
+    tokenize(line, 0, limit)
+}
+
+/// The tokens of the window `from..limit` of a line. Only the string state is tracked up
+/// to `from` (a byte loop), so a window far into a 1 MB line costs little.
+pub fn tokens_window(line: &str, from: usize, limit: usize) -> Vec<(usize, usize, Token)> {
+    let b = line.as_bytes();
+    let from = from.min(b.len());
+    let (mut in_string, mut escaped, mut string_start) = (false, false, 0);
+    for (i, &c) in b[..from].iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+        } else if c == b'"' {
+            in_string = true;
+            string_start = i;
+        }
+    }
+    let mut start = from;
+    if in_string {
+        start = string_start;
+    } else {
+        while start > 0
+            && matches!(b[start - 1], b'0'..=b'9' | b'-' | b'+' | b'.' | b'a'..=b'z' | b'E')
+        {
+            start -= 1;
+        }
+    }
+    tokenize(line, start, limit)
+}
+
+fn tokenize(line: &str, start: usize, limit: usize) -> Vec<(usize, usize, Token)> {
     let b = line.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut i = start;
     while i < b.len() && i <= limit {
         let start = i;
         let token = match b[i] {
@@ -243,5 +280,23 @@ mod tests {
         let line = "\"é\":1";
         let t = tokens(line);
         assert_eq!(t[0], (0, 4, Token::Key));
+    }
+
+    #[test]
+    fn a_window_far_into_a_line_tokenizes_like_the_whole() {
+        let line = r#"{"a":"x y","bb":12345,"c":true,"d":"q\"r"}"#;
+        let whole = tokens(line);
+        for from in 0..line.len() {
+            let w = tokens_window(line, from, line.len());
+            // every token of the window lies within a token of the same kind
+            for t in &w {
+                assert!(
+                    whole.iter().any(|u| u.0 <= t.0 && t.1 <= u.1 && u.2 == t.2),
+                    "from {from}: {t:?} not in {whole:?}"
+                );
+            }
+            // and the window covers `from`
+            assert!(w.first().is_none_or(|t| t.0 <= from), "from {from}: {w:?}");
+        }
     }
 }

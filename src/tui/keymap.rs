@@ -103,6 +103,19 @@ pub const RESPONSE: &[Hint] = &[
     h("c", "copy the body"),
 ];
 
+pub const LIBRARY: &[Hint] = &[
+    h(
+        "↓ ↑ Enter",
+        "pick and open a request (or load a history entry)",
+    ),
+    h("/", "filter by typing; Esc clears"),
+    h("s / h", "saved requests / history"),
+    h("a", "save the request in the editor as collection/name"),
+    h("r / d / x", "rename / duplicate / delete (asks first)"),
+    h("i", "history: open the entry in the 1020 inspector"),
+    h("● edited", "the body differs from the saved one"),
+];
+
 pub const CONFIRM: &[Hint] = &[
     h("Enter", "send anyway"),
     h("Esc", "back to editing"),
@@ -144,6 +157,10 @@ pub const SECTIONS: &[Section] = &[
         hints: MARKERS,
     },
     Section {
+        title: "Library (F6)",
+        hints: LIBRARY,
+    },
+    Section {
         title: "Signature",
         hints: SIGNATURE,
     },
@@ -177,6 +194,7 @@ pub fn status_hints(app: &App) -> Vec<&'static Hint> {
         (Focus::Url, false) => vec![&BODY_NAV[0]],
         (Focus::Body, false) => BODY_NAV.iter().collect(),
         (Focus::Method, _) => METHOD.iter().collect(),
+        (Focus::Sidebar, _) => LIBRARY.iter().take(5).collect(),
         (Focus::Signature, _) => SIGNATURE.iter().take(3).collect(),
         (Focus::Response, _) if app.response.search.editing => {
             return vec![&SEARCH[0], &SEARCH[1]];

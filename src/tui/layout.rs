@@ -24,6 +24,8 @@ pub struct Panes {
     pub response_inner: Rect,
     pub feed: Rect,
     pub status: Rect,
+    /// The library sidebar; empty when hidden.
+    pub sidebar: Rect,
 }
 
 fn inner(r: Rect) -> Rect {
@@ -47,6 +49,26 @@ pub fn compute(area: Rect, app: &App) -> Panes {
         y: request.y,
         height: request.height + main.height,
         ..request
+    };
+    // The sidebar: a column on wide screens, drawn over the left side on narrow ones.
+    let mut sidebar = Rect::new(area.x, request.y, 0, 0);
+    let (request, main) = if app.library.visible && app.tab == Tab::Request {
+        if area.width >= WIDE {
+            let w = 36.min(area.width / 4);
+            sidebar = Rect::new(area.x, request.y, w, request.height + main.height);
+            let shift = |r: Rect| Rect {
+                x: r.x + w,
+                width: r.width - w,
+                ..r
+            };
+            (shift(request), shift(main))
+        } else {
+            let w = 44.min(area.width * 6 / 10);
+            sidebar = Rect::new(area.x, request.y, w, request.height + main.height);
+            (request, main)
+        }
+    } else {
+        (request, main)
     };
     let (body, signature, response) = if area.width >= WIDE {
         let [left, right] =
@@ -94,6 +116,7 @@ pub fn compute(area: Rect, app: &App) -> Panes {
         response_inner: inner(response),
         feed,
         status,
+        sidebar,
     }
 }
 
@@ -103,7 +126,9 @@ impl Panes {
         if tab == Tab::Feed {
             return None;
         }
-        if self.method.contains(at) {
+        if self.sidebar.contains(at) {
+            Some(Focus::Sidebar)
+        } else if self.method.contains(at) {
             Some(Focus::Method)
         } else if self.request.contains(at) {
             Some(Focus::Url)

@@ -15,12 +15,16 @@ pub mod keymap;
 pub mod layout;
 pub mod lint_view;
 pub mod net;
+pub mod onboarding;
+pub mod profiles;
 pub mod response;
 pub mod runtime;
 pub mod session;
+pub mod sidebar;
 pub mod sign_worker;
 pub mod signature;
 pub mod status;
+pub mod store_io;
 pub mod target;
 pub mod terminal;
 pub mod theme;
@@ -44,6 +48,8 @@ pub struct Launch {
     pub welcome: Option<String>,
     /// Pre-filled request: method, URL, body.
     pub request: Option<(String, String, Vec<u8>)>,
+    /// Nothing is set up: offer the demo, a new key, or existing files.
+    pub first_run: bool,
 }
 
 /// `xsign` with no command: the workbench with the selected profile.
@@ -59,23 +65,35 @@ pub fn run(ctx: &Context, _demo: Option<()>) -> anyhow::Result<ExitCode> {
             "no profile named `{name}`: see `xsign profile list`, or add it with `xsign profile add {name} --base-url URL`"
         )
     })?;
+    // First run: nothing configured and the default profile cannot sign or send.
+    let first_run = ctx.profile.is_none()
+        && config.profiles.is_empty()
+        && config.default_profile.is_none()
+        && crate::store::config::resolve_profile(&profile).is_err();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    open(Launch {
+    let next = open(Launch {
         profile,
         rt: rt.handle().clone(),
         clock: SystemClock::shared(),
         welcome: None,
         request: None,
+        first_run,
     })?;
-    Ok(ExitCode::SUCCESS)
+    drop(rt);
+    match next {
+        Some(app::Next::Demo) => {
+            crate::cli::demo::run(crate::cli::demo::Args { reset: false }, ctx)
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// Opens the workbench and runs it until the user quits. The terminal is restored on every
-/// way out, panics included.
-pub fn open(launch: Launch) -> anyhow::Result<()> {
+/// way out, panics included. Returns what first-run set-up asked to do next.
+pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
     let session = Arc::new(Session::from_profile(&launch.profile, launch.clock.clone()));
     let mut guard = terminal::Guard::new()?;
     let size = guard.terminal.size()?;
@@ -94,9 +112,14 @@ pub fn open(launch: Launch) -> anyhow::Result<()> {
     } else if let Some(p) = session.view.problems.first() {
         app.notify(app::Level::Error, p.clone());
     }
+    if launch.first_run {
+        app.onboarding = Some(onboarding::Onboarding::default());
+    }
     let (tx, rx) = runtime::channel();
     let mut rt = runtime::Runtime::new(session, launch.rt, tx);
+    rt.launch_profile = Some(launch.profile.clone());
     let result = runtime::run_loop(&mut guard, &mut app, &mut rt, rx);
     drop(guard);
-    Ok(result?)
+    result?;
+    Ok(app.next)
 }

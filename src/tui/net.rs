@@ -12,6 +12,7 @@ use crate::diagnose::{self, Evidence, Sent, Signed};
 use crate::feed::FeedEvent;
 use crate::http::{self, Credentials, RequestSpec, Ticket, build_ticket};
 use crate::signing::{AuthValue, RequestSigner, RsaSigner, generate_key, wire_url};
+use crate::store::history::{AuthRecord, History, HistoryEntry, ResponseRecord};
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
@@ -138,12 +139,13 @@ async fn send_inner(
     }
     ticket.body = sent_body;
     let sent = sent_of(&ticket);
-    let response = http::send(client, &ticket, session.timeout)
-        .await
-        .map_err(|e| SendFailure {
-            message: e.to_string(),
-            sent: Some(sent.clone()),
-        })?;
+    let result = http::send(client, &ticket, session.timeout).await;
+    let history_note = record(session, &ticket, job.source, &result).err();
+    let response = result.map_err(|e| SendFailure {
+        message: e.to_string(),
+        sent: Some(sent.clone()),
+    })?;
+    let response_truncated = response.truncated;
     let auth_failure = response.partner_auth_failure();
     let inspector = auth_failure.map(|err| {
         let evidence = evidence(
@@ -156,7 +158,7 @@ async fn send_inner(
             },
             err.reason.clone(),
         );
-        InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref())
+        InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref(), true)
     });
     let mut view = ResponseView::new(
         response.status,
@@ -167,7 +169,56 @@ async fn send_inner(
         sent,
     );
     view.inspector = inspector;
+    view.note = history_note;
+    if response_truncated {
+        view.note = Some(format!(
+            "the body was cut at {}: the server sent more",
+            http::human_size(http::MAX_RESPONSE_BODY)
+        ));
+    }
     Ok(view)
+}
+
+/// Records the request in the history (what was sent, the answer or the failure). Returns
+/// why it could not be recorded, to show beside the response.
+fn record(
+    session: &Session,
+    ticket: &Ticket,
+    source: Option<String>,
+    result: &Result<http::Response, http::SendError>,
+) -> Result<(), String> {
+    let mut e = HistoryEntry::new(
+        &session.view.name,
+        ticket.method.as_str(),
+        ticket.wire_url(),
+        &ticket.body,
+    );
+    e.request_headers = ticket.headers.clone();
+    if let Some(s) = &ticket.signed {
+        e.payload_hash = Some(s.hash_hex.clone());
+        e.x_sign = Some(s.x_sign.to_string());
+        e.auth = Some(AuthRecord::from_value(s.value));
+    }
+    e.source = source;
+    match result {
+        Ok(r) => {
+            e.sent_at_ms = r
+                .sent_at
+                .duration_since(UNIX_EPOCH)
+                .map_or(e.sent_at_ms, |d| d.as_millis() as i64);
+            e.duration_ms = r.elapsed.as_millis() as u64;
+            e.response = Some(ResponseRecord::capture(
+                r.status,
+                r.headers.clone(),
+                &r.body,
+            ));
+        }
+        Err(err) => e.error = Some(err.to_string()),
+    }
+    History::open_default()
+        .record(e)
+        .map(|_| ())
+        .map_err(|e| format!("not recorded in the history: {e}"))
 }
 
 fn evidence(
@@ -225,6 +276,7 @@ pub async fn decide(
         url,
         body: Arc::from(&b""[..]),
         sabotage: None,
+        source: Some(format!("feed action {action_id}")),
     };
     let result = match send_inner(&session, &client, job).await {
         Ok(v) if (200..300).contains(&v.status) => Ok(format!("{} {}", v.status, v.reason)),

@@ -38,6 +38,8 @@ pub struct ResponseView {
     pub lines: Arc<Vec<String>>,
     pub sent: SentRequest,
     pub inspector: Option<InspectorView>,
+    /// Something to know beside the response (a cut body, a history write that failed).
+    pub note: Option<String>,
 }
 
 impl ResponseView {
@@ -69,6 +71,7 @@ impl ResponseView {
             lines: Arc::new(lines),
             sent,
             inspector: None,
+            note: None,
         }
     }
 
@@ -470,11 +473,23 @@ pub fn render(app: &super::app::App, area: Rect, buf: &mut Buffer) {
                 ));
             }
             buf.set_line(body_area.x, body_area.y, &status, body_area.width);
-            let rest = Rect {
+            let mut rest = Rect {
                 y: body_area.y + 1,
                 height: body_area.height - 1,
                 ..body_area
             };
+            if let Some(note) = &v.note
+                && rest.height > 1
+            {
+                buf.set_line(
+                    rest.x,
+                    rest.y,
+                    &Line::styled(format!("⚠ {note}"), theme::warning()),
+                    rest.width,
+                );
+                rest.y += 1;
+                rest.height -= 1;
+            }
             match pane.tab {
                 ResponseTab::Body => render_body(v, pane, rest, buf),
                 ResponseTab::Headers => render_headers(v, rest, buf, pane.scroll),

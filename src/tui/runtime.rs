@@ -7,6 +7,7 @@ use super::feed_tab::{FeedCommand, FeedMessage};
 use super::net;
 use super::session::Session;
 use super::sign_worker::SignWorker;
+use super::store_io;
 use super::terminal::Guard;
 use crate::feed::{self, FeedAuth, FeedConfig, FeedStop, FeedTarget};
 use crossterm::event::{self, Event};
@@ -87,6 +88,8 @@ pub struct Runtime {
     client: Option<reqwest::Client>,
     sends: HashMap<u64, tokio::task::AbortHandle>,
     feeds: HashMap<u64, FeedStop>,
+    /// The profile the workbench opened with.
+    pub launch_profile: Option<crate::store::Profile>,
 }
 
 impl Runtime {
@@ -104,6 +107,7 @@ impl Runtime {
             client: None,
             sends: HashMap::new(),
             feeds: HashMap::new(),
+            launch_profile: None,
         }
     }
 
@@ -157,9 +161,49 @@ impl Runtime {
                 }
             }
             Effect::Feed(cmd) => back.extend(self.feed(cmd)),
+            Effect::Store(op) => back.push(store_io::perform(op)),
+            Effect::InspectHistory(entry) => back.push(store_io::inspect(&self.session, &entry)),
+            Effect::LoadProfiles => back.push(store_io::profiles()),
+            Effect::SwitchProfile(name) => back.push(self.switch_profile(&name)),
+            Effect::Onboard(op) => {
+                let tx = self.tx.clone();
+                // Key generation takes a moment: off the loop, like the network.
+                self.rt.spawn_blocking(move || {
+                    let _ = tx.send(Message::Onboard(store_io::onboard(op)));
+                });
+            }
             Effect::Quit => {}
         }
         back
+    }
+
+    /// Loads another profile. The one the workbench opened with (the demo's, pointing at
+    /// the mock) is used as it was, not re-read from the config.
+    fn switch_profile(&mut self, name: &str) -> Message {
+        let profile = if self.launch_profile.as_ref().is_some_and(|p| p.name == name) {
+            self.launch_profile.clone()
+        } else {
+            crate::store::ConfigStore::open_default()
+                .load()
+                .ok()
+                .and_then(|l| l.value.profile(name))
+        };
+        let profile = profile.or_else(|| {
+            (name == super::onboarding::PROFILE).then(|| {
+                crate::store::profile::builtin_profiles()
+                    .into_iter()
+                    .find(|p| p.name == name)
+            })?
+        });
+        let Some(profile) = profile else {
+            return Message::ProfileSwitched(Err(format!("no profile named {name}")));
+        };
+        // In the workbench, an encrypted key cannot be asked for: say how instead.
+        let session = Session::from_profile_quiet(&profile, self.clock.clone());
+        let view = session.view.clone();
+        self.feeds.clear();
+        self.session = Arc::new(session);
+        Message::ProfileSwitched(Ok(view))
     }
 
     fn feed(&mut self, cmd: FeedCommand) -> Option<Message> {

@@ -93,6 +93,15 @@ impl Session {
     /// Loads what a profile needs. Nothing here fails: what is missing becomes a problem
     /// shown in the header, so the workbench opens and says what to fix.
     pub fn from_profile(p: &Profile, clock: SharedClock) -> Session {
+        Session::build(p, clock, true)
+    }
+
+    /// Like `from_profile`, without asking for a passphrase (the terminal is in raw mode).
+    pub fn from_profile_quiet(p: &Profile, clock: SharedClock) -> Session {
+        Session::build(p, clock, false)
+    }
+
+    fn build(p: &Profile, clock: SharedClock, may_ask: bool) -> Session {
         let mut problems = Vec::new();
         let resolved = match resolve_profile(p) {
             Ok(r) => Some(r),
@@ -104,7 +113,7 @@ impl Session {
         let mut signer = None;
         let (mut fingerprint, mut bits) = (None, None);
         if let Some(path) = resolved.as_ref().and_then(|r| r.key_path.as_ref()) {
-            match load_key(path) {
+            match load_key(path, may_ask) {
                 Ok(key) => {
                     fingerprint = Some(key.info().short_fingerprint().to_string());
                     bits = Some(key.info().bits);
@@ -136,10 +145,12 @@ impl Session {
 
 /// Reads the key; an encrypted one is asked for its passphrase while the terminal is still
 /// in normal mode (the workbench is not open yet).
-fn load_key(path: &std::path::Path) -> Result<PrivateKey, String> {
+fn load_key(path: &std::path::Path, may_ask: bool) -> Result<PrivateKey, String> {
     use std::io::IsTerminal;
     match PrivateKey::from_file(path) {
-        Err(KeyError::Encrypted { tool: "pkey", .. }) if std::io::stdin().is_terminal() => {
+        Err(KeyError::Encrypted { tool: "pkey", .. })
+            if may_ask && std::io::stdin().is_terminal() =>
+        {
             crate::cli::common::load_private_key(path).map_err(|e| format!("{e:#}"))
         }
         other => other.map_err(|e| e.to_string()),

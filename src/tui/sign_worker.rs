@@ -71,19 +71,38 @@ pub struct SignOutcome {
     pub micros: u64,
 }
 
+/// Bodies above this size are linted on a second thread while the first one signs.
+const PARALLEL_LINT: usize = 64 * 1024;
+
 /// Signs one job. Pure apart from reading the clock and the nonce store through `session`.
 pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
     let started = Instant::now();
-    let findings = match &job.url {
+    let now = session.clock.now().unix;
+    let lint = || match &job.url {
         Ok(t) => lint_view::check(&LintInput {
             method: &job.method,
             url: &t.typed,
             body: &job.body,
             saved_body: job.saved_body.as_deref(),
-            now_unix: session.clock.now().unix,
+            now_unix: now,
         }),
         Err(_) => Vec::new(),
     };
+    let (mut out, findings) = if job.body.len() > PARALLEL_LINT {
+        std::thread::scope(|scope| {
+            let linting = scope.spawn(lint);
+            let out = sign_only(session, job);
+            (out, linting.join().unwrap_or_default())
+        })
+    } else {
+        (sign_only(session, job), lint())
+    };
+    out.findings = findings;
+    out.micros = started.elapsed().as_micros() as u64;
+    out
+}
+
+fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
     let mut out = SignOutcome {
         seq: job.seq,
         method: job.method.clone(),
@@ -92,7 +111,7 @@ pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
         hash_hex: None,
         x_sign: None,
         problem: None,
-        findings,
+        findings: Vec::new(),
         micros: 0,
     };
     let url = match &job.url {
@@ -100,7 +119,6 @@ pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
         Err(e) => {
             out.problem = Some(e.clone());
             out.preview = preview(b"", b"", &job.body);
-            out.micros = started.elapsed().as_micros() as u64;
             return out;
         }
     };
@@ -134,7 +152,6 @@ pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
             )
         }
     }
-    out.micros = started.elapsed().as_micros() as u64;
     out
 }
 

@@ -16,6 +16,21 @@ impl Widget for &App {
                 body::render(self, p.body, buf);
                 signature::render(self, p.signature, buf);
                 response::render(self, p.response, buf);
+                if self.library.visible {
+                    let current = self.current.as_ref().map(|c| {
+                        (
+                            c.collection.as_str(),
+                            c.request.name.as_str(),
+                            self.is_edited(),
+                        )
+                    });
+                    super::sidebar::SidebarView {
+                        library: &self.library,
+                        focused: self.focus == super::app::Focus::Sidebar,
+                        current,
+                    }
+                    .render(p.sidebar, buf);
+                }
                 header::render_completion(self, &p, area, buf);
             }
             Tab::Feed => self.feed.render(p.feed, buf),
@@ -27,8 +42,14 @@ impl Widget for &App {
         if self.sabotage_menu {
             confirm::render_sabotage(area, buf);
         }
+        if let Some(picker) = &self.picker {
+            picker.render(&self.profile.name, area, buf);
+        }
         if let Some(scroll) = self.help {
             help::render(scroll, area, buf);
+        }
+        if let Some(o) = &self.onboarding {
+            o.render(area, buf);
         }
     }
 }

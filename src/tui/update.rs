@@ -2,12 +2,16 @@
 //! instead of doing I/O, so every message is unit-tested without a terminal.
 
 use super::app::{
-    App, Confirm, Effect, Focus, Level, METHODS, Message, Sabotage, SendJob, SendState, Tab,
+    App, Confirm, Current, Effect, Focus, Level, METHODS, Message, Sabotage, SendJob, SendState,
+    Tab,
 };
 use super::json;
 use super::layout::{self, Panes};
 use super::lint_view::{self, LintInput};
+use super::onboarding::{OnboardAction, OnboardMessage};
+use super::profiles::{PickerAction, ProfilePicker};
 use super::response::{ResponseState, ResponseTab};
+use super::sidebar::{LibraryMessage, SidebarAction, StoreOp};
 use super::sign_worker::SignJob;
 use super::target;
 use super::url_field::UrlKey;
@@ -33,7 +37,14 @@ impl App {
                 }
                 self.sig.latest = Some(outcome);
             }
-            Message::Sent { id, result } => self.on_sent(id, result),
+            Message::Sent { id, result } => {
+                let ours =
+                    matches!(&self.send, SendState::InFlight { id: current, .. } if *current == id);
+                self.on_sent(id, result);
+                if ours {
+                    self.on_sent_reload(&mut fx);
+                }
+            }
             Message::EditorClosed(result) => match result {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
@@ -57,6 +68,56 @@ impl App {
                     self.notify(Level::Info, n);
                 }
             }
+            Message::Library(m) => self.on_library(m, &mut fx),
+            Message::Profiles(items) => {
+                if let Some(p) = &mut self.picker {
+                    p.selected = items
+                        .iter()
+                        .position(|i| i.name == self.profile.name)
+                        .unwrap_or(0);
+                    p.items = items;
+                    p.loading = false;
+                }
+            }
+            Message::ProfileSwitched(result) => match result {
+                Ok(view) => {
+                    let text = match view.problems.first() {
+                        Some(p) => format!("profile {}: {p}", view.name),
+                        None => format!("profile {} ({})", view.name, view.base_url),
+                    };
+                    let level = if view.problems.is_empty() {
+                        Level::Ok
+                    } else {
+                        Level::Error
+                    };
+                    self.profile = view;
+                    self.request_changed();
+                    self.notify(level, text);
+                }
+                Err(e) => self.notify(Level::Error, e),
+            },
+            Message::Onboard(m) => {
+                if let Some(o) = &mut self.onboarding {
+                    o.apply(&m);
+                }
+                if let OnboardMessage::Ready { profile, note } = m {
+                    self.onboarding = None;
+                    fx.push(Effect::SwitchProfile(profile));
+                    self.notify(Level::Ok, note);
+                }
+            }
+            Message::Inspected(result) => match result {
+                Ok(view) => {
+                    self.response.set(ResponseState::Received(view));
+                    self.focus = Focus::Response;
+                    self.editing = false;
+                    self.notify(
+                        Level::Info,
+                        "history entry in the inspector: b body, h headers",
+                    );
+                }
+                Err(e) => self.notify(Level::Error, e),
+            },
         }
         self.sync_view();
         if let Some(job) = self.sign_job() {
@@ -105,6 +166,21 @@ impl App {
         }
         self.notice = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(o) = &mut self.onboarding {
+            if ctrl && key.code == KeyCode::Char('c') {
+                return self.quit(fx);
+            }
+            match o.key(key) {
+                OnboardAction::None => {}
+                OnboardAction::Skip => self.onboarding = None,
+                OnboardAction::StartDemo => {
+                    self.next = Some(super::app::Next::Demo);
+                    self.quit(fx);
+                }
+                OnboardAction::Do(op) => fx.push(Effect::Onboard(op)),
+            }
+            return;
+        }
         if let Some(scroll) = self.help {
             match key.code {
                 KeyCode::Down | KeyCode::Char('j') => self.help = Some(scroll + 1),
@@ -127,6 +203,19 @@ impl App {
             self.on_confirm_key(key, fx);
             return;
         }
+        if let Some(picker) = &mut self.picker {
+            match picker.key(key) {
+                PickerAction::None => {}
+                PickerAction::Close => self.picker = None,
+                PickerAction::Switch(name) => {
+                    self.picker = None;
+                    if name != self.profile.name {
+                        fx.push(Effect::SwitchProfile(name));
+                    }
+                }
+            }
+            return;
+        }
         if self.sabotage_menu {
             self.sabotage_menu = false;
             if let KeyCode::Char(c) = key.code
@@ -147,6 +236,17 @@ impl App {
             }
             KeyCode::F(2) => return self.cycle_method(1),
             KeyCode::F(3) => return self.toggle_tab(),
+            KeyCode::F(6) => return self.toggle_library(fx),
+            KeyCode::F(7) => {
+                self.stop_typing();
+                self.picker = Some(ProfilePicker {
+                    loading: true,
+                    ..Default::default()
+                });
+                fx.push(Effect::LoadProfiles);
+                return;
+            }
+            KeyCode::Char('s') if ctrl => return self.save(fx),
             KeyCode::F(4) => {
                 self.stop_typing();
                 self.sabotage_menu = true;
@@ -196,6 +296,10 @@ impl App {
             _ => {}
         }
         match self.focus {
+            Focus::Sidebar => {
+                let action = self.library.key(key);
+                self.on_sidebar_action(action, fx);
+            }
             Focus::Method => match key.code {
                 KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Right | KeyCode::Down => {
                     self.cycle_method(1)
@@ -253,6 +357,10 @@ impl App {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if self.focus == Focus::Response {
             return self.on_search_key(key);
+        }
+        if self.focus == Focus::Sidebar {
+            let action = self.library.key(key);
+            return self.on_sidebar_action(action, fx);
         }
         match key.code {
             KeyCode::Esc => {
@@ -337,9 +445,22 @@ impl App {
         self.url.completion = None;
         self.response.search.editing = false;
         self.feed.editing_client = false;
+        self.library.filtering = false;
+        if self
+            .library
+            .prompt
+            .as_ref()
+            .is_some_and(|p| p.kind != super::sidebar::PromptKind::ConfirmDelete)
+        {
+            self.library.prompt = None;
+        }
     }
 
     fn on_paste(&mut self, text: &str) {
+        if let Some(o) = &mut self.onboarding {
+            o.paste(text);
+            return;
+        }
         match (self.tab, self.focus) {
             (Tab::Request, Focus::Body) => {
                 self.editing = true;
@@ -360,6 +481,13 @@ impl App {
                     .search
                     .query
                     .push_str(text.lines().next().unwrap_or(""));
+            }
+            (Tab::Request, Focus::Sidebar) if self.library.is_typing() => {
+                let line = text.lines().next().unwrap_or("");
+                match &mut self.library.prompt {
+                    Some(p) => p.input.push_str(line),
+                    None => self.library.filter.push_str(line),
+                }
             }
             (Tab::Feed, _) if self.feed.editing_client => {
                 self.feed.client_id.push_str(text.trim());
@@ -430,6 +558,204 @@ impl App {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// F6: shows the library (loading it the first time) and focuses it; hides it again.
+    fn toggle_library(&mut self, fx: &mut Vec<Effect>) {
+        self.stop_typing();
+        if self.library.visible && self.focus == Focus::Sidebar {
+            self.library.visible = false;
+            self.focus = Focus::Url;
+            self.editing = true;
+            return;
+        }
+        self.library.visible = true;
+        self.focus = Focus::Sidebar;
+        self.editing = false;
+        fx.push(Effect::Store(StoreOp::Load));
+    }
+
+    /// Ctrl-S: saves over the request being edited, or asks for a name.
+    fn save(&mut self, fx: &mut Vec<Effect>) {
+        match &self.current {
+            Some(c) => {
+                let request = self.request_named(&c.request.name);
+                fx.push(Effect::Store(StoreOp::Save {
+                    collection: c.collection.clone(),
+                    request,
+                    new_only: false,
+                }));
+            }
+            None => {
+                self.stop_typing();
+                self.library.visible = true;
+                self.focus = Focus::Sidebar;
+                self.editing = false;
+                let collection = self
+                    .library
+                    .collections
+                    .first()
+                    .map_or("default".to_string(), |c| c.name.clone());
+                self.library.prompt = Some(super::sidebar::Prompt {
+                    kind: super::sidebar::PromptKind::SaveAs,
+                    input: format!("{collection}/"),
+                    target: None,
+                });
+                if !self.library.loaded {
+                    fx.push(Effect::Store(StoreOp::Load));
+                }
+            }
+        }
+    }
+
+    fn on_sidebar_action(&mut self, action: SidebarAction, fx: &mut Vec<Effect>) {
+        match action {
+            SidebarAction::None => {}
+            SidebarAction::Notice(n) => self.notify(Level::Info, n),
+            SidebarAction::Leave => {
+                self.focus = Focus::Body;
+                self.editing = false;
+                if self.size.0 < layout::WIDE {
+                    self.library.visible = false;
+                }
+            }
+            SidebarAction::Store(op) => fx.push(Effect::Store(op)),
+            SidebarAction::SaveAs(collection, name) => {
+                let request = self.request_named(&name);
+                fx.push(Effect::Store(StoreOp::Save {
+                    collection,
+                    request,
+                    new_only: true,
+                }));
+            }
+            SidebarAction::Open(collection, request) => {
+                let Ok(text) = String::from_utf8(request.body.clone()) else {
+                    self.notify(
+                        Level::Error,
+                        format!(
+                            "{collection}/{}: the saved body is not UTF-8 text, so it cannot be edited here; replay it with `xsign replay {collection}/{}`",
+                            request.name, request.name
+                        ),
+                    );
+                    return;
+                };
+                self.set_method(&request.method);
+                self.url.set(&request.url);
+                self.body.set_text(&text);
+                self.saved_body = Some(request.body.clone().into());
+                self.notify(
+                    Level::Ok,
+                    format!(
+                        "opened {collection}/{}: Ctrl-R sends, Ctrl-S saves",
+                        request.name
+                    ),
+                );
+                self.current = Some(Current {
+                    collection,
+                    request,
+                });
+                self.request_changed();
+                self.after_open();
+            }
+            SidebarAction::OpenHistory(entry) => {
+                let Ok(text) = String::from_utf8(entry.body.clone()) else {
+                    self.notify(
+                        Level::Error,
+                        "that body is not UTF-8 text: it cannot be edited here",
+                    );
+                    return;
+                };
+                self.set_method(&entry.method);
+                let base = self.profile.base_url.trim_end_matches('/');
+                let url = match entry.url.strip_prefix(base) {
+                    Some(rest) if rest.starts_with('/') || rest.starts_with('?') => {
+                        rest.to_string()
+                    }
+                    _ => entry.url.clone(),
+                };
+                self.url.set(&url);
+                self.body.set_text(&text);
+                self.current = None;
+                self.saved_body = Some(entry.body.clone().into());
+                self.request_changed();
+                self.notify(
+                    Level::Ok,
+                    format!(
+                        "history #{} loaded: Ctrl-R signs it afresh and sends",
+                        entry.id
+                    ),
+                );
+                self.after_open();
+            }
+            SidebarAction::InspectHistory(entry) => fx.push(Effect::InspectHistory(entry)),
+        }
+    }
+
+    /// After opening a request: on a narrow screen the sidebar gives the room back.
+    fn after_open(&mut self) {
+        if self.size.0 < layout::WIDE {
+            self.library.visible = false;
+        }
+        self.focus = Focus::Body;
+        self.editing = false;
+    }
+
+    fn on_library(&mut self, m: LibraryMessage, fx: &mut Vec<Effect>) {
+        self.library.apply(&m);
+        match m {
+            LibraryMessage::Loaded { warnings, .. } => {
+                if let Some(w) = warnings.into_iter().next() {
+                    self.notify(Level::Warn, w);
+                }
+            }
+            LibraryMessage::Saved {
+                collection,
+                request,
+            } => {
+                self.notify(Level::Ok, format!("saved {collection}/{}", request.name));
+                self.saved_body = Some(request.body.clone().into());
+                self.current = Some(Current {
+                    collection,
+                    request,
+                });
+                self.request_changed();
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Renamed {
+                collection,
+                from,
+                to,
+            } => {
+                if let Some(c) = &mut self.current
+                    && c.collection == collection
+                    && c.request.name == from
+                {
+                    c.request.name = to.clone();
+                }
+                self.notify(Level::Ok, format!("renamed {collection}/{from} to {to}"));
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Deleted { collection, name } => {
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.collection == collection && c.request.name == name)
+                {
+                    // The editor keeps the request; Ctrl-S would ask for a name again.
+                    self.current = None;
+                }
+                self.notify(
+                    Level::Ok,
+                    format!("deleted {collection}/{name} (the editor still holds it: Ctrl-S saves it back)"),
+                );
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Done(text) => {
+                self.notify(Level::Ok, text);
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Failed(e) => self.notify(Level::Error, e),
         }
     }
 
@@ -745,6 +1071,10 @@ impl App {
             url,
             body,
             sabotage,
+            source: self
+                .current
+                .as_ref()
+                .map(|c| format!("{}/{}", c.collection, c.request.name)),
         }));
     }
 
@@ -834,6 +1164,10 @@ impl App {
             self.send = SendState::Idle;
             self.notify(Level::Warn, "request cancelled: nothing was received");
         }
+    }
+
+    fn on_sent_reload(&mut self, fx: &mut Vec<Effect>) {
+        fx.push(Effect::Store(StoreOp::Load));
     }
 
     fn on_sent(

@@ -1,0 +1,237 @@
+//! Workbench speed, on the numbers users feel:
+//! - a keystroke in a 1 MB body until the signature pane is redrawn (2048-bit key),
+//!   for a pretty body (many lines) and a compact one (one 1 MB line);
+//! - a full 200×60 frame showing a 1 MB JSON response.
+//!
+//! Besides criterion's estimates, each keystroke case prints p50/p99 over 300 keystrokes.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use xsign::signing::{AuthMode, PrivateKey};
+use xsign::tui::app::{App, Effect, Focus, Message};
+use xsign::tui::clock::FixedClock;
+use xsign::tui::response::{ResponseState, ResponseView, SentRequest};
+use xsign::tui::session::Session;
+use xsign::tui::sign_worker;
+
+const T0: i64 = 1639490495;
+const BASE: &str = "http://127.0.0.1:8001/api/v1/p";
+
+fn session() -> Arc<Session> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-rsa2048.pkcs1.pem");
+    let key = PrivateKey::from_file(&p).expect("fixture key");
+    assert_eq!(key.info().bits, 2048);
+    Arc::new(Session::for_key(
+        "bench",
+        BASE,
+        key,
+        "bench-api-key",
+        AuthMode::Timestamp,
+        FixedClock::shared(T0),
+    ))
+}
+
+/// At least 1 MiB of JSON: an array of companies, pretty (2 spaces) or compact.
+fn big_json(pretty: bool) -> String {
+    let mut items = Vec::new();
+    let mut i = 0;
+    loop {
+        items.push(
+            serde_json::json!({"company_id": format!("2ByeOaQwcMGt2KMlvBhlEp{i:05}"),
+            "name": format!("Company {i}"), "city": "Paris", "country": "FR", "domain": ""}),
+        );
+        i += 1;
+        if i % 256 == 0 {
+            let v = serde_json::Value::Array(items.clone());
+            let text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                v.to_string()
+            };
+            if text.len() >= 1 << 20 {
+                return text;
+            }
+        }
+    }
+}
+
+/// An app editing a 1 MB body of POST /company, cursor in the middle of it.
+fn editing(session: &Session, body: &str) -> App {
+    let mut app = App::new(session.view.clone(), (200, 60), session.clock.now());
+    app.set_method("POST");
+    app.url.set("/company");
+    app.body.set_text(body);
+    app.focus = Focus::Body;
+    app.editing = true;
+    let lines = app.body.lines().len();
+    let mid = lines / 2;
+    let col = app.body.lines()[mid].chars().count() / 2;
+    app.body.jump(mid, col);
+    app
+}
+
+/// One keystroke through update, the signer, update again and a full frame.
+fn keystroke(app: &mut App, session: &Session, term: &mut Terminal<TestBackend>, c: char) {
+    let mut fx = app.update(Message::Key(KeyEvent::from(KeyCode::Char(c))));
+    while let Some(e) = fx.pop() {
+        if let Effect::Sign(job) = e {
+            let outcome = sign_worker::sign(session, &job);
+            fx.extend(app.update(Message::Signed(outcome)));
+        }
+    }
+    term.draw(|f| f.render_widget(&*app, f.area())).unwrap();
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99), *samples.last().unwrap())
+}
+
+fn bench_keystroke(c: &mut Criterion) {
+    let session = session();
+    for (name, pretty) in [("pretty", true), ("one_line", false)] {
+        let body = big_json(pretty);
+        let mut app = editing(&session, &body);
+        let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        keystroke(&mut app, &session, &mut term, 'x');
+        // p99 over 300 keystrokes, typing and deleting so the body stays 1 MB.
+        let mut samples = Vec::with_capacity(300);
+        for i in 0..300 {
+            let t = Instant::now();
+            if i % 2 == 0 {
+                keystroke(&mut app, &session, &mut term, 'x');
+            } else {
+                let mut fx = app.update(Message::Key(KeyEvent::from(KeyCode::Backspace)));
+                while let Some(e) = fx.pop() {
+                    if let Effect::Sign(job) = e {
+                        let o = sign_worker::sign(&session, &job);
+                        fx.extend(app.update(Message::Signed(o)));
+                    }
+                }
+                term.draw(|f| f.render_widget(&app, f.area())).unwrap();
+            }
+            samples.push(t.elapsed());
+        }
+        let (p50, p99, max) = percentiles(samples);
+        eprintln!(
+            "keystroke_1mb_{name}: body {} bytes, {} lines; p50 {p50:?}, p99 {p99:?}, max {max:?}",
+            app.body.len_bytes(),
+            app.body.lines().len()
+        );
+        c.bench_function(&format!("keystroke_1mb_{name}_to_signature_frame"), |b| {
+            let mut flip = false;
+            b.iter(|| {
+                flip = !flip;
+                if flip {
+                    keystroke(&mut app, &session, &mut term, 'x');
+                } else {
+                    let mut fx = app.update(Message::Key(KeyEvent::from(KeyCode::Backspace)));
+                    while let Some(e) = fx.pop() {
+                        if let Effect::Sign(job) = e {
+                            let o = sign_worker::sign(&session, &job);
+                            fx.extend(app.update(Message::Signed(o)));
+                        }
+                    }
+                    term.draw(|f| f.render_widget(&app, f.area())).unwrap();
+                }
+            })
+        });
+    }
+}
+
+/// The parts of a keystroke, to see where the time goes.
+fn bench_parts(c: &mut Criterion) {
+    let session = session();
+    let body = big_json(true);
+    let app = editing(&session, &body);
+    c.bench_function("part_snapshot_1mb_body", |b| {
+        b.iter(|| black_box(app.body.to_bytes()))
+    });
+    let job = sign_worker::SignJob {
+        seq: 1,
+        method: "POST".into(),
+        url: xsign::tui::target::resolve(BASE, "/company"),
+        body: app.body.to_bytes().into(),
+        saved_body: None,
+    };
+    c.bench_function("part_sign_and_lint_1mb", |b| {
+        b.iter(|| black_box(sign_worker::sign(&session, &job)))
+    });
+    let body = app.body.to_bytes();
+    let url = format!("{BASE}/company");
+    c.bench_function("part_lint_1mb", |b| {
+        b.iter(|| {
+            black_box(xsign::tui::lint_view::check(
+                &xsign::tui::lint_view::LintInput {
+                    method: "POST",
+                    url: &url,
+                    body: &body,
+                    saved_body: None,
+                    now_unix: T0,
+                },
+            ))
+        })
+    });
+    c.bench_function("part_payload_hash_and_rsa2048_1mb", |b| {
+        let signer = session.signer.clone().unwrap();
+        b.iter(|| {
+            let p =
+                xsign::signing::Payload::new(xsign::signing::AuthValue::Timestamp(T0), &url, &body);
+            black_box((p.hash_hex(), signer.sign_payload(&p)))
+        })
+    });
+}
+
+fn bench_response_frame(c: &mut Criterion) {
+    let session = session();
+    let body = big_json(false).into_bytes();
+    let started = Instant::now();
+    let view = ResponseView::new(
+        200,
+        "OK",
+        vec![("content-type".into(), "application/json".into())],
+        body,
+        40,
+        SentRequest {
+            method: "GET".into(),
+            url: format!("{BASE}/company/search"),
+            value: None,
+            hash_hex: None,
+            x_sign: None,
+            body_len: 0,
+        },
+    );
+    eprintln!(
+        "response_1mb: pretty-printed once into {} lines in {:?} (off the draw loop)",
+        view.lines.len(),
+        started.elapsed()
+    );
+    let mut app = App::new(session.view.clone(), (200, 60), session.clock.now());
+    app.response.set(ResponseState::Received(Box::new(view)));
+    app.focus = Focus::Response;
+    app.editing = false;
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut scroll = 0usize;
+    c.bench_function("frame_200x60_1mb_json_response", |b| {
+        b.iter(|| {
+            // scroll a line each frame so every frame draws new content
+            scroll = (scroll + 1) % 10_000;
+            app.response.scroll = scroll;
+            term.draw(|f| f.render_widget(&app, f.area())).unwrap();
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(4));
+    targets = bench_keystroke, bench_parts, bench_response_frame
+}
+criterion_main!(benches);

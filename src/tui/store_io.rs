@@ -1,0 +1,282 @@
+//! The library's file work, done by the runtime for `update`: collections and history read
+//! and written through `crate::store` (atomic, locked, set aside when unreadable), and a
+//! history entry diagnosed for the inspector.
+
+use super::app::Message;
+use super::inspector::InspectorView;
+use super::onboarding::{OnboardMessage, OnboardOp};
+use super::profiles::ProfileItem;
+use super::response::{ResponseView, SentRequest};
+use super::session::Session;
+use super::sidebar::{HISTORY_SHOWN, LibraryMessage, StoreOp};
+use crate::atomic_file::write_atomic;
+use crate::diagnose::{self, Evidence, Sent, Signed};
+use crate::signing::{PrivateKey, generate_key};
+use crate::store::history::{History, HistoryEntry};
+use crate::store::profile::{ApiKeySource, PRODUCTION_URL};
+use crate::store::{CollectionStore, ConfigStore, Profile};
+use std::path::PathBuf;
+
+pub fn perform(op: StoreOp) -> Message {
+    let store = CollectionStore::open_default();
+    let msg = match op {
+        StoreOp::Load => load(&store),
+        StoreOp::Save {
+            collection,
+            request,
+            new_only,
+        } => {
+            let saved = if new_only {
+                store.save_request_new(&collection, &request)
+            } else {
+                store.save_request(&collection, &request)
+            };
+            match saved {
+                Ok(_) => LibraryMessage::Saved {
+                    collection,
+                    request,
+                },
+                Err(e) => LibraryMessage::Failed(format!("not saved: {e}")),
+            }
+        }
+        StoreOp::Rename {
+            collection,
+            from,
+            to,
+        } => match store.rename_request(&collection, &from, &to) {
+            Ok(_) => LibraryMessage::Renamed {
+                collection,
+                from,
+                to,
+            },
+            Err(e) => LibraryMessage::Failed(format!("not renamed: {e}")),
+        },
+        StoreOp::Duplicate { collection, name } => {
+            match store.duplicate_request(&collection, &name, None) {
+                Ok(out) => {
+                    LibraryMessage::Done(format!("duplicated {collection}/{name} as {}", out.name))
+                }
+                Err(e) => LibraryMessage::Failed(format!("not duplicated: {e}")),
+            }
+        }
+        StoreOp::Delete { collection, name } => match store.delete_request(&collection, &name) {
+            Ok(_) => LibraryMessage::Deleted { collection, name },
+            Err(e) => LibraryMessage::Failed(format!("not deleted: {e}")),
+        },
+    };
+    Message::Library(msg)
+}
+
+fn load(store: &CollectionStore) -> LibraryMessage {
+    let mut warnings = Vec::new();
+    let collections = match store.load_all() {
+        Ok(l) => {
+            warnings.extend(l.moved_aside.iter().map(|m| m.to_string()));
+            l.value
+        }
+        Err(e) => {
+            warnings.push(format!("cannot read the collections: {e}"));
+            Vec::new()
+        }
+    };
+    let history = match History::open_default().recent(HISTORY_SHOWN) {
+        Ok(h) => h,
+        Err(e) => {
+            warnings.push(format!("cannot read the history: {e}"));
+            Vec::new()
+        }
+    };
+    LibraryMessage::Loaded {
+        collections,
+        history,
+        warnings,
+    }
+}
+
+/// Every profile, for the switcher.
+pub fn profiles() -> Message {
+    let config = ConfigStore::open_default()
+        .load()
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let items = config
+        .profiles()
+        .into_iter()
+        .map(|(p, _)| {
+            let mut notes = Vec::new();
+            if !p.signing {
+                notes.push("signing off");
+            }
+            if p.auth_mode == crate::signing::AuthMode::Nonce {
+                notes.push("nonce");
+            }
+            ProfileItem {
+                name: p.name,
+                base_url: p.base_url,
+                note: notes.join(", "),
+            }
+        })
+        .collect();
+    Message::Profiles(items)
+}
+
+/// A history entry as a response with the doctor's report on it.
+pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
+    let Some(response) = &entry.response else {
+        return Message::Inspected(Err(format!(
+            "history #{} got no response ({}): nothing to inspect",
+            entry.id,
+            entry.error.as_deref().unwrap_or("no answer")
+        )));
+    };
+    let header = |name: &str| {
+        entry
+            .request_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let value = entry.auth.as_ref().and_then(|a| a.to_value());
+    let server_date = response
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("date"))
+        .and_then(|(_, v)| diagnose::parse_http_date(v));
+    let reason = serde_json::from_slice::<serde_json::Value>(&response.body)
+        .ok()
+        .and_then(|v| v.pointer("/detail/reason")?.as_str().map(str::to_string));
+    // History keeps what was sent; the signed bytes are those same bytes (xsign signs what
+    // it sends), so the doctor checks the x-sign against them with this profile's key.
+    let evidence = Evidence {
+        signed: Signed {
+            url: Some(entry.url.clone()),
+            body: Some(entry.body.clone()),
+            value,
+        },
+        sent: Sent {
+            url: Some(entry.url.clone()),
+            body: Some(entry.body.clone()),
+            api_key: None,
+            x_sign: entry.x_sign.clone().or_else(|| header("x-sign")),
+            timestamp: header("x-timestamp"),
+            nonce: header("x-nonce"),
+            complete: false,
+        },
+        public_key: session.signer.as_ref().map(|s| s.key().public_key()),
+        key_source: Some(format!("the {} profile's key", session.view.name)),
+        server_date,
+        sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
+        now: Some(session.clock.now().unix),
+        server_reason: reason.clone(),
+        ..Evidence::default()
+    };
+    let report = diagnose::diagnose(&evidence);
+    let reason_text = reqwest::StatusCode::from_u16(response.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let mut view = ResponseView::new(
+        response.status,
+        reason_text,
+        response.headers.clone(),
+        response.body.clone(),
+        entry.duration_ms,
+        SentRequest {
+            method: entry.method.clone(),
+            url: entry.url.clone(),
+            value,
+            hash_hex: entry.payload_hash.clone(),
+            x_sign: entry.x_sign.clone(),
+            body_len: entry.body.len(),
+        },
+    );
+    let refused = view.is_partner_auth_error();
+    view.inspector = Some(InspectorView::from_report(
+        &report,
+        reason.as_deref(),
+        refused,
+    ));
+    Message::Inspected(Ok(Box::new(view)))
+}
+
+/// First-run set-up: a new key pair, or existing files, written into the production profile.
+pub fn onboard(op: OnboardOp) -> OnboardMessage {
+    match onboard_inner(op) {
+        Ok(m) => m,
+        Err(e) => OnboardMessage::Failed(e),
+    }
+}
+
+fn onboard_inner(op: OnboardOp) -> Result<OnboardMessage, String> {
+    let dir = crate::paths::config_dir().join("keys");
+    match op {
+        OnboardOp::GenerateKey => {
+            crate::atomic_file::ensure_private_dir(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            // Never replace a key that exists: pick the next free name.
+            let (key_path, public_path) = (1..)
+                .map(|i| {
+                    let stem = if i == 1 {
+                        "private".to_string()
+                    } else {
+                        format!("private-{i}")
+                    };
+                    (
+                        dir.join(format!("{stem}.pem")),
+                        dir.join(format!("{}.pem", stem.replace("private", "public"))),
+                    )
+                })
+                .find(|(k, _)| !k.exists())
+                .expect("a free name");
+            let key = generate_key(2048).map_err(|e| e.to_string())?;
+            write_atomic(&key_path, key.to_pkcs1_pem().as_bytes(), 0o600)
+                .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+            write_atomic(&public_path, key.public_key().to_pem().as_bytes(), 0o644)
+                .map_err(|e| format!("cannot write {}: {e}", public_path.display()))?;
+            Ok(OnboardMessage::Generated {
+                key_path,
+                public_path,
+            })
+        }
+        OnboardOp::SaveApiKey { key_path, api_key } => {
+            let apikey = key_path.with_file_name(
+                key_path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().replace("private", "apikey"))
+                    .unwrap_or_else(|| "apikey".into()),
+            );
+            write_atomic(&apikey, api_key.as_bytes(), 0o600)
+                .map_err(|e| format!("cannot write {}: {e}", apikey.display()))?;
+            write_profile(key_path, apikey)
+        }
+        OnboardOp::UsePaths { key, apikey } => {
+            PrivateKey::from_file(&key).map_err(|e| e.to_string())?;
+            crate::cli::common::read_api_key(&apikey).map_err(|e| format!("{e:#}"))?;
+            write_profile(key, apikey)
+        }
+    }
+}
+
+fn write_profile(key_path: PathBuf, apikey: PathBuf) -> Result<OnboardMessage, String> {
+    let name = super::onboarding::PROFILE;
+    ConfigStore::open_default()
+        .update(|c| {
+            let mut p = c
+                .profile(name)
+                .unwrap_or_else(|| Profile::new(name, PRODUCTION_URL));
+            p.key_path = key_path.clone();
+            p.api_key = ApiKeySource::File(apikey.clone());
+            c.upsert_profile(p);
+            c.default_profile = Some(name.to_string());
+            Ok(())
+        })
+        .map_err(|e| format!("cannot save the profile: {e}"))?;
+    Ok(OnboardMessage::Ready {
+        profile: name.to_string(),
+        note: format!(
+            "profile {name} set up with {} and {} (F7 switches profiles; `xsign profile edit` changes them)",
+            key_path.display(),
+            apikey.display()
+        ),
+    })
+}
