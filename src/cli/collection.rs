@@ -4,7 +4,7 @@ use super::Context;
 use super::common::{ProfileFlags, Unchosen, select_profile_or};
 use super::profile::{parse_header, report_moved};
 use crate::store::collection::{split_target, validate_collection_name};
-use crate::store::export::to_curl;
+use crate::store::export::{CurlBody, to_curl};
 use crate::store::{Collection, CollectionStore, Loaded, Request, StoreError};
 use anyhow::Context as _;
 use std::io::Write;
@@ -496,7 +496,12 @@ fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<St
             eprintln!("note: exported without a signature: {e:#}");
         }
     }
-    Ok(to_curl(&req.method, url, &headers, &req.body))
+    Ok(to_curl(
+        &req.method,
+        url,
+        &headers,
+        CurlBody::Inline(&req.body),
+    ))
 }
 
 fn import(
