@@ -1,5 +1,6 @@
 //! A request as a curl command that sends exactly the saved bytes.
 
+use crate::lint::escape_into;
 use std::path::Path;
 
 /// Quotes `bytes` for a POSIX shell. Plain words (letters, digits, `-_./:=@%+,`) stay
@@ -119,24 +120,15 @@ fn printf_octal(bytes: &[u8]) -> String {
     format!("printf '%b' '{arg}'")
 }
 
-/// The bytes for a terminal: text as is, except tabs, CRs and other control characters
-/// shown as `\t`, `\r`, `\xNN` so nothing invisible hides; a newline is shown as `\n`
-/// and then broken.
+/// The bytes for a terminal, escaped as everywhere else ([`crate::lint::escape_invisibles`]) but with
+/// each newline, shown as `\n`, also breaking the line so a body stays readable.
 pub fn visible_bytes(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
+    let mut out = String::with_capacity(bytes.len() + 16);
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push_str("\\n\n");
         }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
+        escape_into(&mut out, line);
     }
     out
 }
@@ -156,7 +148,7 @@ mod tests {
         assert_eq!(shell_quote(b"$HOME"), "'$HOME'");
         assert_eq!(shell_quote(b"\xe9\n"), r"$'\xe9\n'");
         assert_eq!(shell_quote(b""), "''");
-        assert_eq!(visible_bytes(b"a\tb\r\n\xff"), "a\\tb\\r\\n\n\\xff");
+        assert_eq!(visible_bytes(b"a\tb\r\n\xff"), "a\\tb\\r\\n\n\\xFF");
     }
 
     #[test]
