@@ -333,9 +333,7 @@ fn new(
         Vec::new()
     };
     let l = store.modify(name, true, |c| {
-        for r in &requests {
-            c.upsert(r.clone());
-        }
+        c.upsert_all(&requests);
         Ok(())
     })?;
     report_moved(&l);
@@ -521,14 +519,7 @@ fn import(
     let Loaded {
         value: replaced,
         moved_aside,
-    } = store.modify(&target, true, |c| {
-        Ok(incoming
-            .requests
-            .iter()
-            .filter(|r| !c.upsert((*r).clone()))
-            .map(|r| r.name.clone())
-            .collect::<Vec<_>>())
-    })?;
+    } = store.modify(&target, true, |c| Ok(c.upsert_all(&incoming.requests)))?;
     report_moved_list(&moved_aside);
     println!(
         "imported {} requests into `{target}`",
