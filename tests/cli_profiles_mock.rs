@@ -2,6 +2,7 @@
 //! and the command `xsign sign --curl` prints, run by the real curl, accepted by the mock.
 
 mod cli_support;
+mod common;
 mod mock_support;
 
 use cli_support::Sandbox;
