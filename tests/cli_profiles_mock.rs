@@ -5,6 +5,8 @@ mod cli_support;
 mod common;
 mod mock_support;
 
+use common::wait_for_line;
+
 use cli_support::Sandbox;
 use mock_support::{API_KEY, Client, start};
 use serde_json::Value;
@@ -60,20 +62,8 @@ async fn listen_takes_base_url_keys_and_mode_from_the_profile() {
     .spawn()
     .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    loop {
-        let line = tokio::time::timeout(WAIT, stderr.next_line())
-            .await
-            .expect("listen never connected")
-            .unwrap()
-            .unwrap_or_else(|| panic!("listen ended before connecting:\n{log}"));
-        log.push_str(&line);
-        log.push('\n');
-        // The profile's mode: the handshake is signed with a nonce.
-        if line.starts_with("connected (x-nonce ") {
-            break;
-        }
-    }
+    // The profile's mode: the handshake is signed with a nonce.
+    let log = wait_for_line(&mut stderr, "connected (x-nonce ").await;
     assert!(
         log.contains(&format!(
             "connecting to {}",

@@ -86,3 +86,73 @@ pub fn start_mock(rt: &tokio::runtime::Runtime, config: MockConfig) -> MockHandl
     rt.block_on(MockServer::start(config, "127.0.0.1:0".parse().unwrap()))
         .unwrap()
 }
+
+/// A private key (mode 0600), an API key file and a data dir in a temp dir, for running
+/// `xsign listen` with explicit `--key` and `--apikey-file`.
+pub struct Creds {
+    _dir: tempfile::TempDir,
+    pub key: PathBuf,
+    pub apikey: PathBuf,
+    pub data: PathBuf,
+}
+
+pub fn creds(api_key: &str) -> Creds {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("private.pem");
+    install_fixture_key(&key);
+    let apikey = dir.path().join("apikey");
+    std::fs::write(&apikey, format!("{api_key}\n")).unwrap();
+    let data = dir.path().join("data");
+    Creds {
+        key,
+        apikey,
+        data,
+        _dir: dir,
+    }
+}
+
+/// `xsign listen ARGS --key .. --apikey-file ..` with its own config and data dirs, stdout
+/// and stderr piped, killed when dropped.
+pub fn listen_cmd(c: &Creds, args: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_xsign"));
+    cmd.arg("listen")
+        .args(args)
+        .arg("--key")
+        .arg(&c.key)
+        .arg("--apikey-file")
+        .arg(&c.apikey)
+        .env("XSIGN_CONFIG_DIR", c.data.join("config"))
+        .env("XSIGN_DATA_DIR", &c.data);
+    piped(&mut cmd);
+    cmd
+}
+
+/// No stdin, stdout and stderr piped, killed when dropped: how the tests run `listen`.
+pub fn piped(cmd: &mut tokio::process::Command) -> &mut tokio::process::Command {
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+}
+
+/// Reads `listen`'s stderr until a line starts with `prefix` (`connected (x-timestamp `):
+/// a feed does not replay what it missed, so tests act only once it is up. Returns the
+/// lines read.
+pub async fn wait_for_line(
+    stderr: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStderr>>,
+    prefix: &str,
+) -> String {
+    let mut log = String::new();
+    loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(10), stderr.next_line())
+            .await
+            .expect("listen never connected")
+            .unwrap()
+            .unwrap_or_else(|| panic!("listen ended before connecting:\n{log}"));
+        log.push_str(&line);
+        log.push('\n');
+        if line.starts_with(prefix) {
+            return log;
+        }
+    }
+}
