@@ -5,7 +5,7 @@ mod cli_support;
 mod common;
 mod mock_support;
 
-use common::wait_for_line;
+use common::{listen_stdout, wait_for_line};
 
 use cli_support::Sandbox;
 use mock_support::{API_KEY, Client, start};
@@ -87,12 +87,7 @@ async fn listen_takes_base_url_keys_and_mode_from_the_profile() {
         .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
 
-    let out = tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("listen did not print the action")
-        .unwrap();
-    assert!(out.status.success(), "{log}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = listen_stdout(child, &log).await;
     assert!(stdout.contains("type=ApproveTransfer"), "{stdout}");
 }
 

@@ -5,7 +5,7 @@
 mod common;
 mod mock_support;
 
-use common::{creds, listen_cmd, wait_for_line};
+use common::{creds, listen_cmd, listen_stdout, wait_for_line};
 use mock_support::{API_KEY, Client, private_key, start};
 use serde_json::Value;
 use std::sync::Arc;
@@ -80,12 +80,7 @@ async fn listen_prints_the_action_a_signed_transfer_created() {
     let log = wait_for_line(&mut stderr, "connected (x-timestamp ").await;
 
     transfer(&c, &company, &wallet, &client).await;
-    let out = tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("listen did not print the action")
-        .unwrap();
-    assert!(out.status.success(), "{log}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = listen_stdout(child, &log).await;
     let ids = action_ids(&c, &client).await;
     assert_eq!(ids.len(), 1);
     let line = stdout.trim_end();

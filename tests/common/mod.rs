@@ -156,3 +156,14 @@ pub async fn wait_for_line(
         }
     }
 }
+
+/// Waits for `listen` to exit on its own (`--once`), asserts it succeeded (showing `log`,
+/// its stderr so far, if not) and returns its stdout.
+pub async fn listen_stdout(child: tokio::process::Child, log: &str) -> String {
+    let out = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("listen did not print the action")
+        .unwrap();
+    assert!(out.status.success(), "{log}");
+    String::from_utf8(out.stdout).unwrap()
+}
