@@ -2,8 +2,10 @@
 //! do, exits 1 (failure) or 2 (usage), and nothing panics.
 
 mod cli_support;
+mod common;
 
-use cli_support::{API_KEY, Sandbox, fails_with, fixture, line_value, stderr, stdout};
+use cli_support::{API_KEY, Sandbox, fails_with, line_value, stderr, stdout};
+use common::fixture;
 
 #[test]
 fn a_missing_or_wrong_body_file_says_what_to_give() {

@@ -3,43 +3,11 @@
 //! override it; with no profile anywhere the reference client's defaults are unchanged.
 
 mod cli_support;
+mod common;
 
-use cli_support::{API_KEY, Sandbox, fails_with, fixture, line_value, stderr, stdout};
-use serde::Deserialize;
+use cli_support::{API_KEY, Sandbox, fails_with, line_value, stderr, stdout};
+use common::{expected_lines, fixture, vector};
 use std::path::PathBuf;
-
-#[derive(Deserialize)]
-struct Vectors {
-    vectors: Vec<Vector>,
-}
-
-#[derive(Deserialize)]
-struct Vector {
-    name: String,
-    value: String,
-    url: String,
-    body: String,
-    payload_sha256_hex: String,
-    x_sign: String,
-    mode: String,
-}
-
-fn vector(name: &str) -> Vector {
-    let text = std::fs::read_to_string(fixture("partner-api.json")).unwrap();
-    serde_json::from_str::<Vectors>(&text)
-        .unwrap()
-        .vectors
-        .into_iter()
-        .find(|v| v.name == name)
-        .unwrap()
-}
-
-fn expected_lines(v: &Vector) -> String {
-    format!(
-        "Hash: {}\nx-sign: {}\nx-{}: {}\n",
-        v.payload_sha256_hex, v.x_sign, v.mode, v.value
-    )
-}
 
 const BASE: &str = "https://api.qredo.network/api/v1/p";
 

@@ -2,7 +2,10 @@
 //! and the command `xsign sign --curl` prints, run by the real curl, accepted by the mock.
 
 mod cli_support;
+mod common;
 mod mock_support;
+
+use common::{listen_stdout, wait_for_line};
 
 use cli_support::Sandbox;
 use mock_support::{API_KEY, Client, start};
@@ -59,20 +62,8 @@ async fn listen_takes_base_url_keys_and_mode_from_the_profile() {
     .spawn()
     .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    loop {
-        let line = tokio::time::timeout(WAIT, stderr.next_line())
-            .await
-            .expect("listen never connected")
-            .unwrap()
-            .unwrap_or_else(|| panic!("listen ended before connecting:\n{log}"));
-        log.push_str(&line);
-        log.push('\n');
-        // The profile's mode: the handshake is signed with a nonce.
-        if line.starts_with("connected (x-nonce ") {
-            break;
-        }
-    }
+    // The profile's mode: the handshake is signed with a nonce.
+    let log = wait_for_line(&mut stderr, "connected (x-nonce ").await;
     assert!(
         log.contains(&format!(
             "connecting to {}",
@@ -96,12 +87,7 @@ async fn listen_takes_base_url_keys_and_mode_from_the_profile() {
         .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
 
-    let out = tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("listen did not print the action")
-        .unwrap();
-    assert!(out.status.success(), "{log}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = listen_stdout(child, &log).await;
     assert!(stdout.contains("type=ApproveTransfer"), "{stdout}");
 }
 

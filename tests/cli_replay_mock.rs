@@ -2,6 +2,7 @@
 //! failure that is not a 1020 shows the API's reason without sending the user to the doctor.
 
 mod cli_support;
+mod common;
 mod mock_support;
 
 use cli_support::{Sandbox, stderr, stdout};

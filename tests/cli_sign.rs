@@ -1,104 +1,14 @@
 //! `xsign sign`, `keygen` and `verify` through the built binary, as a user or script runs them.
 
+mod cli_support;
+mod common;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
-use std::io::Write;
+use cli_support::{API_KEY, Sandbox, stderr, stdout};
+use common::{Vector, expected_lines, fixture, vectors};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-#[derive(Deserialize)]
-struct Vectors {
-    vectors: Vec<Vector>,
-}
-
-#[derive(Deserialize)]
-struct Vector {
-    name: String,
-    key: String,
-    mode: String,
-    value: String,
-    url: String,
-    body: String,
-    payload_sha256_hex: String,
-    x_sign: String,
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn vectors() -> Vec<Vector> {
-    let text = std::fs::read_to_string(fixture("partner-api.json")).unwrap();
-    serde_json::from_str::<Vectors>(&text).unwrap().vectors
-}
-
-/// A scratch working directory with its own config and data dirs, so nothing touches $HOME.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("config")).unwrap();
-        std::fs::create_dir(dir.path().join("data")).unwrap();
-        Sandbox { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn with_key_and_apikey(self) -> Self {
-        std::fs::copy(
-            fixture("test-rsa2048.pkcs1.pem"),
-            self.path().join("private.pem"),
-        )
-        .unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let p = self.path().join("private.pem");
-            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
-        std::fs::write(self.path().join("apikey"), "  test-api-key-123\n").unwrap();
-        self
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_xsign"));
-        c.args(args)
-            .current_dir(self.path())
-            .env("XSIGN_CONFIG_DIR", self.path().join("config"))
-            .env("XSIGN_DATA_DIR", self.path().join("data"))
-            .env_remove("XSIGN_PROFILE");
-        c
-    }
-
-    /// Runs xsign with `stdin` as its whole standard input.
-    fn run(&self, args: &[&str], stdin: &[u8]) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin).unwrap();
-        child.wait_with_output().unwrap()
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+use std::process::Command;
 
 fn value_flag(v: &Vector) -> &'static str {
     match v.mode.as_str() {
@@ -108,18 +18,11 @@ fn value_flag(v: &Vector) -> &'static str {
     }
 }
 
-fn expected_lines(v: &Vector) -> String {
-    format!(
-        "Hash: {}\nx-sign: {}\nx-{}: {}\n",
-        v.payload_sha256_hex, v.x_sign, v.mode, v.value
-    )
-}
-
 #[test]
 fn every_vector_signs_exactly_from_a_body_file() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     for v in &vectors() {
-        let body = sb.path().join("body");
+        let body = sb.work().join("body");
         std::fs::write(&body, v.body.as_bytes()).unwrap();
         let key = fixture(&v.key);
         let out = sb.run(
@@ -143,7 +46,7 @@ fn every_vector_signs_exactly_from_a_body_file() {
 
 #[test]
 fn every_vector_signs_exactly_from_stdin() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     for v in &vectors() {
         let key = fixture(&v.key);
         let out = sb.run(
@@ -165,7 +68,7 @@ fn every_vector_signs_exactly_from_stdin() {
 
 #[test]
 fn json_output_carries_the_same_values() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     let v = &vectors()[0];
     let out = sb.run(
         &["sign", "--url", &v.url, "--timestamp", &v.value, "--json"],
@@ -182,7 +85,7 @@ fn json_output_carries_the_same_values() {
     assert_eq!(json["headers"]["x-sign"], v.x_sign.as_str());
     assert_eq!(json["headers"]["x-timestamp"], v.value.as_str());
     assert!(
-        !stdout(&out).contains("test-api-key-123"),
+        !stdout(&out).contains(API_KEY),
         "JSON never carries the API key"
     );
 }
@@ -212,7 +115,7 @@ fn fake_curl(dir: &Path) -> PathBuf {
 /// Runs a printed curl command through `sh` with the fake curl first on PATH, and returns
 /// the arguments curl would have received.
 fn run_printed_curl(sb: &Sandbox, command: &str) -> Vec<Vec<u8>> {
-    let bin = fake_curl(sb.path());
+    let bin = fake_curl(&sb.work());
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -221,12 +124,12 @@ fn run_printed_curl(sb: &Sandbox, command: &str) -> Vec<Vec<u8>> {
     let status = Command::new("sh")
         .arg("-c")
         .arg(command)
-        .current_dir(sb.path())
+        .current_dir(sb.work())
         .env("PATH", path)
         .status()
         .unwrap();
     assert!(status.success());
-    let raw = std::fs::read(sb.path().join("curl-args")).unwrap();
+    let raw = std::fs::read(sb.work().join("curl-args")).unwrap();
     raw.split(|b| *b == 0)
         .filter(|a| !a.is_empty())
         .map(<[u8]>::to_vec)
@@ -243,7 +146,7 @@ fn arg_after<'a>(args: &'a [Vec<u8>], flag: &str) -> Vec<&'a [u8]> {
 #[cfg(unix)]
 #[test]
 fn curl_from_stdin_sends_exactly_the_signed_bytes_and_headers() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     // Every byte a shell could mangle: quotes, $, backslash, tab, CR, newline, a leading @.
     let body = b"@{\"a\":\t\"it's $HOME \\\\ `x`\"}\r\n";
     let url = "https://api.qredo.network/api/v1/p/company/search?query=a&x=[1]";
@@ -275,7 +178,7 @@ fn curl_from_stdin_sends_exactly_the_signed_bytes_and_headers() {
     let headers = arg_after(&args, "-H");
     let x_sign = format!("x-sign: {}", json["x_sign"].as_str().unwrap());
     for want in [
-        "x-api-key: test-api-key-123",
+        &format!("x-api-key: {API_KEY}"),
         "x-timestamp: 1700000000",
         x_sign.as_str(),
         "Content-Type: application/json",
@@ -287,9 +190,9 @@ fn curl_from_stdin_sends_exactly_the_signed_bytes_and_headers() {
 #[cfg(unix)]
 #[test]
 fn curl_from_a_body_file_uses_data_binary_and_get_has_no_body() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     let v = &vectors()[0];
-    std::fs::write(sb.path().join("body.json"), &v.body).unwrap();
+    std::fs::write(sb.work().join("body.json"), &v.body).unwrap();
     let out = sb.run(
         &[
             "sign",
@@ -324,8 +227,8 @@ fn curl_from_a_body_file_uses_data_binary_and_get_has_no_body() {
 
 #[test]
 fn without_an_apikey_file_sign_still_signs_but_curl_needs_one() {
-    let sb = Sandbox::new().with_key_and_apikey();
-    std::fs::remove_file(sb.path().join("apikey")).unwrap();
+    let sb = Sandbox::new().with_reference_files();
+    std::fs::remove_file(sb.work().join("apikey")).unwrap();
     let v = &vectors()[0];
     let plain = sb.run(
         &["sign", "--url", &v.url, "--timestamp", &v.value],
@@ -354,7 +257,7 @@ fn without_an_apikey_file_sign_still_signs_but_curl_needs_one() {
 
 #[test]
 fn stderr_notes_a_trailing_newline_and_a_tab_but_signs_the_bytes_as_given() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     let tabs = vectors()
         .into_iter()
         .find(|v| v.name == "pretty-with-tabs")
@@ -396,7 +299,7 @@ fn stderr_notes_a_trailing_newline_and_a_tab_but_signs_the_bytes_as_given() {
 
 #[test]
 fn a_url_the_http_library_rewrites_is_signed_as_typed_with_the_wire_form_suggested() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     let typed = "https://api.qredo.network/api/v1/p/company/search?query=ACME Corp";
     let out = sb.run(&["sign", "--url", typed, "--timestamp", "1700000003"], b"");
     assert!(out.status.success());
@@ -418,7 +321,7 @@ fn a_url_the_http_library_rewrites_is_signed_as_typed_with_the_wire_form_suggest
 
 #[test]
 fn nonces_are_taken_in_order_and_a_given_one_is_recorded() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     let url = "https://api.qredo.network/api/v1/p/assets";
     let take = |sb: &Sandbox| -> u64 {
         let out = sb.run(&["sign", "--url", url, "--nonce", "--json"], b"");
@@ -450,7 +353,7 @@ fn nonces_are_taken_in_order_and_a_given_one_is_recorded() {
 
 #[test]
 fn usage_errors_exit_2_and_failures_exit_1() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     let out = sb.run(&["sign"], b"");
     assert_eq!(out.status.code(), Some(2), "missing --url");
     let out = sb.run(
@@ -500,11 +403,11 @@ fn verify_accepts_a_match_and_rejects_a_mismatch() {
     let sb = Sandbox::new();
     std::fs::copy(
         fixture("test-rsa2048.pub.pem"),
-        sb.path().join("public.pem"),
+        sb.work().join("public.pem"),
     )
     .unwrap();
     let v = &vectors()[0];
-    std::fs::write(sb.path().join("body.json"), &v.body).unwrap();
+    std::fs::write(sb.work().join("body.json"), &v.body).unwrap();
     let base = [
         "verify",
         "--url",
@@ -525,7 +428,7 @@ fn verify_accepts_a_match_and_rejects_a_mismatch() {
     );
     assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
 
-    std::fs::write(sb.path().join("body.json"), format!("{}\n", v.body)).unwrap();
+    std::fs::write(sb.work().join("body.json"), format!("{}\n", v.body)).unwrap();
     let bad = sb.run(&[&base[..], &["--body-file", "body.json"]].concat(), b"");
     assert_eq!(bad.status.code(), Some(1));
     assert!(stdout(&bad).contains("does not match"), "{}", stdout(&bad));
@@ -566,7 +469,7 @@ fn keygen_writes_a_key_pair_openssl_accepts_and_never_overwrites_silently() {
     let sb = Sandbox::new();
     let out = sb.run(&["keygen", "--out", "keys"], b"");
     assert!(out.status.success(), "{}", stderr(&out));
-    let dir = sb.path().join("keys");
+    let dir = sb.work().join("keys");
     let private = dir.join("private.pem");
     let public = dir.join("public.pem");
     let private_pem = std::fs::read_to_string(&private).unwrap();
@@ -630,15 +533,15 @@ fn keygen_writes_a_key_pair_openssl_accepts_and_never_overwrites_silently() {
         let raw = URL_SAFE_NO_PAD
             .decode(json["x_sign"].as_str().unwrap())
             .unwrap();
-        std::fs::write(sb.path().join("sig.bin"), raw).unwrap();
+        std::fs::write(sb.work().join("sig.bin"), raw).unwrap();
         let mut payload = format!("1639490495{url}").into_bytes();
         payload.extend_from_slice(body);
-        std::fs::write(sb.path().join("payload.bin"), &payload).unwrap();
+        std::fs::write(sb.work().join("payload.bin"), &payload).unwrap();
         let verify = Command::new("openssl")
             .args(["dgst", "-sha256", "-verify"])
             .arg(&public)
             .args(["-signature", "sig.bin", "payload.bin"])
-            .current_dir(sb.path())
+            .current_dir(sb.work())
             .output()
             .unwrap();
         assert!(
@@ -668,7 +571,7 @@ fn keygen_writes_a_key_pair_openssl_accepts_and_never_overwrites_silently() {
 #[cfg(unix)]
 #[test]
 fn curl_signs_and_sends_the_url_as_it_goes_on_the_wire() {
-    let sb = Sandbox::new().with_key_and_apikey();
+    let sb = Sandbox::new().with_reference_files();
     // The shared vector is over the wire form (%20); the user types a space.
     let v = vectors()
         .into_iter()

@@ -2,6 +2,7 @@
 //! reason), then handed to `xsign doctor` as the curl command that was run: the doctor must
 //! name the cause.
 
+mod common;
 mod send_common;
 
 use send_common::{API_KEY, Env, fixture_key, sh_quote};
@@ -397,21 +398,9 @@ fn a_history_entry_is_diagnosed_from_what_was_recorded() {
     let other = generate_key(2048).unwrap();
     let env = Env::start_with(Default::default(), Some(other.public_key()));
     let body = env.write("company.json", COMPANY);
-    let run = env.xsign(&[
-        "send",
-        "POST",
-        "/company",
-        "-d",
-        body.to_str().unwrap(),
-        "--base-url",
-        &env.base_url(),
-    ]);
+    let run = env.send(&["POST", "/company", "-d", body.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{run:?}");
-    let id = xsign::store::History::new(env.path("data").join("history"), 1000)
-        .recent(1)
-        .unwrap()[0]
-        .id
-        .to_string();
+    let id = env.history().recent(1).unwrap()[0].id.to_string();
     let run = env.xsign(&["doctor", "--history", &id]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(

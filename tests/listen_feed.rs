@@ -1,9 +1,12 @@
 //! The feed client against a tiny local websocket server that checks handshake signatures
 //! the way the API does (value + ws URL rebuilt from Host and request target + empty body).
 
+mod common;
+
+use common::{Creds, creds, listen_cmd};
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -434,50 +437,6 @@ async fn wss_to_a_plain_http_server_fails_as_tls_without_retrying() {
 
 // ---- the `xsign listen` command, through the binary ----
 
-struct Creds {
-    _dir: tempfile::TempDir,
-    key: PathBuf,
-    apikey: PathBuf,
-    data: PathBuf,
-}
-
-fn creds() -> Creds {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("private.pem");
-    std::fs::copy(KEY, &key).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    let apikey = dir.path().join("apikey");
-    std::fs::write(&apikey, format!("{API_KEY}\n")).unwrap();
-    let data = dir.path().join("data");
-    Creds {
-        key,
-        apikey,
-        data,
-        _dir: dir,
-    }
-}
-
-fn listen_cmd(c: &Creds, args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_xsign"));
-    cmd.arg("listen")
-        .args(args)
-        .arg("--key")
-        .arg(&c.key)
-        .arg("--apikey-file")
-        .arg(&c.apikey)
-        .env("XSIGN_CONFIG_DIR", c.data.join("config"))
-        .env("XSIGN_DATA_DIR", &c.data)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    cmd
-}
-
 async fn run_listen(c: &Creds, args: &[&str]) -> std::process::Output {
     tokio::time::timeout(WAIT, listen_cmd(c, args).output())
         .await
@@ -495,7 +454,7 @@ async fn cli_prints_core_client_actions_readably_and_other_messages_as_json_line
         vec![vec![Step::Send(ACTION), Step::Hold]],
     )
     .await;
-    let c = creds();
+    let c = creds(API_KEY);
     let base = server.base_url();
 
     let out = run_listen(
@@ -558,7 +517,7 @@ async fn cli_folds_pretty_json_to_one_line_and_quotes_text() {
         ],
     )
     .await;
-    let c = creds();
+    let c = creds(API_KEY);
     let url = format!("ws://{}/api/v1/p/liquidityhub/feed", server.addr);
     let out = run_listen(&c, &[&url, "--once", "--nonce"]).await;
     assert!(
@@ -588,7 +547,7 @@ async fn cli_explains_a_refused_handshake_and_fails() {
         vec![vec![Step::Hold]],
     )
     .await;
-    let c = creds();
+    let c = creds(API_KEY);
     let out = run_listen(&c, &["--feed", "wallets", "--base-url", &server.base_url()]).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -611,7 +570,7 @@ async fn cli_closes_cleanly_on_ctrl_c() {
         vec![vec![Step::Send(r#"{"wallet":"w1"}"#), Step::Hold]],
     )
     .await;
-    let c = creds();
+    let c = creds(API_KEY);
     let mut child = listen_cmd(&c, &["--feed", "wallets", "--base-url", &server.base_url()])
         .spawn()
         .unwrap();

@@ -2,12 +2,12 @@
 //! signed transfer creates arrives on the core client's feed, and the feed survives the
 //! mock restarting on the same port.
 
+mod common;
 mod mock_support;
 
-use mock_support::{API_KEY, Client, fixtures, private_key, start};
+use common::{creds, listen_cmd, listen_stdout, wait_for_line};
+use mock_support::{API_KEY, Client, private_key, start};
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -56,82 +56,31 @@ async fn action_ids(c: &Client, client: &str) -> Vec<String> {
         .collect()
 }
 
-struct Creds {
-    _dir: tempfile::TempDir,
-    key: PathBuf,
-    apikey: PathBuf,
-    data: PathBuf,
-}
-
-fn creds() -> Creds {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("private.pem");
-    std::fs::copy(fixtures().join("test-rsa2048.pkcs1.pem"), &key).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
-    let apikey = dir.path().join("apikey");
-    std::fs::write(&apikey, format!("{API_KEY}\n")).unwrap();
-    let data = dir.path().join("data");
-    Creds {
-        key,
-        apikey,
-        data,
-        _dir: dir,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listen_prints_the_action_a_signed_transfer_created() {
     let mock = start(MockConfig::default()).await;
     let c = Client::new(&mock);
     let (company, wallet, client) = c.setup_transfer().await;
-    let creds = creds();
+    let creds = creds(API_KEY);
 
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_xsign"))
-        .arg("listen")
-        .arg("--feed")
-        .arg(format!("coreclient:{client}"))
-        .arg("--base-url")
-        .arg(mock.base_url())
-        .arg("--once")
-        .arg("--key")
-        .arg(&creds.key)
-        .arg("--apikey-file")
-        .arg(&creds.apikey)
-        .env("XSIGN_CONFIG_DIR", creds.data.join("config"))
-        .env("XSIGN_DATA_DIR", &creds.data)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = listen_cmd(
+        &creds,
+        &[
+            "--feed",
+            &format!("coreclient:{client}"),
+            "--base-url",
+            &mock.base_url(),
+            "--once",
+        ],
+    )
+    .spawn()
+    .unwrap();
     // Send only once the feed is up: a feed does not replay what it missed.
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut log = String::new();
-    loop {
-        let line = tokio::time::timeout(WAIT, stderr.next_line())
-            .await
-            .expect("listen never connected")
-            .unwrap()
-            .unwrap_or_else(|| panic!("listen ended before connecting:\n{log}"));
-        log.push_str(&line);
-        log.push('\n');
-        if line.starts_with("connected (x-timestamp ") {
-            break;
-        }
-    }
+    let log = wait_for_line(&mut stderr, "connected (x-timestamp ").await;
 
     transfer(&c, &company, &wallet, &client).await;
-    let out = tokio::time::timeout(WAIT, child.wait_with_output())
-        .await
-        .expect("listen did not print the action")
-        .unwrap();
-    assert!(out.status.success(), "{log}");
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = listen_stdout(child, &log).await;
     let ids = action_ids(&c, &client).await;
     assert_eq!(ids.len(), 1);
     let line = stdout.trim_end();

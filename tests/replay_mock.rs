@@ -1,10 +1,12 @@
 //! Replay against the embedded mock, through the real binary: five saved requests replayed
 //! with one command, every byte as typed; `--as-signed` resends the recorded x-sign.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{fixture, fixture_key, install_fixture_key, mock_runtime, start_mock};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use xsign::mock::{MockConfig, MockHandle, MockServer, Verdict};
-use xsign::signing::PrivateKey;
+use xsign::mock::{MockConfig, MockHandle, Verdict};
 use xsign::store::{CollectionStore, History};
 
 const API_KEY: &str = "replay-test-api-key-0001";
@@ -15,38 +17,16 @@ struct Setup {
     mock: MockHandle,
 }
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
 impl Setup {
     /// A mock that knows the fixture key, and a default profile `mock` pointing at it.
     fn new(mode: &str) -> Setup {
         let tmp = tempfile::tempdir().unwrap();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mock = rt
-            .block_on(MockServer::start(
-                MockConfig::default(),
-                "127.0.0.1:0".parse().unwrap(),
-            ))
-            .unwrap();
-        let key = PrivateKey::from_file(&fixture("test-rsa2048.pkcs1.pem")).unwrap();
-        mock.register(API_KEY, key.public_key());
+        let rt = mock_runtime();
+        let mock = start_mock(&rt, MockConfig::default());
+        mock.register(API_KEY, fixture_key().public_key());
         let s = Setup { tmp, rt, mock };
         std::fs::create_dir_all(s.work()).unwrap();
-        let key_path = s.work().join("private.pem");
-        std::fs::copy(fixture("test-rsa2048.pkcs1.pem"), &key_path).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
+        install_fixture_key(&s.work().join("private.pem"));
         std::fs::write(s.work().join("apikey"), format!("{API_KEY}\n")).unwrap();
         let base = s.mock.base_url();
         ok(&s.run(&[

@@ -1,5 +1,6 @@
 //! What goes on the wire, byte for byte, and the errors when nothing comes back.
 
+mod common;
 mod send_common;
 
 use send_common::{API_KEY, Env, fixture_key};

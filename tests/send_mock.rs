@@ -1,5 +1,6 @@
 //! `xsign send` and the `http` edge against the embedded mock, over loopback.
 
+mod common;
 mod send_common;
 
 use send_common::{API_KEY, Env, fixture_key};
@@ -46,7 +47,7 @@ fn library_send_gets_200_and_the_server_date() {
 #[test]
 fn send_get_prints_status_time_size_then_pretty_json() {
     let env = Env::start();
-    let run = env.xsign(&["send", "GET", "/assets", "--base-url", &env.base_url()]);
+    let run = env.send(&["GET", "/assets"]);
     assert_eq!(run.code, 0, "{run:?}");
     let status = run
         .stderr
@@ -69,14 +70,11 @@ fn send_get_prints_status_time_size_then_pretty_json() {
 fn send_post_creates_state_that_a_later_get_reads() {
     let env = Env::start();
     let body = env.write("company.json", COMPANY);
-    let run = env.xsign(&[
-        "send",
+    let run = env.send(&[
         "POST",
         "/company",
         "--body-file",
         body.to_str().unwrap(),
-        "--base-url",
-        &env.base_url(),
         "--raw",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -94,14 +92,7 @@ fn send_post_creates_state_that_a_later_get_reads() {
 fn send_with_nonces_twice_both_pass() {
     let env = Env::start();
     for _ in 0..2 {
-        let run = env.xsign(&[
-            "send",
-            "GET",
-            "/assets",
-            "--nonce",
-            "--base-url",
-            &env.base_url(),
-        ]);
+        let run = env.send(&["GET", "/assets", "--nonce"]);
         assert_eq!(run.code, 0, "{run:?}");
     }
     assert!(env.mock().last_nonce(API_KEY).is_some());
@@ -110,14 +101,7 @@ fn send_with_nonces_twice_both_pass() {
 #[test]
 fn verbose_shows_headers_with_the_api_key_masked() {
     let env = Env::start();
-    let run = env.xsign(&[
-        "send",
-        "GET",
-        "/assets",
-        "-v",
-        "--base-url",
-        &env.base_url(),
-    ]);
+    let run = env.send(&["GET", "/assets", "-v"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("> x-api-key: ****6789"), "{run:?}");
     assert!(
@@ -187,7 +171,7 @@ fn body_from_stdin_is_sent_byte_exact() {
 fn a_1020_runs_the_doctor_which_names_the_other_registered_key() {
     let other = generate_key(2048).unwrap();
     let env = Env::start_with(Default::default(), Some(other.public_key()));
-    let run = env.xsign(&["send", "GET", "/assets", "--base-url", &env.base_url()]);
+    let run = env.send(&["GET", "/assets"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("HTTP/1.1 401 Unauthorized"), "{run:?}");
     assert!(run.stdout.contains("\"errPartnerAuth\""), "{run:?}");
@@ -206,7 +190,7 @@ fn a_1020_runs_the_doctor_which_names_the_other_registered_key() {
 #[test]
 fn a_1020_for_an_unknown_api_key_is_explained() {
     let env = Env::start_with(Default::default(), None);
-    let run = env.xsign(&["send", "GET", "/assets", "--base-url", &env.base_url()]);
+    let run = env.send(&["GET", "/assets"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains("The server does not know this API key"),
@@ -217,13 +201,7 @@ fn a_1020_for_an_unknown_api_key_is_explained() {
 #[test]
 fn non_2xx_exits_non_zero_without_a_doctor_when_not_1020() {
     let env = Env::start();
-    let run = env.xsign(&[
-        "send",
-        "GET",
-        "/company/nope",
-        "--base-url",
-        &env.base_url(),
-    ]);
+    let run = env.send(&["GET", "/company/nope"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains(" 404 Not Found"), "{run:?}");
     assert!(!run.stderr.contains("doctor:"), "{run:?}");
@@ -280,21 +258,13 @@ fn a_profile_supplies_base_url_keys_mode_and_headers() {
 fn every_send_is_recorded_in_the_history_without_the_api_key() {
     let env = Env::start();
     let body = env.write("company.json", COMPANY);
-    let run = env.xsign(&[
-        "send",
-        "POST",
-        "/company",
-        "-d",
-        body.to_str().unwrap(),
-        "--base-url",
-        &env.base_url(),
-    ]);
+    let run = env.send(&["POST", "/company", "-d", body.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");
     let url = format!("http://127.0.0.1:{}/api/v1/p/assets", closed_port());
     let run = env.xsign(&["send", "GET", &url]);
     assert_eq!(run.code, 1, "{run:?}");
 
-    let history = xsign::store::History::new(env.path("data").join("history"), 1000);
+    let history = env.history();
     let entries = history.recent(10).unwrap();
     assert_eq!(entries.len(), 2);
     let (failed, sent) = (&entries[0], &entries[1]);

@@ -239,10 +239,11 @@ fn exported_curl_gives_the_exact_bytes_in_a_real_shell_and_imports_back() {
         ]));
         let script = ok(&env.run(&["collection", "export", &name, "--unsigned"]));
         assert!(script.contains("x-api-key: REDACTED"), "{script}");
-        // bash runs the export with a `curl` that writes its --data-binary argument.
+        // bash runs the export with a `curl` that writes its body: the --data-raw argument,
+        // or stdin for `--data-binary @-`.
         let out_file = env.work().join(format!("out{i}"));
         let shell = format!(
-            "curl() {{ while [ $# -gt 0 ]; do if [ \"$1\" = --data-binary ]; then if [ \"$2\" = @- ]; then cat > '{0}'; else printf %s \"$2\" > '{0}'; fi; fi; shift; done; }}\n{script}",
+            "curl() {{ while [ $# -gt 0 ]; do if [ \"$1\" = --data-binary ] && [ \"$2\" = @- ]; then cat > '{0}'; elif [ \"$1\" = --data-raw ]; then printf %s \"$2\" > '{0}'; fi; shift; done; }}\n{script}",
             out_file.display()
         );
         let status = Command::new("bash")

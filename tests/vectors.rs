@@ -1,36 +1,11 @@
 //! Every shared vector, reproduced byte for byte by the library.
 
-use serde::Deserialize;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{Vector, fixtures, vectors};
 use xsign::signing::{
     AuthValue, Payload, PrivateKey, RequestSigner, RsaSigner, encode_signature, verify_x_sign,
 };
-
-#[derive(Deserialize)]
-struct Vectors {
-    vectors: Vec<Vector>,
-}
-
-#[derive(Deserialize)]
-struct Vector {
-    name: String,
-    key: String,
-    mode: String,
-    value: String,
-    url: String,
-    body: String,
-    payload_sha256_hex: String,
-    x_sign: String,
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn vectors() -> Vec<Vector> {
-    let text = std::fs::read_to_string(fixtures().join("partner-api.json")).unwrap();
-    serde_json::from_str::<Vectors>(&text).unwrap().vectors
-}
 
 fn value(v: &Vector) -> AuthValue {
     match v.mode.as_str() {

@@ -4,7 +4,7 @@ use super::Context;
 use super::common::{ProfileFlags, Unchosen, select_profile_or};
 use super::profile::{parse_header, report_moved};
 use crate::store::collection::{split_target, validate_collection_name};
-use crate::store::export::to_curl;
+use crate::store::export::{CurlBody, to_curl};
 use crate::store::{Collection, CollectionStore, Loaded, Request, StoreError};
 use anyhow::Context as _;
 use std::io::Write;
@@ -333,9 +333,7 @@ fn new(
         Vec::new()
     };
     let l = store.modify(name, true, |c| {
-        for r in &requests {
-            c.upsert(r.clone());
-        }
+        c.upsert_all(&requests);
         Ok(())
     })?;
     report_moved(&l);
@@ -496,7 +494,12 @@ fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<St
             eprintln!("note: exported without a signature: {e:#}");
         }
     }
-    Ok(to_curl(&req.method, url, &headers, &req.body))
+    Ok(to_curl(
+        &req.method,
+        url,
+        &headers,
+        CurlBody::Inline(&req.body),
+    ))
 }
 
 fn import(
@@ -516,14 +519,7 @@ fn import(
     let Loaded {
         value: replaced,
         moved_aside,
-    } = store.modify(&target, true, |c| {
-        Ok(incoming
-            .requests
-            .iter()
-            .filter(|r| !c.upsert((*r).clone()))
-            .map(|r| r.name.clone())
-            .collect::<Vec<_>>())
-    })?;
+    } = store.modify(&target, true, |c| Ok(c.upsert_all(&incoming.requests)))?;
     report_moved_list(&moved_aside);
     println!(
         "imported {} requests into `{target}`",

@@ -355,28 +355,6 @@ pub fn read_body(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Quotes `s` for a POSIX shell: single quotes keep every byte, `'` becomes `'\''`.
-/// Plain words (letters, digits, `-_./:@=,+%`) are left bare for readability.
-pub fn shell_quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@=,+%".contains(&b));
-    if plain {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        if c == '\'' {
-            out.push_str("'\\''");
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
-}
-
 /// Lint findings worth a line on stderr when signing from the CLI: warnings and errors, not
 /// infos (a pretty body is fine as long as it is sent as signed).
 pub fn sign_notes(input: &crate::lint::LintInput<'_>) -> Vec<String> {
@@ -396,24 +374,10 @@ pub fn sign_notes(input: &crate::lint::LintInput<'_>) -> Vec<String> {
             {
                 line.push_str(&format!(
                     "\n  to sign the URL as sent: --url {}",
-                    shell_quote(&wire)
+                    crate::store::export::shell_quote(wire.as_bytes())
                 ));
             }
             line
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shell_quote_keeps_plain_words_and_escapes_quotes() {
-        assert_eq!(shell_quote("POST"), "POST");
-        assert_eq!(shell_quote(""), "''");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's\n\t"), "'it'\\''s\n\t'");
-        assert_eq!(shell_quote("$HOME"), "'$HOME'");
-    }
 }

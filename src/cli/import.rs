@@ -181,14 +181,7 @@ fn folder(
     }
     let collection = collection.unwrap_or(imported.suggested_name.clone());
     let store = CollectionStore::open_default();
-    let loaded = store.modify(&collection, true, |c| {
-        Ok(imported
-            .requests
-            .iter()
-            .filter(|r| !c.upsert((*r).clone()))
-            .map(|r| r.name.clone())
-            .collect::<Vec<_>>())
-    })?;
+    let loaded = store.modify(&collection, true, |c| Ok(c.upsert_all(&imported.requests)))?;
     report_moved(&loaded);
     for r in &imported.requests {
         println!(

@@ -4,7 +4,7 @@ use super::Context;
 use crate::signing::AuthMode;
 use crate::store::config::{ProfileOrigin, resolve_profile};
 use crate::store::profile::{ApiKeySource, Profile, validate_base_url, validate_profile_name};
-use crate::store::{ConfigStore, Loaded, StoreError};
+use crate::store::{Config, ConfigStore, Loaded, StoreError};
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -260,15 +260,13 @@ fn add(
             })?,
             None => Profile::new(&name, crate::store::profile::PRODUCTION_URL),
         };
-        let profile = fields.apply(Profile {
-            name: name.clone(),
-            ..base
-        })?;
-        config.upsert_profile(profile);
-        if fields.default {
-            config.default_profile = Some(name.clone());
-        }
-        Ok(())
+        fields.save_into(
+            config,
+            Profile {
+                name: name.clone(),
+                ..base
+            },
+        )
     })?;
     report_moved(&loaded);
     report_saved(store, &name, "added")?;
@@ -285,12 +283,7 @@ fn edit(store: &ConfigStore, name: String, fields: Box<Fields>) -> anyhow::Resul
                 "`xsign profile list` shows the profiles; add it with `xsign profile add {name} --base-url URL`"
             ),
         })?;
-        let profile = fields.apply(current)?;
-        config.upsert_profile(profile);
-        if fields.default {
-            config.default_profile = Some(name.clone());
-        }
-        Ok(())
+        fields.save_into(config, current)
     })?;
     report_moved(&loaded);
     report_saved(store, &name, "saved")?;
@@ -398,6 +391,16 @@ impl Fields {
             p.timeout_secs = t;
         }
         Ok(p)
+    }
+
+    /// `p` with these fields applied, saved in `config`, and made the default if asked.
+    fn save_into(&self, config: &mut Config, p: Profile) -> Result<(), StoreError> {
+        let p = self.apply(p)?;
+        if self.default {
+            config.default_profile = Some(p.name.clone());
+        }
+        config.upsert_profile(p);
+        Ok(())
     }
 }
 

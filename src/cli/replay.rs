@@ -73,6 +73,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let client = http::client()?;
+    let sender = Sender {
+        rt: &rt,
+        client: &client,
+        history: &history,
+        verbose: args.verbose,
+    };
 
     if let Some(id) = args.history {
         let entry = history.get(id)?.ok_or_else(|| {
@@ -106,16 +112,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         for n in notes {
             eprintln!("warning: {n}");
         }
-        let row = send_and_record(
-            &rt,
-            &client,
-            &history,
-            &profile,
-            &ticket,
-            &source,
-            true,
-            args.verbose,
-        );
+        let row = sender.send(&profile, &ticket, &source, true);
         return Ok(finish_single(row));
     }
 
@@ -162,16 +159,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             fresh_ticket(&profile, req, true)
         };
         let row = match prepared {
-            Ok(ticket) => send_and_record(
-                &rt,
-                &client,
-                &history,
-                &profile,
-                &ticket,
-                &source,
-                single,
-                args.verbose,
-            ),
+            Ok(ticket) => sender.send(&profile, &ticket, &source, single),
             Err(e) => Row {
                 name: req.name.clone(),
                 status: "-".into(),
@@ -392,80 +380,87 @@ pub(crate) fn as_signed_ticket(
     Ok((ticket, notes))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn send_and_record(
-    rt: &tokio::runtime::Runtime,
-    client: &reqwest::Client,
-    history: &History,
-    profile: &ResolvedProfile,
-    ticket: &Ticket,
-    source: &str,
-    print_response: bool,
+/// What every replayed request is sent with; each send is recorded in the history.
+struct Sender<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    client: &'a reqwest::Client,
+    history: &'a History,
     verbose: bool,
-) -> Row {
-    let started = Instant::now();
-    let result: Result<Response, SendError> =
-        rt.block_on(http::send(client, ticket, profile.timeout));
-    let elapsed = started.elapsed();
-    let mut entry = HistoryEntry::from_exchange(&profile.name, ticket, &result, elapsed);
-    entry.source = Some(source.to_string());
-    if ticket.signed.is_none() {
-        // An as-signed resend: keep the recorded signature facts with the entry.
-        entry.x_sign = ticket.header("x-sign").map(str::to_string);
-        entry.auth = auth_from_headers(ticket);
-    }
-    let history_id = match history.record(entry) {
-        Ok(e) => Some(e.id),
-        Err(e) => {
-            eprintln!("warning: not recorded in history: {e}");
-            None
+}
+
+impl Sender<'_> {
+    fn send(
+        &self,
+        profile: &ResolvedProfile,
+        ticket: &Ticket,
+        source: &str,
+        print_response: bool,
+    ) -> Row {
+        let started = Instant::now();
+        let result: Result<Response, SendError> =
+            self.rt
+                .block_on(http::send(self.client, ticket, profile.timeout));
+        let elapsed = started.elapsed();
+        let mut entry = HistoryEntry::from_exchange(&profile.name, ticket, &result, elapsed);
+        entry.source = Some(source.to_string());
+        if ticket.signed.is_none() {
+            // An as-signed resend: keep the recorded signature facts with the entry.
+            entry.x_sign = ticket.header("x-sign").map(str::to_string);
+            entry.auth = auth_from_headers(ticket);
         }
-    };
-    match result {
-        Ok(r) => {
-            if print_response {
-                eprintln!(
-                    "{}  {} ms  {}  ({} {})",
-                    r.status_line(),
-                    r.elapsed.as_millis(),
-                    r.size_text(),
-                    ticket.method,
-                    ticket.wire_url()
-                );
-                if verbose {
-                    for (k, v) in &r.headers {
-                        eprintln!("< {k}: {v}");
+        let history_id = match self.history.record(entry) {
+            Ok(e) => Some(e.id),
+            Err(e) => {
+                eprintln!("warning: not recorded in history: {e}");
+                None
+            }
+        };
+        match result {
+            Ok(r) => {
+                if print_response {
+                    eprintln!(
+                        "{}  {} ms  {}  ({} {})",
+                        r.status_line(),
+                        r.elapsed.as_millis(),
+                        r.size_text(),
+                        ticket.method,
+                        ticket.wire_url()
+                    );
+                    if self.verbose {
+                        for (k, v) in &r.headers {
+                            eprintln!("< {k}: {v}");
+                        }
+                    }
+                    use std::io::Write;
+                    let body = r
+                        .pretty_body()
+                        .map(String::into_bytes)
+                        .unwrap_or(r.body.clone());
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(&body);
+                    if !body.ends_with(b"\n") && !body.is_empty() {
+                        let _ = out.write_all(b"\n");
                     }
                 }
-                use std::io::Write;
-                let body = r
-                    .pretty_body()
-                    .map(String::into_bytes)
-                    .unwrap_or(r.body.clone());
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(&body);
-                if !body.ends_with(b"\n") && !body.is_empty() {
-                    let _ = out.write_all(b"\n");
+                let verdict = verdict(&r);
+                Row {
+                    name: String::new(),
+                    status: r.status.to_string(),
+                    millis: Some(r.elapsed.as_millis()),
+                    ok: r.is_success(),
+                    verdict,
+                    history_id,
                 }
             }
-            let verdict = verdict(&r);
-            Row {
+            Err(e) => Row {
                 name: String::new(),
-                status: r.status.to_string(),
-                millis: Some(r.elapsed.as_millis()),
-                ok: r.is_success(),
-                verdict,
+                status: "-".into(),
+                millis: Some(elapsed.as_millis()),
+                verdict: format!("error: {e}"),
+                ok: false,
                 history_id,
-            }
+            },
         }
-        Err(e) => Row {
-            name: String::new(),
-            status: "-".into(),
-            millis: Some(elapsed.as_millis()),
-            verdict: format!("error: {e}"),
-            ok: false,
-            history_id,
-        },
     }
 }
 

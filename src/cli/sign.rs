@@ -3,14 +3,14 @@
 use super::Context;
 use super::common::{
     ProfileFlags, Selected, absolute_url, http_method, load_private_key, read_body, select_profile,
-    shell_quote, sign_notes,
+    sign_notes,
 };
 use crate::lint::LintInput;
 use crate::paths;
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
 };
-use anyhow::Context as _;
+use crate::store::export::{CurlBody, to_curl};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -137,17 +137,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             }
         };
         let data = match &args.body_file {
-            _ if body.is_empty() => CurlData::None,
-            Some(p) if p != Path::new("-") => CurlData::File(p),
-            _ => CurlData::Inline(&body),
+            _ if body.is_empty() => CurlBody::None,
+            Some(p) if p != Path::new("-") => CurlBody::File(p),
+            _ => CurlBody::Inline(&body),
         };
-        let request = CurlRequest {
-            method: &method,
-            url: signed_url,
-            api_key: &api_key,
-            extra_headers: &selected.headers(),
-        };
-        println!("{}", curl_command(&request, &signed, data)?);
+        println!(
+            "{}",
+            curl_command(&method, signed_url, &api_key, &selected, &signed, data)
+        );
     } else {
         print!("{}", plain_output(&signed));
     }
@@ -228,73 +225,27 @@ fn json_output(url: &str, wire_url: &str, method: &str, signed: &SignedRequest) 
     .to_string()
 }
 
-/// What the curl command sends besides the signature headers and the body.
-struct CurlRequest<'a> {
-    method: &'a str,
-    /// The URL signed, which is the one curl sends.
-    url: &'a str,
-    api_key: &'a str,
-    /// The profile's extra headers (unsigned, as `send` adds them).
-    extra_headers: &'a [(String, String)],
-}
-
-enum CurlData<'a> {
-    None,
-    File(&'a Path),
-    Inline(&'a [u8]),
-}
-
-/// A curl command whose body and URL are exactly the signed bytes: `--data-binary @FILE`
-/// sends a file untouched, and a single-quoted `--data-raw` string keeps every byte
-/// (no `@` lookup, no newline stripping). `--globoff --path-as-is` stop curl from
-/// expanding `[]{}` or resolving `/../` in the URL.
+/// `xsign sign --curl`: the API key, the signature headers, the profile's extra headers
+/// (unsigned, as `send` adds them) and, with a body, its JSON content type, around exactly
+/// the signed URL and body.
 fn curl_command(
-    request: &CurlRequest<'_>,
+    method: &str,
+    url: &str,
+    api_key: &str,
+    selected: &Selected,
     signed: &SignedRequest,
-    data: CurlData<'_>,
-) -> anyhow::Result<String> {
-    let mut parts = vec![
-        "curl".to_string(),
-        "--globoff".into(),
-        "--path-as-is".into(),
-        "-X".into(),
-        shell_quote(request.method),
-        shell_quote(request.url),
-        "-H".into(),
-        shell_quote(&format!("x-api-key: {}", request.api_key)),
-    ];
-    for (name, value) in signed.headers() {
-        parts.push("-H".into());
-        parts.push(shell_quote(&format!("{name}: {value}")));
+    body: CurlBody<'_>,
+) -> String {
+    let mut headers = vec![("x-api-key".to_string(), api_key.to_string())];
+    headers.extend(
+        signed
+            .headers()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+    );
+    headers.extend(selected.headers());
+    if !matches!(body, CurlBody::None) {
+        headers.push(("Content-Type".into(), "application/json".into()));
     }
-    for (name, value) in request.extra_headers {
-        parts.push("-H".into());
-        parts.push(shell_quote(&format!("{name}: {value}")));
-    }
-    match data {
-        CurlData::None => {}
-        CurlData::File(path) => {
-            parts.push("-H".into());
-            parts.push(shell_quote("Content-Type: application/json"));
-            parts.push("--data-binary".into());
-            let path = path
-                .to_str()
-                .context("the body file's name is not UTF-8; rename it to print a curl command")?;
-            parts.push(shell_quote(&format!("@{path}")));
-        }
-        CurlData::Inline(body) => {
-            let text = std::str::from_utf8(body)
-                .ok()
-                .filter(|t| !t.contains('\0'))
-                .context(
-                    "the body holds bytes a shell argument cannot carry (not UTF-8, or NUL): \
-                     save it to a file and pass --body-file FILE, so curl can send it with --data-binary @FILE",
-                )?;
-            parts.push("-H".into());
-            parts.push(shell_quote("Content-Type: application/json"));
-            parts.push("--data-raw".into());
-            parts.push(shell_quote(text));
-        }
-    }
-    Ok(parts.join(" "))
+    to_curl(method, url, &headers, body)
 }

@@ -1,5 +1,6 @@
 //! How a sent body differs from the signed one, named the way people cause it.
 
+use crate::lint::{BOM, is_compact};
 use serde_json::Value;
 
 /// The kind of change between the signed and the sent body.
@@ -67,12 +68,10 @@ pub fn classify(signed: &[u8], sent: &[u8]) -> BodyChange {
         };
     }
     BodyChange::Reformatted {
-        sent_compact: is_compact(sent, &b),
-        signed_compact: is_compact(signed, &a),
+        sent_compact: is_compact(sent),
+        signed_compact: is_compact(signed),
     }
 }
-
-const BOM: &[u8] = b"\xef\xbb\xbf";
 
 fn strip_bom(b: &[u8]) -> &[u8] {
     b.strip_prefix(BOM).unwrap_or(b)
@@ -115,10 +114,6 @@ fn indented_with_tabs(b: &[u8]) -> bool {
         }
     }
     false
-}
-
-fn is_compact(bytes: &[u8], v: &Value) -> bool {
-    serde_json::to_vec(v).is_ok_and(|c| c == strip_bom(bytes))
 }
 
 /// The JSON path of the first object whose keys come in another order.

@@ -52,26 +52,49 @@ fn first_outside_whitespace(body: &[u8]) -> Option<usize> {
     None
 }
 
+/// Whether `body` (after a leading BOM) has no whitespace between JSON tokens.
+pub fn is_compact(body: &[u8]) -> bool {
+    first_outside_whitespace(body.strip_prefix(BOM).unwrap_or(body)).is_none()
+}
+
+/// Where a byte stands in JSON text, fed one byte at a time: inside a string (whitespace
+/// is content) or between tokens (whitespace is layout).
+#[derive(Default)]
+struct Tokens {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Tokens {
+    /// True when `b` is whitespace between tokens, which compacting drops.
+    fn is_layout(&mut self, b: u8) -> bool {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            false
+        } else if b == b'"' {
+            self.in_string = true;
+            false
+        } else {
+            matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+        }
+    }
+}
+
 /// The body without a leading BOM and without whitespace between JSON tokens. Strings and
 /// numbers keep their exact bytes (no re-serialisation, so `1.0` stays `1.0`).
 pub fn compact(body: &[u8]) -> Vec<u8> {
     let body = body.strip_prefix(BOM).unwrap_or(body);
     let mut out = Vec::with_capacity(body.len());
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut tokens = Tokens::default();
     let mut run_start = 0;
     for (i, &b) in body.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+        if tokens.is_layout(b) {
             out.extend_from_slice(&body[run_start..i]);
             run_start = i + 1;
         }
@@ -84,25 +107,8 @@ pub fn compact(body: &[u8]) -> Vec<u8> {
 /// be compared as JSON-modulo-whitespace in one pass.
 pub fn compact_bytes(body: &[u8]) -> impl Iterator<Item = u8> + '_ {
     let body = body.strip_prefix(BOM).unwrap_or(body);
-    let mut in_string = false;
-    let mut escaped = false;
-    body.iter().copied().filter(move |&b| {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            true
-        } else if b == b'"' {
-            in_string = true;
-            true
-        } else {
-            !matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-        }
-    })
+    let mut tokens = Tokens::default();
+    body.iter().copied().filter(move |&b| !tokens.is_layout(b))
 }
 
 /// Whether `a` and `b` are the same bytes once compacted (same JSON up to whitespace), and

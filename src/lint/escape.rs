@@ -52,9 +52,10 @@ pub fn is_invisible(c: char) -> bool {
                 | '\u{180e}'
                 | '\u{2000}'..='\u{200f}'
                 | '\u{2028}'..='\u{202f}'
-                | '\u{205f}'..='\u{2064}'
+                | '\u{205f}'..='\u{206f}'
                 | '\u{3000}'
                 | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
         )
 }
 
@@ -105,6 +106,10 @@ mod tests {
         assert_eq!(escape_invisibles("a\u{a0}b".as_bytes()), "a\\u{a0}b");
         assert_eq!(escape_invisibles("a\u{200b}b".as_bytes()), "a\\u{200b}b");
         assert_eq!(escape_invisibles(b"\x00\x1b"), "\\u{0}\\u{1b}");
+        assert_eq!(
+            escape_invisibles("\u{2066}\u{fffb}".as_bytes()),
+            "\\u{2066}\\u{fffb}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod body;
 pub mod escape;
 
-pub use body::{compact, drop_trailing_newline, excerpt, line_col, strip_tabs};
+pub use body::{BOM, compact, drop_trailing_newline, excerpt, is_compact, line_col, strip_tabs};
 pub use escape::{escape_into, escape_invisibles, is_invisible};
 
 use crate::signing::wire_url;

@@ -47,7 +47,7 @@ pub use config::MockConfig;
 pub use feeds::Feed;
 pub use server::{MockHandle, MockServer};
 pub use url::request_url;
-pub use verdict::{escape_bytes, mask_api_key};
+pub use verdict::mask_api_key;
 
 /// Every endpoint lives under this path, as on the real API.
 pub const API_PREFIX: &str = "/api/v1/p";

@@ -1,61 +1,11 @@
 //! Verdicts as people read them on stderr: the access line, and with `-v` what was signed.
 
 use super::auth::Verdict;
+use crate::lint::escape_invisibles;
 use std::fmt::Write as _;
 
 /// At most this many payload bytes are shown; the rest is counted.
 const SHOWN_BYTES: usize = 4096;
-
-/// Renders bytes so that nothing is invisible: `\t`, `\r`, `\n`, `\\`, other controls as
-/// `\xNN`, bytes that are not UTF-8 as `\xNN`, and invisible or space-like characters
-/// (no-break space, BOM, zero-width, line separators) as `\u{..}`. Printable text stays.
-pub fn escape_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 16);
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                escape_str(s, &mut out);
-                break;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                escape_str(std::str::from_utf8(good).expect("valid prefix"), &mut out);
-                let n = e.error_len().unwrap_or(bad.len());
-                for b in &bad[..n] {
-                    let _ = write!(out, "\\x{b:02x}");
-                }
-                rest = &bad[n..];
-            }
-        }
-    }
-    out
-}
-
-fn escape_str(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\n' => out.push_str("\\n"),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if is_invisible(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{80}'..='\u{a0}' | '\u{ad}' | '\u{180e}' | '\u{2000}'..='\u{200f}'
-        | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{206f}' | '\u{3000}' | '\u{feff}'
-        | '\u{fff9}'..='\u{fffb}')
-}
 
 pub use crate::secret::mask_api_key;
 
@@ -116,7 +66,7 @@ pub(crate) fn describe(v: &Verdict, status: u16) -> String {
             p.value_part().len(),
             p.url_part().len(),
             p.body_part().len(),
-            escape_bytes(shown),
+            escape_invisibles(shown),
             p.hash_hex()
         );
     }
@@ -144,15 +94,15 @@ mod tests {
     #[test]
     fn invisibles_are_named() {
         assert_eq!(
-            escape_bytes(b"{\"a\":\t1}\r\n"),
+            escape_invisibles(b"{\"a\":\t1}\r\n"),
             "{\"a\":\\t1}\\r\\n".to_string()
         );
         assert_eq!(
-            escape_bytes("\u{feff}x\u{a0}y".as_bytes()),
+            escape_invisibles("\u{feff}x\u{a0}y".as_bytes()),
             "\\u{feff}x\\u{a0}y"
         );
-        assert_eq!(escape_bytes(b"a\xffb\\"), "a\\xffb\\\\");
-        assert_eq!(escape_bytes("Société".as_bytes()), "Société");
+        assert_eq!(escape_invisibles(b"a\xffb\\"), "a\\xFFb\\\\");
+        assert_eq!(escape_invisibles("Société".as_bytes()), "Société");
     }
 
     #[test]

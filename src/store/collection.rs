@@ -114,6 +114,18 @@ impl Collection {
         }
     }
 
+    /// Upserts each request in turn; the names of those that replaced one already there.
+    pub fn upsert_all<'a>(
+        &mut self,
+        requests: impl IntoIterator<Item = &'a Request>,
+    ) -> Vec<String> {
+        requests
+            .into_iter()
+            .filter(|r| !self.upsert((*r).clone()))
+            .map(|r| r.name.clone())
+            .collect()
+    }
+
     /// The file's bytes: pretty JSON, one format marker, trailing newline.
     pub fn to_file_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
         let mut bytes = serde_json::to_vec_pretty(&CollectionFile {

@@ -1,11 +1,16 @@
 //! A request as a curl command that sends exactly the saved bytes.
 
-/// Quotes `bytes` for a POSIX shell: plain single quotes when that is exact, bash/zsh
-/// `$'...'` when the bytes hold control characters or are not UTF-8 (single quotes
-/// cannot carry those through a copy and paste intact).
+use crate::lint::escape_into;
+use std::path::Path;
+
+/// Quotes `bytes` for a POSIX shell. Plain words (letters, digits, `-_./:=@%+,`) stay
+/// bare; UTF-8 text goes in single quotes, which keep every byte (control characters
+/// included) in any POSIX shell, `sh` and dash too; `'` becomes `'\''`. Bytes that are not
+/// UTF-8 take bash/zsh `$'...'` (the only form that shows them on a terminal); a body
+/// never needs that, as [`to_curl`] sends such a body through `printf` instead.
 pub fn shell_quote(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
-        Ok(text) if !text.chars().any(char::is_control) => {
+        Ok(text) => {
             if !text.is_empty()
                 && text
                     .bytes()
@@ -15,22 +20,14 @@ pub fn shell_quote(bytes: &[u8]) -> String {
             }
             format!("'{}'", text.replace('\'', r"'\''"))
         }
-        _ => ansi_c_quote(bytes),
+        Err(_) => ansi_c_quote(bytes),
     }
 }
 
 fn ansi_c_quote(bytes: &[u8]) -> String {
     let mut out = String::from("$'");
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let (valid, bad) = match std::str::from_utf8(rest) {
-            Ok(s) => (s, &[][..]),
-            Err(e) => {
-                let (v, b) = rest.split_at(e.valid_up_to());
-                (std::str::from_utf8(v).unwrap_or_default(), b)
-            }
-        };
-        for c in valid.chars() {
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
             match c {
                 '\\' => out.push_str(r"\\"),
                 '\'' => out.push_str(r"\'"),
@@ -46,23 +43,37 @@ fn ansi_c_quote(bytes: &[u8]) -> String {
                 c => out.push(c),
             }
         }
-        match bad.first() {
-            Some(b) => {
-                out.push_str(&format!("\\x{b:02x}"));
-                rest = &bad[1..];
-            }
-            None => rest = &[],
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
         }
     }
     out.push('\'');
     out
 }
 
-/// `curl -X METHOD URL -H ... --data-binary BODY`, one option per line. The body goes
-/// through `--data-binary` so curl sends it untouched (`-d` would strip newlines from a
-/// file and is not used). `--globoff --path-as-is` keep curl from expanding `[]{}` or
-/// resolving `/../` in the signed URL.
-pub fn to_curl(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> String {
+/// Where the body of a curl command comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum CurlBody<'a> {
+    /// No body (an empty one counts as none).
+    None,
+    /// `--data-binary @FILE`: curl sends the file untouched.
+    File(&'a Path),
+    /// The bytes themselves, on the command line or, when no argument can carry them
+    /// (a NUL, or not UTF-8), through `printf` on stdin.
+    Inline(&'a [u8]),
+}
+
+/// `curl --globoff --path-as-is -X METHOD URL -H ... BODY`, one option per line, sending
+/// exactly `body`. `--globoff --path-as-is` keep curl from expanding `[]{}` or resolving
+/// `/../` in the signed URL. A file goes through `--data-binary @FILE` (`-d @FILE` would
+/// strip its newlines); inline bytes through `--data-raw`, which sends them as given and,
+/// unlike `--data-binary`, never reads a body starting with `@` as a file name.
+pub fn to_curl(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: CurlBody<'_>,
+) -> String {
     let mut parts = vec![
         format!(
             "curl --globoff --path-as-is -X {}",
@@ -76,13 +87,21 @@ pub fn to_curl(method: &str, url: &str, headers: &[(String, String)], body: &[u8
             shell_quote(format!("{k}: {v}").as_bytes())
         ));
     }
-    if body.contains(&0) {
-        // No command-line argument can hold a NUL byte: feed the body on stdin instead.
-        parts.push("--data-binary @-".to_string());
-        return format!("{} |\n{}", printf_octal(body), parts.join(" \\\n  "));
-    }
-    if !body.is_empty() {
-        parts.push(format!("--data-binary {}", shell_quote(body)));
+    match body {
+        CurlBody::None => {}
+        CurlBody::Inline([]) => {}
+        CurlBody::File(path) => {
+            let mut arg = b"@".to_vec();
+            arg.extend_from_slice(path.as_os_str().as_encoded_bytes());
+            parts.push(format!("--data-binary {}", shell_quote(&arg)));
+        }
+        CurlBody::Inline(bytes) if bytes.contains(&0) || std::str::from_utf8(bytes).is_err() => {
+            // No command-line argument can hold a NUL byte, and `$'...'` for other bytes
+            // is not POSIX: feed the body on stdin instead.
+            parts.push("--data-binary @-".to_string());
+            return format!("{} |\n{}", printf_octal(bytes), parts.join(" \\\n  "));
+        }
+        CurlBody::Inline(bytes) => parts.push(format!("--data-raw {}", shell_quote(bytes))),
     }
     parts.join(" \\\n  ")
 }
@@ -101,24 +120,15 @@ fn printf_octal(bytes: &[u8]) -> String {
     format!("printf '%b' '{arg}'")
 }
 
-/// The bytes for a terminal: text as is, except tabs, CRs and other control characters
-/// shown as `\t`, `\r`, `\xNN` so nothing invisible hides; a newline is shown as `\n`
-/// and then broken.
+/// The bytes for a terminal, escaped as everywhere else ([`crate::lint::escape_invisibles`]) but with
+/// each newline, shown as `\n`, also breaking the line so a body stays readable.
 pub fn visible_bytes(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
+    let mut out = String::with_capacity(bytes.len() + 16);
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push_str("\\n\n");
         }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
+        escape_into(&mut out, line);
     }
     out
 }
@@ -132,10 +142,30 @@ mod tests {
         assert_eq!(shell_quote(b"GET"), "GET");
         assert_eq!(shell_quote(b"a b"), "'a b'");
         assert_eq!(shell_quote(b"it's"), r"'it'\''s'");
-        assert_eq!(shell_quote(b"a\r\n\tb"), r"$'a\r\n\tb'");
+        assert_eq!(shell_quote(b"a\r\n\tb"), "'a\r\n\tb'");
         assert_eq!(shell_quote(&[0xff, b'\'']), r"$'\xff\''");
-        assert_eq!(shell_quote("é\n".as_bytes()), "$'é\\n'");
+        assert_eq!(shell_quote("é\n".as_bytes()), "'é\n'");
+        assert_eq!(shell_quote(b"$HOME"), "'$HOME'");
+        assert_eq!(shell_quote(b"\xe9\n"), r"$'\xe9\n'");
         assert_eq!(shell_quote(b""), "''");
-        assert_eq!(visible_bytes(b"a\tb\r\n\xff"), "a\\tb\\r\\n\n\\xff");
+        assert_eq!(visible_bytes(b"a\tb\r\n\xff"), "a\\tb\\r\\n\n\\xFF");
+    }
+
+    #[test]
+    fn curl_bodies() {
+        let h = [("x-api-key".to_string(), "K".to_string())];
+        assert_eq!(
+            to_curl("GET", "https://h/a?x=[1]", &h, CurlBody::Inline(b"")),
+            "curl --globoff --path-as-is -X GET \\\n  'https://h/a?x=[1]' \\\n  -H 'x-api-key: K'"
+        );
+        let file = to_curl("POST", "u", &[], CurlBody::File(Path::new("b c.json")));
+        assert!(file.ends_with("--data-binary '@b c.json'"), "{file}");
+        let raw = to_curl("POST", "u", &[], CurlBody::Inline(b"@{}\n"));
+        assert!(raw.ends_with("--data-raw '@{}\n'"), "{raw}");
+        for odd in [&b"a\0b"[..], b"\xff"] {
+            let piped = to_curl("POST", "u", &[], CurlBody::Inline(odd));
+            assert!(piped.starts_with("printf '%b' '"), "{piped}");
+            assert!(piped.ends_with("--data-binary @-"), "{piped}");
+        }
     }
 }

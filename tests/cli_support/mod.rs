@@ -1,5 +1,5 @@
 //! Shared by the CLI tests: a scratch working directory with its own config and data dirs
-//! (nothing touches $HOME), and a way to run the built binary in it.
+//! (nothing touches $HOME), and a way to run the built binary in it. Needs `mod common;`.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -7,12 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub const API_KEY: &str = "cli-test-api-key-0001";
-
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 pub struct Sandbox {
     dir: tempfile::TempDir,
@@ -44,12 +38,7 @@ impl Sandbox {
 
     /// Copies the 2048-bit fixture key (mode 0600) to `path`.
     pub fn put_key(&self, path: &Path) {
-        std::fs::copy(fixture("test-rsa2048.pkcs1.pem"), path).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
+        crate::common::install_fixture_key(path);
     }
 
     /// `private.pem` and `apikey` in the working directory: the reference client's layout.

@@ -1,24 +1,16 @@
 //! Shared by the send_* and doctor_* tests: an embedded mock on 127.0.0.1:0 with the fixture
 //! key registered, a temp working directory holding private.pem and apikey (the reference
-//! client's defaults), and a way to run the built binary there.
+//! client's defaults), and a way to run the built binary there. Needs `mod common;`.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+pub use crate::common::fixture_key;
+use crate::common::{install_fixture_key, mock_runtime, start_mock};
+use std::path::PathBuf;
 use std::process::{Command, Output};
-use xsign::mock::{MockConfig, MockHandle, MockServer};
-use xsign::signing::{PrivateKey, PublicKey};
+use xsign::mock::{MockConfig, MockHandle};
+use xsign::signing::PublicKey;
 
 pub const API_KEY: &str = "apikey-0123456789";
-
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-pub fn fixture_key() -> PrivateKey {
-    PrivateKey::from_file(&fixture("test-rsa2048.pkcs1.pem")).unwrap()
-}
 
 pub struct Env {
     pub rt: tokio::runtime::Runtime,
@@ -34,21 +26,13 @@ impl Env {
 
     /// A mock that holds `registered` (if any) for `API_KEY`.
     pub fn start_with(config: MockConfig, registered: Option<PublicKey>) -> Env {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mock = rt
-            .block_on(MockServer::start(config, "127.0.0.1:0".parse().unwrap()))
-            .unwrap();
+        let rt = mock_runtime();
+        let mock = start_mock(&rt, config);
         if let Some(key) = registered {
             mock.register(API_KEY, key);
         }
         let dir = tempfile::tempdir().unwrap();
-        let key_path = dir.path().join("private.pem");
-        std::fs::copy(fixture("test-rsa2048.pkcs1.pem"), &key_path).unwrap();
-        set_private(&key_path);
+        install_fixture_key(&dir.path().join("private.pem"));
         std::fs::write(dir.path().join("apikey"), format!("{API_KEY}\n")).unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
         std::fs::create_dir(dir.path().join("config")).unwrap();
@@ -77,6 +61,20 @@ impl Env {
         p
     }
 
+    /// Runs `xsign send ARGS --base-url MOCK`.
+    pub fn send(&self, args: &[&str]) -> Run {
+        let base = self.base_url();
+        let mut all = vec!["send"];
+        all.extend_from_slice(args);
+        all.extend(["--base-url", base.as_str()]);
+        self.xsign(&all)
+    }
+
+    /// The history `xsign` records in this environment.
+    pub fn history(&self) -> xsign::store::History {
+        xsign::store::History::new(self.path("data").join("history"), 1000)
+    }
+
     /// Runs `xsign ARGS` in the temp dir, with config and data dirs inside it.
     pub fn xsign(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_xsign"))
@@ -91,15 +89,6 @@ impl Env {
         Run::from(out)
     }
 }
-
-#[cfg(unix)]
-fn set_private(p: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn set_private(_p: &Path) {}
 
 pub struct Run {
     pub code: i32,
