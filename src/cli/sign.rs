@@ -244,8 +244,5 @@ fn curl_command(
             .map(|(k, v)| (k.to_string(), v)),
     );
     headers.extend(selected.headers());
-    if !matches!(body, CurlBody::None) {
-        headers.push(("Content-Type".into(), "application/json".into()));
-    }
     to_curl(method, url, &headers, body)
 }

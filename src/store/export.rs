@@ -64,7 +64,7 @@ pub enum CurlBody<'a> {
 }
 
 /// `curl --globoff --path-as-is -X METHOD URL -H ... BODY`, one option per line, sending
-/// exactly `body`. `--globoff --path-as-is` keep curl from expanding `[]{}` or resolving
+/// exactly `body` (with `Content-Type: application/json` unless `headers` set one). `--globoff --path-as-is` keep curl from expanding `[]{}` or resolving
 /// `/../` in the signed URL. A file goes through `--data-binary @FILE` (`-d @FILE` would
 /// strip its newlines); inline bytes through `--data-raw`, which sends them as given and,
 /// unlike `--data-binary`, never reads a body starting with `@` as a file name.
@@ -85,6 +85,18 @@ pub fn to_curl(
         parts.push(format!(
             "-H {}",
             shell_quote(format!("{k}: {v}").as_bytes())
+        ));
+    }
+    // curl would label a body form-urlencoded; the API takes JSON (the header is not signed).
+    let has_body = !matches!(body, CurlBody::None | CurlBody::Inline([]));
+    if has_body
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        parts.push(format!(
+            "-H {}",
+            shell_quote(b"Content-Type: application/json")
         ));
     }
     match body {
