@@ -12,6 +12,7 @@ pub mod http;
 pub mod lint;
 pub mod mock;
 pub mod paths;
+pub mod secret;
 pub mod signing;
 pub mod store;
 pub mod tui;

@@ -466,6 +466,18 @@ fn usage_errors_exit_2_and_failures_exit_1() {
         b"",
     );
     assert_eq!(out.status.code(), Some(2), "--timestamp with --nonce");
+    let out = sb.run(&["sign", "--url", "/company/search"], b"");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a relative URL cannot be signed"
+    );
+    assert!(
+        stderr(&out).contains("start it with https://"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
     let out = sb.run(&["keygen", "--bits", "1024"], b"");
     assert_eq!(out.status.code(), Some(2), "unsupported size");
 
@@ -651,4 +663,51 @@ fn keygen_writes_a_key_pair_openssl_accepts_and_never_overwrites_silently() {
         std::fs::read_to_string(dir.join(&kept[0])).unwrap(),
         private_pem
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn curl_signs_and_sends_the_url_as_it_goes_on_the_wire() {
+    let sb = Sandbox::new().with_key_and_apikey();
+    // The shared vector is over the wire form (%20); the user types a space.
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.name == "query-string")
+        .unwrap();
+    let typed = v.url.replace("%20", " ");
+    let out = sb.run(
+        &["sign", "--url", &typed, "--timestamp", &v.value, "--curl"],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("the curl command sends that form"), "{err}");
+    assert!(err.contains(&format!("on wire: {}", v.url)), "{err}");
+    assert!(
+        !err.contains("to sign the URL as sent"),
+        "no advice to re-sign: --curl already did: {err}"
+    );
+    let args = run_printed_curl(&sb, &stdout(&out));
+    assert!(args.iter().any(|a| a == v.url.as_bytes()), "wire URL");
+    assert!(
+        !args.iter().any(|a| a == typed.as_bytes()),
+        "not the typed one"
+    );
+    let sign_header = format!("x-sign: {}", v.x_sign);
+    assert!(
+        arg_after(&args, "-H").contains(&sign_header.as_bytes()),
+        "signed over the wire URL"
+    );
+
+    // Without --curl the URL is signed as typed, as the reference client does.
+    let plain = sb.run(&["sign", "--url", &typed, "--timestamp", &v.value], b"");
+    assert!(plain.status.success());
+    assert!(!stdout(&plain).contains(&v.x_sign));
+    let json = sb.run(
+        &["sign", "--url", &typed, "--timestamp", &v.value, "--json"],
+        b"",
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["url"], typed.as_str());
+    assert_eq!(json["wire_url"], v.url.as_str());
 }

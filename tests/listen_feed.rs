@@ -192,6 +192,7 @@ async fn collect_messages(handle: &mut feed::FeedHandle, n: usize) -> Vec<FeedEv
     let mut events = Vec::new();
     let mut messages = 0;
     while messages < n {
+        assert!(events.len() < 100, "no end in sight: {events:#?}");
         let event = tokio::time::timeout(WAIT, handle.recv())
             .await
             .expect("the feed went quiet")
@@ -395,6 +396,40 @@ async fn a_silent_server_is_noticed_by_keepalive_pings() {
     assert_eq!(texts(&events), ["back"]);
     assert_eq!(server.handshakes().len(), 2);
     handle.close().await;
+}
+
+#[tokio::test]
+async fn wss_to_a_plain_http_server_fails_as_tls_without_retrying() {
+    // A plain HTTP server answers a TLS ClientHello with text, as the mock would.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = Arc::new(Mutex::new(0));
+    let count = connections.clone();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            *count.lock().unwrap() += 1;
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let url = format!("wss://{addr}/api/v1/p/wallets/feed");
+    let mut c = FeedConfig::new(
+        FeedTarget::parse(&url).unwrap(),
+        FeedAuth::timestamp(signer(), API_KEY),
+    );
+    c.backoff.initial = Duration::from_millis(20);
+    let mut handle = feed::connect(c);
+    let events = collect_messages(&mut handle, 1).await;
+    match events.last() {
+        Some(FeedEvent::Failed(FeedError::Connect { kind, detail, .. })) => {
+            assert_eq!(*kind, feed::ConnectKind::Tls, "{detail}");
+            assert!(detail.contains("use ws://"), "{detail}");
+        }
+        other => panic!("expected a TLS failure, got {events:#?} ending in {other:?}"),
+    }
+    assert_eq!(*connections.lock().unwrap(), 1, "retried: {events:#?}");
 }
 
 // ---- the `xsign listen` command, through the binary ----

@@ -300,4 +300,12 @@ fn killing_xsign_during_a_save_leaves_the_old_or_the_new_file() {
         assert!(c.moved_aside.is_empty(), "nothing was corrupt");
         assert_eq!(c.value.get("first").unwrap().body, big);
     }
+    // The next save clears what killed writers left behind.
+    assert!(add("last").status().unwrap().success());
+    let temps: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
 }

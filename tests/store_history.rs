@@ -57,7 +57,7 @@ fn records_are_exact_and_never_hold_the_api_key() {
         Some(xsign::store::profile::api_key_id(API_KEY).as_str())
     );
     let (_, masked) = &back.request_headers[0];
-    assert_eq!(masked, "••••cdef");
+    assert_eq!(masked, "****cdef");
     for f in segment_files(h.dir()) {
         let text = std::fs::read(&f).unwrap();
         assert!(!String::from_utf8_lossy(&text).contains(API_KEY));

@@ -1,16 +1,27 @@
 //! `xsign collection list|show|add|new|rename|duplicate|delete|export|import`.
 
 use super::Context;
+use super::common::{ProfileFlags, Unchosen, select_profile_or};
 use super::profile::{parse_header, report_moved};
 use crate::store::collection::{split_target, validate_collection_name};
 use crate::store::export::to_curl;
-use crate::store::{Collection, CollectionStore, ConfigStore, Loaded, Request, StoreError};
+use crate::store::{Collection, CollectionStore, Loaded, Request, StoreError};
 use anyhow::Context as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+A collection is a named list of saved requests, one JSON file each under the config directory. \
+Requests are named COLLECTION/REQUEST; their URL is relative to the profile's base URL (/assets) \
+or absolute, and their body is kept byte for byte. `xsign replay COLLECTION` sends them all.
+
+Examples:
+  xsign collection add payments/new-company -X POST --url /company --body-file company.json
+  xsign collection new starter --from-catalog --only company
+  xsign collection show payments
+  xsign collection export payments/new-company")]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -22,6 +33,7 @@ pub enum Command {
     List,
     /// Show a collection's requests, or one request (COLLECTION/REQUEST)
     Show {
+        /// COLLECTION, or COLLECTION/REQUEST
         target: String,
         /// Print only the request's body, byte for byte
         #[arg(long)]
@@ -31,23 +43,32 @@ pub enum Command {
     Add(Box<AddArgs>),
     /// Create a collection, empty or with one request per catalog endpoint
     New {
+        /// The new collection's name
         name: String,
         /// Start with the endpoint catalog's requests (example bodies, path templates)
         #[arg(long)]
         from_catalog: bool,
         /// Only catalog endpoints whose group, method or path contain these words
-        #[arg(long, requires = "from_catalog")]
+        #[arg(long, requires = "from_catalog", value_name = "WORDS")]
         only: Option<String>,
     },
     /// Rename a collection (NAME) or a request (COLLECTION/REQUEST)
-    Rename { target: String, new_name: String },
+    Rename {
+        /// COLLECTION, or COLLECTION/REQUEST
+        target: String,
+        /// The new name (of the collection, or of the request within it)
+        new_name: String,
+    },
     /// Copy a request within its collection
     Duplicate {
+        /// COLLECTION/REQUEST
         target: String,
+        /// The copy's name [default: the name with " copy"]
         new_name: Option<String>,
     },
     /// Delete a request (COLLECTION/REQUEST), or a whole collection with --yes
     Delete {
+        /// COLLECTION/REQUEST, or COLLECTION with --yes
         target: String,
         /// Confirm deleting a whole collection
         #[arg(long)]
@@ -55,7 +76,9 @@ pub enum Command {
     },
     /// Export a collection as JSON, or a request as a curl command with the exact bytes
     Export {
+        /// COLLECTION (as JSON), or COLLECTION/REQUEST (as curl)
         target: String,
+        /// json or curl [default: json for a collection, curl for a request]
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Put the real API key in the curl command instead of a placeholder
@@ -65,14 +88,15 @@ pub enum Command {
         #[arg(long)]
         unsigned: bool,
         /// Write to FILE (mode 0600) instead of stdout
-        #[arg(long, short)]
+        #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Import a collection file written by `xsign collection export`
     Import {
+        /// A file written by `xsign collection export COLLECTION`
         file: PathBuf,
-        /// Import into this collection (default: the name in the file)
-        #[arg(long)]
+        /// Import into this collection [default: the name in the file]
+        #[arg(long, value_name = "COLLECTION")]
         name: Option<String>,
     },
 }
@@ -81,21 +105,23 @@ pub enum Command {
 pub struct AddArgs {
     /// COLLECTION/REQUEST
     pub target: String,
+    /// GET, POST, PUT, DELETE, ...
     #[arg(long, short = 'X', default_value = "GET")]
     pub method: String,
     /// Relative to the profile's base URL (/assets) or absolute
     #[arg(long)]
     pub url: String,
     /// Body file, byte-exact (`-` for stdin)
-    #[arg(long, group = "body_src")]
+    #[arg(long, group = "body_src", value_name = "FILE")]
     pub body_file: Option<PathBuf>,
     /// Body given inline, byte-exact
     #[arg(long, group = "body_src")]
     pub body: Option<String>,
+    /// Free text kept with the request
     #[arg(long, default_value = "")]
     pub notes: String,
     /// Extra header `NAME: VALUE` (repeatable)
-    #[arg(long = "header", short = 'H')]
+    #[arg(long = "header", short = 'H', value_name = "HEADER")]
     pub headers: Vec<String>,
 }
 
@@ -155,7 +181,9 @@ fn report_moved_list(moved: &[crate::store::MovedAside]) {
 fn need_request(target: &str) -> anyhow::Result<(&str, &str)> {
     match split_target(target) {
         (c, Some(r)) => Ok((c, r)),
-        (c, None) => anyhow::bail!("give COLLECTION/REQUEST, e.g. `{c}/list assets`"),
+        (c, None) => anyhow::bail!(
+            "give COLLECTION/REQUEST, e.g. `{c}/get-assets`; `xsign collection show {c}` lists its requests"
+        ),
     }
 }
 
@@ -221,18 +249,37 @@ fn show(store: &CollectionStore, target: &str, body_only: bool) -> anyhow::Resul
 
 fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCode> {
     let (c, r) = need_request(&a.target)?;
+    let method = super::common::http_method(&a.method)?;
+    check_request_url(&a.url)?;
     let body = match (&a.body, &a.body_file) {
         (Some(text), _) => text.clone().into_bytes(),
         (None, Some(file)) => super::common::read_body(Some(file))?,
         (None, None) => Vec::new(),
     };
+    // Saved as given, byte for byte; say now what will bite when it is signed.
+    let lint_url = crate::store::collection::join_url(super::common::DEFAULT_BASE_URL, &a.url);
+    for f in crate::lint::check(&crate::lint::LintInput::new(
+        &method,
+        &lint_url,
+        &body,
+        crate::signing::now_unix(),
+    )) {
+        if f.severity >= crate::lint::Severity::Warning
+            && !matches!(
+                f.kind,
+                crate::lint::FindingKind::UrlRewritten | crate::lint::FindingKind::UrlInvalid
+            )
+        {
+            eprintln!("note: {} (saved as given)", f.message);
+        }
+    }
     let mut headers = Vec::new();
     for h in &a.headers {
         headers.push(parse_header(h).map_err(|e| anyhow::anyhow!("header `{h}`: {e}"))?);
     }
     let request = Request {
         name: r.to_string(),
-        method: a.method.to_ascii_uppercase(),
+        method,
         url: a.url,
         body,
         notes: a.notes,
@@ -246,6 +293,19 @@ fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCode> {
         request.body.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A request URL: a path under the base URL, or an absolute URL that can be sent.
+fn check_request_url(url: &str) -> anyhow::Result<()> {
+    if url.trim().is_empty() {
+        anyhow::bail!(
+            "the URL is empty: give a path under the profile's base URL (such as /assets) or a full URL"
+        );
+    }
+    if crate::store::collection::is_absolute(url) {
+        crate::signing::wire_url(url)?;
+    }
+    Ok(())
 }
 
 fn new(
@@ -389,23 +449,27 @@ fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The curl command for one request with the selected profile: its URL, headers, a fresh
-/// signature when it signs, and the API key as a placeholder unless `--show-secrets`.
+/// The curl command for one request with the selected profile (or the reference client's
+/// defaults): its URL as it goes on the wire, headers, a fresh signature over that URL when
+/// it signs, and the API key as a placeholder unless `--show-secrets`.
 fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<String> {
-    let loaded = ConfigStore::open_default().load()?;
-    report_moved(&loaded);
-    let config = loaded.value;
-    let name = config.selected_name(ctx.profile.as_deref());
-    let profile = config.profile(&name).ok_or_else(|| {
-        config.resolve(Some(&name)).err().map_or_else(
-            || anyhow::anyhow!("no profile `{name}`"),
-            anyhow::Error::from,
-        )
-    })?;
-    let url = req.full_url(&profile.base_url);
-    let mut headers: Vec<(String, String)> = profile.headers.clone();
+    let selected = select_profile_or(ctx, &ProfileFlags::default(), Unchosen::DefaultProfile)?;
+    let typed = req.full_url(&selected.base_url()?);
+    // Signed and exported in the form the HTTP client sends, as `xsign sign --curl` does.
+    let wire = crate::signing::wire_url(&typed)
+        .with_context(|| format!("request `{}` cannot be exported", req.name))?;
+    if wire.differs() {
+        eprintln!(
+            "note: {}: the URL goes on the wire as {} ({}); the command sends that form",
+            req.name,
+            wire.wire,
+            wire.reasons().join(", ")
+        );
+    }
+    let url = wire.wire.as_str();
+    let mut headers: Vec<(String, String)> = selected.headers();
     headers.extend(req.headers.iter().cloned());
-    match crate::store::config::resolve_profile(&profile) {
+    match selected.resolve() {
         Ok(resolved) => {
             let key = if opts.show_secrets {
                 resolved.api_key.clone()
@@ -414,7 +478,7 @@ fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<St
             };
             headers.push(("x-api-key".into(), key));
             if resolved.signing && !opts.unsigned {
-                let signed = super::replay::sign_for(&resolved, &req.method, &url, &req.body)?;
+                let signed = super::replay::sign_for(&resolved, &req.method, url, &req.body)?;
                 for (k, v) in signed.headers() {
                     headers.push((k.to_string(), v));
                 }
@@ -429,10 +493,10 @@ fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<St
         }
         Err(e) => {
             headers.push(("x-api-key".into(), "REDACTED".into()));
-            eprintln!("note: exported without a signature: {e}");
+            eprintln!("note: exported without a signature: {e:#}");
         }
     }
-    Ok(to_curl(&req.method, &url, &headers, &req.body))
+    Ok(to_curl(&req.method, url, &headers, &req.body))
 }
 
 fn import(

@@ -1,9 +1,300 @@
+//! `xsign doctor`: why a request got 1020 errPartnerAuth, from flags or a curl command.
+
 use super::Context;
+use super::common::load_private_key;
+use crate::diagnose::curl::{body_bytes, parse_curl};
+use crate::diagnose::{self, Evidence, Sent, Signed, VerdictKind, parse_http_date};
+use crate::signing::{AuthValue, PublicKey, now_unix};
+use crate::store::{ConfigStore, History};
+use anyhow::Context as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Give what was signed and what was sent; anything not given as sent is taken to be what was signed. \
+With only what was sent (e.g. --curl), the doctor searches the usual slips (compact or pretty JSON, \
+a trailing newline, http/https, a trailing slash, the port, /api/v1/p, query encoding) for the \
+bytes the x-sign was made over.
 
-pub fn run(_args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`xsign doctor` is not built yet")
+Exit code: 0 when no fault is found, 1 when a cause (or a suspicion) is printed.
+
+Examples:
+  xsign doctor --history 42
+  xsign doctor --curl \"$(cat failing-request.sh)\" --key private.pem
+  xsign doctor --url https://api.qredo.network/api/v1/p/company --body-file signed.json \\
+      --sent-body-file sent.json --timestamp 1700000000 --sign Vc_KZ... --pubkey public.pem
+  xsign doctor --url ... --timestamp 1700000000 --server-date 'Tue, 14 Nov 2023 22:15:00 GMT'")]
+pub struct Args {
+    #[command(flatten)]
+    pub flags: Box<Flags>,
+}
+
+/// The evidence, boxed: many optional flags make a large struct.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    /// The URL that was signed
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The URL that was sent, when it differs from the one signed
+    #[arg(long, value_name = "URL")]
+    pub sent_url: Option<String>,
+    /// The body that was signed (byte-exact)
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+    /// The body that was sent, when it differs from the one signed
+    #[arg(long, value_name = "FILE")]
+    pub sent_body_file: Option<PathBuf>,
+    /// The x-timestamp that was signed and sent
+    #[arg(
+        long,
+        value_name = "T",
+        conflicts_with = "nonce",
+        allow_negative_numbers = true
+    )]
+    pub timestamp: Option<String>,
+    /// The x-nonce that was signed and sent
+    #[arg(long, value_name = "N")]
+    pub nonce: Option<String>,
+    /// The last nonce used before with this API key
+    #[arg(long, value_name = "N")]
+    pub last_nonce: Option<u64>,
+    /// The x-sign that was sent
+    #[arg(long, value_name = "X_SIGN")]
+    pub sign: Option<String>,
+    /// The API key exactly as it was sent
+    #[arg(long, value_name = "KEY", conflicts_with = "apikey_file")]
+    pub apikey: Option<String>,
+    /// A file holding the API key (read verbatim, to spot stray whitespace)
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+    /// The private key; its public half checks the x-sign [default: private.pem if present]
+    #[arg(long, value_name = "FILE", conflicts_with = "pubkey")]
+    pub key: Option<PathBuf>,
+    /// The public key to check the x-sign with
+    #[arg(long, value_name = "FILE")]
+    pub pubkey: Option<PathBuf>,
+    /// The fingerprint registered for the API key (sha256:…, as `xsign keygen` prints)
+    #[arg(long, value_name = "FP")]
+    pub registered_fingerprint: Option<String>,
+    /// The server's Date header (HTTP date or Unix seconds), to measure clock skew
+    #[arg(long, value_name = "DATE")]
+    pub server_date: Option<String>,
+    /// The server's detail.reason: signature, timestamp, nonce, apikey or headers
+    #[arg(long, value_name = "REASON")]
+    pub reason: Option<String>,
+    /// The accepted clock skew in seconds
+    #[arg(long, value_name = "S", default_value_t = diagnose::DEFAULT_SKEW_WINDOW)]
+    pub skew_window: i64,
+    /// A curl command that was run (its URL, headers and body are what was sent); `-` reads it from stdin
+    #[arg(long, value_name = "COMMAND", conflicts_with = "history")]
+    pub curl: Option<String>,
+    /// A request from the history (`xsign history` shows the ids): what was signed, sent and answered
+    #[arg(long, value_name = "ID")]
+    pub history: Option<u64>,
+}
+
+pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+    let evidence = evidence(&args.flags)?;
+    let report = diagnose::diagnose(&evidence);
+    print!("{}", diagnose::render::to_text(&report));
+    Ok(match report.verdict.kind {
+        VerdictKind::Clean => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    })
+}
+
+fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
+    let mut sent = Sent::default();
+    let mut recorded = Recorded::default();
+    if let Some(command) = &args.curl {
+        sent = from_curl(command)?;
+    }
+    if let Some(id) = args.history {
+        (sent, recorded) = from_history(id)?;
+    }
+    if let Some(u) = &args.sent_url {
+        sent.url = Some(u.clone());
+    }
+    if let Some(p) = &args.sent_body_file {
+        sent.body = Some(read_file(p, "sent body")?);
+    }
+    if let Some(s) = &args.sign {
+        sent.x_sign = Some(s.clone());
+    }
+    if let Some(t) = &args.timestamp {
+        sent.timestamp = Some(t.clone());
+        sent.nonce = None;
+    }
+    if let Some(n) = &args.nonce {
+        sent.nonce = Some(n.clone());
+        sent.timestamp = None;
+    }
+    let api_key_from_file = args.apikey_file.is_some();
+    if let Some(k) = &args.apikey {
+        sent.api_key = Some(k.clone());
+    }
+    if let Some(p) = &args.apikey_file {
+        let bytes = read_file(p, "API key")?;
+        let key = String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!(
+                "the API key file {} is not text: copy the key again from the web app",
+                p.display()
+            )
+        })?;
+        sent.api_key = Some(key);
+    }
+    let signed = Signed {
+        url: args.url.clone(),
+        body: match &args.body_file {
+            Some(p) => Some(read_file(p, "signed body")?),
+            None => None,
+        },
+        value: signed_value(args)?,
+    };
+    if signed.url.is_none() && sent.url.is_none() {
+        anyhow::bail!(
+            "give the URL that was signed (--url), the curl command that was run (--curl), or a history entry (--history ID)"
+        );
+    }
+    let (public_key, key_source) = public_key(args, recorded.key_path.as_deref())?;
+    let server_date = match &args.server_date {
+        Some(d) => Some(parse_http_date(d).with_context(|| {
+            format!("--server-date {d:?} is neither an HTTP date (Tue, 14 Nov 2023 22:13:20 GMT) nor Unix seconds")
+        })?),
+        None => recorded.server_date,
+    };
+    Ok(Evidence {
+        signed,
+        sent,
+        public_key,
+        key_source,
+        registered_fingerprint: args.registered_fingerprint.clone(),
+        api_key_from_file,
+        server_date,
+        sent_at: recorded.sent_at,
+        now: Some(now_unix()),
+        last_nonce: args.last_nonce,
+        server_reason: args.reason.clone().or(recorded.reason),
+        skew_window: args.skew_window,
+    })
+}
+
+/// The value given on the command line is both signed and sent; a malformed one is kept
+/// as sent text so the doctor can say what is wrong with it.
+fn signed_value(args: &Flags) -> anyhow::Result<Option<AuthValue>> {
+    Ok(match (&args.timestamp, &args.nonce) {
+        (Some(t), _) => t.trim().parse().ok().map(AuthValue::Timestamp),
+        (_, Some(n)) => n.trim().parse().ok().map(AuthValue::Nonce),
+        _ => None,
+    })
+}
+
+/// The key to check with: --pubkey, --key, the key of the profile that sent it (for
+/// --history), or private.pem in the current directory.
+fn public_key(
+    args: &Flags,
+    profile_key: Option<&Path>,
+) -> anyhow::Result<(Option<PublicKey>, Option<String>)> {
+    if let Some(p) = &args.pubkey {
+        let key = PublicKey::from_file(p)?;
+        return Ok((Some(key), Some(p.display().to_string())));
+    }
+    let default = Path::new("private.pem");
+    let path = match (&args.key, profile_key) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) => p.to_path_buf(),
+        (None, None) if default.exists() => default.to_path_buf(),
+        (None, None) => return Ok((None, None)),
+    };
+    let key = load_private_key(&path)?;
+    Ok((Some(key.public_key()), Some(path.display().to_string())))
+}
+
+fn from_curl(command: &str) -> anyhow::Result<Sent> {
+    let text = if command == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the curl command from stdin")?;
+        s
+    } else {
+        command.to_string()
+    };
+    let req = parse_curl(&text)?;
+    let body = body_bytes(&req.body, |path| std::fs::read(path))
+        .context("cannot read the body file the curl command sends")?;
+    let header = |name: &str| req.header(name).map(str::to_string);
+    Ok(Sent {
+        url: Some(req.url.clone()),
+        body: Some(body),
+        api_key: header("x-api-key"),
+        x_sign: header("x-sign"),
+        timestamp: header("x-timestamp"),
+        nonce: header("x-nonce"),
+        complete: true,
+    })
+}
+
+/// What a history entry adds beyond the request: the answer and the profile's key.
+#[derive(Default)]
+struct Recorded {
+    server_date: Option<i64>,
+    sent_at: Option<i64>,
+    reason: Option<String>,
+    /// The private key of the profile the request was sent with, if it is still there.
+    key_path: Option<PathBuf>,
+}
+
+fn from_history(id: u64) -> anyhow::Result<(Sent, Recorded)> {
+    let entry = History::open_default().get(id)?.with_context(|| {
+        format!("no history entry {id}: `xsign history` lists the ids still kept")
+    })?;
+    let value = entry.auth.as_ref().and_then(|a| a.to_value());
+    let sent = Sent {
+        url: Some(entry.url.clone()),
+        body: Some(entry.body.clone()),
+        // Only a masked form of the API key is recorded, so it is not checked.
+        api_key: None,
+        x_sign: entry.x_sign.clone(),
+        timestamp: match value {
+            Some(AuthValue::Timestamp(t)) => Some(t.to_string()),
+            _ => None,
+        },
+        nonce: match value {
+            Some(AuthValue::Nonce(n)) => Some(n.to_string()),
+            _ => None,
+        },
+        complete: false,
+    };
+    let response = entry.response.as_ref();
+    let reason = response
+        .and_then(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
+        .and_then(|v| v["detail"]["reason"].as_str().map(str::to_string));
+    let server_date = response.and_then(|r| {
+        r.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| parse_http_date(v))
+    });
+    let key_path = ConfigStore::open_default()
+        .load()
+        .ok()
+        .and_then(|c| c.value.profile(&entry.profile))
+        .map(|p| p.key_path)
+        .filter(|p| p.exists());
+    Ok((
+        sent,
+        Recorded {
+            server_date,
+            sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
+            reason,
+            key_path,
+        },
+    ))
+}
+
+fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read the {what} file {}", path.display()))
 }

@@ -13,21 +13,28 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// How many of the newest entries to show
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u64).range(1..), |n| n as usize))]
     pub limit: usize,
     /// One JSON object per entry (newest first), everything recorded
     #[arg(long)]
     pub json: bool,
     /// Only entries whose profile, method, URL, status or source contain these words
-    #[arg(long)]
+    #[arg(long, value_name = "WORDS")]
     pub filter: Option<String>,
 }
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// Show or set how many entries are kept (default 1000)
+    Retention {
+        /// The number of entries to keep from now on (older ones are pruned)
+        entries: Option<usize>,
+    },
     /// Everything recorded for one entry
     Show {
+        /// The entry's ID, from `xsign history`
         id: u64,
+        /// Print the entry as one JSON object
         #[arg(long)]
         json: bool,
         /// Print only the request body, byte for byte
@@ -42,6 +49,7 @@ pub enum Command {
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let history = History::open_default();
     match args.command {
+        Some(Command::Retention { entries }) => retention(&history, entries),
         Some(Command::Show {
             id,
             json,
@@ -73,11 +81,18 @@ fn list(
         return Ok(ExitCode::SUCCESS);
     }
     if entries.is_empty() {
-        writeln!(
-            out,
-            "no requests sent yet (history: {})",
-            history.dir().display()
-        )?;
+        match query {
+            Some(q) if !all.is_empty() => writeln!(
+                out,
+                "no entry matches `{q}` among the {} kept; `xsign history` lists the newest",
+                all.len()
+            )?,
+            _ => writeln!(
+                out,
+                "no requests sent yet (history: {}); `xsign send` and `xsign replay` record theirs here",
+                history.dir().display()
+            )?,
+        }
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(
@@ -98,6 +113,28 @@ fn list(
             e.url
         )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn retention(history: &History, entries: Option<usize>) -> anyhow::Result<ExitCode> {
+    let Some(n) = entries else {
+        println!(
+            "{} entries kept in {}",
+            history.retention(),
+            history.dir().display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    if n == 0 {
+        anyhow::bail!("keep at least 1 entry");
+    }
+    let store = crate::store::ConfigStore::open_default();
+    let loaded = store.update(|c| {
+        c.history.retention = n;
+        Ok(())
+    })?;
+    super::profile::report_moved(&loaded);
+    println!("history keeps the newest {n} entries (older ones go on the next sends)");
     Ok(ExitCode::SUCCESS)
 }
 

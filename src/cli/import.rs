@@ -1,11 +1,12 @@
 //! `xsign import curl ...` and `xsign import folder PATH`.
 
 use super::Context;
+use super::common::{ProfileFlags, Unchosen, select_profile_or};
 use super::profile::report_moved;
 use crate::store::import::{parse_curl, parse_curl_words, read_reference_folders, relative_to};
-use crate::store::{CollectionStore, ConfigStore, Request};
+use crate::store::{CollectionStore, Request};
 use anyhow::Context as _;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,10 +22,10 @@ pub enum Command {
     /// `xsign import curl -- curl -X POST ...`, or the command on stdin (`-` or nothing)
     Curl {
         /// Save into this collection
-        #[arg(long, short, default_value = "imported")]
+        #[arg(long, short, default_value = "imported", value_name = "COLLECTION")]
         collection: String,
-        /// Request name (default: METHOD and path)
-        #[arg(long, short)]
+        /// Request name [default: METHOD and path]
+        #[arg(long, short, value_name = "NAME")]
         name: Option<String>,
         /// Keep the URL absolute even when it starts with the profile's base URL
         #[arg(long)]
@@ -40,8 +41,8 @@ pub enum Command {
     Folder {
         /// The `requests` folder, or the folder holding it
         path: PathBuf,
-        /// Collection to save into (default: the folder's name)
-        #[arg(long, short)]
+        /// Collection to save into [default: the folder's name]
+        #[arg(long, short, value_name = "COLLECTION")]
         collection: Option<String>,
         /// Keep URLs absolute even when they start with the profile's base URL
         #[arg(long)]
@@ -66,14 +67,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The selected profile's base URL, to store URLs relative to it.
-fn base_url(ctx: &Context) -> Option<String> {
-    let loaded = ConfigStore::open_default().load().ok()?;
-    report_moved(&loaded);
-    let config = loaded.value;
-    config
-        .profile(&config.selected_name(ctx.profile.as_deref()))
-        .map(|p| p.base_url)
+/// The selected profile's base URL (production's when none is chosen, as for replay), to
+/// store URLs relative to it.
+fn base_url(ctx: &Context) -> anyhow::Result<String> {
+    select_profile_or(ctx, &ProfileFlags::default(), Unchosen::DefaultProfile)?.base_url()
 }
 
 fn curl(
@@ -88,6 +85,15 @@ fn curl(
     let mut imported = match command.as_slice() {
         [] => read_stdin_command(&cwd)?,
         [one] if one == "-" => read_stdin_command(&cwd)?,
+        // Options after a quoted command land in it (it takes every word that follows).
+        [first, rest @ ..] if !rest.is_empty() && first.trim_start().starts_with("curl ") => {
+            anyhow::bail!(
+                "put xsign's options before the quoted curl command (`{}` came after it): \
+             xsign import curl {} 'curl ...'",
+                rest.join(" "),
+                rest.join(" ")
+            )
+        }
         // One argument holding the whole pasted line.
         [one] => parse_curl(one, &cwd)?,
         // The user's shell already split the words.
@@ -99,8 +105,8 @@ fn curl(
     for n in &imported.notes {
         eprintln!("note: {n}");
     }
-    if !absolute && let Some(base) = base_url(ctx) {
-        imported.request.url = relative_to(&imported.request.url, &base);
+    if !absolute {
+        imported.request.url = relative_to(&imported.request.url, &base_url(ctx)?);
     }
     if let Some(n) = name {
         imported.request.name = n;
@@ -123,10 +129,21 @@ fn curl(
 }
 
 fn read_stdin_command(cwd: &std::path::Path) -> anyhow::Result<crate::store::import::CurlImport> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("paste the curl command, then Ctrl-D on a new line:");
+    }
     let mut text = String::new();
-    std::io::stdin()
+    stdin
+        .lock()
         .read_to_string(&mut text)
         .context("cannot read the curl command from stdin")?;
+    if text.trim().is_empty() {
+        anyhow::bail!(
+            "no curl command given: pass it quoted (xsign import curl 'curl -X POST ...'), \
+             as words after `--`, or on stdin"
+        );
+    }
     Ok(parse_curl(&text, cwd)?)
 }
 
@@ -146,11 +163,18 @@ fn folder(
     collection: Option<String>,
     absolute: bool,
 ) -> anyhow::Result<ExitCode> {
+    if !path.is_dir() {
+        anyhow::bail!(
+            "no folder at {}: give the reference client's `requests` folder, or the folder holding it",
+            path.display()
+        );
+    }
     let mut imported = read_reference_folders(&path)?;
     for n in &imported.notes {
         eprintln!("note: {n}");
     }
-    if !absolute && let Some(base) = base_url(ctx) {
+    if !absolute {
+        let base = base_url(ctx)?;
         for r in &mut imported.requests {
             r.url = relative_to(&r.url, &base);
         }

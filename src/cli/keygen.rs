@@ -43,6 +43,12 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
+    if args.out.exists() && !args.out.is_dir() {
+        anyhow::bail!(
+            "{} is a file, not a directory: pass --out DIR with a directory for private.pem and public.pem",
+            args.out.display()
+        );
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the directory {}", args.out.display()))?;
 

@@ -2,47 +2,53 @@
 //! Messages go to stdout, one per line; connection status goes to stderr.
 
 use super::Context;
-use super::common::{load_private_key, read_api_key};
+use super::common::{ProfileFlags, load_private_key, select_profile};
 use crate::feed::{
     self, FeedAuth, FeedConfig, FeedEvent, FeedHandle, FeedKind, FeedTarget, format_epoch,
 };
 use crate::paths;
-use crate::signing::{NonceStore, RsaSigner};
+use crate::signing::{AuthMode, NonceStore, RsaSigner};
+use crate::store::collection::{is_absolute, join_url};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
-
 #[derive(Debug, clap::Args)]
 #[command(
     group = clap::ArgGroup::new("source").required(true).args(["url", "feed"]),
     after_help = "The handshake is signed like any request: over the timestamp or nonce, the ws:// or wss:// \
 URL exactly as sent, and an empty body. When the connection drops, xsign reconnects with backoff \
-(1 s doubling to 30 s) and a fresh signature. Ctrl-C closes the feed cleanly.\n\nExamples:\n  \
+(1 s doubling to 30 s) and a fresh signature. Ctrl-C closes the feed cleanly.\n\n\
+With --profile (or XSIGN_PROFILE, or a default profile in the config), the profile gives the base URL, \
+the key, the API key and the auth mode; the flags override it. Without one, the reference client's \
+defaults apply: private.pem and apikey in the current directory, base URL \
+http://localhost:8001/api/v1/p (`xsign mock`).\n\nExamples:\n  \
 xsign listen --feed coreclient:1i8O3CAQCpny0xvYMhMVPHzIcih\n  \
+xsign --profile production listen --feed wallets\n  \
 xsign listen --feed wallets --base-url https://api.qredo.network/api/v1/p\n  \
 xsign listen wss://api.qredo.network/api/v1/p/liquidityhub/feed | jq -r .txID"
 )]
 pub struct Args {
-    /// The feed URL: ws://, wss://, or http(s):// which becomes ws(s)://
+    /// The feed URL: ws://, wss://, or http(s):// which becomes ws(s)://; or a path under
+    /// the base URL (/wallets/feed)
     #[arg(value_name = "URL")]
     pub url: Option<String>,
-    /// A feed under --base-url: coreclient:<client_id>, wallets or liquidityhub
+    /// A feed under the base URL: coreclient:<client_id>, wallets or liquidityhub
     #[arg(long, value_name = "FEED", value_parser = parse_feed)]
     pub feed: Option<FeedKind>,
-    /// The base URL for --feed (http:// becomes ws://, https:// becomes wss://)
-    #[arg(long, value_name = "URL", default_value = DEFAULT_BASE_URL)]
-    pub base_url: String,
-    /// The private key (PEM, PKCS#1 or PKCS#8)
-    #[arg(long, value_name = "FILE", default_value = "private.pem")]
-    pub key: PathBuf,
-    /// The file holding the API key
-    #[arg(long, value_name = "FILE", default_value = "apikey")]
-    pub apikey_file: PathBuf,
-    /// Sign with x-nonce (increasing per API key) instead of x-timestamp
+    /// The base URL for --feed and relative URLs (http:// becomes ws://, https:// becomes wss://)
+    /// [default: the profile's, or http://localhost:8001/api/v1/p]
+    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
+    pub base_url: Option<String>,
+    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The file holding the API key [default: the profile's, or apikey]
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+    /// Sign with x-nonce (increasing per API key) instead of x-timestamp [default: the profile's mode]
     #[arg(long)]
     pub nonce: bool,
     /// Exit after the first message
@@ -60,11 +66,24 @@ fn parse_feed(s: &str) -> Result<FeedKind, String> {
     s.parse::<FeedKind>().map_err(|e| e.to_string())
 }
 
-pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let selected = select_profile(
+        ctx,
+        &ProfileFlags {
+            key: args.key.clone(),
+            apikey_file: args.apikey_file.clone(),
+            base_url: args.base_url.clone(),
+        },
+    )?;
     let target = match (&args.url, &args.feed) {
-        (Some(url), _) => FeedTarget::parse(url)?,
-        (None, Some(kind)) => FeedTarget::for_feed(&args.base_url, kind)?,
-        (None, None) => unreachable!("clap requires a URL or --feed"),
+        (Some(url), _) if is_absolute(url) => FeedTarget::parse(url)?,
+        (Some(path), _) => {
+            FeedTarget::parse(&join_url(&feed::ws_base(&selected.base_url()?)?, path))?
+        }
+        (None, Some(kind)) => FeedTarget::for_feed(&selected.base_url()?, kind)?,
+        (None, None) => anyhow::bail!(
+            "say which feed: a URL, or --feed coreclient:<client_id> | wallets | liquidityhub"
+        ),
     };
     if target.rewritten() {
         eprintln!(
@@ -73,10 +92,10 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
             target.typed()
         );
     }
-    let key = load_private_key(&args.key)?;
-    let api_key = read_api_key(&args.apikey_file)?;
+    let key = load_private_key(&selected.key_path()?)?;
+    let api_key = selected.api_key()?;
     let signer = Arc::new(RsaSigner::new(key));
-    let auth = if args.nonce {
+    let auth = if args.nonce || selected.auth_mode() == AuthMode::Nonce {
         FeedAuth::nonce(signer, api_key, NonceStore::new(paths::nonce_dir()))
     } else {
         FeedAuth::timestamp(signer, api_key)

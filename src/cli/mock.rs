@@ -1,9 +1,201 @@
+//! `xsign mock`: the embedded mock of the Partner API, for trying things offline.
+
 use super::Context;
+use super::common::read_api_key;
+use crate::atomic_file::write_atomic;
+use crate::mock::{MockConfig, MockServer};
+use crate::signing::PublicKey;
+use anyhow::{Context as _, bail};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+const ENDPOINTS: &str = "\
+Endpoints (under /api/v1/p; each needs x-api-key, x-sign and x-timestamp or x-nonce):
+  GET /assets
+  POST /company                 GET|PUT /company/{id}        GET /company/search?query=
+  POST /company/{id}/fund       GET /company/{id}/fund/search
+  GET /company/{id}/fund/{fund_id}
+  POST /company/{id}/transfer   GET /company/{id}/transfer/{tx_id}
+  POST|GET /coreclient          GET /coreclient/{client_id}/actions
+  GET|PUT|DELETE /coreclient/{client_id}/action/{action_id}   (PUT approves, DELETE rejects)
+Feeds (websocket, handshake signed over the ws:// URL with an empty body):
+  /coreclient/{client_id}/feed   /wallets/feed   /liquidityhub/feed
+A transfer asks the core client named by \"authorize_id\" to approve it, or every core client
+of the API key when it names none; the action is pushed on that client's feed.
+Refusals are HTTP 401 {\"code\":1020,\"msg\":\"errPartnerAuth\",\"detail\":{\"reason\":R}} with R one
+of signature, timestamp, nonce, apikey, headers; -v says which check failed and what was signed.";
 
-pub fn run(_args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`xsign mock` is not built yet")
+#[derive(Debug, clap::Args)]
+#[command(after_help = ENDPOINTS)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8001")]
+    pub addr: String,
+    /// Public key whose signatures to accept (PEM); repeat for several [default: ./public.pem]
+    #[arg(long, value_name = "FILE")]
+    pub pubkey: Vec<PathBuf>,
+    /// The API key clients must send [default: ./apikey, else a new one saved there]
+    #[arg(long, value_name = "KEY")]
+    pub apikey: Option<String>,
+    /// Accepted distance between x-timestamp and this clock, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub skew: u32,
+    /// Keep state as JSON in DIR, so it survives restarts [default: in memory]
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Log every verdict: which check failed, what was signed (escaped) and its hash
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Where the API key came from, for the banner.
+enum ApiKeySource {
+    Flag,
+    File,
+    Generated,
+}
+
+pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+    let addr = resolve(&args.addr)?;
+    let keys = public_keys(&args.pubkey)?;
+    let (api_key, source) = api_key(args.apikey.as_deref())?;
+    let config = MockConfig {
+        skew_secs: args.skew as i64,
+        data_dir: args.data.clone(),
+        verbose: args.verbose,
+        access_log: true,
+        ..Default::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let mock = MockServer::start(config, addr).await?;
+        for (_, key) in &keys {
+            mock.register(&api_key, key.clone());
+        }
+        print_banner(&mock.base_url(), &api_key, &source, &keys, &args);
+        wait_for_stop().await;
+        eprintln!("mock: stopping");
+        mock.shutdown().await?;
+        match &args.data {
+            Some(dir) => eprintln!("mock: stopped; state saved in {}", dir.display()),
+            None => eprintln!("mock: stopped"),
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn resolve(addr: &str) -> anyhow::Result<SocketAddr> {
+    addr.to_socket_addrs()
+        .with_context(|| format!("--addr {addr:?} is not HOST:PORT (like 127.0.0.1:8001)"))?
+        .next()
+        .with_context(|| format!("--addr {addr:?} resolves to no address"))
+}
+
+fn public_keys(given: &[PathBuf]) -> anyhow::Result<Vec<(String, PublicKey)>> {
+    if !given.is_empty() {
+        return given
+            .iter()
+            .map(|p| {
+                let key = super::common::load_public_key(p, "--pubkey")
+                    .with_context(|| format!("cannot use --pubkey {}", p.display()))?;
+                Ok((p.display().to_string(), key))
+            })
+            .collect();
+    }
+    let public = Path::new("public.pem");
+    if public.exists() {
+        return Ok(vec![("public.pem".into(), PublicKey::from_file(public)?)]);
+    }
+    // The reference client's folder holds private.pem: accept its public half.
+    let private = Path::new("private.pem");
+    if private.exists() {
+        let key = PublicKey::from_file(private)
+            .context("no public.pem here, and private.pem cannot be read; pass --pubkey FILE")?;
+        return Ok(vec![("private.pem (its public half)".into(), key)]);
+    }
+    bail!(
+        "no public key to accept: there is no ./public.pem. Run `xsign keygen` here (it writes \
+         private.pem and public.pem), or pass --pubkey FILE with the public key you uploaded"
+    )
+}
+
+fn api_key(flag: Option<&str>) -> anyhow::Result<(String, ApiKeySource)> {
+    if let Some(key) = flag {
+        let key = key.trim();
+        if key.is_empty() {
+            bail!("--apikey is empty: give the API key clients will send");
+        }
+        return Ok((key.to_string(), ApiKeySource::Flag));
+    }
+    let file = Path::new("apikey");
+    if file.exists() {
+        return Ok((read_api_key(file)?, ApiKeySource::File));
+    }
+    let key = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>());
+    write_atomic(file, format!("{key}\n").as_bytes(), 0o600)
+        .context("cannot save the new API key to ./apikey")?;
+    Ok((key, ApiKeySource::Generated))
+}
+
+fn print_banner(
+    base: &str,
+    api_key: &str,
+    source: &ApiKeySource,
+    keys: &[(String, PublicKey)],
+    args: &Args,
+) {
+    println!("xsign mock: listening on {base}");
+    let shown = match source {
+        ApiKeySource::Generated => format!("{api_key} (new, saved to ./apikey)"),
+        ApiKeySource::File => format!("{} (from ./apikey)", crate::mock::mask_api_key(api_key)),
+        ApiKeySource::Flag => format!("{} (from --apikey)", crate::mock::mask_api_key(api_key)),
+    };
+    println!("  API key  {shown}");
+    for (name, key) in keys {
+        let info = key.info();
+        println!(
+            "  key      {name} (RSA {}, {})",
+            info.bits,
+            info.short_fingerprint()
+        );
+    }
+    println!(
+        "  clock    x-timestamp within ±{} s of this machine; x-nonce must increase per API key",
+        args.skew
+    );
+    match &args.data {
+        Some(dir) => println!("  state    {}", dir.join("mock-state.json").display()),
+        None => println!("  state    in memory (use --data DIR to keep it)"),
+    }
+    println!("Try it, from this directory in another terminal:");
+    println!("  xsign send GET {base}/assets");
+    println!("  xsign sign --url {base}/assets --curl < /dev/null | sh");
+    let key_here = Path::new("private.pem").exists();
+    if !key_here || matches!(source, ApiKeySource::Flag) {
+        println!(
+            "  (both read ./private.pem and ./apikey; otherwise add --key FILE and --apikey-file FILE)"
+        );
+    }
+    println!("Ctrl-C stops the mock.");
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

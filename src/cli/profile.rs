@@ -11,6 +11,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+A profile says where requests go and how they are signed: base URL, API key (a file, an \
+environment variable, or inline), private key, timestamp or nonce, extra headers, timeout. \
+Select one per command with --profile NAME or XSIGN_PROFILE, or make one the default with \
+--default. With none chosen, the workbench, collections and replay use production, while sign, \
+send, listen and verify keep the reference client's defaults: private.pem and apikey in the \
+current directory, base URL http://localhost:8001/api/v1/p (`xsign mock`).
+
+Examples:
+  xsign profile add mine --base-url https://api.qredo.network/api/v1/p \\
+    --api-key-file ~/qredo/apikey --key ~/qredo/private.pem --default
+  xsign profile edit sandbox --api-key-env QREDO_SANDBOX_KEY
+  xsign profile show")]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -21,42 +34,50 @@ pub enum Command {
     /// List every profile (built-in and your own)
     List,
     /// Show one profile (the selected one by default); the API key stays masked
-    Show { name: Option<String> },
+    Show {
+        /// The profile [default: the selected one]
+        name: Option<String>,
+    },
     /// Add a profile (starts from production's settings, or --from PROFILE)
     Add {
+        /// Letters, digits, '-', '_' or '.'
         name: String,
         /// Copy the settings of this profile first
-        #[arg(long)]
+        #[arg(long, value_name = "PROFILE")]
         from: Option<String>,
         #[command(flatten)]
         fields: Box<Fields>,
     },
     /// Change a profile; editing a built-in saves your own version of it
     Edit {
+        /// The profile to change
         name: String,
         #[command(flatten)]
         fields: Box<Fields>,
     },
     /// Remove your profile (for a built-in: go back to its defaults)
-    Remove { name: String },
+    Remove {
+        /// The profile to remove
+        name: String,
+    },
 }
 
 #[derive(Debug, Default, clap::Args)]
 pub struct Fields {
     /// Base URL, e.g. https://api.qredo.network/api/v1/p
-    #[arg(long)]
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Read the API key from this file (trimmed)
-    #[arg(long, group = "api_key")]
+    /// Read the API key from this file (trimmed; saved as an absolute path)
+    #[arg(long, group = "api_key", value_name = "FILE")]
     pub api_key_file: Option<PathBuf>,
     /// Read the API key from this environment variable
-    #[arg(long, group = "api_key")]
+    #[arg(long, group = "api_key", value_name = "VAR")]
     pub api_key_env: Option<String>,
     /// Keep the API key in the config file; `-` reads it from stdin (keeps it out of shell history)
-    #[arg(long, group = "api_key")]
+    #[arg(long, group = "api_key", value_name = "KEY")]
     pub api_key_inline: Option<String>,
-    /// Private key file (PEM)
-    #[arg(long)]
+    /// Private key file (PEM; saved as an absolute path)
+    #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
     /// x-timestamp or x-nonce
     #[arg(long, value_enum)]
@@ -65,13 +86,13 @@ pub struct Fields {
     #[arg(long, value_enum)]
     pub signing: Option<Switch>,
     /// Extra header sent with every request, `NAME: VALUE` (repeatable; adds to the list)
-    #[arg(long = "header", short = 'H')]
+    #[arg(long = "header", short = 'H', value_name = "HEADER")]
     pub headers: Vec<String>,
     /// Remove all extra headers first
     #[arg(long)]
     pub clear_headers: bool,
     /// Request timeout in seconds
-    #[arg(long)]
+    #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
     /// Make this the default profile
     #[arg(long)]
@@ -111,6 +132,7 @@ fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
     let loaded = store.load()?;
     report_moved(&loaded);
     let config = loaded.value;
+    let chosen = chosen_name(&config, ctx);
     let selected = config.selected_name(ctx.profile.as_deref());
     println!(
         "  {:<14} {:<46} {:<9} {:<7} API KEY",
@@ -132,7 +154,25 @@ fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
             p.api_key
         );
     }
+    if chosen.is_none() {
+        println!();
+        println!("{NONE_CHOSEN}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Printed when no profile is chosen anywhere: then not every command uses the same one.
+const NONE_CHOSEN: &str = "No profile chosen: the workbench, collections and replay use production (*); \
+sign, send, listen and verify keep the reference client's defaults (private.pem and apikey in the \
+current directory, base URL http://localhost:8001/api/v1/p, `xsign mock`). Choose one for all with \
+--profile NAME or XSIGN_PROFILE, or `xsign profile edit NAME --default`.";
+
+/// The profile chosen with `--profile` / `XSIGN_PROFILE` or as the config's default; `None`
+/// when neither is set (see `common::Unchosen`).
+fn chosen_name(config: &crate::store::Config, ctx: &Context) -> Option<String> {
+    ctx.profile
+        .clone()
+        .or_else(|| config.default_profile.clone())
 }
 
 fn mode_name(m: AuthMode) -> &'static str {
@@ -146,6 +186,7 @@ fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Res
     let loaded = store.load()?;
     report_moved(&loaded);
     let config = loaded.value;
+    let chosen = name.is_some() || chosen_name(&config, ctx).is_some();
     let name = name.unwrap_or_else(|| config.selected_name(ctx.profile.as_deref()));
     let Some(p) = config.profile(&name) else {
         // Resolve gives the error that lists the known profiles.
@@ -164,17 +205,35 @@ fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Res
     for (k, v) in &p.headers {
         println!("header:    {k}: {v}");
     }
-    if config.selected_name(None) == p.name {
+    if config.default_profile.as_deref() == Some(p.name.as_str()) {
         println!("default:   yes");
     }
-    match resolve_profile(&p) {
-        Ok(r) => println!(
-            "status:    ready (API key {}, {})",
-            r.api_key_masked, r.api_key_id
-        ),
-        Err(e) => println!("status:    not ready: {e}"),
+    println!("status:    {}", status(&p));
+    if !chosen {
+        println!();
+        println!("{NONE_CHOSEN}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the profile can sign and send now, or what is missing and how to fix it.
+fn status(p: &Profile) -> String {
+    match resolve_profile(p) {
+        Ok(r) => format!("ready (API key {}, {})", r.api_key_masked, r.api_key_id),
+        Err(e) => format!("not ready: {e}"),
+    }
+}
+
+/// The profile as saved, with its readiness: what a user wants to see after a change.
+fn report_saved(store: &ConfigStore, name: &str, verb: &str) -> anyhow::Result<()> {
+    println!("{verb} profile `{name}` in {}", store.path().display());
+    if let Some(p) = store.load()?.value.profile(name) {
+        println!("  base URL: {}", p.base_url);
+        println!("  API key:  {}", p.api_key);
+        println!("  key:      {}", p.key_path.display());
+        println!("  status:   {}", status(&p));
+    }
+    Ok(())
 }
 
 fn add(
@@ -184,20 +243,20 @@ fn add(
     fields: Box<Fields>,
 ) -> anyhow::Result<ExitCode> {
     validate_profile_name(&name)?;
-    let fields = fields.read_inline_from_stdin()?;
+    let fields = fields.prepare()?;
     let loaded = store.update(|config| {
         if config.profile(&name).is_some() {
             return Err(StoreError::Exists {
                 what: "profile",
                 name: name.clone(),
-                hint: format!("change it with `xsign profile edit {name}`"),
+                hint: format!("Change it with `xsign profile edit {name}`"),
             });
         }
         let base = match &from {
             Some(f) => config.profile(f).ok_or_else(|| StoreError::NotFound {
                 what: "profile",
                 name: f.clone(),
-                hint: "`xsign profile list` shows the profiles".into(),
+                hint: "`xsign profile list` shows the profiles, for --from".into(),
             })?,
             None => Profile::new(&name, crate::store::profile::PRODUCTION_URL),
         };
@@ -212,18 +271,18 @@ fn add(
         Ok(())
     })?;
     report_moved(&loaded);
-    println!("added profile `{name}` to {}", store.path().display());
+    report_saved(store, &name, "added")?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn edit(store: &ConfigStore, name: String, fields: Box<Fields>) -> anyhow::Result<ExitCode> {
-    let fields = fields.read_inline_from_stdin()?;
+    let fields = fields.prepare()?;
     let loaded = store.update(|config| {
         let current = config.profile(&name).ok_or_else(|| StoreError::NotFound {
             what: "profile",
             name: name.clone(),
             hint: format!(
-                "`xsign profile list` shows the profiles; add it with `xsign profile add {name}`"
+                "`xsign profile list` shows the profiles; add it with `xsign profile add {name} --base-url URL`"
             ),
         })?;
         let profile = fields.apply(current)?;
@@ -234,7 +293,7 @@ fn edit(store: &ConfigStore, name: String, fields: Box<Fields>) -> anyhow::Resul
         Ok(())
     })?;
     report_moved(&loaded);
-    println!("saved profile `{name}` in {}", store.path().display());
+    report_saved(store, &name, "saved")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -243,10 +302,16 @@ fn remove(store: &ConfigStore, name: String) -> anyhow::Result<ExitCode> {
         let before = config.profiles.len();
         config.profiles.retain(|p| p.name != name);
         if config.profiles.len() == before {
+            let hint = if crate::store::profile::is_builtin(&name) {
+                "It is built in and has its default settings: there is nothing to remove"
+                    .to_string()
+            } else {
+                "`xsign profile list` shows the profiles".to_string()
+            };
             return Err(StoreError::NotFound {
-                what: "profile",
+                what: "edited profile",
                 name: name.clone(),
-                hint: "only profiles you added or edited can be removed".into(),
+                hint,
             });
         }
         if config.default_profile.as_deref() == Some(name.as_str()) {
@@ -264,7 +329,7 @@ fn remove(store: &ConfigStore, name: String) -> anyhow::Result<ExitCode> {
 }
 
 impl Fields {
-    fn read_inline_from_stdin(mut self: Box<Self>) -> anyhow::Result<Box<Self>> {
+    fn prepare(mut self: Box<Self>) -> anyhow::Result<Box<Self>> {
         if self.api_key_inline.as_deref() == Some("-") {
             let mut key = String::new();
             if std::io::stdin().is_terminal() {
@@ -275,6 +340,15 @@ impl Fields {
                     .context("reading the API key from stdin")?;
             }
             self.api_key_inline = Some(key.trim().to_string());
+        }
+        // A profile is used from any directory: a path given relative to this one would
+        // break elsewhere, so keep where it points now.
+        for path in [&mut self.key, &mut self.api_key_file]
+            .into_iter()
+            .flatten()
+        {
+            *path = std::path::absolute(&*path)
+                .with_context(|| format!("cannot resolve the path {}", path.display()))?;
         }
         Ok(self)
     }

@@ -1,24 +1,40 @@
 //! `xsign sign`: the reference client's `sign`, scriptable, with notes on bytes that bite.
 
 use super::Context;
-use super::common::{load_private_key, read_api_key, read_body, shell_quote, sign_notes};
+use super::common::{
+    ProfileFlags, Selected, absolute_url, http_method, load_private_key, read_body, select_profile,
+    shell_quote, sign_notes,
+};
 use crate::lint::LintInput;
 use crate::paths;
-use crate::signing::{AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix};
+use crate::signing::{
+    AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
+};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "The body is signed byte for byte: nothing is trimmed or folded. A trailing newline or a tab is \
-part of the signature, so send exactly these bytes.\n\nExamples:\n  \
-xsign sign --url https://api.qredo.network/api/v1/p/company --body-file body.json\n  \
-xsign sign --url https://api.qredo.network/api/v1/p/company/search < /dev/null\n  \
-xsign sign --nonce --url https://api.qredo.network/api/v1/p/assets --curl < /dev/null | sh"
-)]
+#[command(after_help = "\
+The body is signed byte for byte: nothing is trimmed or folded. A trailing newline or a tab is \
+part of the signature, so send exactly these bytes.
+
+With --profile (or XSIGN_PROFILE, or a default profile in the config), the profile gives the base \
+URL for a relative --url, the key, the API key and the auth mode; the flags override it. Without \
+one, the reference client's defaults apply: private.pem and apikey in the current directory, and \
+--url must be the full URL.
+
+The signature covers the URL as typed. When the HTTP library would send it in another form (a \
+space, an uppercase host, a default port), a note says so and gives the form to sign; --curl signs \
+and sends that form itself.
+
+Examples:
+  xsign sign --url https://api.qredo.network/api/v1/p/company --body-file body.json
+  xsign sign --url https://api.qredo.network/api/v1/p/company/search < /dev/null
+  xsign --profile sandbox sign --url /company --body-file body.json
+  xsign sign --nonce --url https://api.qredo.network/api/v1/p/assets --curl < /dev/null | sh")]
 pub struct Args {
-    /// The full URL as it will be sent (scheme, host, path and query)
+    /// The full URL as it will be sent, or a path relative to the profile's base URL (/company)
     #[arg(long, value_name = "URL")]
     pub url: String,
     /// Read the body from FILE (byte-exact); without it the body is read from stdin
@@ -35,45 +51,82 @@ pub struct Args {
     /// Sign with a nonce: the next one for this API key, or N (recorded so later ones exceed it)
     #[arg(long, value_name = "N", num_args = 0..=1)]
     pub nonce: Option<Option<u64>>,
-    /// The private key (PEM, PKCS#1 or PKCS#8)
-    #[arg(long, value_name = "FILE", default_value = "private.pem")]
-    pub key: PathBuf,
-    /// The file holding the API key (needed for --curl and for nonces)
-    #[arg(long, value_name = "FILE", default_value = "apikey")]
-    pub apikey_file: PathBuf,
+    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The file holding the API key, needed for --curl and nonces [default: the profile's, or apikey]
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+    /// Base for a relative --url [default: the profile's]
+    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
+    pub base_url: Option<String>,
     /// HTTP method for --curl and the body checks [default: POST with a body, GET without]
     #[arg(long, short = 'X', value_name = "METHOD")]
     pub method: Option<String>,
     /// Print JSON for scripts instead of the reference client's lines
     #[arg(long, conflicts_with = "curl")]
     pub json: bool,
-    /// Print a curl command that sends exactly the signed bytes
+    /// Print a curl command that sends exactly the signed bytes (signing the URL as sent)
     #[arg(long)]
     pub curl: bool,
 }
 
-pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    let key = load_private_key(&args.key)?;
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let selected = select_profile(
+        ctx,
+        &ProfileFlags {
+            key: args.key.clone(),
+            apikey_file: args.apikey_file.clone(),
+            base_url: args.base_url.clone(),
+        },
+    )?;
+    let url = absolute_url(&selected, &args.url)?;
+    // A URL no HTTP client can send would only yield a signature that cannot work.
+    let wire = wire_url(&url)?;
+    let key = load_private_key(&selected.key_path()?)?;
+    if url != args.url {
+        let base = if args.base_url.is_some() {
+            "--base-url".to_string()
+        } else {
+            format!("the base URL of profile `{}`", selected.name())
+        };
+        eprintln!("note: signing {url} ({} under {base})", args.url);
+    }
     let body = read_body(args.body_file.as_deref())?;
-    let method = args
-        .method
-        .clone()
-        .map(|m| m.to_ascii_uppercase())
-        .unwrap_or_else(|| if body.is_empty() { "GET" } else { "POST" }.to_string());
-    let api_key = read_api_key(&args.apikey_file);
-    let value = auth_value(&args, api_key.as_ref().ok())?;
+    let method = match &args.method {
+        Some(m) => http_method(m)?,
+        None => if body.is_empty() { "GET" } else { "POST" }.to_string(),
+    };
+    let api_key = selected.api_key();
+    let value = auth_value(&args, &selected, api_key.as_ref().ok())?;
+    // --curl puts the wire form on the wire, so it signs that form; the others print a
+    // signature over the URL as typed, as the reference client does, with the fix noted.
+    let signed_url = if args.curl {
+        wire.wire.as_str()
+    } else {
+        url.as_str()
+    };
     let lint = LintInput {
         timestamp: args.timestamp,
-        ..LintInput::new(&method, &args.url, &body, now_unix())
+        ..LintInput::new(&method, signed_url, &body, now_unix())
     };
     for note in sign_notes(&lint) {
         eprintln!("{note}");
     }
+    if args.curl && wire.differs() {
+        eprintln!(
+            "note: the URL goes on the wire as {} ({}); the curl command sends that form and the signature covers it",
+            wire.wire,
+            wire.reasons().join(", ")
+        );
+        eprintln!("  typed:   {url}");
+        eprintln!("  on wire: {}", wire.wire);
+    }
 
-    let signed = RsaSigner::new(key).sign(&method, &args.url, &body, value);
+    let signed = RsaSigner::new(key).sign(&method, signed_url, &body, value);
 
     if args.json {
-        println!("{}", json_output(&args.url, &method, &signed));
+        println!("{}", json_output(&url, &wire.wire, &method, &signed));
     } else if args.curl {
         let api_key = match api_key {
             Ok(k) => k,
@@ -88,32 +141,44 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
             Some(p) if p != Path::new("-") => CurlData::File(p),
             _ => CurlData::Inline(&body),
         };
-        println!(
-            "{}",
-            curl_command(&method, &args.url, &api_key, &signed, data)?
-        );
+        let request = CurlRequest {
+            method: &method,
+            url: signed_url,
+            api_key: &api_key,
+            extra_headers: &selected.headers(),
+        };
+        println!("{}", curl_command(&request, &signed, data)?);
     } else {
         print!("{}", plain_output(&signed));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The timestamp or nonce to sign with. Nonces come from (or are recorded in) the store
-/// shared by every xsign process, keyed by API key.
-fn auth_value(args: &Args, api_key: Option<&String>) -> anyhow::Result<AuthValue> {
-    let Some(nonce) = args.nonce else {
-        return Ok(AuthValue::Timestamp(
-            args.timestamp.unwrap_or_else(now_unix),
-        ));
+/// Without --timestamp or --nonce, the profile's auth mode decides.
+fn auth_value(
+    args: &Args,
+    selected: &Selected,
+    api_key: Option<&String>,
+) -> anyhow::Result<AuthValue> {
+    let nonce = match (args.timestamp, args.nonce) {
+        (Some(t), _) => return Ok(AuthValue::Timestamp(t)),
+        (None, Some(n)) => n,
+        (None, None) if selected.auth_mode() == AuthMode::Nonce => None,
+        (None, None) => return Ok(AuthValue::Timestamp(now_unix())),
     };
     let store = NonceStore::new(paths::nonce_dir());
     match (nonce, api_key) {
         (None, Some(key)) => Ok(AuthValue::Nonce(store.take(key)?)),
-        (None, None) => anyhow::bail!(
-            "--nonce without a value needs the API key, because nonces increase per API key: \
-             save it in {} (or pass --apikey-file FILE), or give the nonce yourself: --nonce N",
-            args.apikey_file.display()
-        ),
+        (None, None) => {
+            let why = selected
+                .api_key()
+                .err()
+                .map_or_else(|| "it cannot be read".to_string(), |e| format!("{e:#}"));
+            anyhow::bail!(
+                "a nonce needs the API key, because nonces increase per API key: {why}. \
+                 Or give the nonce yourself: --nonce N"
+            )
+        }
         (Some(n), Some(key)) => {
             if let Some(last) = store.record(key, n)?
                 && n <= last
@@ -140,7 +205,7 @@ pub fn plain_output(signed: &SignedRequest) -> String {
     )
 }
 
-fn json_output(url: &str, method: &str, signed: &SignedRequest) -> String {
+fn json_output(url: &str, wire_url: &str, method: &str, signed: &SignedRequest) -> String {
     let value = match signed.value {
         AuthValue::Timestamp(t) => serde_json::json!(t),
         AuthValue::Nonce(n) => serde_json::json!(n),
@@ -157,9 +222,20 @@ fn json_output(url: &str, method: &str, signed: &SignedRequest) -> String {
         "value": value,
         "method": method,
         "url": url,
+        "wire_url": wire_url,
         "headers": headers,
     })
     .to_string()
+}
+
+/// What the curl command sends besides the signature headers and the body.
+struct CurlRequest<'a> {
+    method: &'a str,
+    /// The URL signed, which is the one curl sends.
+    url: &'a str,
+    api_key: &'a str,
+    /// The profile's extra headers (unsigned, as `send` adds them).
+    extra_headers: &'a [(String, String)],
 }
 
 enum CurlData<'a> {
@@ -173,9 +249,7 @@ enum CurlData<'a> {
 /// (no `@` lookup, no newline stripping). `--globoff --path-as-is` stop curl from
 /// expanding `[]{}` or resolving `/../` in the URL.
 fn curl_command(
-    method: &str,
-    url: &str,
-    api_key: &str,
+    request: &CurlRequest<'_>,
     signed: &SignedRequest,
     data: CurlData<'_>,
 ) -> anyhow::Result<String> {
@@ -184,12 +258,16 @@ fn curl_command(
         "--globoff".into(),
         "--path-as-is".into(),
         "-X".into(),
-        shell_quote(method),
-        shell_quote(url),
+        shell_quote(request.method),
+        shell_quote(request.url),
         "-H".into(),
-        shell_quote(&format!("x-api-key: {api_key}")),
+        shell_quote(&format!("x-api-key: {}", request.api_key)),
     ];
     for (name, value) in signed.headers() {
+        parts.push("-H".into());
+        parts.push(shell_quote(&format!("{name}: {value}")));
+    }
+    for (name, value) in request.extra_headers {
         parts.push("-H".into());
         parts.push(shell_quote(&format!("{name}: {value}")));
     }

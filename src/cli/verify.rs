@@ -1,23 +1,36 @@
 //! `xsign verify`: does this x-sign match this request under this public key?
 
 use super::Context;
-use super::common::read_body;
-use crate::signing::{AuthValue, Payload, PublicKey, verify_x_sign};
+use super::common::{
+    ProfileFlags, absolute_url, load_private_key, load_public_key, read_body, select_profile,
+};
+use crate::signing::{AuthValue, Payload, PublicKey, verify_x_sign, wire_url};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 #[command(
     group = clap::ArgGroup::new("value").required(true).args(["timestamp", "nonce"]),
-    after_help = "Exit status: 0 when the x-sign verifies, 1 when it does not.\n\nExample:\n  \
-xsign verify --pubkey public.pem --url https://api.qredo.network/api/v1/p/company \\\n    \
---body-file body.json --timestamp 1639490495 --sign nYydrJ71hoif..."
+    after_help = "\
+Exit status: 0 when the x-sign verifies, 1 when it does not.
+
+The server checks the signature against the URL as it arrives. When the URL given would go on \
+the wire in another form (a space, an uppercase host, a default port), verify says so, and \
+which of the two forms the x-sign covers.
+
+With --profile (or XSIGN_PROFILE, or a default profile in the config), --url may be relative to \
+the profile's base URL, and the key defaults to the profile's (its public half).
+
+Example:
+  xsign verify --pubkey public.pem --url https://api.qredo.network/api/v1/p/company \\
+    --body-file body.json --timestamp 1639490495 --sign nYydrJ71hoif..."
 )]
 pub struct Args {
     /// The public key (BEGIN PUBLIC KEY); a private key file works too
-    #[arg(long, value_name = "FILE", default_value = "public.pem")]
-    pub pubkey: PathBuf,
-    /// The full URL exactly as signed
+    /// [default: the profile's key, or public.pem]
+    #[arg(long, value_name = "FILE")]
+    pub pubkey: Option<PathBuf>,
+    /// The full URL exactly as signed, or a path relative to the profile's base URL
     #[arg(long, value_name = "URL")]
     pub url: String,
     /// The body exactly as signed (`-` for stdin); without it the body is empty
@@ -34,8 +47,17 @@ pub struct Args {
     pub x_sign: String,
 }
 
-pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    let key = PublicKey::from_file(&args.pubkey)?;
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let selected = select_profile(ctx, &ProfileFlags::default())?;
+    let url = absolute_url(&selected, &args.url)?;
+    let key = match &args.pubkey {
+        Some(path) => load_public_key(path, "--pubkey")?,
+        // A profile names its private key; its public half is what the server holds.
+        None if selected.is_profile() && selected.signing() => {
+            load_private_key(&selected.key_path()?)?.public_key()
+        }
+        None => load_public_key(&PathBuf::from("public.pem"), "--pubkey")?,
+    };
     let body = match &args.body_file {
         Some(path) => read_body(Some(path))?,
         None => Vec::new(),
@@ -43,10 +65,16 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let value = match (args.timestamp, args.nonce) {
         (Some(t), _) => AuthValue::Timestamp(t),
         (None, Some(n)) => AuthValue::Nonce(n),
-        (None, None) => unreachable!("clap requires one of --timestamp and --nonce"),
+        (None, None) => anyhow::bail!("give the signed value: --timestamp T or --nonce N"),
     };
-    let payload = Payload::new(value, &args.url, &body);
-    match verify_x_sign(&key, &payload, args.x_sign.trim()) {
+    if url != args.url {
+        eprintln!("note: checking {url}");
+    }
+    let x_sign = args.x_sign.trim();
+    let payload = Payload::new(value, &url, &body);
+    // The form the server will check against, when it differs from the one given.
+    let wire = wire_url(&url).ok().filter(|w| w.differs());
+    match verify_x_sign(&key, &payload, x_sign) {
         Ok(()) => {
             println!(
                 "ok: x-sign verifies ({} bits, {}; hash {})",
@@ -54,6 +82,14 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
                 key.info().fingerprint,
                 payload.hash_hex()
             );
+            if let Some(w) = &wire {
+                eprintln!(
+                    "warning: the HTTP library sends this URL as {} ({}); the server checks that form, \
+                     so this x-sign will fail there with 1020. Sign the URL as sent",
+                    w.wire,
+                    w.reasons().join(", ")
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -62,12 +98,26 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
                 "checked: {} {} + URL ({} bytes) + body ({} bytes), hash {}, key {}",
                 value.header_name(),
                 value,
-                args.url.len(),
+                url.len(),
                 body.len(),
                 payload.hash_hex(),
                 key.info().fingerprint
             );
+            if let Some(w) = wire {
+                explain_wire_form(&key, value, &w.wire, &body, x_sign);
+            }
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// The x-sign may cover the URL as it goes on the wire rather than as given: say so.
+fn explain_wire_form(key: &PublicKey, value: AuthValue, wire: &str, body: &[u8], x_sign: &str) {
+    let on_wire = Payload::new(value, wire, body);
+    if verify_x_sign(key, &on_wire, x_sign).is_ok() {
+        eprintln!(
+            "note: it verifies over the URL as sent on the wire, {wire}: check with --url {}",
+            super::common::shell_quote(wire)
+        );
     }
 }

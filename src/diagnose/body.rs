@@ -150,21 +150,24 @@ pub fn variants(sent: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
         }
     };
     push(
-        "without the trailing newline",
+        "the body without its trailing newline",
         sent.strip_suffix(b"\n").unwrap_or(sent).to_vec(),
     );
-    push("with a trailing newline", [sent, b"\n"].concat());
-    push("without the byte order mark", strip_bom(sent).to_vec());
-    push("with LF line endings", lf(sent));
-    push("empty", Vec::new());
+    push("the body with a trailing newline", [sent, b"\n"].concat());
+    push(
+        "the body without its byte order mark",
+        strip_bom(sent).to_vec(),
+    );
+    push("the body with LF line endings", lf(sent));
+    push("an empty body", Vec::new());
     if let Ok(v) = serde_json::from_slice::<Value>(strip_bom(sent)) {
         if let Ok(c) = serde_json::to_vec(&v) {
-            push("compact JSON", c);
+            push("the body as compact JSON", c);
         }
         for (label, indent) in [
-            ("JSON pretty-printed with 2 spaces", &b"  "[..]),
-            ("JSON pretty-printed with 4 spaces", &b"    "[..]),
-            ("JSON indented with tabs", &b"\t"[..]),
+            ("the body pretty-printed with 2 spaces", &b"  "[..]),
+            ("the body pretty-printed with 4 spaces", &b"    "[..]),
+            ("the body indented with tabs", &b"\t"[..]),
         ] {
             let mut buf = Vec::new();
             let fmt = serde_json::ser::PrettyFormatter::with_indent(indent);
@@ -251,7 +254,7 @@ mod tests {
         let v = variants(pretty);
         assert!(
             v.iter()
-                .any(|(l, b)| *l == "compact JSON" && b == br#"{"a":1}"#)
+                .any(|(l, b)| *l == "the body as compact JSON" && b == br#"{"a":1}"#)
         );
         assert!(v.iter().all(|(_, b)| b != pretty));
     }

@@ -421,7 +421,7 @@ fn report_local_check(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                     "Not over the bytes sent, nor over what was signed, nor over the usual variants (compact or pretty JSON, a trailing newline, http/https, a trailing slash, the port, /api/v1/p, query encoding).".into(),
                     "So another private key made it, or it covers another timestamp, nonce, URL or body.".into(),
                 ],
-                "Check that the private key is the one whose public key is registered, that the x-sign was copied whole, and that the timestamp or nonce sent is the one signed. Sign again with `xsign sign` to compare.",
+                "Check that the private key is the one whose public key is registered, that the x-sign was copied whole, and that the timestamp or nonce sent is the one signed. If you have the URL or body that was signed, give them (--url, --body-file) to compare byte for byte.",
             );
         }
     }
@@ -513,7 +513,6 @@ fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Finding
         return;
     };
     let change = classify(signed, sent);
-    let where_ = format!("First difference at body byte {}.", diff.offset);
     let (kind, title, detail, fix): (CauseKind, String, Vec<String>, &str) = match change {
         BodyChange::TabIndented { sent_has_tabs } => (
             CauseKind::BodyTabIndented,
@@ -522,13 +521,13 @@ fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Finding
             } else {
                 "The body was signed indented with tabs but sent without them".into()
             },
-            vec![where_, "Same JSON value, other bytes: the signature covers bytes, not values. The guide warns that tab-indented JSON fails.".into()],
+            vec!["Same JSON value, other bytes: the signature covers bytes, not values. The guide warns that tab-indented JSON fails.".into()],
             "Send the body byte for byte as signed. Best: sign and send compact JSON, and keep editors and tools from re-indenting it.",
         ),
         BodyChange::KeysReordered { path } => (
             CauseKind::BodyKeysReordered,
             "The body sent is the same JSON with its keys in another order".into(),
-            vec![where_, format!("The keys of {path} come in another order; a JSON library re-serialized the body.")],
+            vec![format!("The keys of {path} come in another order; a JSON library re-serialized the body.")],
             "Sign the body after the last re-serialization, or send the signed bytes as they are (no parsing and re-encoding in between).",
         ),
         BodyChange::Reformatted { sent_compact, signed_compact } => (
@@ -538,7 +537,7 @@ fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Finding
                 (false, true) => "The body was signed pretty-printed but sent compact".into(),
                 _ => "The body sent is the same JSON with other whitespace".into(),
             },
-            vec![where_, "Same JSON value, other bytes: the signature covers bytes, not values.".into()],
+            vec!["Same JSON value, other bytes: the signature covers bytes, not values.".into()],
             "Send exactly the bytes that were signed; compact or pretty both work if they match.",
         ),
         BodyChange::TrailingNewline { added } => (
@@ -548,13 +547,13 @@ fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Finding
             } else {
                 "The body was signed with a trailing newline that was not sent".into()
             },
-            vec![where_, "Editors add a final newline on save; `curl -d @file` strips newlines, `--data-binary @file` keeps them.".into()],
+            vec!["Editors add a final newline on save; `curl -d @file` strips newlines, `--data-binary @file` keeps them.".into()],
             "Send the body file byte for byte (curl --data-binary @FILE), or sign it without the newline.",
         ),
         BodyChange::Bom { added } => (
             CauseKind::BodyBytes,
             format!("A byte order mark (BOM) was {} the body", if added { "added to" } else { "dropped from" }),
-            vec![where_, "Some Windows editors save UTF-8 with a BOM (EF BB BF) at the start.".into()],
+            vec!["Some Windows editors save UTF-8 with a BOM (EF BB BF) at the start.".into()],
             "Save the body as UTF-8 without BOM, and sign and send the same file.",
         ),
         BodyChange::LineEndings { crlf_sent } => (
@@ -564,7 +563,7 @@ fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Finding
             } else {
                 "The body was signed with CRLF line endings but sent with LF".into()
             },
-            vec![where_, "A Windows editor or git's autocrlf changed the line endings.".into()],
+            vec!["A Windows editor or git's autocrlf changed the line endings.".into()],
             "Sign and send the same bytes; compact JSON on one line avoids the problem.",
         ),
         BodyChange::Missing { sent_empty } => (
@@ -574,13 +573,13 @@ fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Finding
             } else {
                 "A body was sent but none was signed".into()
             },
-            vec![where_],
+            vec![],
             "Sign the body you send (for GET, sign and send none).",
         ),
         BodyChange::Content => (
             CauseKind::BodyBytes,
             "The body sent is not the body signed".into(),
-            vec![where_],
+            vec![],
             "Send exactly the bytes that were signed, or sign again what you send.",
         ),
     };
@@ -666,16 +665,15 @@ fn timestamp_findings(ev: &Evidence, t: i64, f: &mut Findings) -> ClockReading {
                 "Sign just before sending, and keep this machine's clock in sync.",
             );
         } else {
-            f.push(
-                CauseKind::StaleTimestamp,
-                Severity::Pass,
+            let title = if age == 0 {
+                "The timestamp matches the server's clock".to_string()
+            } else {
                 format!(
                     "The timestamp is within {} of the server's clock",
                     duration_text(age)
-                ),
-                vec![],
-                "",
-            );
+                )
+            };
+            f.push(CauseKind::StaleTimestamp, Severity::Pass, title, vec![], "");
         }
     } else if let Some(age) = r.age_now.filter(|a| a.abs() > r.window) {
         let reason_says = ev.server_reason.as_deref() == Some("timestamp");
@@ -750,11 +748,18 @@ fn server_reason(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                         "Upload this key's public key (public.pem) for the API key in the web app, or sign with the private key whose public key is registered there. Pass --registered-fingerprint to the doctor to compare.",
                     )
                 };
+                let mut detail = vec!["The x-sign is right for these exact bytes with this key, so the bytes are not the problem; the server checks against a different public key.".to_string()];
+                if let Some(k) = &ev.public_key {
+                    detail.push(format!(
+                        "This key's fingerprint: {} (compare it with the one the web app shows)",
+                        k.info().fingerprint
+                    ));
+                }
                 f.push(
                     CauseKind::KeyNotRegistered,
                     Severity::Cause,
                     title,
-                    vec!["The x-sign is right for these exact bytes with this key, so the bytes are not the problem; the server checks against a different public key.".into()],
+                    detail,
                     fix,
                 );
             } else {
@@ -800,7 +805,7 @@ fn server_reason(ev: &Evidence, local: &LocalCheck, f: &mut Findings) {
                 "Copy the API key again from the web app of the environment you send to.",
             );
         }
-        "headers" if !f.any(&[CauseKind::Headers]) => {
+        "headers" if !f.any(&[CauseKind::Headers, CauseKind::ApiKeyWhitespace]) => {
             f.push(
                 CauseKind::Headers,
                 Severity::Cause,

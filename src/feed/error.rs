@@ -86,11 +86,19 @@ impl FeedError {
                 let text = e.to_string();
                 let kind = match e.kind() {
                     std::io::ErrorKind::ConnectionRefused => ConnectKind::Refused,
+                    // tokio-rustls reports every TLS failure (a plain-text server, a bad
+                    // certificate) as InvalidData.
+                    std::io::ErrorKind::InvalidData if url.starts_with("wss://") => {
+                        ConnectKind::Tls
+                    }
                     std::io::ErrorKind::TimedOut => ConnectKind::Timeout,
                     _ if text.contains("lookup") || text.contains("resolve") => ConnectKind::Dns,
                     _ => ConnectKind::Other,
                 };
                 let detail = match kind {
+                    ConnectKind::Tls => format!(
+                        "TLS handshake failed ({text}); check the host name and its certificate, or use ws:// for a plain local server"
+                    ),
                     ConnectKind::Refused => {
                         "connection refused: is the server running?".to_string()
                     }
@@ -104,7 +112,7 @@ impl FeedError {
             E::Tls(e) => connect(
                 ConnectKind::Tls,
                 format!(
-                    "TLS handshake failed ({e}); check the host name, or use ws:// for a plain local server"
+                    "TLS handshake failed ({e}); check the host name and its certificate, or use ws:// for a plain local server"
                 ),
             ),
             E::Url(e) => FeedError::InvalidUrl {
@@ -162,28 +170,28 @@ impl Refusal {
     pub fn hint(&self) -> &'static str {
         match self.reason.as_deref() {
             Some("signature") => {
-                "the x-sign does not match: a feed is signed over the timestamp or nonce and the ws:// or wss:// URL exactly as sent, with an empty body. Check that the key is the one registered for this API key (`xsign doctor` explains a signature)"
+                "The x-sign does not match: a feed is signed over the timestamp or nonce and the ws:// or wss:// URL exactly as sent, with an empty body. Check that the key is the one registered for this API key (`xsign doctor` explains a signature)."
             }
             Some("timestamp") => {
-                "the x-timestamp is outside the server's window: check this machine's clock, or use --nonce"
+                "The x-timestamp is outside the server's window: check this machine's clock, or use --nonce."
             }
             Some("nonce") => {
-                "the x-nonce did not increase: another client used a larger nonce with this API key; try again, or use timestamps"
+                "The x-nonce did not increase: another client used a larger nonce with this API key; try again, or use timestamps."
             }
             Some("apikey") => {
-                "the API key is not registered: check --apikey-file (whitespace around it is trimmed)"
+                "The API key is not registered: check --apikey-file (whitespace around it is trimmed)."
             }
             Some("headers") => {
-                "the auth headers are incomplete: send x-api-key, x-sign and exactly one of x-timestamp or x-nonce"
+                "The auth headers are incomplete: send x-api-key, x-sign and exactly one of x-timestamp or x-nonce."
             }
             _ if self.status == 401 || self.status == 403 => {
-                "the server refused the credentials: check the key, the API key and the clock (`xsign doctor`)"
+                "The server refused the credentials: check the key, the API key and the clock (`xsign doctor`)."
             }
             _ if self.status == 404 => {
-                "no feed at this URL: check the base URL (it ends in /api/v1/p) and the core client id"
+                "No feed at this URL: check the base URL (it ends in /api/v1/p) and the core client id."
             }
-            _ if self.status >= 500 => "the server failed; it is retried",
-            _ => "check the URL and the credentials",
+            _ if self.status >= 500 => "The server failed; it is retried.",
+            _ => "Check the URL and the credentials.",
         }
     }
 }
@@ -191,19 +199,26 @@ impl Refusal {
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "the server refused the feed: HTTP {}", self.status)?;
-        match (&self.code, &self.msg) {
-            (Some(c), Some(m)) => write!(f, " {c} {m}")?,
-            (Some(c), None) => write!(f, " code {c}")?,
-            (None, Some(m)) => write!(f, " {m}")?,
-            (None, None) if !self.body.trim().is_empty() => {
-                write!(f, " {:?}", truncate(self.body.trim(), 200))?
-            }
-            (None, None) => {}
+        if let Some(c) = self
+            .code
+            .as_deref()
+            .filter(|c| *c != self.status.to_string())
+        {
+            write!(f, " {c}")?;
         }
-        if let Some(r) = &self.reason {
-            write!(f, ", reason: {r}")?;
+        if let Some(m) = &self.msg {
+            write!(f, " {m}")?;
         }
-        write!(f, ". {}", self.hint())
+        if self.code.is_none() && self.msg.is_none() && !self.body.trim().is_empty() {
+            write!(f, " {:?}", truncate(self.body.trim(), 200))?;
+        }
+        match &self.reason {
+            // A 1020 names a check in one word: say what it means.
+            Some(r) if self.is_auth_failure() => write!(f, ", reason: {r}. {}", self.hint()),
+            // Other errors explain themselves.
+            Some(r) => write!(f, ": {r}"),
+            None => write!(f, ". {}", self.hint()),
+        }
     }
 }
 
@@ -247,6 +262,20 @@ mod tests {
         let r = Refusal::from_response(401, b"");
         assert!(!FeedError::Refused(r.clone()).is_retryable(true));
         assert!(r.to_string().contains("HTTP 401."), "{r}");
+    }
+
+    #[test]
+    fn other_errors_keep_the_servers_explanation() {
+        let r = Refusal::from_response(
+            404,
+            br#"{"code":404,"msg":"errNotFound","detail":{"reason":"no core client C1 for this API key"}}"#,
+        );
+        assert_eq!(
+            r.to_string(),
+            "the server refused the feed: HTTP 404 errNotFound: no core client C1 for this API key"
+        );
+        let r = Refusal::from_response(404, b"");
+        assert!(r.to_string().ends_with("HTTP 404. No feed at this URL: check the base URL (it ends in /api/v1/p) and the core client id."), "{r}");
     }
 
     #[test]

@@ -11,6 +11,4 @@ mod ticket;
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
 pub use response::{ApiError, Response, human_size};
 pub use send::{MAX_RESPONSE_BODY, SendError, client, send};
-pub use ticket::{
-    BuildError, Credentials, RequestSpec, Ticket, build_ticket, join_base_url, mask_api_key,
-};
+pub use ticket::{BuildError, Credentials, RequestSpec, Ticket, build_ticket, mask_api_key};

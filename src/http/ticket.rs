@@ -14,7 +14,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestSpec {
     pub method: Method,
-    /// Absolute, exactly as typed (see `join_base_url` for relative input).
+    /// Absolute, exactly as typed (see `store::collection::join_url` for relative input).
     pub url: String,
     /// Sent and signed byte for byte.
     pub body: Vec<u8>,
@@ -174,41 +174,7 @@ const RESERVED: [&str; 6] = [
     "content-length",
 ];
 
-/// `abcd****`: the first four characters, never the rest.
-pub fn mask_api_key(key: &str) -> String {
-    let head: String = key.chars().take(4).collect();
-    format!("{head}****")
-}
-
-/// Resolves a URL typed relative to a profile's base URL by plain concatenation, so the
-/// base's last segment (`/p`) is kept, unlike RFC 3986 joining. Absolute URLs pass through.
-pub fn join_base_url(base: &str, typed: &str) -> String {
-    if is_absolute(typed) {
-        return typed.to_string();
-    }
-    let base = base.trim_end_matches('/');
-    if typed.is_empty() {
-        return base.to_string();
-    }
-    if typed.starts_with('/') || typed.starts_with('?') {
-        format!("{base}{typed}")
-    } else {
-        format!("{base}/{typed}")
-    }
-}
-
-fn is_absolute(url: &str) -> bool {
-    match url.find("://") {
-        Some(i) => {
-            let scheme = &url[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        None => false,
-    }
-}
+pub use crate::secret::mask_api_key;
 
 /// Computes the on-wire URL, signs that string with the body, and fixes every header.
 pub fn build_ticket(
@@ -405,8 +371,6 @@ mod tests {
 
     #[test]
     fn masks_the_api_key() {
-        assert_eq!(mask_api_key("abcdefgh"), "abcd****");
-        assert_eq!(mask_api_key("ab"), "ab****");
         let t = build_ticket(
             &RequestSpec::new(Method::GET, "http://h/api/v1/p/assets", vec![]),
             &creds(AuthMode::Timestamp),
@@ -415,30 +379,8 @@ mod tests {
         .unwrap();
         assert!(
             t.headers_masked()
-                .contains(&("x-api-key".into(), "abcd****".into()))
+                .contains(&("x-api-key".into(), "****".into()))
         );
         assert!(!format!("{:?}", creds(AuthMode::Timestamp)).contains("abcdefgh"));
-    }
-
-    #[test]
-    fn joins_relative_urls_by_concatenation() {
-        let base = "http://localhost:8001/api/v1/p";
-        assert_eq!(
-            join_base_url(base, "/company"),
-            "http://localhost:8001/api/v1/p/company"
-        );
-        assert_eq!(
-            join_base_url(base, "company"),
-            "http://localhost:8001/api/v1/p/company"
-        );
-        assert_eq!(
-            join_base_url("http://h/api/v1/p/", "/assets"),
-            "http://h/api/v1/p/assets"
-        );
-        assert_eq!(join_base_url(base, "https://x/y"), "https://x/y");
-        assert_eq!(
-            join_base_url(base, "company/search?query=a b"),
-            "http://localhost:8001/api/v1/p/company/search?query=a b"
-        );
     }
 }

@@ -17,38 +17,39 @@ pub struct BodyScan {
 }
 
 pub fn scan(body: &[u8]) -> BodyScan {
-    let mut s = BodyScan::default();
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut prev = 0u8;
-    for (i, &b) in body.iter().enumerate() {
-        match b {
-            b'\t' => {
-                s.tabs += 1;
-                s.first_tab.get_or_insert(i);
-            }
-            b'\n' if prev == b'\r' => {
-                s.crlfs += 1;
-                s.first_crlf.get_or_insert(i - 1);
-            }
-            _ => {}
-        }
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-            s.first_outside_whitespace.get_or_insert(i);
-        }
-        prev = b;
+    // Separate simple loops: the counting ones vectorise, and `contains` is a memchr.
+    let tabs = body.iter().filter(|b| **b == b'\t').count();
+    let first_tab = if tabs > 0 {
+        body.iter().position(|b| *b == b'\t')
+    } else {
+        None
+    };
+    let (crlfs, first_crlf) = if body.contains(&b'\r') {
+        let count = body.windows(2).filter(|w| *w == b"\r\n").count();
+        (count, body.windows(2).position(|w| w == b"\r\n"))
+    } else {
+        (0, None)
+    };
+    BodyScan {
+        tabs,
+        first_tab,
+        crlfs,
+        first_crlf,
+        first_outside_whitespace: first_outside_whitespace(body),
     }
-    s
+}
+
+/// Stops at the first whitespace between tokens, so only a compact body is read to the end.
+fn first_outside_whitespace(body: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => i = string_end(body, i + 1),
+            b' ' | b'\t' | b'\n' | b'\r' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The body without a leading BOM and without whitespace between JSON tokens. Strings and
@@ -77,6 +78,56 @@ pub fn compact(body: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(&body[run_start..]);
     out
+}
+
+/// The bytes `compact` would produce, one at a time, without allocating: lets two bodies
+/// be compared as JSON-modulo-whitespace in one pass.
+pub fn compact_bytes(body: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    let body = body.strip_prefix(BOM).unwrap_or(body);
+    let mut in_string = false;
+    let mut escaped = false;
+    body.iter().copied().filter(move |&b| {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            true
+        } else if b == b'"' {
+            in_string = true;
+            true
+        } else {
+            !matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+        }
+    })
+}
+
+/// Whether `a` and `b` are the same bytes once compacted (same JSON up to whitespace), and
+/// whether `b` is already compact. One pass over both, no allocation.
+pub fn same_compacted(a: &[u8], b: &[u8]) -> (bool, bool) {
+    let mut b_len = 0usize;
+    // `eq` is true only when both sides ran out, so b_len is then b's compacted length.
+    let same = compact_bytes(a).eq(compact_bytes(b).inspect(|_| b_len += 1));
+    (same, same && b_len == b.len())
+}
+
+/// The index just past the quote that closes the string whose content starts at `i`.
+fn string_end(body: &[u8], mut i: usize) -> usize {
+    while let Some(off) = body[i.min(body.len())..]
+        .iter()
+        .position(|b| *b == b'"' || *b == b'\\')
+    {
+        i += off;
+        if body[i] == b'\\' {
+            i += 2;
+        } else {
+            return i + 1;
+        }
+    }
+    body.len()
 }
 
 /// Each tab replaced by two spaces, the indentation `pretty` uses.
@@ -164,6 +215,17 @@ mod tests {
             "{\"name\":\"ACME  Corp\\\" x\",\"n\":1.0e5,\"u\":\"Zürich\"}".as_bytes()
         );
         assert_eq!(compact(b""), b"");
+        assert!(compact_bytes(pretty.as_bytes()).eq(compact(pretty.as_bytes())));
+        let tight = compact(pretty.as_bytes());
+        assert_eq!(same_compacted(pretty.as_bytes(), &tight), (true, true));
+        assert_eq!(same_compacted(&tight, pretty.as_bytes()), (true, false));
+        assert_eq!(same_compacted(b"{\"a\":1}", b"{\"a\":2}"), (false, false));
+        assert_eq!(same_compacted(b"{\"a\":1}", b"{\"a\":1} 2"), (false, false));
+        assert_eq!(same_compacted(b"", b" \n"), (true, false));
+        assert_eq!(same_compacted(b"\"a b\"", b"\"ab\""), (false, false));
+        // An unterminated string or a trailing backslash does not read past the end.
+        assert_eq!(same_compacted(b"\"ab\\", b"\"ab\\"), (true, true));
+        assert_eq!(first_outside_whitespace(b"\"a\\"), None);
     }
 
     #[test]

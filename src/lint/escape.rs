@@ -59,23 +59,34 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 fn escape_str_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut plain_from = 0;
-    for (i, c) in s.char_indices() {
-        // Fast path: printable ASCII other than backslash is copied in runs.
-        if (' '..='~').contains(&c) && c != '\\' {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast path: printable ASCII other than backslash is copied in runs, byte by byte
+        // without decoding.
+        if (b' '..=b'~').contains(&b) && b != b'\\' {
+            i += 1;
             continue;
         }
-        if c != '\\' && !is_invisible(c) {
-            continue;
-        }
-        out.push_str(&s[plain_from..i]);
-        match char_escape(c) {
-            Some(e) => out.push_str(e),
-            None => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        let c = if b < 0x80 {
+            b as char
+        } else {
+            s[i..].chars().next().expect("i is on a char boundary")
+        };
+        let len = c.len_utf8();
+        if c == '\\' || is_invisible(c) {
+            out.push_str(&s[plain_from..i]);
+            match char_escape(c) {
+                Some(e) => out.push_str(e),
+                None => {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                }
             }
+            plain_from = i + len;
         }
-        plain_from = i + c.len_utf8();
+        i += len;
     }
     out.push_str(&s[plain_from..]);
 }

@@ -293,8 +293,8 @@ fn check_reformatted(body: &[u8], saved: &[u8], body_is_json: bool, out: &mut Ve
     if body == saved || !body_is_json {
         return;
     }
-    let (now, then) = (compact(body), compact(saved));
-    if now != then {
+    let (same_json, saved_is_compact) = body::same_compacted(body, saved);
+    if !same_json {
         return;
     }
     let at = body
@@ -312,7 +312,7 @@ fn check_reformatted(body: &[u8], saved: &[u8], body_is_json: bool, out: &mut Ve
             excerpt(body, at, EXCERPT_RADIUS),
             excerpt(saved, at, EXCERPT_RADIUS)
         ),
-        (saved == then.as_slice()).then_some(Fix::Compact),
+        saved_is_compact.then_some(Fix::Compact),
     ));
 }
 

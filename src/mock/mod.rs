@@ -14,6 +14,17 @@
 //! `x-timestamp` / `x-nonce`, a timestamp within the skew, a nonce above the last one seen
 //! for that key, and an `x-sign` over value + URL + raw body, where the URL is rebuilt from
 //! the scheme, the `Host` header and the request target exactly as received.
+//!
+//! Choices where the API is silent:
+//! - Records belong to the API key that created them; other keys get 404.
+//! - A transfer's approval goes to the core client named by `authorize_id`, or to every
+//!   core client of the API key when it names none; each action is pushed on that client's
+//!   feed, and again when approved (PUT) or rejected (DELETE).
+//! - A nonce is spent only by a request whose signature verifies.
+//! - Every answer behind the prefix carries `x-mock-payload-sha256` (the hash the mock
+//!   checked) and a 1020 carries `x-mock-detail` (why, in words). The real API sends neither.
+//! - With `data_dir`, state is saved after every change; nonces are saved with it and at
+//!   shutdown (a killed mock may forget the last nonces).
 
 pub mod auth;
 mod config;
@@ -36,7 +47,7 @@ pub use config::MockConfig;
 pub use feeds::Feed;
 pub use server::{MockHandle, MockServer};
 pub use url::request_url;
-pub use verdict::escape_bytes;
+pub use verdict::{escape_bytes, mask_api_key};
 
 /// Every endpoint lives under this path, as on the real API.
 pub const API_PREFIX: &str = "/api/v1/p";

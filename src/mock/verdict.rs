@@ -57,21 +57,12 @@ fn is_invisible(c: char) -> bool {
         | '\u{fff9}'..='\u{fffb}')
 }
 
-/// `abcd…wxyz`: enough to tell keys apart, not enough to use one.
-pub(crate) fn mask_api_key(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() <= 12 {
-        return format!("…({} chars)", chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
-}
+pub use crate::secret::mask_api_key;
 
 /// One line per request: status, verdict, method and URL.
 pub(crate) fn access_line(v: &Verdict, status: u16) -> String {
     let verdict = match &v.failure {
-        None => "ok".to_string(),
+        None => "auth ok".to_string(),
         Some(f) => format!("refused ({})", f.reason),
     };
     let url = v.url.as_deref().unwrap_or("(URL not rebuilt)");
@@ -120,7 +111,7 @@ pub(crate) fn describe(v: &Verdict, status: u16) -> String {
         };
         let _ = write!(
             s,
-            "\n  signed:    {} bytes = value {} + URL {} + body {}\n             \"{}\"{more}\n  sha256:    {}",
+            "\n  payload:   {} bytes = value {} + URL {} + body {}, as received\n             \"{}\"{more}\n  sha256:    {}",
             bytes.len(),
             p.value_part().len(),
             p.url_part().len(),
@@ -165,8 +156,44 @@ mod tests {
     }
 
     #[test]
-    fn api_keys_are_masked() {
-        assert_eq!(mask_api_key("abcdefghijklmnop"), "abcd…mnop");
-        assert!(!mask_api_key("short").contains("short"));
+    fn verbose_report_names_the_check_and_shows_the_signed_bytes() {
+        use crate::mock::auth::{Judge, SignedParts};
+        use crate::signing::{AuthValue, PrivateKey, RequestSigner, RsaSigner};
+        use axum::http::{HeaderMap, HeaderValue};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/test-rsa2048.pkcs1.pem");
+        let signer = RsaSigner::new(PrivateKey::from_file(&path).unwrap());
+        let judge = Judge::new(30);
+        judge.register("api-key-0123456789", signer.key().public_key());
+        let url = "http://h/api/v1/p/company";
+        let signed = signer.sign("POST", url, b"{\"a\":1}", AuthValue::Timestamp(100));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", HeaderValue::from_static("api-key-0123456789"));
+        headers.insert("x-timestamp", HeaderValue::from_static("100"));
+        headers.insert(
+            "x-sign",
+            HeaderValue::from_str(signed.x_sign.as_str()).unwrap(),
+        );
+        // Sent with a tab the signer never saw.
+        let parts = SignedParts {
+            method: "POST",
+            url: Ok(url),
+            headers: &headers,
+            body: b"{\"a\":\t1}\n",
+        };
+        let v = judge.judge(&parts, 100);
+        let report = describe(&v, 401);
+        assert!(report.contains("refused (signature)"), "{report}");
+        assert!(report.contains("why:"), "{report}");
+        assert!(
+            report.contains("\"100http://h/api/v1/p/company{\"a\":\\t1}\\n\""),
+            "{report}"
+        );
+        assert!(
+            report.contains(&v.payload.as_ref().unwrap().hash_hex()),
+            "{report}"
+        );
+        assert!(report.contains("****6789"), "{report}");
+        assert!(!report.contains("api-key-0123456789"), "{report}");
     }
 }

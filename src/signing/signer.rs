@@ -95,12 +95,23 @@ impl RequestSigner for RsaSigner {
         "partner-api-rsa"
     }
 
+    /// Hashes value, URL and body in place (no payload copy) and signs that digest, so a
+    /// large body is hashed once for both the shown Hash and the signature.
     fn sign(&self, _method: &str, url: &str, body: &[u8], value: AuthValue) -> SignedRequest {
-        let payload = Payload::new(value, url, body);
+        use aws_lc_rs::digest::{Context, SHA256};
+        let mut ctx = Context::new(&SHA256);
+        ctx.update(value.to_string().as_bytes());
+        ctx.update(url.as_bytes());
+        ctx.update(body);
+        let digest = ctx.finish();
+        let key = self.key.aws_key();
+        let mut sig = vec![0u8; key.public_modulus_len()];
+        key.sign_digest(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &digest, &mut sig)
+            .expect("signing a SHA-256 digest with a validated RSA key does not fail");
         SignedRequest {
             value,
-            hash_hex: payload.hash_hex(),
-            x_sign: encode_signature(&self.sign_payload(&payload)),
+            hash_hex: hex::encode(digest.as_ref()),
+            x_sign: encode_signature(&sig),
         }
     }
 }

@@ -62,11 +62,16 @@ pub fn join_url(base: &str, url: &str) -> String {
     }
 }
 
+/// Any `scheme://` counts, so an unsupported scheme (`ftp://`) is refused by `wire_url`
+/// instead of being glued onto the base URL.
 pub fn is_absolute(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    ["http://", "https://", "ws://", "wss://"]
-        .iter()
-        .any(|s| lower.starts_with(s))
+    url.find("://").is_some_and(|i| {
+        let scheme = &url[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -355,6 +360,7 @@ impl CollectionStore {
             .map_err(|e| StoreError::io("create the directory", &self.dir, e))?;
         let path = self.path_of(collection);
         let _lock = FileLock::acquire(&lock_path_for(&path))?;
+        self.remove_stale_temp_files(collection);
         let Loaded {
             value: mut current,
             moved_aside,
@@ -384,6 +390,19 @@ impl CollectionStore {
             value: out,
             moved_aside,
         })
+    }
+
+    /// Saves write through `.<name>.json.tmp-*` while holding the lock, so under the lock
+    /// any such file was left by a writer killed mid-save: it is not the collection.
+    fn remove_stale_temp_files(&self, collection: &str) {
+        let prefix = format!(".{collection}.json.tmp-");
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
     }
 
     /// Creates an empty collection; an existing one is an error.

@@ -144,6 +144,12 @@ impl fmt::Debug for ResolvedProfile {
 }
 
 impl ResolvedProfile {
+    /// The same profile against another base URL (`xsign demo` fills in the mock's port).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
     /// The absolute URL for a request URL that may be relative to the base URL.
     pub fn url_for(&self, request_url: &str) -> String {
         super::collection::join_url(&self.base_url, request_url)
@@ -195,22 +201,21 @@ pub enum ProfileError {
 }
 
 /// Resolves one profile: reads the API key (trimmed), checks the key file when signing.
-pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
+const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key";
+
+/// The profile's API key from its source, trimmed as the reference client trims it.
+/// Each failure names the fix.
+pub fn profile_api_key(p: &Profile) -> Result<String, ProfileError> {
     let profile = p.name.clone();
-    validate_base_url(&p.base_url).map_err(|reason| ProfileError::BadBaseUrl {
-        profile: profile.clone(),
-        reason,
-    })?;
-    let demo_fix = "Run `xsign demo` once to create the demo key and API key".to_string();
     let (raw, source_desc) = match &p.api_key {
         ApiKeySource::File(path) => match std::fs::read_to_string(path) {
             Ok(text) => (text, format!("file {}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let fix = if p.name == "demo" {
-                    demo_fix
+                    DEMO_FIX.to_string()
                 } else {
                     format!(
-                        "Save the API key from the web app there, or `xsign profile edit {profile} --api-key-file FILE`"
+                        "Save the API key from the web app there, pass --apikey-file FILE, or `xsign profile edit {profile} --api-key-file FILE`"
                     )
                 };
                 return Err(ProfileError::ApiKeyFileMissing {
@@ -238,13 +243,24 @@ pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
         },
         ApiKeySource::Inline(k) => (k.clone(), "inline".to_string()),
     };
-    let api_key = raw.trim().to_string();
+    let api_key = raw.trim();
     if api_key.is_empty() {
         return Err(ProfileError::ApiKeyEmpty {
             profile,
             source_desc,
         });
     }
+    Ok(api_key.to_string())
+}
+
+pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
+    let profile = p.name.clone();
+    validate_base_url(&p.base_url).map_err(|reason| ProfileError::BadBaseUrl {
+        profile: profile.clone(),
+        reason,
+    })?;
+    let demo_fix = DEMO_FIX.to_string();
+    let api_key = profile_api_key(p)?;
     let key_path = if p.signing {
         if !p.key_path.exists() {
             let fix = if p.name == "demo" {

@@ -60,10 +60,14 @@ fn ansi_c_quote(bytes: &[u8]) -> String {
 
 /// `curl -X METHOD URL -H ... --data-binary BODY`, one option per line. The body goes
 /// through `--data-binary` so curl sends it untouched (`-d` would strip newlines from a
-/// file and is not used).
+/// file and is not used). `--globoff --path-as-is` keep curl from expanding `[]{}` or
+/// resolving `/../` in the signed URL.
 pub fn to_curl(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> String {
     let mut parts = vec![
-        format!("curl -X {}", shell_quote(method.as_bytes())),
+        format!(
+            "curl --globoff --path-as-is -X {}",
+            shell_quote(method.as_bytes())
+        ),
         shell_quote(url.as_bytes()),
     ];
     for (k, v) in headers {

@@ -141,7 +141,7 @@ impl HistoryEntry {
     /// Masks any `x-api-key` header so the key never reaches the disk.
     fn scrub(&mut self) {
         for (k, v) in &mut self.request_headers {
-            if k.eq_ignore_ascii_case("x-api-key") && !v.starts_with("••••") {
+            if k.eq_ignore_ascii_case("x-api-key") && !v.starts_with("****") {
                 if self.api_key_id.is_none() {
                     self.api_key_id = Some(super::profile::api_key_id(v));
                 }

@@ -4,7 +4,9 @@
 mod body;
 pub mod collection;
 pub mod config;
+pub mod demo;
 mod error;
+pub mod exchange;
 pub mod export;
 pub mod history;
 pub mod import;

@@ -40,15 +40,7 @@ impl fmt::Debug for ApiKeySource {
     }
 }
 
-/// Shows only the last four characters, and those only for a long secret.
-pub fn mask_secret(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    if chars.len() < 12 {
-        return "••••".to_string();
-    }
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("••••{tail}")
-}
+pub use crate::secret::mask_api_key as mask_secret;
 
 /// A short, non-reversible tag for an API key: lets history say which key was used
 /// without storing it.
@@ -182,9 +174,9 @@ mod tests {
     #[test]
     fn inline_key_is_masked_everywhere() {
         let s = ApiKeySource::Inline("ABCDEFGHIJKLMNOPQRSTUVWXyz12".into());
-        assert_eq!(s.to_string(), "inline ••••yz12");
+        assert_eq!(s.to_string(), "inline ****yz12");
         assert!(!format!("{s:?}").contains("ABCD"));
-        assert_eq!(mask_secret("short"), "••••");
+        assert_eq!(mask_secret("short"), "****");
     }
 
     #[test]

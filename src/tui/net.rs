@@ -266,7 +266,7 @@ pub async fn decide(
     action_id: String,
     approve: bool,
 ) -> Message {
-    let url = http::join_base_url(
+    let url = crate::store::collection::join_url(
         &session.view.base_url,
         &format!("/coreclient/{client_id}/action/{action_id}"),
     );

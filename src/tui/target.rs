@@ -1,8 +1,8 @@
 //! Where a request goes: the URL field resolved against the profile's base URL, and the
 //! exact string that will be on the wire (and therefore signed).
 
-use crate::http::join_base_url;
 use crate::signing::wire_url;
+use crate::store::collection::join_url;
 
 /// The URL field after resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub fn resolve(base_url: &str, field: &str) -> Result<Target, String> {
             "type a path such as /company, or press ↓ in the URL field to pick an endpoint".into(),
         );
     }
-    let typed = join_base_url(base_url, field);
+    let typed = join_url(base_url, field);
     let wire = wire_url(&typed).map_err(|e| e.to_string())?;
     Ok(Target {
         typed,

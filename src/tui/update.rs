@@ -1118,7 +1118,8 @@ impl App {
                         }
                     }
                 } else {
-                    let typed = crate::http::join_base_url(&self.profile.base_url, &self.url.text);
+                    let typed =
+                        crate::store::collection::join_url(&self.profile.base_url, &self.url.text);
                     match fix.fix.apply_to_url(&typed) {
                         Some(url) => self.url.set(&url),
                         None => return,

@@ -1,0 +1,547 @@
+//! A newcomer's mistakes on every CLI command but send/doctor/demo: each error says what to
+//! do, exits 1 (failure) or 2 (usage), and nothing panics.
+
+mod cli_support;
+
+use cli_support::{API_KEY, Sandbox, fails_with, fixture, line_value, stderr, stdout};
+
+#[test]
+fn a_missing_or_wrong_body_file_says_what_to_give() {
+    let sb = Sandbox::new().with_reference_files();
+    let url = "https://api.qredo.network/api/v1/p/company";
+    let out = sb.run(&["sign", "--url", url, "--body-file", "company.json"], b"");
+    let err = fails_with(&out, 1, "no body file at company.json");
+    assert!(err.contains("`-` to read the body from stdin"), "{err}");
+    let out = sb.run(&["sign", "--url", url, "--body-file", "."], b"");
+    fails_with(&out, 1, "is a directory: give the file that holds the body");
+    let out = sb.run(&["sign", "--url", url, "-X", "GE T"], b"");
+    fails_with(
+        &out,
+        1,
+        "is not an HTTP method: use GET, POST, PUT or DELETE",
+    );
+}
+
+#[test]
+fn verify_names_its_own_flag_and_checks_the_url_as_sent() {
+    let sb = Sandbox::new().with_reference_files();
+    let out = sb.run(
+        &[
+            "verify",
+            "--url",
+            "https://a.test/x",
+            "--timestamp",
+            "1",
+            "--sign",
+            "abc",
+        ],
+        b"",
+    );
+    let err = fails_with(&out, 1, "no public key at public.pem");
+    assert!(err.contains("--pubkey FILE"), "not --key: {err}");
+
+    // A relative URL cannot be checked without a base.
+    let out = sb.run(
+        &[
+            "verify",
+            "--url",
+            "/company",
+            "--timestamp",
+            "1",
+            "--sign",
+            "abc",
+            "--pubkey",
+            "private.pem",
+        ],
+        b"",
+    );
+    fails_with(&out, 1, "is not a full URL");
+
+    // Signed as typed (a space), verified as typed: ok, with the warning that the server
+    // sees %20. Given the wire form instead: it fails, and says which form it covers.
+    let typed = "https://api.qredo.network/api/v1/p/company/search?query=ACME Corp";
+    let wire = "https://api.qredo.network/api/v1/p/company/search?query=ACME%20Corp";
+    let signed = sb.run(&["sign", "--url", typed, "--timestamp", "1700000003"], b"");
+    let sig = line_value(&stdout(&signed), "x-sign");
+    let check = |url: &str| {
+        sb.run(
+            &[
+                "verify",
+                "--pubkey",
+                "private.pem",
+                "--url",
+                url,
+                "--timestamp",
+                "1700000003",
+                "--sign",
+                &sig,
+            ],
+            b"",
+        )
+    };
+    let out = check(typed);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("will fail there with 1020"),
+        "{}",
+        stderr(&out)
+    );
+    let out = check(wire);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("FAILED"));
+    assert!(!stderr(&out).contains("verifies over"), "{}", stderr(&out));
+
+    // The x-sign `sign --curl` makes covers the wire form; checked against the typed URL,
+    // verify points at the form it does cover.
+    let curl = sb.run(
+        &[
+            "sign",
+            "--url",
+            typed,
+            "--timestamp",
+            "1700000003",
+            "--curl",
+        ],
+        b"",
+    );
+    let text = stdout(&curl);
+    let sig = text
+        .split("x-sign: ")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let out = sb.run(
+        &[
+            "verify",
+            "--pubkey",
+            "private.pem",
+            "--url",
+            typed,
+            "--timestamp",
+            "1700000003",
+            "--sign",
+            sig,
+        ],
+        b"",
+    );
+    let err = fails_with(&out, 1, "it verifies over the URL as sent on the wire");
+    assert!(err.contains(wire), "{err}");
+}
+
+#[test]
+fn verify_with_a_profile_takes_its_base_url_and_key() {
+    let sb = Sandbox::new().with_reference_files();
+    sb.ok(&[
+        "profile",
+        "add",
+        "p",
+        "--base-url",
+        "https://api.qredo.network/api/v1/p",
+        "--key",
+        "private.pem",
+        "--api-key-file",
+        "apikey",
+        "--default",
+    ]);
+    let signed = sb.run(
+        &["sign", "--url", "/assets", "--timestamp", "1700000000"],
+        b"",
+    );
+    let sig = line_value(&stdout(&signed), "x-sign");
+    let out = sb.run(
+        &[
+            "verify",
+            "--url",
+            "/assets",
+            "--timestamp",
+            "1700000000",
+            "--sign",
+            &sig,
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ok: x-sign verifies"));
+}
+
+#[test]
+fn mock_names_pubkey_for_a_missing_public_key() {
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &["mock", "--addr", "127.0.0.1:0", "--pubkey", "nope.pem"],
+        b"",
+    );
+    let err = fails_with(&out, 1, "no public key at nope.pem");
+    assert!(err.contains("--pubkey FILE"), "{err}");
+    assert!(!err.contains("--key FILE"), "{err}");
+}
+
+#[test]
+fn collection_add_refuses_what_cannot_be_sent_and_notes_odd_bodies() {
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &["collection", "add", "c/r", "-X", "PO ST", "--url", "/x"],
+        b"",
+    );
+    fails_with(&out, 1, "\"PO ST\" is not an HTTP method");
+    let out = sb.run(&["collection", "add", "c/r", "--url", ""], b"");
+    fails_with(
+        &out,
+        1,
+        "the URL is empty: give a path under the profile's base URL",
+    );
+    let out = sb.run(&["collection", "add", "c/r", "--url", "ftp://x/y"], b"");
+    fails_with(&out, 1, "not a scheme xsign can send");
+    let out = sb.run(&["collection", "add", "c", "--url", "/x"], b"");
+    fails_with(&out, 1, "give COLLECTION/REQUEST, e.g. `c/get-assets`");
+    assert!(
+        !sb.root().join("config/collections/c.json").exists(),
+        "nothing saved by a refused add"
+    );
+
+    let out = sb.run(
+        &[
+            "collection",
+            "add",
+            "c/r",
+            "-X",
+            "post",
+            "--url",
+            "/company",
+            "--body",
+            "not json",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not valid JSON"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("saved c/r (8 body bytes)"));
+    let shown = sb.ok(&["collection", "show", "c/r", "--body"]);
+    assert_eq!(shown, "not json", "saved as given");
+    assert!(
+        sb.ok(&["collection", "show", "c/r"])
+            .contains("method:  POST")
+    );
+}
+
+#[test]
+fn collection_export_signs_and_sends_the_url_as_it_goes_on_the_wire() {
+    let sb = Sandbox::new().with_reference_files();
+    sb.ok(&[
+        "collection",
+        "add",
+        "c/search",
+        "--url",
+        "https://api.qredo.network/api/v1/p/company/search?query=ACME Corp",
+    ]);
+    let out = sb.run(&["collection", "export", "c/search", "--show-secrets"], b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = stdout(&out);
+    assert!(script.contains("query=ACME%20Corp"), "{script}");
+    assert!(!script.contains("ACME Corp"), "{script}");
+    assert!(
+        stderr(&out).contains("the command sends that form"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        script.contains(&format!("x-api-key: {API_KEY}")),
+        "{script}"
+    );
+    // The x-sign in the export covers the wire URL.
+    let sig = script
+        .split("x-sign: ")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let ts = script
+        .split("x-timestamp: ")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let out = sb.run(
+        &[
+            "verify",
+            "--pubkey",
+            "private.pem",
+            "--url",
+            "https://api.qredo.network/api/v1/p/company/search?query=ACME%20Corp",
+            "--timestamp",
+            ts,
+            "--sign",
+            sig,
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
+fn import_says_how_to_give_the_command_and_the_folder() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["import", "curl"], b"");
+    fails_with(&out, 1, "no curl command given: pass it quoted");
+    let out = sb.run(
+        &[
+            "import",
+            "curl",
+            "curl -X POST https://x.test/p/company -d '{}'",
+            "--dry-run",
+        ],
+        b"",
+    );
+    let err = fails_with(
+        &out,
+        1,
+        "put xsign's options before the quoted curl command",
+    );
+    assert!(
+        err.contains("xsign import curl --dry-run 'curl ...'"),
+        "{err}"
+    );
+    let out = sb.run(
+        &[
+            "import",
+            "curl",
+            "--dry-run",
+            "curl -X POST https://x.test/p/company -d '{}'",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("POST https://x.test/p/company"));
+    let out = sb.run(&["import", "folder", "requests"], b"");
+    fails_with(
+        &out,
+        1,
+        "no folder at requests: give the reference client's `requests` folder",
+    );
+}
+
+#[test]
+fn history_refuses_a_zero_limit_and_tells_an_empty_filter_from_an_empty_history() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["history", "--limit", "0"], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(sb.ok(&["history"]).contains("no requests sent yet"));
+    assert!(
+        sb.ok(&["history", "--filter", "zzz"])
+            .contains("no requests sent yet")
+    );
+
+    let entry = xsign::store::HistoryEntry::new("p", "GET", "https://x.test/p/assets", b"");
+    // Recorded through the library into the sandbox's data dir.
+    let history = xsign::store::History::new(sb.root().join("data/history"), 1000);
+    history.record(entry).unwrap();
+    let listed = sb.ok(&["history"]);
+    assert!(listed.contains("https://x.test/p/assets"), "{listed}");
+    let filtered = sb.ok(&["history", "--filter", "zzz"]);
+    assert!(
+        filtered.contains("no entry matches `zzz` among the 1 kept"),
+        "{filtered}"
+    );
+}
+
+#[test]
+fn profile_paths_are_kept_absolute_and_the_status_shown() {
+    let sb = Sandbox::new().with_reference_files();
+    let out = sb.ok(&[
+        "profile",
+        "add",
+        "p",
+        "--base-url",
+        "https://api.qredo.network/api/v1/p",
+        "--key",
+        "private.pem",
+        "--api-key-file",
+        "apikey",
+    ]);
+    let work = sb.work().canonicalize().unwrap();
+    assert!(
+        out.contains(&format!("key:      {}", work.join("private.pem").display()))
+            || out.contains(&format!(
+                "key:      {}",
+                sb.work().join("private.pem").display()
+            )),
+        "{out}"
+    );
+    assert!(out.contains("status:   ready"), "{out}");
+
+    // From another directory, the profile still finds its files.
+    let elsewhere = sb.root().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let mut cmd = sb.cmd(&["--profile", "p", "sign", "--url", "/assets"]);
+    cmd.current_dir(&elsewhere);
+    let out = sb.run_cmd(cmd, b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = sb.ok(&["profile", "edit", "p", "--key", "missing.pem"]);
+    assert!(out.contains("status:   not ready"), "{out}");
+    assert!(out.contains("xsign keygen"), "{out}");
+}
+
+#[test]
+fn profile_list_and_show_say_what_applies_when_none_is_chosen() {
+    let sb = Sandbox::new();
+    let list = sb.ok(&["profile", "list"]);
+    assert!(list.contains("No profile chosen"), "{list}");
+    assert!(list.contains("--profile NAME"), "{list}");
+    let show = sb.ok(&["profile", "show"]);
+    assert!(
+        !show.contains("default:   yes"),
+        "production is not a saved default: {show}"
+    );
+    assert!(show.contains("No profile chosen"), "{show}");
+
+    sb.ok(&["profile", "edit", "sandbox", "--default"]);
+    let list = sb.ok(&["profile", "list"]);
+    assert!(!list.contains("No profile chosen"), "{list}");
+    assert!(list.contains("* sandbox"), "{list}");
+    assert!(sb.ok(&["profile", "show"]).contains("default:   yes"));
+
+    let out = sb.run(&["profile", "remove", "production"], b"");
+    fails_with(&out, 1, "built in and has its default settings");
+}
+
+#[test]
+fn replay_of_an_empty_collection_says_how_to_fill_it() {
+    let sb = Sandbox::new();
+    sb.ok(&["collection", "new", "empty"]);
+    let out = sb.run(&["replay", "empty"], b"");
+    fails_with(&out, 1, "xsign collection add empty/NAME --url /assets");
+}
+
+/// Wrong flags, missing files, bad URLs and missing names on every command: exit 1 or 2
+/// with a message on stderr, never a panic, never a silent success.
+#[test]
+fn nothing_panics_and_every_failure_exits_1_or_2_with_a_message() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.work().join("notjson"), b"{nope").unwrap();
+    std::fs::write(sb.work().join("empty"), b"").unwrap();
+    let pem = fixture("test-rsa2048.pkcs1.pem");
+    let pem = pem.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["sign"],
+        &["sign", "--url", "https://a.test/x"],
+        &["sign", "--url", "http://", "--key", pem],
+        &["sign", "--url", "ftp://a/b", "--key", pem],
+        &["sign", "--url", "", "--key", pem],
+        &["sign", "--url", "/x", "--key", pem],
+        &["sign", "--url", "https://a.test/x", "--key", "empty"],
+        &["sign", "--url", "https://a.test/x", "--key", "notjson"],
+        &["sign", "--url", "https://a.test/x", "--key", pem, "--curl"],
+        &[
+            "sign",
+            "--url",
+            "https://a.test/x",
+            "--key",
+            pem,
+            "--timestamp",
+            "x",
+        ],
+        &["sign", "--url", "https://a.test/x", "--key", pem, "--nonce"],
+        &["--profile", "nope", "sign", "--url", "/x"],
+        &["keygen", "--bits", "1000"],
+        &["keygen", "--out", "empty"],
+        &["verify", "--url", "https://a.test/x", "--sign", "a"],
+        &[
+            "verify",
+            "--url",
+            "https://a.test/x",
+            "--timestamp",
+            "1",
+            "--sign",
+            "a",
+            "--pubkey",
+            "notjson",
+        ],
+        &["listen"],
+        &["listen", "--feed", "nope"],
+        &["listen", "--feed", "wallets"],
+        &["listen", "ftp://a/b", "--key", pem],
+        &[
+            "listen",
+            "--feed",
+            "wallets",
+            "--base-url",
+            "nope",
+            "--key",
+            pem,
+        ],
+        &["--profile", "nope", "listen", "--feed", "wallets"],
+        &["mock", "--addr", "nope"],
+        &["mock", "--addr", "127.0.0.1:0"],
+        &["profile"],
+        &["profile", "show", "nope"],
+        &["profile", "add", "bad name"],
+        &["profile", "add", "x", "--base-url", "example.com"],
+        &["profile", "edit", "nope", "--timeout", "5"],
+        &["profile", "edit", "production", "--timeout", "0"],
+        &["profile", "edit", "production", "-H", "bad"],
+        &["profile", "remove", "nope"],
+        &["collection"],
+        &["collection", "show", "nope"],
+        &["collection", "show", "nope/r"],
+        &["collection", "export", "nope/r"],
+        &["collection", "import", "nope.json"],
+        &["collection", "import", "notjson"],
+        &["collection", "rename", "nope", "x"],
+        &["collection", "duplicate", "nope"],
+        &["collection", "delete", "nope/r"],
+        &["collection", "new", "c", "--from-catalog", "--only", "zzz"],
+        &[
+            "collection",
+            "add",
+            "c/r",
+            "--url",
+            "/x",
+            "--body-file",
+            "nope",
+        ],
+        &["replay"],
+        &["replay", "nope"],
+        &["replay", "nope/r"],
+        &["replay", "--history", "7"],
+        &["replay", "--history", "x"],
+        &["--profile", "nope", "replay", "c"],
+        &["history", "show", "7"],
+        &["history", "show", "x"],
+        &["history", "retention", "0"],
+        &["import"],
+        &["import", "curl", "not curl"],
+        &["import", "curl", "curl -X POST"],
+        &["import", "folder", "nope"],
+        &["import", "folder", "empty"],
+    ];
+    for args in cases {
+        let out = sb.run(args, b"");
+        let err = stderr(&out);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(1) | Some(2)),
+            "xsign {args:?} exited {code:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "xsign {args:?} panicked: {err}");
+        assert!(
+            err.trim_start().starts_with("error:")
+                || err.contains("\nerror:")
+                || err.starts_with("Usage")
+                || err.contains("Usage:"),
+            "xsign {args:?} fails without saying why: {err}"
+        );
+    }
+}
+
+#[test]
+fn keygen_out_must_be_a_directory() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.work().join("keys"), b"").unwrap();
+    let out = sb.run(&["keygen", "--out", "keys"], b"");
+    fails_with(&out, 1, "keys is a file, not a directory: pass --out DIR");
+}

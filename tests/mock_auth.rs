@@ -1,0 +1,354 @@
+//! The mock judges signatures as the server does: every check, every reason.
+
+mod mock_support;
+
+use mock_support::{API_KEY, Client, other_key, private_key, start};
+use std::io::{Read, Write};
+use xsign::mock::{MockConfig, Reason};
+use xsign::signing::{AuthValue, Payload, RequestSigner, RsaSigner, now_unix};
+
+fn headers(api_key: &str, value: AuthValue, x_sign: &str) -> Vec<(String, String)> {
+    vec![
+        ("x-api-key".into(), api_key.into()),
+        (value.header_name().into(), value.to_string()),
+        ("x-sign".into(), x_sign.into()),
+    ]
+}
+
+#[tokio::test]
+async fn a_signed_request_is_accepted_and_answers_with_date_and_hash() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let url = c.url("/assets");
+    let value = AuthValue::Timestamp(now_unix());
+    let r = c.signed("GET", &url, b"", value).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.json()["assets"].as_array().unwrap().len() > 3);
+    assert!(
+        r.headers.contains_key("date"),
+        "Date header for the doctor's clock check"
+    );
+    assert_eq!(
+        r.headers["x-mock-payload-sha256"].to_str().unwrap(),
+        Payload::new(value, &url, b"").hash_hex()
+    );
+}
+
+#[tokio::test]
+async fn tampered_body_url_timestamp_and_key_get_their_reason() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let now = now_unix();
+    let url = c.url("/company");
+    let body = br#"{"name":"ACME Corp","city":"Paris","country":"FR","domain":"","ref":"t-1"}"#;
+
+    // Body: one byte more (a trailing newline) than what was signed.
+    let s = c.signer.sign("POST", &url, body, AuthValue::Timestamp(now));
+    let mut sent = body.to_vec();
+    sent.push(b'\n');
+    c.raw(
+        "POST",
+        &url,
+        &sent,
+        &headers(API_KEY, s.value, s.x_sign.as_str()),
+    )
+    .await
+    .assert_refused("signature");
+    // Same JSON value, other bytes (reformatted).
+    let pretty =
+        serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(body).unwrap())
+            .unwrap();
+    c.raw(
+        "POST",
+        &url,
+        &pretty,
+        &headers(API_KEY, s.value, s.x_sign.as_str()),
+    )
+    .await
+    .assert_refused("signature");
+
+    // URL: signed for one query, sent with another; signed with localhost, sent to 127.0.0.1;
+    // signed https, sent http; a trailing slash.
+    let signed_url = c.url("/company/search?query=ACME");
+    let s = c
+        .signer
+        .sign("GET", &signed_url, b"", AuthValue::Timestamp(now));
+    let h = headers(API_KEY, s.value, s.x_sign.as_str());
+    c.raw("GET", &c.url("/company/search?query=acme"), b"", &h)
+        .await
+        .assert_refused("signature");
+    let port = mock.addr().port();
+    for signed in [
+        format!("http://localhost:{port}/api/v1/p/assets"),
+        format!("https://127.0.0.1:{port}/api/v1/p/assets"),
+        format!("http://127.0.0.1:{port}/api/v1/p/assets/"),
+        "/api/v1/p/assets".to_string(),
+    ] {
+        let s = c
+            .signer
+            .sign("GET", &signed, b"", AuthValue::Timestamp(now));
+        c.raw(
+            "GET",
+            &c.url("/assets"),
+            b"",
+            &headers(API_KEY, s.value, s.x_sign.as_str()),
+        )
+        .await
+        .assert_refused("signature");
+    }
+
+    // Timestamp: an hour old, an hour ahead, in milliseconds; a header changed after signing.
+    for t in [now - 3600, now + 3600, now * 1000] {
+        c.signed("GET", &c.url("/assets"), b"", AuthValue::Timestamp(t))
+            .await
+            .assert_refused("timestamp");
+    }
+    let s = c
+        .signer
+        .sign("GET", &c.url("/assets"), b"", AuthValue::Timestamp(now - 1));
+    c.raw(
+        "GET",
+        &c.url("/assets"),
+        b"",
+        &headers(API_KEY, AuthValue::Timestamp(now), s.x_sign.as_str()),
+    )
+    .await
+    .assert_refused("signature");
+
+    // API key: unknown, or the right one with another key's signature.
+    let s = c
+        .signer
+        .sign("GET", &c.url("/assets"), b"", AuthValue::Timestamp(now));
+    c.raw(
+        "GET",
+        &c.url("/assets"),
+        b"",
+        &headers("not-registered", s.value, s.x_sign.as_str()),
+    )
+    .await
+    .assert_refused("apikey");
+    let stranger = RsaSigner::new(other_key());
+    let s = stranger.sign("GET", &c.url("/assets"), b"", AuthValue::Timestamp(now));
+    c.raw(
+        "GET",
+        &c.url("/assets"),
+        b"",
+        &headers(API_KEY, s.value, s.x_sign.as_str()),
+    )
+    .await
+    .assert_refused("signature");
+}
+
+#[tokio::test]
+async fn skew_window_is_inclusive_and_configurable() {
+    let mock = start(MockConfig {
+        skew_secs: 5,
+        ..Default::default()
+    })
+    .await;
+    let c = Client::new(&mock);
+    let now = now_unix();
+    // A second may tick between signing and judging: stay one second inside the edge.
+    let r = c
+        .signed("GET", &c.url("/assets"), b"", AuthValue::Timestamp(now - 4))
+        .await;
+    assert_eq!(r.status, 200);
+    c.signed(
+        "GET",
+        &c.url("/assets"),
+        b"",
+        AuthValue::Timestamp(now - 20),
+    )
+    .await
+    .assert_refused("timestamp");
+    c.signed(
+        "GET",
+        &c.url("/assets"),
+        b"",
+        AuthValue::Timestamp(now + 20),
+    )
+    .await
+    .assert_refused("timestamp");
+}
+
+#[tokio::test]
+async fn nonces_must_increase_and_a_replay_is_refused() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let url = c.url("/assets");
+    assert_eq!(
+        c.signed("GET", &url, b"", AuthValue::Nonce(100))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(mock.last_nonce(API_KEY), Some(100));
+    // The very same request again.
+    c.signed("GET", &url, b"", AuthValue::Nonce(100))
+        .await
+        .assert_refused("nonce");
+    c.signed("GET", &url, b"", AuthValue::Nonce(99))
+        .await
+        .assert_refused("nonce");
+    // A forged request with a high nonce does not use it up.
+    let s = c.signer.sign("GET", &url, b"", AuthValue::Nonce(1000));
+    c.raw(
+        "GET",
+        &url,
+        b"x",
+        &headers(API_KEY, s.value, s.x_sign.as_str()),
+    )
+    .await
+    .assert_refused("signature");
+    assert_eq!(
+        c.signed("GET", &url, b"", AuthValue::Nonce(101))
+            .await
+            .status,
+        200
+    );
+    // Timestamps are not replay-protected by the reference scheme.
+    let t = AuthValue::Timestamp(now_unix());
+    assert_eq!(c.signed("GET", &url, b"", t).await.status, 200);
+    assert_eq!(c.signed("GET", &url, b"", t).await.status, 200);
+}
+
+#[tokio::test]
+async fn missing_doubled_or_malformed_headers_are_headers() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let url = c.url("/assets");
+    let now = now_unix();
+    let s = c.signer.sign("GET", &url, b"", AuthValue::Timestamp(now));
+    let key = ("x-api-key".to_string(), API_KEY.to_string());
+    let ts = ("x-timestamp".to_string(), now.to_string());
+    let sign = ("x-sign".to_string(), s.x_sign.to_string());
+    let nonce = ("x-nonce".to_string(), "5".to_string());
+    for (label, h) in [
+        ("no x-sign", vec![key.clone(), ts.clone()]),
+        ("no x-api-key", vec![ts.clone(), sign.clone()]),
+        ("neither value", vec![key.clone(), sign.clone()]),
+        (
+            "both values",
+            vec![key.clone(), ts.clone(), nonce.clone(), sign.clone()],
+        ),
+        (
+            "x-sign twice",
+            vec![key.clone(), ts.clone(), sign.clone(), sign.clone()],
+        ),
+        ("nothing", vec![]),
+    ] {
+        let r = c.raw("GET", &url, b"", &h).await;
+        assert_eq!(r.status, 401, "{label}");
+        r.assert_refused("headers");
+    }
+    // A value that is not the plain number that was signed.
+    let zero = vec![
+        key.clone(),
+        ("x-timestamp".into(), format!("0{now}")),
+        sign.clone(),
+    ];
+    c.raw("GET", &url, b"", &zero)
+        .await
+        .assert_refused("timestamp");
+    // Standard base64 instead of base64url.
+    let std_b64 = s.x_sign.as_str().replace('-', "+").replace('_', "/") + "==";
+    let h = vec![key.clone(), ts.clone(), ("x-sign".into(), std_b64)];
+    c.raw("GET", &url, b"", &h)
+        .await
+        .assert_refused("signature");
+}
+
+#[tokio::test]
+async fn keys_registered_while_running_take_effect_and_are_listed() {
+    let mock = start(MockConfig::default()).await;
+    let mut c = Client::new(&mock);
+    c.api_key = "second-key".into();
+    c.signer = RsaSigner::new(other_key());
+    c.call("GET", "/assets", b"").await.assert_refused("apikey");
+    assert!(mock.fingerprints("second-key").is_empty());
+    mock.register("second-key", other_key().public_key());
+    assert_eq!(c.call("GET", "/assets", b"").await.status, 200);
+    assert_eq!(
+        mock.fingerprints("second-key"),
+        vec![other_key().info().fingerprint.clone()]
+    );
+    // Two keys for one API key (rotation): both verify.
+    mock.register("second-key", private_key().public_key());
+    c.signer = RsaSigner::new(private_key());
+    assert_eq!(c.call("GET", "/assets", b"").await.status, 200);
+    assert_eq!(mock.fingerprints("second-key").len(), 2);
+}
+
+#[tokio::test]
+async fn verdicts_are_published_with_what_was_signed() {
+    let mock = start(MockConfig::default()).await;
+    let mut verdicts = mock.verdicts();
+    let c = Client::new(&mock);
+    c.signed("GET", &c.url("/assets"), b"", AuthValue::Timestamp(1))
+        .await
+        .assert_refused("timestamp");
+    let v = verdicts.recv().await.unwrap();
+    assert_eq!(v.reason(), Some(Reason::Timestamp));
+    assert_eq!(v.url.as_deref(), Some(c.url("/assets").as_str()));
+    assert!(
+        v.failure
+            .as_ref()
+            .unwrap()
+            .detail
+            .contains("behind the server clock")
+    );
+    let p = v.payload.as_ref().unwrap();
+    assert_eq!(p.as_bytes(), format!("1{}", c.url("/assets")).as_bytes());
+}
+
+/// Raw bytes on the socket: the request target reaches the judge exactly as sent.
+fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn request_target_is_not_decoded_or_re_encoded() {
+    let mock = start(MockConfig::default()).await;
+    let signer = RsaSigner::new(private_key());
+    let addr = mock.addr();
+    let host = format!("127.0.0.1:{}", addr.port());
+    let target = "/api/v1/p/company/search?query=a%2fb+c%7E&x=%C3%A9";
+    let now = now_unix();
+    let request = |signed_url: &str| {
+        let s = signer.sign("GET", signed_url, b"", AuthValue::Timestamp(now));
+        format!(
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nx-api-key: {API_KEY}\r\nx-timestamp: {now}\r\nx-sign: {}\r\nConnection: close\r\n\r\n",
+            s.x_sign
+        )
+    };
+    let exact = request(&format!("http://{host}{target}"));
+    let answer = tokio::task::spawn_blocking(move || raw_http(addr, exact.as_bytes()));
+    let answer = answer.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let decoded = format!("http://{host}/api/v1/p/company/search?query=a/b c~&x=é");
+    let signer = RsaSigner::new(private_key());
+    let s = signer.sign("GET", &decoded, b"", AuthValue::Timestamp(now));
+    let req = format!(
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nx-api-key: {API_KEY}\r\nx-timestamp: {now}\r\nx-sign: {}\r\nConnection: close\r\n\r\n",
+        s.x_sign
+    );
+    let answer = tokio::task::spawn_blocking(move || raw_http(addr, req.as_bytes()))
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains(r#""reason":"signature""#), "{answer}");
+
+    // No Host header at all (HTTP/1.0): the URL cannot be rebuilt.
+    let req = format!(
+        "GET /api/v1/p/assets HTTP/1.0\r\nx-api-key: {API_KEY}\r\nx-timestamp: {now}\r\nx-sign: AAAA\r\n\r\n"
+    );
+    let answer = tokio::task::spawn_blocking(move || raw_http(addr, req.as_bytes()))
+        .await
+        .unwrap();
+    assert!(answer.contains(r#""reason":"headers""#), "{answer}");
+}

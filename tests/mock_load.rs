@@ -1,0 +1,87 @@
+//! Many clients at once; a half-sent request or a chunked flood harms nobody else.
+
+mod mock_support;
+
+use mock_support::{API_KEY, Client, start};
+use std::io::{Read, Write};
+use std::time::Duration;
+use xsign::mock::MockConfig;
+use xsign::signing::{AuthValue, RequestSigner, now_unix};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_clients_all_get_answers_despite_a_stuck_one() {
+    let mock = start(MockConfig::default()).await;
+    // A client that sends half its headers and then nothing.
+    let mut stuck = std::net::TcpStream::connect(mock.addr()).unwrap();
+    stuck
+        .write_all(b"POST /api/v1/p/company HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")
+        .unwrap();
+    // One that declares a body and sends half of it.
+    let mut slow_body = std::net::TcpStream::connect(mock.addr()).unwrap();
+    slow_body
+        .write_all(
+            b"POST /api/v1/p/company HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"na",
+        )
+        .unwrap();
+
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let c = Client::new(&mock);
+        tasks.push(tokio::spawn(async move {
+            let body = format!(r#"{{"name":"Company {i}","ref":"r-{i}"}}"#);
+            let r = c.call("POST", "/company", body.as_bytes()).await;
+            r.status
+        }));
+    }
+    let statuses = tokio::time::timeout(
+        Duration::from_secs(30),
+        futures_util::future::join_all(tasks),
+    )
+    .await
+    .expect("all answered while two clients hang");
+    assert!(statuses.into_iter().all(|s| s.unwrap() == 200));
+    let c = Client::new(&mock);
+    let all = c.call("GET", "/company/search", b"").await.json();
+    assert_eq!(all["total_count"], 100);
+    drop((stuck, slow_body));
+}
+
+#[tokio::test]
+async fn a_chunked_body_past_the_limit_is_cut_off_with_413() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let url = c.url("/company");
+    let s = c
+        .signer
+        .sign("POST", &url, b"", AuthValue::Timestamp(now_unix()));
+    let addr = mock.addr();
+    let head = format!(
+        "POST /api/v1/p/company HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nx-api-key: {API_KEY}\r\nx-timestamp: {}\r\nx-sign: {}\r\nTransfer-Encoding: chunked\r\n\r\n",
+        addr.port(),
+        s.value,
+        s.x_sign
+    );
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        tcp.write_all(head.as_bytes()).unwrap();
+        let chunk = vec![b' '; 64 * 1024];
+        // 2 MiB in 64 KiB chunks; the server may stop reading (and close) past 1 MiB.
+        for _ in 0..32 {
+            let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+            framed.extend_from_slice(&chunk);
+            framed.extend_from_slice(b"\r\n");
+            if tcp.write_all(&framed).is_err() {
+                break;
+            }
+        }
+        let _ = tcp.write_all(b"0\r\n\r\n");
+        let mut out = Vec::new();
+        let _ = tcp.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("errPayloadTooLarge"), "{answer}");
+}
