@@ -255,3 +255,46 @@ fn an_unreachable_host_is_a_message_not_a_crash() {
     let screen = b.render();
     assert!(screen.contains("connection refused"), "{screen}");
 }
+
+#[test]
+fn sent_requests_land_in_the_history_and_open_in_the_inspector() {
+    let mut b = Bench::start();
+    b.compose(COMPANY);
+    b.ctrl('r');
+    b.wait_for("the response", |a| a.response.view().is_some());
+    b.key(KeyCode::F(6));
+    b.key(KeyCode::Char('h'));
+    let entry = b
+        .app
+        .library
+        .history_rows()
+        .first()
+        .map(|e| (*e).clone())
+        .expect("the send is in the history");
+    assert_eq!(entry.method, "POST");
+    assert_eq!(entry.body, COMPANY.as_bytes(), "the exact bytes sent");
+    assert_eq!(entry.status(), Some(200));
+    assert!(
+        !entry
+            .request_headers
+            .iter()
+            .any(|(_, v)| v.contains(API_KEY)),
+        "the API key is never stored in clear"
+    );
+    b.key(KeyCode::Char('i'));
+    let v = b
+        .app
+        .response
+        .view()
+        .expect("the entry in the response pane");
+    assert_eq!(v.status, 200);
+    assert_eq!(b.app.response.tab, ResponseTab::Inspector);
+    let screen = b.render();
+    assert!(screen.contains("No fault found"), "{screen}");
+    // Enter loads it back into the editor, to send again (re-signed).
+    b.key(KeyCode::Esc);
+    b.key(KeyCode::F(6));
+    b.key(KeyCode::Enter);
+    assert_eq!(b.app.body.to_bytes(), COMPANY.as_bytes());
+    assert_eq!(b.app.url.text, "/company");
+}
