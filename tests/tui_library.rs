@@ -34,6 +34,11 @@ fn settle(d: &mut Driver) {
                 Effect::LoadProfiles => store_io::profiles(),
                 Effect::InspectHistory(entry) => store_io::inspect(&d.session, &entry),
                 Effect::Onboard(op) => Message::Onboard(store_io::onboard(op)),
+                Effect::ImportCurl(text) => Message::CurlImported(
+                    xsign::store::import::parse_curl(&text, std::path::Path::new("."))
+                        .map(Box::new)
+                        .map_err(|e| e.to_string()),
+                ),
                 other => {
                     d.effects.push(other);
                     return;
@@ -297,4 +302,25 @@ fn first_run_generates_a_key_and_takes_the_api_key() {
     d.key(KeyCode::Enter);
     settle(&mut d);
     assert!(d.app.onboarding.is_none());
+}
+
+#[test]
+fn a_curl_command_pasted_into_the_url_field_fills_the_request() {
+    let mut d = Driver::new(120, 40);
+    d.send(Message::Paste(format!(
+        "curl -X POST '{}/company' -H 'x-api-key: k' --data-binary $'{{\"a\":\\t1}}\\n'",
+        tui_support::BASE
+    )));
+    settle(&mut d);
+    assert_eq!(d.app.method_name(), "POST");
+    assert_eq!(d.app.url.text, "/company", "relative to the profile");
+    assert_eq!(d.app.body.to_bytes(), b"{\"a\":\t1}\n");
+    assert!(
+        d.app
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("imported curl")
+    );
 }
