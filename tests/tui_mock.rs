@@ -255,3 +255,151 @@ fn an_unreachable_host_is_a_message_not_a_crash() {
     let screen = b.render();
     assert!(screen.contains("connection refused"), "{screen}");
 }
+
+#[test]
+fn sent_requests_land_in_the_history_and_open_in_the_inspector() {
+    let mut b = Bench::start();
+    b.compose(COMPANY);
+    b.ctrl('r');
+    b.wait_for("the response", |a| a.response.view().is_some());
+    b.key(KeyCode::F(6));
+    b.key(KeyCode::Char('h'));
+    let entry = b
+        .app
+        .library
+        .history_rows()
+        .first()
+        .map(|e| (*e).clone())
+        .expect("the send is in the history");
+    assert_eq!(entry.method, "POST");
+    assert_eq!(entry.body, COMPANY.as_bytes(), "the exact bytes sent");
+    assert_eq!(entry.status(), Some(200));
+    assert!(
+        !entry
+            .request_headers
+            .iter()
+            .any(|(_, v)| v.contains(API_KEY)),
+        "the API key is never stored in clear"
+    );
+    b.key(KeyCode::Char('i'));
+    let v = b
+        .app
+        .response
+        .view()
+        .expect("the entry in the response pane");
+    assert_eq!(v.status, 200);
+    assert_eq!(b.app.response.tab, ResponseTab::Inspector);
+    let screen = b.render();
+    assert!(screen.contains("No fault found"), "{screen}");
+    // Enter loads it back into the editor, to send again (re-signed).
+    b.key(KeyCode::Esc);
+    b.key(KeyCode::F(6));
+    b.key(KeyCode::Enter);
+    assert_eq!(b.app.body.to_bytes(), COMPANY.as_bytes());
+    assert_eq!(b.app.url.text, "/company");
+}
+
+/// One API call outside the workbench (test set-up), signed like the workbench signs.
+fn api(b: &Bench, method: &str, path: &str, body: &str) -> serde_json::Value {
+    let job = xsign::tui::app::SendJob {
+        id: 0,
+        method: method.into(),
+        url: format!("{}{path}", b.runtime.session.view.base_url),
+        body: Arc::from(body.as_bytes()),
+        sabotage: None,
+        source: None,
+    };
+    let client = xsign::http::client().unwrap();
+    let msg = b.rt.block_on(xsign::tui::net::send(
+        b.runtime.session.clone(),
+        client,
+        job,
+    ));
+    match msg {
+        Message::Sent { result: Ok(v), .. } => {
+            assert_eq!(
+                v.status,
+                200,
+                "{path}: {}",
+                String::from_utf8_lossy(&v.body)
+            );
+            serde_json::from_slice(&v.body).unwrap()
+        }
+        other => panic!("{path}: {other:?}"),
+    }
+}
+
+#[test]
+fn a_core_client_action_arrives_on_the_feed_and_is_approved() {
+    use xsign::tui::app::Tab;
+    use xsign::tui::feed_tab::Connection;
+    let mut b = Bench::start();
+    let company = api(
+        &b,
+        "POST",
+        "/company",
+        r#"{"name":"Feed Co","city":"Paris","country":"FR","domain":"feed.test","ref":"feed-1"}"#,
+    )["company_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fund = api(
+        &b,
+        "POST",
+        &format!("/company/{company}/fund"),
+        r#"{"name":"Fund 1","wallets":[{"name":"w1","asset":"BTC-TESTNET"}]}"#,
+    )["fund_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let wallet =
+        api(&b, "GET", &format!("/company/{company}/fund/{fund}"), "")["wallets"][0]["wallet_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let client = api(&b, "POST", "/coreclient", r#"{"name":"approver"}"#)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    b.key(KeyCode::F(3));
+    assert_eq!(b.app.tab, Tab::Feed);
+    b.key(KeyCode::Char('i'));
+    b.type_str(&client);
+    b.key(KeyCode::Enter);
+    b.key(KeyCode::Char('c'));
+    b.wait_for("the feed connection", |a| {
+        matches!(a.feed.connection, Connection::Connected { .. })
+    });
+    let transfer = format!(
+        r#"{{"wallet_id":"{wallet}","counterparty_wallet_address":"D1h4cyu5MJWDSgo6UczEPmEPAHKZ3vDkNiPXVrs6QuSP","reference":"R1","partner_txID":"p-1","send":{{"symbol":"BTC","amount":800}}}}"#
+    );
+    api(
+        &b,
+        "POST",
+        &format!("/company/{company}/transfer"),
+        &transfer,
+    );
+    b.wait_for("the action", |a| {
+        a.feed.items.iter().any(|i| i.action.is_some())
+    });
+    let at = b
+        .app
+        .feed
+        .items
+        .iter()
+        .position(|i| i.action.is_some())
+        .unwrap();
+    b.app.feed.selected = at;
+    b.key(KeyCode::Char('a'));
+    b.wait_for("the approval", |a| {
+        a.feed.items[at]
+            .outcome
+            .as_deref()
+            .is_some_and(|o| o.starts_with("approved"))
+    });
+    assert_eq!(
+        b.app.feed.items[at].outcome.as_deref(),
+        Some("approved (200 OK)")
+    );
+}

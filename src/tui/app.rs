@@ -195,6 +195,8 @@ pub enum Message {
     /// A history entry, answered and diagnosed, for the inspector.
     Inspected(Result<Box<ResponseView>, String>),
     Onboard(OnboardMessage),
+    /// A curl command pasted into the URL field, parsed.
+    CurlImported(Result<Box<crate::store::import::CurlImport>, String>),
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +216,8 @@ pub enum Effect {
     LoadProfiles,
     SwitchProfile(String),
     Onboard(OnboardOp),
+    /// Parse a pasted curl command (it may name `@FILE`s to read).
+    ImportCurl(String),
     Quit,
 }
 

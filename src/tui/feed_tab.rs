@@ -96,6 +96,13 @@ impl FeedItem {
                 a.status.clone().unwrap_or_default()
             ),
             (None, Some(tx)) => format!("tx {tx} {}", field("status").unwrap_or_default()),
+            (None, None) if field("event").is_some() => {
+                let id = ["wallet_id", "tx_id", "fund_id", "company_id"]
+                    .iter()
+                    .find_map(|k| field(k).map(|v| format!("{k} {v}")))
+                    .unwrap_or_default();
+                format!("{} {id}", field("event").unwrap_or_default())
+            }
             _ => text.chars().take(200).collect(),
         };
         FeedItem {
@@ -425,7 +432,10 @@ impl Widget for &FeedPane {
             Line::from(kinds),
             Line::from(vec![Span::raw(" "), state]),
             Line::from(Span::styled(
-                format!(" {} messages", self.items.len()),
+                match self.items.len() {
+                    1 => " 1 message".to_string(),
+                    n => format!(" {n} messages"),
+                },
                 theme::dim(),
             )),
         ])

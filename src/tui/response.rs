@@ -321,7 +321,7 @@ fn skip_columns(l: Line<'_>, mut left: usize) -> Line<'_> {
     Line::from(out)
 }
 
-/// Draws the body tab: only the lines in view are styled.
+/// Draws the body tab: only the lines in view are styled; long lines wrap.
 pub fn render_body(v: &ResponseView, pane: &ResponsePane, area: Rect, buf: &mut Buffer) {
     if v.lines.is_empty() {
         Paragraph::new(Span::styled("(empty body)", theme::dim())).render(area, buf);
@@ -329,14 +329,19 @@ pub fn render_body(v: &ResponseView, pane: &ResponsePane, area: Rect, buf: &mut 
     }
     let end = (pane.scroll + area.height as usize).min(v.lines.len());
     let current = pane.search.matches.get(pane.search.current).copied();
-    for (row, i) in (pane.scroll..end).enumerate() {
-        let mut line = body_line(&v.lines[i], v.is_json, &pane.search.query, 0);
-        if Some(i) == current {
-            line = line.patch_style(Style::new().add_modifier(ratatui::style::Modifier::BOLD));
-        }
-        let y = area.y + row as u16;
-        buf.set_line(area.x, y, &line, area.width);
-    }
+    let lines: Vec<Line> = (pane.scroll..end)
+        .map(|i| {
+            let line = body_line(&v.lines[i], v.is_json, &pane.search.query, 0);
+            if Some(i) == current {
+                line.patch_style(Style::new().add_modifier(ratatui::style::Modifier::BOLD))
+            } else {
+                line
+            }
+        })
+        .collect();
+    Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .render(area, buf);
 }
 
 pub fn render_headers(v: &ResponseView, area: Rect, buf: &mut Buffer, scroll: usize) {

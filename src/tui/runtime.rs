@@ -172,6 +172,14 @@ impl Runtime {
                     let _ = tx.send(Message::Onboard(store_io::onboard(op)));
                 });
             }
+            Effect::ImportCurl(text) => {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                back.push(Message::CurlImported(
+                    crate::store::import::parse_curl(&text, &cwd)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string()),
+                ));
+            }
             Effect::Quit => {}
         }
         back

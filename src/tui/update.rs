@@ -27,7 +27,7 @@ impl App {
         let mut fx = Vec::new();
         match msg {
             Message::Key(key) => self.on_key(key, &mut fx),
-            Message::Paste(text) => self.on_paste(&text),
+            Message::Paste(text) => self.on_paste(&text, &mut fx),
             Message::Mouse(m) => self.on_mouse(m),
             Message::Resize(w, h) => self.size = (w, h),
             Message::Tick(now) => self.now = now,
@@ -106,6 +106,33 @@ impl App {
                     self.notify(Level::Ok, note);
                 }
             }
+            Message::CurlImported(result) => match result {
+                Ok(import) => {
+                    let r = &import.request;
+                    let Ok(body) = String::from_utf8(r.body.clone()) else {
+                        self.notify(Level::Error, "the curl body is not UTF-8 text: import it with `xsign import curl` instead");
+                        return fx;
+                    };
+                    self.set_method(&r.method);
+                    self.url.set(&crate::store::import::relative_to(
+                        &r.url,
+                        &self.profile.base_url,
+                    ));
+                    self.body.set_text(&body);
+                    self.current = None;
+                    self.saved_body = None;
+                    self.request_changed();
+                    let mut text = format!("imported curl: {} {}", r.method, r.url);
+                    if !import.notes.is_empty() {
+                        text.push_str(&format!(" ({})", import.notes.join("; ")));
+                    }
+                    self.notify(Level::Ok, text);
+                }
+                Err(e) => self.notify(
+                    Level::Error,
+                    format!("cannot import that curl command: {e}"),
+                ),
+            },
             Message::Inspected(result) => match result {
                 Ok(view) => {
                     self.response.set(ResponseState::Received(view));
@@ -456,7 +483,7 @@ impl App {
         }
     }
 
-    fn on_paste(&mut self, text: &str) {
+    fn on_paste(&mut self, text: &str, fx: &mut Vec<Effect>) {
         if let Some(o) = &mut self.onboarding {
             o.paste(text);
             return;
@@ -470,6 +497,9 @@ impl App {
                     Level::Info,
                     format!("pasted {} bytes, kept exactly", text.len()),
                 );
+            }
+            (Tab::Request, Focus::Url) if text.trim_start().starts_with("curl ") => {
+                fx.push(Effect::ImportCurl(text.to_string()));
             }
             (Tab::Request, Focus::Url) => {
                 self.editing = true;

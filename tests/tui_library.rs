@@ -1,0 +1,326 @@
+//! The library sidebar, the profile switcher and first-run set-up, driven through `update`
+//! with their file work done by the real store (in a private config and data dir).
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use std::sync::OnceLock;
+use tui_support::Driver;
+use xsign::tui::app::{Effect, Focus, Message};
+use xsign::tui::onboarding::{Onboarding, Step};
+use xsign::tui::store_io;
+
+fn private_dirs() -> &'static std::path::Path {
+    static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DIRS.get_or_init(|| tempfile::tempdir().unwrap());
+    // SAFETY: every test in this binary sets the same values before reading them.
+    unsafe {
+        std::env::set_var("XSIGN_CONFIG_DIR", dir.path().join("config"));
+        std::env::set_var("XSIGN_DATA_DIR", dir.path().join("data"));
+    }
+    dir.path()
+}
+
+/// Performs the file effects the way the runtime does, until none is left.
+fn settle(d: &mut Driver) {
+    loop {
+        let effects = d.take_effects();
+        if effects.is_empty() {
+            return;
+        }
+        for e in effects {
+            let msg = match e {
+                Effect::Store(op) => store_io::perform(op),
+                Effect::LoadProfiles => store_io::profiles(),
+                Effect::InspectHistory(entry) => store_io::inspect(&d.session, &entry),
+                Effect::Onboard(op) => Message::Onboard(store_io::onboard(op)),
+                Effect::ImportCurl(text) => Message::CurlImported(
+                    xsign::store::import::parse_curl(&text, std::path::Path::new("."))
+                        .map(Box::new)
+                        .map_err(|e| e.to_string()),
+                ),
+                other => {
+                    d.effects.push(other);
+                    return;
+                }
+            };
+            d.send(msg);
+        }
+    }
+}
+
+/// Shows and focuses the library (F6 hides it when it already has focus).
+fn library(d: &mut Driver) {
+    if d.app.focus != Focus::Sidebar || !d.app.library.visible {
+        d.key(KeyCode::F(6));
+        settle(d);
+    }
+}
+
+fn type_body(d: &mut Driver, body: &str) {
+    d.key(KeyCode::Esc); // the endpoint list
+    d.key(KeyCode::Esc); // the URL field
+    d.key(KeyCode::Char('3'));
+    d.key(KeyCode::Enter);
+    d.send(Message::Paste(body.into()));
+}
+
+#[test]
+fn save_as_then_reopen_keeps_every_byte() {
+    private_dirs();
+    let mut d = Driver::new(120, 40);
+    d.key(KeyCode::F(2));
+    d.type_str("/company");
+    let body = "{\r\n\t\"name\": \"Zoë ✓\"  \r\n}\r\n";
+    type_body(&mut d, body);
+    d.ctrl('s');
+    settle(&mut d);
+    assert_eq!(
+        d.app.focus,
+        Focus::Sidebar,
+        "no name yet: Ctrl-S asks for one"
+    );
+    let prompt = d.app.library.prompt.as_ref().expect("save as prompt");
+    let input = prompt.input.clone();
+    for _ in 0..input.chars().count() {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_str("bytes/odd body");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    let current = d.app.current.clone().expect("saved");
+    assert_eq!(current.collection, "bytes");
+    assert!(!d.app.is_edited());
+    assert!(d.render().contains("bytes/odd body saved"));
+
+    // Change the editor, then open the saved request again from the sidebar.
+    d.app.body.set_text("{}");
+    assert!(d.app.is_edited());
+    assert!(d.render().contains("● edited"));
+    library(&mut d);
+    let rows = d.app.library.rows();
+    let at = rows
+        .iter()
+        .position(|r| r.collection == "bytes" && r.request.as_deref() == Some("odd body"))
+        .unwrap();
+    d.app.library.selected = at;
+    d.key(KeyCode::Enter);
+    assert_eq!(d.app.body.to_bytes(), body.as_bytes());
+    assert_eq!(d.app.method_name(), "POST");
+    assert_eq!(d.app.url.text, "/company");
+    assert!(!d.app.is_edited());
+}
+
+#[test]
+fn rename_duplicate_and_delete_with_confirmation() {
+    private_dirs();
+    let mut d = Driver::new(120, 40);
+    d.type_str("/assets");
+    d.ctrl('s');
+    settle(&mut d);
+    for _ in 0..30 {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_str("ops/assets");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    let find = |d: &Driver, name: &str| {
+        d.app
+            .library
+            .rows()
+            .iter()
+            .position(|r| r.collection == "ops" && r.request.as_deref() == Some(name))
+    };
+    library(&mut d);
+    d.app.library.selected = find(&d, "assets").unwrap();
+    d.key(KeyCode::Char('d'));
+    settle(&mut d);
+    assert!(find(&d, "assets copy").is_some());
+    d.app.library.selected = find(&d, "assets").unwrap();
+    d.key(KeyCode::Char('r'));
+    for _ in 0.."assets".len() {
+        d.key(KeyCode::Backspace);
+    }
+    d.type_str("all assets");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    assert!(find(&d, "all assets").is_some() && find(&d, "assets").is_none());
+    assert_eq!(
+        d.app.current.as_ref().unwrap().request.name,
+        "all assets",
+        "the request in the editor follows its rename"
+    );
+    d.app.library.selected = find(&d, "assets copy").unwrap();
+    d.key(KeyCode::Char('x'));
+    assert!(d.render().contains("delete assets copy? y yes"));
+    d.key(KeyCode::Esc);
+    settle(&mut d);
+    assert!(find(&d, "assets copy").is_some(), "Esc keeps it");
+    d.key(KeyCode::Char('x'));
+    d.key(KeyCode::Char('y'));
+    settle(&mut d);
+    assert!(find(&d, "assets copy").is_none());
+}
+
+#[test]
+fn filter_by_typing() {
+    private_dirs();
+    let mut d = Driver::new(120, 40);
+    for (name, url) in [("filter/one", "/exchanges"), ("filter/two", "/assets")] {
+        d.app.current = None;
+        d.app.url.set(url);
+        d.ctrl('s');
+        settle(&mut d);
+        for _ in 0..40 {
+            d.key(KeyCode::Backspace);
+        }
+        d.type_str(name);
+        d.key(KeyCode::Enter);
+        settle(&mut d);
+    }
+    library(&mut d);
+    d.key(KeyCode::Char('/'));
+    d.type_str("filter exch");
+    let rows = d.app.library.rows();
+    let names: Vec<_> = rows.iter().filter_map(|r| r.request.clone()).collect();
+    assert_eq!(names, ["one"]);
+}
+
+#[test]
+fn profile_switcher_lists_and_switches() {
+    private_dirs();
+    let mut d = Driver::new(120, 40);
+    d.key(KeyCode::F(7));
+    assert!(matches!(
+        d.take_effects().as_slice(),
+        [Effect::LoadProfiles]
+    ));
+    d.send(store_io::profiles());
+    let picker = d.app.picker.as_ref().expect("the switcher");
+    let names: Vec<_> = picker.items.iter().map(|p| p.name.as_str()).collect();
+    assert!(names.contains(&"production") && names.contains(&"play"));
+    let play = names.iter().position(|n| *n == "play").unwrap();
+    assert!(picker.items[play].note.contains("signing off"));
+    assert_eq!(
+        picker.items[picker.selected].name, "demo",
+        "the switcher opens on the profile in use"
+    );
+    while d.app.picker.as_ref().unwrap().selected > play {
+        d.key(KeyCode::Up);
+    }
+    d.key(KeyCode::Enter);
+    match d.take_effects().as_slice() {
+        [Effect::SwitchProfile(name)] => assert_eq!(name, "play"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn first_run_points_at_existing_files() {
+    let dir = private_dirs();
+    let keys = dir.join("mine");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/test-rsa2048.pkcs1.pem"),
+        keys.join("private.pem"),
+    )
+    .unwrap();
+    std::fs::write(keys.join("apikey"), "  my-api-key-0123456789\n").unwrap();
+    let mut d = Driver::new(80, 24);
+    d.app.onboarding = Some(Onboarding::default());
+    assert!(d.render().contains("Welcome to xsign"));
+    d.key(KeyCode::Char('q'));
+    assert!(!d.app.quit, "keys go to the welcome screen");
+    d.key(KeyCode::Char('p'));
+    d.ctrl('u');
+    d.type_str(keys.join("private.pem").to_str().unwrap());
+    d.key(KeyCode::Tab);
+    d.ctrl('u');
+    d.type_str(keys.join("nope").to_str().unwrap());
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    let o = d
+        .app
+        .onboarding
+        .as_ref()
+        .expect("still open: the API key file is missing");
+    assert!(
+        o.error.as_deref().unwrap().contains("no API key file"),
+        "{o:?}"
+    );
+    assert!(matches!(o.step, Step::Paths { .. }));
+    d.ctrl('u');
+    d.type_str(keys.join("apikey").to_str().unwrap());
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    assert!(d.app.onboarding.is_none());
+    match d.take_effects().as_slice() {
+        [Effect::SwitchProfile(name)] => assert_eq!(name, "production"),
+        other => panic!("{other:?}"),
+    }
+    let config = xsign::store::ConfigStore::open_default()
+        .load()
+        .unwrap()
+        .value;
+    let p = config.profile("production").unwrap();
+    assert_eq!(p.key_path, keys.join("private.pem"));
+    assert_eq!(config.default_profile.as_deref(), Some("production"));
+}
+
+#[test]
+fn first_run_demo_choice_quits_into_the_demo() {
+    let mut d = Driver::new(80, 24);
+    d.app.onboarding = Some(Onboarding::default());
+    d.key(KeyCode::Char('d'));
+    assert!(d.app.quit);
+    assert_eq!(d.app.next, Some(xsign::tui::app::Next::Demo));
+}
+
+#[test]
+fn first_run_generates_a_key_and_takes_the_api_key() {
+    private_dirs();
+    let mut d = Driver::new(120, 40);
+    d.app.onboarding = Some(Onboarding::default());
+    d.key(KeyCode::Char('g'));
+    settle(&mut d);
+    let (key_path, public_path) = match &d.app.onboarding.as_ref().unwrap().step {
+        Step::ApiKey {
+            key_path,
+            public_path,
+            ..
+        } => (key_path.clone(), public_path.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert!(key_path.exists() && public_path.exists());
+    assert!(d.render().contains("Upload the public key"));
+    d.send(Message::Paste("pasted-api-key-0123456789\n".into()));
+    assert!(
+        !d.render().contains("pasted-api-key"),
+        "the API key is masked"
+    );
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    assert!(d.app.onboarding.is_none());
+}
+
+#[test]
+fn a_curl_command_pasted_into_the_url_field_fills_the_request() {
+    let mut d = Driver::new(120, 40);
+    d.send(Message::Paste(format!(
+        "curl -X POST '{}/company' -H 'x-api-key: k' --data-binary $'{{\"a\":\\t1}}\\n'",
+        tui_support::BASE
+    )));
+    settle(&mut d);
+    assert_eq!(d.app.method_name(), "POST");
+    assert_eq!(d.app.url.text, "/company", "relative to the profile");
+    assert_eq!(d.app.body.to_bytes(), b"{\"a\":\t1}\n");
+    assert!(
+        d.app
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("imported curl")
+    );
+}
