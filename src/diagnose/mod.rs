@@ -45,6 +45,21 @@ pub struct Sent {
     pub complete: bool,
 }
 
+impl Sent {
+    /// Exactly what `http::send` put on the wire for this ticket: every header known.
+    pub fn from_ticket(ticket: &crate::http::Ticket) -> Sent {
+        Sent {
+            url: Some(ticket.wire_url().to_string()),
+            body: Some(ticket.body.clone()),
+            api_key: Some(ticket.api_key().to_string()),
+            x_sign: ticket.header("x-sign").map(str::to_string),
+            timestamp: ticket.header("x-timestamp").map(str::to_string),
+            nonce: ticket.header("x-nonce").map(str::to_string),
+            complete: true,
+        }
+    }
+}
+
 /// Everything known about a failing request.
 #[derive(Debug, Clone)]
 pub struct Evidence {

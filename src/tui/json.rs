@@ -23,27 +23,7 @@ pub fn validate(bytes: &[u8]) -> Result<(), NotJson> {
 /// The body with all whitespace between tokens removed.
 pub fn compact(bytes: &[u8]) -> Result<Vec<u8>, NotJson> {
     validate(bytes)?;
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in bytes {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-            if b == b'"' {
-                in_string = true;
-            }
-            out.push(b);
-        }
-    }
-    Ok(out)
+    Ok(crate::lint::compact(bytes))
 }
 
 /// The body pretty-printed with two spaces, as `serde_json::to_string_pretty` lays it out,
