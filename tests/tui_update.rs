@@ -264,6 +264,23 @@ fn tick_moves_the_clock() {
 }
 
 #[test]
+fn tick_re_signs_a_stale_timestamp() {
+    let mut d = post_company();
+    d.key(KeyCode::Char('{'));
+    let seq = d.app.sig.seq;
+    d.send(Message::Tick(Moment {
+        unix: T0,
+        mono_ms: 0,
+    }));
+    assert_eq!(d.app.sig.seq, seq, "same second: nothing to redo");
+    d.send(Message::Tick(Moment {
+        unix: T0 + 5,
+        mono_ms: 5000,
+    }));
+    assert_eq!(d.app.sig.seq, seq + 1, "a later second: signed again");
+}
+
+#[test]
 fn sent_shows_the_response_and_ignores_stale_ids() {
     let mut d = post_company();
     d.type_str("{}");

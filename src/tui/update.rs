@@ -30,7 +30,16 @@ impl App {
             Message::Paste(text) => self.on_paste(&text, &mut fx),
             Message::Mouse(m) => self.on_mouse(m),
             Message::Resize(w, h) => self.size = (w, h),
-            Message::Tick(now) => self.now = now,
+            Message::Tick(now) => {
+                self.now = now;
+                // A timestamp is only accepted for a short while: on any activity, re-sign a
+                // stale one so the pane shows what a send would carry now.
+                let signed_at = self.sig.latest.as_ref().and_then(|o| o.value);
+                if matches!(signed_at, Some(crate::signing::AuthValue::Timestamp(t)) if t != now.unix)
+                {
+                    self.request_changed();
+                }
+            }
             Message::Signed(outcome) => {
                 if self.sig.pending == Some(outcome.seq) {
                     self.sig.pending = None;
