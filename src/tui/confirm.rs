@@ -2,7 +2,7 @@
 //! for the signature, the one-key fixes, Enter to send anyway, Esc to go back.
 
 use super::app::Confirm;
-use super::help::centered;
+use super::help::render_dialog;
 use super::lint_view::{Severity, severity_label};
 use super::signature::severity_mark;
 use super::theme;
@@ -10,7 +10,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![];
@@ -46,28 +45,17 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
         Span::styled(" Esc ", theme::key()),
         Span::raw(" back to editing"),
     ]));
-    let w = 76.min(area.width.saturating_sub(2));
-    let needed: u16 = lines
-        .iter()
-        .map(|l| {
-            (l.width() as u16)
-                .div_ceil(w.saturating_sub(2).max(1))
-                .max(1)
-        })
-        .sum();
-    let rect = centered(area, w, needed + 2);
-    Clear.render(rect, buf);
-    let block = Block::bordered()
-        .border_style(theme::warning().add_modifier(Modifier::BOLD))
-        .title(Line::styled(
+    render_dialog(
+        area,
+        buf,
+        76.min(area.width.saturating_sub(2)),
+        Line::styled(
             " This request will probably fail the signature check ",
             Style::new().add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+        ),
+        theme::warning().add_modifier(Modifier::BOLD),
+        lines,
+    );
 }
 
 /// The F4 menu: send with a mistake made on purpose, to see the 1020 and its explanation.
@@ -90,17 +78,15 @@ pub fn render_sabotage(area: Rect, buf: &mut Buffer) {
         "Any other key closes this menu.",
         theme::dim(),
     ));
-    let rect = centered(area, 76.min(area.width), lines.len() as u16 + 2);
-    Clear.render(rect, buf);
-    let block = Block::bordered()
-        .border_style(theme::warning().add_modifier(Modifier::BOLD))
-        .title(Line::styled(
+    render_dialog(
+        area,
+        buf,
+        76.min(area.width),
+        Line::styled(
             " Break the signature on purpose ",
             Style::new().add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+        ),
+        theme::warning().add_modifier(Modifier::BOLD),
+        lines,
+    );
 }

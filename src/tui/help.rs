@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 /// A rectangle centred in `area`, at most `w` × `h`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -17,6 +17,30 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         .flex(Flex::Center)
         .areas(r);
     r
+}
+
+/// A bordered dialog `w` wide, centred in `area` and as tall as `lines` once wrapped.
+pub fn render_dialog(
+    area: Rect,
+    buf: &mut Buffer,
+    w: u16,
+    title: Line<'_>,
+    border: Style,
+    lines: Vec<Line<'_>>,
+) {
+    let text_width = w.saturating_sub(2).max(1);
+    let needed: u16 = lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(text_width).max(1))
+        .sum();
+    let rect = centered(area, w, needed + 2);
+    Clear.render(rect, buf);
+    let block = Block::bordered().border_style(border).title(title);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }
 
 pub fn lines() -> Vec<Line<'static>> {

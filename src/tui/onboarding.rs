@@ -1,13 +1,12 @@
 //! First run: with no profile set up, plain `xsign` offers three ways in: the demo, a new
 //! key, or an existing `private.pem` and `apikey`.
 
-use super::help::centered;
+use super::help::render_dialog;
 use super::theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use std::path::PathBuf;
 
 /// The profile first-run set-up writes.
@@ -320,25 +319,14 @@ impl Onboarding {
             lines.push(Line::raw(""));
             lines.push(Line::styled(e.clone(), theme::error()));
         }
-        let w = 84.min(area.width);
-        let needed: u16 = lines
-            .iter()
-            .map(|l| {
-                (l.width() as u16)
-                    .div_ceil(w.saturating_sub(2).max(1))
-                    .max(1)
-            })
-            .sum();
-        let rect = centered(area, w, needed + 2);
-        Clear.render(rect, buf);
-        let block = Block::bordered()
-            .border_style(theme::border(true))
-            .title(Line::styled(" Welcome to xsign ", theme::title(true)));
-        let inner = block.inner(rect);
-        block.render(rect, buf);
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .render(inner, buf);
+        render_dialog(
+            area,
+            buf,
+            84.min(area.width),
+            Line::styled(" Welcome to xsign ", theme::title(true)),
+            theme::border(true),
+            lines,
+        );
     }
 }
 
