@@ -264,6 +264,11 @@ fn sent_requests_land_in_the_history_and_open_in_the_inspector() {
     b.wait_for("the response", |a| a.response.view().is_some());
     b.key(KeyCode::F(6));
     b.key(KeyCode::Char('h'));
+    // Tests in this binary share one history: keep to this bench's mock (its own port).
+    let port = b.mock.as_ref().expect("the mock").addr().port().to_string();
+    b.key(KeyCode::Char('/'));
+    b.type_str(&port);
+    b.key(KeyCode::Enter);
     let entry = b
         .app
         .library
