@@ -1,11 +1,12 @@
 //! xsign: sign, send and debug Qredo Partner API requests.
 //!
-//! Pure core (no terminal, no sockets): `signing`, `lint`, `diagnose`, `store`.
+//! Pure core (no terminal, no sockets): `signing`, `lint`, `curl`, `diagnose`, `store`.
 //! Edges: `http`, `feed`, `mock`, `cli`, `tui`.
 
 pub mod atomic_file;
 pub mod catalog;
 pub mod cli;
+pub mod curl;
 pub mod diagnose;
 pub mod feed;
 pub mod http;

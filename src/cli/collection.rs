@@ -3,8 +3,8 @@
 use super::Context;
 use super::common::{ProfileFlags, Unchosen, select_profile_or};
 use super::profile::{parse_header, report_moved};
+use crate::curl::{CurlBody, to_curl};
 use crate::store::collection::{split_target, validate_collection_name};
-use crate::store::export::{CurlBody, to_curl};
 use crate::store::{Collection, CollectionStore, Loaded, Request, StoreError};
 use anyhow::Context as _;
 use std::io::Write;

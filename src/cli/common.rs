@@ -374,7 +374,7 @@ pub fn sign_notes(input: &crate::lint::LintInput<'_>) -> Vec<String> {
             {
                 line.push_str(&format!(
                     "\n  to sign the URL as sent: --url {}",
-                    crate::store::export::shell_quote(wire.as_bytes())
+                    crate::curl::shell_quote(wire.as_bytes())
                 ));
             }
             line

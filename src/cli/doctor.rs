@@ -2,7 +2,6 @@
 
 use super::Context;
 use super::common::load_private_key;
-use crate::diagnose::curl::{body_bytes, parse_curl};
 use crate::diagnose::{self, Evidence, Sent, Signed, VerdictKind, parse_http_date};
 use crate::signing::{AuthValue, PublicKey, now_unix};
 use crate::store::{ConfigStore, History};
@@ -222,13 +221,25 @@ fn from_curl(command: &str) -> anyhow::Result<Sent> {
     } else {
         command.to_string()
     };
-    let req = parse_curl(&text)?;
-    let body = body_bytes(&req.body, |path| std::fs::read(path))
-        .context("cannot read the body file the curl command sends")?;
+    // The same reading as `import curl`; files relative to here, as curl ran here.
+    let parsed = crate::curl::parse(&text, &mut crate::store::import::files_in(Path::new(".")))?;
+    for n in &parsed.notes {
+        eprintln!("note: {n}");
+    }
+    let req = parsed.request;
+    // Judge what curl put on the wire, not the URL as typed.
+    let wire = req.wire()?;
+    if !wire.changes.is_empty() {
+        eprintln!(
+            "note: curl sends {} ({})",
+            wire.server_url(),
+            wire.changes.join(", ")
+        );
+    }
     let header = |name: &str| req.header(name).map(str::to_string);
     Ok(Sent {
-        url: Some(req.url.clone()),
-        body: Some(body),
+        url: Some(wire.server_url()),
+        body: Some(req.body.clone()),
         api_key: header("x-api-key"),
         x_sign: header("x-sign"),
         timestamp: header("x-timestamp"),

@@ -5,12 +5,12 @@ use super::common::{
     ProfileFlags, Selected, absolute_url, http_method, load_private_key, read_body, select_profile,
     sign_notes,
 };
+use crate::curl::{CurlBody, to_curl};
 use crate::lint::LintInput;
 use crate::paths;
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
 };
-use crate::store::export::{CurlBody, to_curl};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

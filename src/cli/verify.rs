@@ -117,7 +117,7 @@ fn explain_wire_form(key: &PublicKey, value: AuthValue, wire: &str, body: &[u8],
     if verify_x_sign(key, &on_wire, x_sign).is_ok() {
         eprintln!(
             "note: it verifies over the URL as sent on the wire, {wire}: check with --url {}",
-            crate::store::export::shell_quote(wire.as_bytes())
+            crate::curl::shell_quote(wire.as_bytes())
         );
     }
 }

@@ -7,7 +7,6 @@
 mod body;
 mod bytes;
 mod clock;
-pub mod curl;
 mod findings;
 pub mod render;
 mod signature;

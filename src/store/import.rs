@@ -1,35 +1,15 @@
-//! Requests from elsewhere: a curl command line, or the reference client's
-//! `requests/<name>/{uri,body}` folders.
+//! Requests from elsewhere: a curl command line (read by [`crate::curl`]), or the
+//! reference client's `requests/<name>/{uri,body}` folders.
 
 use super::Request;
-use super::shell::{self, ShellError};
+use crate::curl::{self, CurlError, Input, Parsed};
 use std::path::{Path, PathBuf};
 
 /// Why an import failed. Each message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error(transparent)]
-    Shell(#[from] ShellError),
-    #[error("this is not a curl command (it starts with `{0}`): paste the whole `curl ...` line")]
-    NotCurl(String),
-    #[error("the curl command has no URL")]
-    NoUrl,
-    #[error("the curl command has two URLs ({0} and {1}): import them one at a time")]
-    TwoUrls(String, String),
-    #[error("curl option {0} needs a value")]
-    MissingValue(String),
-    #[error("cannot read {path} (named by {option}): {source}")]
-    ReadFile {
-        option: String,
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "{0} reads stdin, which an import cannot replay: save the body to a file and use @FILE"
-    )]
-    Stdin(String),
-    #[error("{0} is not text")]
-    NotText(String),
+    Curl(#[from] CurlError),
     #[error("no reference-client requests in {0}: expected requests/<name>/uri files")]
     NoRequests(PathBuf),
     #[error("cannot read {path}: {source}")]
@@ -48,237 +28,48 @@ pub struct CurlImport {
 
 /// Parses a pasted curl command line. Files named by `@FILE` are read relative to `cwd`.
 pub fn parse_curl(command: &str, cwd: &Path) -> Result<CurlImport, ImportError> {
-    let (words, mut notes) = shell::split(command.trim())?;
-    let mut out = parse_curl_words(&words, cwd)?;
-    notes.append(&mut out.notes);
-    out.notes = notes;
-    Ok(out)
+    Ok(from_parsed(curl::parse(command, &mut files_in(cwd))?))
 }
-
-/// Options that take a value and do not change the request.
-const IGNORED_WITH_VALUE: &[&str] = &[
-    "-o",
-    "--output",
-    "-m",
-    "--max-time",
-    "--connect-timeout",
-    "--retry",
-    "-w",
-    "--write-out",
-    "--cacert",
-    "--capath",
-    "-E",
-    "--cert",
-    "--key",
-    "-x",
-    "--proxy",
-    "--resolve",
-    "-c",
-    "--cookie-jar",
-    "--limit-rate",
-    "--max-redirs",
-    "-r",
-    "--range",
-    "--retry-delay",
-    "--retry-max-time",
-    "--interface",
-    "--dns-servers",
-    "--trace",
-    "--trace-ascii",
-    "-K",
-    "--config",
-    "-U",
-    "--proxy-user",
-    "--cert-type",
-    "--key-type",
-    "--pass",
-];
-
-/// Short options (single letters) that take a value.
-const SHORT_WITH_VALUE: &str = "XHdoumwExrKUAebcF";
 
 /// Parses curl's words (already split by a shell).
 pub fn parse_curl_words(words: &[Vec<u8>], cwd: &Path) -> Result<CurlImport, ImportError> {
-    let text = |w: &[u8], what: &str| -> Result<String, ImportError> {
-        String::from_utf8(w.to_vec()).map_err(|_| ImportError::NotText(what.to_string()))
-    };
-    let (first, rest) = words.split_first().ok_or(ImportError::NoUrl)?;
-    let first = String::from_utf8_lossy(first).into_owned();
-    if first != "curl" && !first.ends_with("/curl") && first != "curl.exe" {
-        return Err(ImportError::NotCurl(first));
-    }
-    // Expand bundled short options (`-sSL`, `-XPOST`) into separate option/value words.
-    let mut args: Vec<Vec<u8>> = Vec::new();
-    let mut only_positional = false;
-    for w in rest {
-        if only_positional || !w.starts_with(b"-") || w.starts_with(b"--") || w.len() <= 2 {
-            if w.as_slice() == b"--" {
-                only_positional = true;
-            }
-            args.push(w.clone());
-            continue;
-        }
-        let bytes = &w[1..];
-        for (i, &b) in bytes.iter().enumerate() {
-            args.push(vec![b'-', b]);
-            if SHORT_WITH_VALUE.as_bytes().contains(&b) {
-                if i + 1 < bytes.len() {
-                    args.push(bytes[i + 1..].to_vec());
-                }
-                break;
-            }
-        }
-    }
+    Ok(from_parsed(curl::parse_words(words, &mut files_in(cwd))?))
+}
 
-    let mut method: Option<String> = None;
-    let mut url: Option<String> = None;
-    let mut headers: Vec<(String, String)> = Vec::new();
-    let mut data: Vec<Vec<u8>> = Vec::new();
-    let mut notes = Vec::new();
-    let mut get = false;
-    let mut head = false;
-    let mut it = args.into_iter();
-    let mut positional_only = false;
-    while let Some(w) = it.next() {
-        let opt = String::from_utf8_lossy(&w).into_owned();
-        if positional_only || !opt.starts_with('-') || opt == "-" {
-            let u = text(&w, "the URL")?;
-            match &url {
-                Some(prev) => return Err(ImportError::TwoUrls(prev.clone(), u)),
-                None => url = Some(u),
-            }
-            continue;
-        }
-        // `--opt=value` is not curl syntax, but split it kindly.
-        let (opt, inline) = match opt.split_once('=') {
-            Some((o, v)) if o.starts_with("--") => (o.to_string(), Some(v.as_bytes().to_vec())),
-            _ => (opt, None),
-        };
-        let value = |it: &mut std::vec::IntoIter<Vec<u8>>| -> Result<Vec<u8>, ImportError> {
-            match inline.clone() {
-                Some(v) => Ok(v),
-                None => it
-                    .next()
-                    .ok_or_else(|| ImportError::MissingValue(opt.clone())),
-            }
-        };
-        match opt.as_str() {
-            "--" => positional_only = true,
-            "-X" | "--request" => method = Some(text(&value(&mut it)?, "the method")?),
-            "-H" | "--header" => {
-                let h = text(&value(&mut it)?, "a header")?;
-                if let Some(file) = h.strip_prefix('@') {
-                    notes.push(format!("headers from file {file} were not imported"));
-                    continue;
-                }
-                match h.split_once(':') {
-                    Some((k, v)) => {
-                        headers.push((k.trim().to_string(), v.trim_start().to_string()))
-                    }
-                    None => notes.push(format!("header `{h}` has no `:`; left out")),
-                }
-            }
-            "--url" => {
-                let u = text(&value(&mut it)?, "the URL")?;
-                match &url {
-                    Some(prev) => return Err(ImportError::TwoUrls(prev.clone(), u)),
-                    None => url = Some(u),
-                }
-            }
-            "-d" | "--data" | "--data-ascii" => {
-                let v = value(&mut it)?;
-                data.push(match v.strip_prefix(b"@") {
-                    Some(file) => {
-                        // curl strips CR and LF from -d @file; import what curl would send.
-                        let bytes = read_data_file(&opt, file, cwd)?;
-                        let stripped: Vec<u8> =
-                            bytes.iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
-                        if stripped.len() != bytes.len() {
-                            notes.push(format!(
-                                "{opt} @FILE drops newlines as curl does; use --data-binary to keep the file's bytes exactly"
-                            ));
-                        }
-                        stripped
-                    }
-                    None => v,
-                });
-            }
-            "--data-binary" => {
-                let v = value(&mut it)?;
-                data.push(match v.strip_prefix(b"@") {
-                    Some(file) => read_data_file(&opt, file, cwd)?,
-                    None => v,
-                });
-            }
-            "--data-raw" => data.push(value(&mut it)?),
-            "--json" => {
-                let v = value(&mut it)?;
-                data.push(match v.strip_prefix(b"@") {
-                    Some(file) => read_data_file(&opt, file, cwd)?,
-                    None => v,
-                });
-                headers.push(("Content-Type".into(), "application/json".into()));
-                headers.push(("Accept".into(), "application/json".into()));
-            }
-            "--data-urlencode" => {
-                let v = value(&mut it)?;
-                data.push(url_encode_data(&v, cwd, &opt)?);
-            }
-            "-G" | "--get" => get = true,
-            "-I" | "--head" => head = true,
-            "-A" | "--user-agent" => {
-                headers.push(("User-Agent".into(), text(&value(&mut it)?, "a header")?))
-            }
-            "-e" | "--referer" => {
-                headers.push(("Referer".into(), text(&value(&mut it)?, "a header")?))
-            }
-            "-b" | "--cookie" => {
-                let c = text(&value(&mut it)?, "a cookie")?;
-                if c.contains('=') {
-                    headers.push(("Cookie".into(), c));
-                } else {
-                    notes.push(format!("cookie file {c} was not imported"));
-                }
-            }
-            "-u" | "--user" => {
-                value(&mut it)?;
-                notes.push("-u (basic auth) was left out: the Partner API uses x-api-key".into());
-            }
-            "-F" | "--form" => {
-                value(&mut it)?;
-                notes.push(
-                    "-F (multipart form) was left out: the Partner API takes raw bodies".into(),
-                );
-            }
-            o if IGNORED_WITH_VALUE.contains(&o) => {
-                value(&mut it)?;
-            }
-            o if o.starts_with("--") || o.len() == 2 => {
-                // Flags such as -s, -k, -L, -v, --compressed change nothing that is signed.
-            }
-            o => notes.push(format!("unknown option {o} left out")),
-        }
+/// Reads what a curl command names: files relative to `cwd`. Stdin is refused: it
+/// holds the command itself, or nothing that can be read again.
+pub fn files_in(cwd: &Path) -> impl FnMut(Input<'_>) -> std::io::Result<Vec<u8>> + '_ {
+    move |input| match input {
+        Input::File(path) => std::fs::read(cwd.join(path)),
+        Input::Stdin => Err(std::io::ErrorKind::Unsupported.into()),
     }
-    let mut url = url.ok_or(ImportError::NoUrl)?;
-    let mut body = data.join(&b'&');
-    if get && !body.is_empty() {
-        let query = String::from_utf8(std::mem::take(&mut body))
-            .map_err(|_| ImportError::NotText("the -G data".into()))?;
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&query);
-    }
-    let method = method.unwrap_or_else(|| {
-        if head {
-            "HEAD".into()
-        } else if !body.is_empty() && !get {
-            "POST".into()
-        } else {
-            "GET".into()
+}
+
+/// The request curl would send, as a saved request: the URL as curl sends it, and
+/// without the headers xsign makes afresh at send time.
+fn from_parsed(parsed: Parsed) -> CurlImport {
+    let Parsed {
+        request: c,
+        mut notes,
+    } = parsed;
+    let url = match c.wire() {
+        Ok(wire) if wire.url() != c.url => {
+            notes.push(format!(
+                "saved the URL as curl sends it, {} ({})",
+                wire.url(),
+                wire.changes.join(", ")
+            ));
+            wire.url()
         }
-    });
+        Ok(_) => c.url.clone(),
+        Err(e) => {
+            notes.push(format!("{e}; the URL was kept as typed"));
+            c.url.clone()
+        }
+    };
     // Signing headers are made fresh at send time; the API key comes from the profile.
     let mut kept = Vec::new();
-    for (k, v) in headers {
+    for (k, v) in c.headers {
         let lower = k.to_ascii_lowercase();
         match lower.as_str() {
             "x-api-key" => notes.push(
@@ -290,55 +81,18 @@ pub fn parse_curl_words(words: &[Vec<u8>], cwd: &Path) -> Result<CurlImport, Imp
             _ => kept.push((k, v)),
         }
     }
-    let method = method.to_ascii_uppercase();
-    let name = default_name(&method, &url);
-    Ok(CurlImport {
+    let method = c.method.to_ascii_uppercase();
+    CurlImport {
         request: Request {
-            name,
+            name: default_name(&method, &url),
             method,
             url,
-            body,
+            body: c.body,
             notes: String::new(),
             headers: kept,
         },
         notes,
-    })
-}
-
-fn read_data_file(opt: &str, file: &[u8], cwd: &Path) -> Result<Vec<u8>, ImportError> {
-    if file == b"-" {
-        return Err(ImportError::Stdin(format!("{opt} @-")));
     }
-    let path = cwd.join(String::from_utf8_lossy(file).as_ref());
-    std::fs::read(&path).map_err(|source| ImportError::ReadFile {
-        option: opt.to_string(),
-        path,
-        source,
-    })
-}
-
-/// curl's `--data-urlencode` forms: `content`, `=content`, `name=content`, `@file`,
-/// `name@file`.
-fn url_encode_data(v: &[u8], cwd: &Path, opt: &str) -> Result<Vec<u8>, ImportError> {
-    let eq = v.iter().position(|&b| b == b'=');
-    let at = v.iter().position(|&b| b == b'@');
-    let (name, content): (&[u8], Vec<u8>) = match (eq, at) {
-        (Some(i), a) if a.is_none_or(|a| i < a) => (&v[..i], v[i + 1..].to_vec()),
-        (_, Some(i)) => (&v[..i], read_data_file(opt, &v[i + 1..], cwd)?),
-        _ => (&[], v.to_vec()),
-    };
-    let mut out = name.to_vec();
-    if !name.is_empty() {
-        out.push(b'=');
-    }
-    for b in content {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b);
-        } else {
-            out.extend_from_slice(format!("%{b:02X}").as_bytes());
-        }
-    }
-    Ok(out)
 }
 
 /// `POST /company` from the method and the URL's path.
@@ -491,54 +245,29 @@ mod tests {
     }
 
     #[test]
-    fn data_implies_post_and_joins_with_ampersand() {
-        let c = curl("curl https://x.test/a -d a=1 --data b=2");
+    fn an_import_keeps_what_curl_sends_without_the_signing_headers() {
+        let c = parse_curl(
+            "curl -sSX post http://h.test:80/api/v1/p/./company -H 'x-api-key: K' -H 'X-Nonce: 1' -H 'a: b' -d x",
+            Path::new("."),
+        )
+        .unwrap();
         assert_eq!(c.request.method, "POST");
-        assert_eq!(c.request.body, b"a=1&b=2");
-        let c = curl("curl -G https://x.test/a?z=0 -d a=1 --data-urlencode 'q=a b'");
-        assert_eq!(c.request.method, "GET");
-        assert_eq!(c.request.url, "https://x.test/a?z=0&a=1&q=a%20b");
-        assert!(c.request.body.is_empty());
-        assert_eq!(
-            curl("curl -XPUT -sSL https://x.test/").request.method,
-            "PUT"
+        assert_eq!(c.request.url, "http://h.test/api/v1/p/company");
+        assert_eq!(c.request.name, "POST /company");
+        assert_eq!(c.request.headers, [("a".to_string(), "b".to_string())]);
+        assert_eq!(c.notes.len(), 3, "{:?}", c.notes);
+        assert!(c.notes[0].contains("default port dropped"), "{:?}", c.notes);
+        // A URL curl would refuse is kept as typed, with the reason.
+        let c = parse_curl("curl 'https://h.test/a?x[0]=1'", Path::new(".")).unwrap();
+        assert_eq!(c.request.url, "https://h.test/a?x[0]=1");
+        assert!(
+            c.notes.iter().any(|n| n.contains("--globoff")),
+            "{:?}",
+            c.notes
         );
-        assert_eq!(curl("curl -I https://x.test/").request.method, "HEAD");
-    }
-
-    #[test]
-    fn data_files_follow_curl() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("b.json"), b"{\r\n\"a\":1}\n").unwrap();
-        let c = parse_curl("curl https://x.test --data-binary @b.json", dir.path()).unwrap();
-        assert_eq!(c.request.body, b"{\r\n\"a\":1}\n");
-        let c = parse_curl("curl https://x.test -d @b.json", dir.path()).unwrap();
-        assert_eq!(c.request.body, b"{\"a\":1}");
-        assert!(c.notes[0].contains("--data-binary"));
         assert!(matches!(
-            parse_curl("curl https://x.test -d @missing", dir.path()),
-            Err(ImportError::ReadFile { .. })
-        ));
-    }
-
-    #[test]
-    fn refusals() {
-        let cwd = Path::new(".");
-        assert!(matches!(
-            parse_curl("wget x", cwd),
-            Err(ImportError::NotCurl(_))
-        ));
-        assert!(matches!(
-            parse_curl("curl -X POST", cwd),
-            Err(ImportError::NoUrl)
-        ));
-        assert!(matches!(
-            parse_curl("curl a b", cwd),
-            Err(ImportError::TwoUrls(..))
-        ));
-        assert!(matches!(
-            parse_curl("curl -H", cwd),
-            Err(ImportError::MissingValue(_))
+            parse_curl("curl https://h.test -d @-", Path::new(".")),
+            Err(ImportError::Curl(CurlError::Stdin(_)))
         ));
     }
 

@@ -12,7 +12,6 @@ pub mod history;
 pub mod import;
 pub mod lock;
 pub mod profile;
-mod shell;
 pub mod starter;
 
 pub use collection::{Collection, CollectionStore, Request, RequestRef, SaveOutcome};

@@ -1,5 +1,6 @@
 //! Splitting a pasted command line into words the way a POSIX shell does (plus bash's
 //! `$'...'`, which browsers' "copy as cURL" emits). Words are bytes: `$'\xff'` is legal.
+//! A pipeline splits into its commands, so `printf ... | curl ... @-` can be read whole.
 
 /// Why a command line cannot be split.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -10,9 +11,34 @@ pub enum ShellError {
     TrailingBackslash,
 }
 
-/// The words of `line`, and notes on what a shell would have done differently
-/// (variables not expanded, a pipe or `;` where parsing stopped).
-pub fn split(line: &str) -> Result<(Vec<Vec<u8>>, Vec<String>), ShellError> {
+/// The words of `line`'s first command, and notes on what a shell would have done
+/// differently (variables not expanded, a pipe or `;` where parsing stopped).
+pub fn split(line: &str) -> Result<(Words, Vec<String>), ShellError> {
+    let (mut commands, mut notes) = split_pipeline(line)?;
+    if commands.len() > 1 {
+        notes.push(stopped_at('|'));
+    }
+    let first = if commands.is_empty() {
+        Vec::new()
+    } else {
+        commands.swap_remove(0)
+    };
+    notes.dedup();
+    Ok((first, notes))
+}
+
+/// The note for an operator where reading stopped.
+pub(super) fn stopped_at(op: char) -> String {
+    format!("stopped reading at `{op}`: only the curl command itself is imported")
+}
+
+/// One command's words, as bytes.
+pub type Words = Vec<Vec<u8>>;
+
+/// The commands of a pipeline (`a | b | c`), each as its words. Reading stops at `;`,
+/// `&`, `||`, a redirection or a comment, with a note.
+pub fn split_pipeline(line: &str) -> Result<(Vec<Words>, Vec<String>), ShellError> {
+    let mut commands = Vec::new();
     let mut words = Vec::new();
     let mut notes = Vec::new();
     let mut cur: Option<Vec<u8>> = None;
@@ -76,20 +102,75 @@ pub fn split(line: &str) -> Result<(Vec<Vec<u8>>, Vec<String>), ShellError> {
                     }
                 }
             }
+            '|' if chars.peek() != Some(&'|') => {
+                words.extend(cur.take());
+                commands.push(std::mem::take(&mut words));
+            }
             '|' | ';' | '&' | '>' | '<' => {
-                notes.push(format!(
-                    "stopped reading at `{c}`: only the curl command itself is imported"
-                ));
+                notes.push(stopped_at(c));
                 break;
             }
             other => push(&mut cur, &utf8(other)),
         }
     }
-    if let Some(w) = cur.take() {
-        words.push(w);
+    words.extend(cur.take());
+    if !words.is_empty() || !commands.is_empty() {
+        commands.push(words);
     }
     notes.dedup();
-    Ok((words, notes))
+    Ok((commands, notes))
+}
+
+/// What `printf '%b' ARG` or `printf '%s' ARG` writes (as `to_curl` pipes a body that no
+/// argument can carry); `None` for any other command.
+pub fn printf_output(words: &[Vec<u8>]) -> Option<Vec<u8>> {
+    match words {
+        [cmd, format, arg] if cmd == b"printf" && format == b"%b" => Some(percent_b(arg)),
+        [cmd, format, arg] if cmd == b"printf" && format == b"%s" => Some(arg.clone()),
+        _ => None,
+    }
+}
+
+/// printf's `%b`: backslash escapes, `\0NNN` octal (up to three digits after the 0).
+fn percent_b(arg: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(arg.len());
+    let mut i = 0;
+    while i < arg.len() {
+        let b = arg[i];
+        i += 1;
+        if b != b'\\' || i == arg.len() {
+            out.push(b);
+            continue;
+        }
+        let e = arg[i];
+        i += 1;
+        match e {
+            b'\\' => out.push(b'\\'),
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(0x0b),
+            b'c' => return out,
+            b'0' => {
+                let mut v: u32 = 0;
+                for _ in 0..3 {
+                    match arg.get(i) {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((v & 0xff) as u8);
+            }
+            other => out.extend_from_slice(&[b'\\', other]),
+        }
+    }
+    out
 }
 
 fn double_quoted(
