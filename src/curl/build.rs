@@ -82,7 +82,7 @@ pub fn to_curl(
     ];
     for (k, v) in headers {
         // `-H 'k:'` would tell curl to drop the header; `-H 'k;'` sends it empty.
-        let line = if v.is_empty() {
+        let line = if v.trim().is_empty() {
             format!("{k};")
         } else {
             format!("{k}: {v}")
@@ -158,6 +158,9 @@ mod tests {
             to_curl("GET", "https://h/a?x=[1]", &h, CurlBody::Inline(b"")),
             "curl --globoff --path-as-is -X GET \\\n  'https://h/a?x=[1]' \\\n  -H 'x-api-key: K'"
         );
+        // curl drops `-H 'k:'`; `-H 'k;'` sends the header empty.
+        let empty = [("x-empty".to_string(), String::new())];
+        assert!(to_curl("GET", "u", &empty, CurlBody::None).ends_with("-H 'x-empty;'"));
         let file = to_curl("POST", "u", &[], CurlBody::File(Path::new("b c.json")));
         assert!(file.ends_with("--data-binary '@b c.json'"), "{file}");
         let raw = to_curl("POST", "u", &[], CurlBody::Inline(b"@{}\n"));

@@ -18,7 +18,7 @@ mod tests;
 
 pub use build::{CurlBody, shell_quote, to_curl};
 pub use parse::{parse, parse_words};
-pub use shell::{ShellError, Words, printf_output, split, split_pipeline};
+pub use shell::{ShellError, Words, split, split_pipeline};
 pub use wire::Wire;
 
 /// What a curl command reads besides its own words.

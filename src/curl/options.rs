@@ -1,8 +1,8 @@
-//! curl's option names: the long name of each short letter, and which options take a
-//! value (so a value is never mistaken for the URL).
+//! curl's option syntax: the long name of each short letter, which options take a value
+//! (so a value is never mistaken for the URL), and the options one word holds.
 
 /// The long name of a short option letter; `None` for a letter curl does not know.
-pub(super) fn long_name(letter: u8) -> Option<&'static str> {
+fn long_name(letter: u8) -> Option<&'static str> {
     Some(match letter {
         b'A' => "user-agent",
         b'b' => "cookie",
@@ -200,6 +200,35 @@ const WITH_VALUE: &[&str] = &[
 /// True when `--long` takes a value.
 pub(super) fn takes_value(long: &str) -> bool {
     WITH_VALUE.binary_search(&long).is_ok()
+}
+
+/// The options in one word, as `(long name, as written, attached value)`: `--header`,
+/// `--data=x` (not curl syntax, but read kindly), or bundled short ones (`-sSX POST`,
+/// `-XPOST`, `-sd@x`), where a letter taking a value takes the rest of the word.
+pub(super) fn expand(w: &[u8]) -> Vec<(String, String, Option<Vec<u8>>)> {
+    if let Some(long) = w.strip_prefix(b"--") {
+        let long = String::from_utf8_lossy(long).into_owned();
+        return vec![match long.split_once('=') {
+            Some((name, v)) if takes_value(name) => (
+                name.to_string(),
+                format!("--{name}"),
+                Some(v.as_bytes().to_vec()),
+            ),
+            _ => (long.clone(), format!("--{long}"), None),
+        }];
+    }
+    let mut out = Vec::new();
+    for (i, &letter) in w.iter().enumerate().skip(1) {
+        let name = long_name(letter).unwrap_or_default().to_string();
+        let shown = format!("-{}", char::from(letter));
+        if takes_value(&name) {
+            let rest = &w[i + 1..];
+            out.push((name, shown, (!rest.is_empty()).then(|| rest.to_vec())));
+            break;
+        }
+        out.push((name, shown, None));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! A curl command line read the way curl reads it: bundled short options, every data
 //! option and how curl joins them, `-G`, `--json`, headers, and files through the reader.
 
-use super::options::{long_name, takes_value};
+use super::options::{expand, takes_value};
 use super::shell::{self, printf_output};
 use super::{CurlError, CurlRequest, Input, Parsed, Reader};
 
@@ -396,35 +396,6 @@ impl<'a, 'r> Parser<'a, 'r> {
             notes: self.notes,
         })
     }
-}
-
-/// The options in one word, as `(long name, as written, attached value)`: `--header`,
-/// `--data=x` (not curl syntax, but read kindly), or bundled short ones (`-sSX POST`,
-/// `-XPOST`, `-sd@x`), where a letter taking a value takes the rest of the word.
-fn expand(w: &[u8]) -> Vec<(String, String, Option<Vec<u8>>)> {
-    if let Some(long) = w.strip_prefix(b"--") {
-        let long = String::from_utf8_lossy(long).into_owned();
-        return vec![match long.split_once('=') {
-            Some((name, v)) if takes_value(name) => (
-                name.to_string(),
-                format!("--{name}"),
-                Some(v.as_bytes().to_vec()),
-            ),
-            _ => (long.clone(), format!("--{long}"), None),
-        }];
-    }
-    let mut out = Vec::new();
-    for (i, &letter) in w.iter().enumerate().skip(1) {
-        let name = long_name(letter).unwrap_or_default().to_string();
-        let shown = format!("-{}", char::from(letter));
-        if takes_value(&name) {
-            let rest = &w[i + 1..];
-            out.push((name, shown, (!rest.is_empty()).then(|| rest.to_vec())));
-            break;
-        }
-        out.push((name, shown, None));
-    }
-    out
 }
 
 /// curl's URL API appending to a query: `&` unless the query is empty or ends in one,

@@ -123,7 +123,7 @@ pub fn split_pipeline(line: &str) -> Result<(Vec<Words>, Vec<String>), ShellErro
 
 /// What `printf '%b' ARG` or `printf '%s' ARG` writes (as `to_curl` pipes a body that no
 /// argument can carry); `None` for any other command.
-pub fn printf_output(words: &[Vec<u8>]) -> Option<Vec<u8>> {
+pub(super) fn printf_output(words: &[Vec<u8>]) -> Option<Vec<u8>> {
     match words {
         [cmd, format, arg] if cmd == b"printf" && format == b"%b" => Some(percent_b(arg)),
         [cmd, format, arg] if cmd == b"printf" && format == b"%s" => Some(arg.clone()),
@@ -314,6 +314,32 @@ mod tests {
             words(r"$'a\r\n\t\x41\xff\101\u00e9\''"),
             [b"a\r\n\tA\xffA\xc3\xa9'".to_vec()]
         );
+        assert_eq!(
+            words(r"$'\U0001F600\u20ac\0\7x\cA\e\q'"),
+            [b"\xf0\x9f\x98\x80\xe2\x82\xac\0\x07x\x01\x1b\\q".to_vec()]
+        );
+        assert_eq!(words("a\\\r\n b"), [&b"a"[..], b"b"]);
+    }
+
+    #[test]
+    fn pipelines_split_into_commands_and_printf_is_read() {
+        let (cmds, notes) =
+            split_pipeline("printf '%b' 'a\\00122\\\\' | curl -d @- x && rm y").unwrap();
+        assert_eq!(cmds.len(), 2);
+        assert_eq!(printf_output(&cmds[0]).unwrap(), b"a\n2\\");
+        assert_eq!(cmds[1], [&b"curl"[..], b"-d", b"@-", b"x"]);
+        assert_eq!(
+            notes,
+            ["stopped reading at `&`: only the curl command itself is imported"]
+        );
+        for stop in ["a ; b", "a || b", "a > f", "a # b"] {
+            assert_eq!(split_pipeline(stop).unwrap().0, [[b"a"]], "{stop}");
+        }
+        assert_eq!(
+            printf_output(&[b"printf".to_vec(), b"%s".to_vec(), b"\\n".to_vec()]).unwrap(),
+            b"\\n"
+        );
+        assert!(printf_output(&[b"echo".to_vec(), b"x".to_vec()]).is_none());
     }
 
     #[test]
