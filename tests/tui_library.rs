@@ -107,7 +107,7 @@ fn save_as_then_reopen_keeps_every_byte() {
     d.key(KeyCode::Enter);
     assert_eq!(d.app.body.to_bytes(), body.as_bytes());
     assert_eq!(d.app.method_name(), "POST");
-    assert_eq!(d.app.url.text, "/company");
+    assert_eq!(d.app.url.text(), "/company");
     assert!(!d.app.is_edited());
 }
 
@@ -313,7 +313,7 @@ fn a_curl_command_pasted_into_the_url_field_fills_the_request() {
     )));
     settle(&mut d);
     assert_eq!(d.app.method_name(), "POST");
-    assert_eq!(d.app.url.text, "/company", "relative to the profile");
+    assert_eq!(d.app.url.text(), "/company", "relative to the profile");
     assert_eq!(d.app.body.to_bytes(), b"{\"a\":\t1}\n");
     assert!(
         d.app

@@ -301,7 +301,7 @@ fn sent_requests_land_in_the_history_and_open_in_the_inspector() {
     b.key(KeyCode::F(6));
     b.key(KeyCode::Enter);
     assert_eq!(b.app.body.to_bytes(), COMPANY.as_bytes());
-    assert_eq!(b.app.url.text, "/company");
+    assert_eq!(b.app.url.text(), "/company");
 }
 
 /// One API call outside the workbench (test set-up), signed like the workbench signs.

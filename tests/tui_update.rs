@@ -98,7 +98,7 @@ fn key_signing_is_coalesced_while_a_job_is_out() {
 fn key_q_types_in_fields_and_quits_outside() {
     let mut d = Driver::new(80, 24);
     d.type_str("/q");
-    assert_eq!(d.app.url.text, "/q");
+    assert_eq!(d.app.url.text(), "/q");
     assert!(!d.app.quit);
     d.key(KeyCode::Esc); // closes the list
     d.key(KeyCode::Esc); // leaves the field

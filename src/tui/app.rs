@@ -3,7 +3,7 @@
 //! a socket or a file.
 
 use super::clock::Moment;
-use super::editor::BodyEditor;
+use super::widgets::editor::BodyEditor;
 use super::feed_tab::{FeedMessage, FeedPane};
 use super::lint_view::LintNote;
 use super::onboarding::{OnboardMessage, OnboardOp, Onboarding};
@@ -335,8 +335,8 @@ impl App {
     pub fn is_edited(&self) -> bool {
         self.current.as_ref().is_some_and(|c| {
             c.request.method != self.method_name()
-                || c.request.url != self.url.text
-                || c.request.body != self.body.to_bytes()
+                || c.request.url != self.url.text()
+                || !self.body.eq_bytes(&c.request.body)
         })
     }
 
@@ -349,7 +349,7 @@ impl App {
             .unwrap_or_else(|| Request::new(name, "GET", ""));
         r.name = name.to_string();
         r.method = self.method_name().to_string();
-        r.url = self.url.text.clone();
+        r.url = self.url.text().to_string();
         r.body = self.body.to_bytes();
         r
     }

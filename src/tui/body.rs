@@ -4,7 +4,7 @@
 
 use super::app::{App, Focus};
 use super::clock::human_bytes;
-use super::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
+use super::widgets::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
 use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;

@@ -86,7 +86,7 @@ pub fn render_request(app: &App, p: &Panes, buf: &mut Buffer) {
     );
     let u = p.url_inner;
     let editing = app.editing && app.focus == Focus::Url;
-    if app.url.text.is_empty() && !editing {
+    if app.url.text().is_empty() && !editing {
         buf.set_line(
             u.x,
             u.y,
@@ -98,28 +98,8 @@ pub fn render_request(app: &App, p: &Panes, buf: &mut Buffer) {
         );
         return;
     }
-    let f = &app.url;
-    let mut x = u.x;
-    for (i, c) in f.text.chars().enumerate().skip(f.left) {
-        if x >= u.x + u.width {
-            break;
-        }
-        let mut style = Style::new();
-        if f.selection.is_some_and(|(s, e)| i >= s && i < e) {
-            style = theme::selection();
-        }
-        if editing && i == f.cursor {
-            style = theme::cursor();
-        }
-        let cell = &mut buf[(x, u.y)];
-        cell.set_char(c);
-        cell.set_style(style);
-        x += 1;
-    }
-    if editing && f.cursor >= f.text.chars().count() && x < u.x + u.width {
-        buf[(x, u.y)].set_char(' ').set_style(theme::cursor());
-    }
-    if editing && f.text.is_empty() {
+    let x = app.url.input.render(u, buf, editing);
+    if editing && app.url.text().is_empty() {
         buf.set_line(
             x + 1,
             u.y,

@@ -5,7 +5,6 @@ pub mod app;
 pub mod body;
 pub mod clock;
 pub mod confirm;
-pub mod editor;
 pub mod feed_tab;
 pub mod header;
 pub mod help;
@@ -31,6 +30,7 @@ pub mod theme;
 pub mod ui;
 pub mod update;
 pub mod url_field;
+pub mod widgets;
 
 use crate::cli::Context;
 use crate::store::{ConfigStore, Profile};

@@ -1,0 +1,35 @@
+//! The feed tab: its keys, and news from the feed tasks.
+
+use crate::tui::app::{App, Effect, Level};
+use crate::tui::feed_tab::FeedMessage;
+use crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(super) fn on_feed_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let typing = self.feed.is_typing();
+        let (used, cmds, notice) = self.feed.key(key);
+        for c in cmds {
+            fx.push(Effect::Feed(c));
+        }
+        if let Some(n) = notice {
+            self.notify(Level::Info, n);
+        }
+        if used || typing {
+            return;
+        }
+        match key.code {
+            KeyCode::Char('q') => self.quit(fx),
+            KeyCode::Char('?') => self.help = Some(0),
+            KeyCode::Char('f') | KeyCode::Esc | KeyCode::Tab => self.toggle_tab(),
+            _ => {}
+        }
+    }
+
+
+    /// News from a feed task.
+    pub(super) fn on_feed_message(&mut self, m: FeedMessage) {
+            if let Some(n) = self.feed.apply(m) {
+                self.notify(Level::Info, n);
+            }
+    }
+}

@@ -1,0 +1,222 @@
+//! The library: show and hide it, save, open saved requests and history entries, and
+//! what the store answers.
+
+use crate::tui::app::{App, Current, Effect, Focus, Level};
+use crate::tui::layout;
+use crate::tui::response::{ResponseState, ResponseView};
+use crate::tui::sidebar::{LibraryMessage, SidebarAction, StoreOp};
+
+impl App {
+    pub(super) fn toggle_library(&mut self, fx: &mut Vec<Effect>) {
+        self.stop_typing();
+        if self.library.visible && self.focus == Focus::Sidebar {
+            self.library.visible = false;
+            self.focus = Focus::Url;
+            self.editing = true;
+            return;
+        }
+        self.library.visible = true;
+        self.focus = Focus::Sidebar;
+        self.editing = false;
+        fx.push(Effect::Store(StoreOp::Load));
+    }
+
+
+    pub(super) fn save(&mut self, fx: &mut Vec<Effect>) {
+        match &self.current {
+            Some(c) => {
+                let request = self.request_named(&c.request.name);
+                fx.push(Effect::Store(StoreOp::Save {
+                    collection: c.collection.clone(),
+                    request,
+                    new_only: false,
+                }));
+            }
+            None => {
+                self.stop_typing();
+                self.library.visible = true;
+                self.focus = Focus::Sidebar;
+                self.editing = false;
+                let collection = self
+                    .library
+                    .collections
+                    .first()
+                    .map_or("default".to_string(), |c| c.name.clone());
+                self.library.prompt = Some(crate::tui::sidebar::Prompt {
+                    kind: crate::tui::sidebar::PromptKind::SaveAs,
+                    input: format!("{collection}/"),
+                    target: None,
+                });
+                if !self.library.loaded {
+                    fx.push(Effect::Store(StoreOp::Load));
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_sidebar_action(&mut self, action: SidebarAction, fx: &mut Vec<Effect>) {
+        match action {
+            SidebarAction::None => {}
+            SidebarAction::Notice(n) => self.notify(Level::Info, n),
+            SidebarAction::Leave => {
+                self.focus = Focus::Body;
+                self.editing = false;
+                if self.size.0 < layout::WIDE {
+                    self.library.visible = false;
+                }
+            }
+            SidebarAction::Store(op) => fx.push(Effect::Store(op)),
+            SidebarAction::SaveAs(collection, name) => {
+                let request = self.request_named(&name);
+                fx.push(Effect::Store(StoreOp::Save {
+                    collection,
+                    request,
+                    new_only: true,
+                }));
+            }
+            SidebarAction::Open(collection, request) => {
+                let Ok(text) = String::from_utf8(request.body.clone()) else {
+                    self.notify(
+                        Level::Error,
+                        format!(
+                            "{collection}/{}: the saved body is not UTF-8 text, so it cannot be edited here; replay it with `xsign replay {collection}/{}`",
+                            request.name, request.name
+                        ),
+                    );
+                    return;
+                };
+                self.set_method(&request.method);
+                self.url.set(&request.url);
+                self.body.set_text(&text);
+                self.saved_body = Some(request.body.clone().into());
+                self.notify(
+                    Level::Ok,
+                    format!(
+                        "opened {collection}/{}: Ctrl-R sends, Ctrl-S saves",
+                        request.name
+                    ),
+                );
+                self.current = Some(Current {
+                    collection,
+                    request,
+                });
+                self.request_changed();
+                self.after_open();
+            }
+            SidebarAction::OpenHistory(entry) => {
+                let Ok(text) = String::from_utf8(entry.body.clone()) else {
+                    self.notify(
+                        Level::Error,
+                        "that body is not UTF-8 text: it cannot be edited here",
+                    );
+                    return;
+                };
+                self.set_method(&entry.method);
+                let base = self.profile.base_url.trim_end_matches('/');
+                let url = match entry.url.strip_prefix(base) {
+                    Some(rest) if rest.starts_with('/') || rest.starts_with('?') => {
+                        rest.to_string()
+                    }
+                    _ => entry.url.clone(),
+                };
+                self.url.set(&url);
+                self.body.set_text(&text);
+                self.current = None;
+                self.saved_body = Some(entry.body.clone().into());
+                self.request_changed();
+                self.notify(
+                    Level::Ok,
+                    format!(
+                        "history #{} loaded: Ctrl-R signs it afresh and sends",
+                        entry.id
+                    ),
+                );
+                self.after_open();
+            }
+            SidebarAction::InspectHistory(entry) => fx.push(Effect::InspectHistory(entry)),
+        }
+    }
+
+
+    pub(super) fn after_open(&mut self) {
+        if self.size.0 < layout::WIDE {
+            self.library.visible = false;
+        }
+        self.focus = Focus::Body;
+        self.editing = false;
+    }
+
+    pub(super) fn on_library(&mut self, m: LibraryMessage, fx: &mut Vec<Effect>) {
+        self.library.apply(&m);
+        match m {
+            LibraryMessage::Loaded { warnings, .. } => {
+                if let Some(w) = warnings.into_iter().next() {
+                    self.notify(Level::Warn, w);
+                }
+            }
+            LibraryMessage::Saved {
+                collection,
+                request,
+            } => {
+                self.notify(Level::Ok, format!("saved {collection}/{}", request.name));
+                self.saved_body = Some(request.body.clone().into());
+                self.current = Some(Current {
+                    collection,
+                    request,
+                });
+                self.request_changed();
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Renamed {
+                collection,
+                from,
+                to,
+            } => {
+                if let Some(c) = &mut self.current
+                    && c.collection == collection
+                    && c.request.name == from
+                {
+                    c.request.name = to.clone();
+                }
+                self.notify(Level::Ok, format!("renamed {collection}/{from} to {to}"));
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Deleted { collection, name } => {
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.collection == collection && c.request.name == name)
+                {
+                    // The editor keeps the request; Ctrl-S would ask for a name again.
+                    self.current = None;
+                }
+                self.notify(
+                    Level::Ok,
+                    format!("deleted {collection}/{name} (the editor still holds it: Ctrl-S saves it back)"),
+                );
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Done(text) => {
+                self.notify(Level::Ok, text);
+                fx.push(Effect::Store(StoreOp::Load));
+            }
+            LibraryMessage::Failed(e) => self.notify(Level::Error, e),
+        }
+    }
+
+    /// A history entry, diagnosed, for the inspector.
+    pub(super) fn on_inspected(&mut self, result: Result<Box<ResponseView>, String>) {
+        match result {
+            Ok(view) => {
+                self.response.set(ResponseState::Received(view));
+                self.focus = Focus::Response;
+                self.editing = false;
+                self.notify(
+                    Level::Info,
+                    "history entry in the inspector: b body, h headers",
+                );
+            }
+            Err(e) => self.notify(Level::Error, e),
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The keys of the body, signature and response panes when not typing, and the response
+//! search field.
+
+use crate::tui::app::{App, Effect, Level};
+use crate::tui::json;
+use crate::tui::response::ResponseTab;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+impl App {
+    pub(super) fn take_offer(&mut self) {
+        match self.offer.take() {
+            Some(example) => {
+                self.body.set_text(&example);
+                self.request_changed();
+                self.notify(
+                    Level::Ok,
+                    "example body inserted (Ctrl-Z in the body undoes)",
+                );
+            }
+            None => self.notify(
+                Level::Info,
+                "no example body on offer: pick an endpoint in the URL field",
+            ),
+        }
+    }
+
+    pub(super) fn reformat(&mut self, compact: bool) {
+        let bytes = self.body.to_bytes();
+        let result = if compact {
+            json::compact(&bytes)
+        } else {
+            json::pretty(&bytes)
+        };
+        match result {
+            Ok(out) if out == bytes => self.notify(
+                Level::Info,
+                if compact {
+                    "the body is already compact"
+                } else {
+                    "the body is already pretty-printed"
+                },
+            ),
+            Ok(out) => {
+                self.body
+                    .set_text(std::str::from_utf8(&out).expect("JSON reformatting keeps UTF-8"));
+                self.request_changed();
+                self.notify(
+                    Level::Ok,
+                    if compact {
+                        "compacted: the signature covers the new bytes (Ctrl-Z undoes)"
+                    } else {
+                        "pretty-printed with 2 spaces: send these exact bytes (Ctrl-Z undoes)"
+                    },
+                );
+            }
+            Err(e) => self.notify(Level::Error, e.to_string()),
+        }
+    }
+
+    pub(super) fn on_signature_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let latest = self.sig.latest.as_ref();
+        match key.code {
+            KeyCode::Char('x') => match latest.and_then(|o| o.x_sign.clone()) {
+                Some(x) => fx.push(Effect::Copy {
+                    what: "x-sign".into(),
+                    text: x,
+                }),
+                None => self.notify(Level::Warn, "no x-sign to copy yet"),
+            },
+            KeyCode::Char('h') => match latest.and_then(|o| Some((o.value?, o.x_sign.clone()?))) {
+                Some((value, x)) => fx.push(Effect::Copy {
+                    what: "the signature headers".into(),
+                    text: format!("{}: {value}\nx-sign: {x}\n", value.header_name()),
+                }),
+                None => self.notify(Level::Warn, "no signature to copy yet"),
+            },
+            KeyCode::Char('s') => match latest.and_then(|o| o.hash_hex.clone()) {
+                Some(h) => fx.push(Effect::Copy {
+                    what: "the SHA-256".into(),
+                    text: h,
+                }),
+                None => self.notify(Level::Warn, "no hash yet"),
+            },
+            KeyCode::Down | KeyCode::Char('j') => self.sig.scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => self.sig.scroll = self.sig.scroll.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_response_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        let page = self.panes().response_inner.height as usize;
+        let r = &mut self.response;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => r.scroll_by(1, page),
+            KeyCode::Up | KeyCode::Char('k') => r.scroll_by(-1, page),
+            KeyCode::PageDown | KeyCode::Char(' ') => r.scroll_by(page as isize, page),
+            KeyCode::PageUp => r.scroll_by(-(page as isize), page),
+            KeyCode::Home | KeyCode::Char('g') => r.scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => r.scroll_to(usize::MAX, page),
+            KeyCode::Char('/') => {
+                r.tab = ResponseTab::Body;
+                r.search.editing = true;
+                r.search.query.clear();
+            }
+            KeyCode::Char('n') => r.next_match(true, page),
+            KeyCode::Char('N') => r.next_match(false, page),
+            KeyCode::Char('b') => {
+                r.tab = ResponseTab::Body;
+                r.scroll = 0;
+            }
+            KeyCode::Char('h') => {
+                r.tab = ResponseTab::Headers;
+                r.scroll = 0;
+            }
+            KeyCode::Char('i') => {
+                if r.view().is_some_and(|v| v.inspector.is_some()) {
+                    r.tab = ResponseTab::Inspector;
+                    r.scroll = 0;
+                } else {
+                    self.notify(Level::Info, "the inspector opens on a 1020 errPartnerAuth");
+                }
+            }
+            KeyCode::Char('c') | KeyCode::Char('y') => match r.view() {
+                Some(v) => fx.push(Effect::Copy {
+                    what: "the response body".into(),
+                    text: String::from_utf8_lossy(&v.body).into_owned(),
+                }),
+                None => self.notify(Level::Warn, "no response to copy yet"),
+            },
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_search_key(&mut self, key: KeyEvent) {
+        let page = self.panes().response_inner.height as usize;
+        let s = &mut self.response.search;
+        match key.code {
+            KeyCode::Esc => {
+                s.editing = false;
+                s.query.clear();
+                s.matches.clear();
+            }
+            KeyCode::Enter => {
+                s.editing = false;
+                self.response.run_search();
+                let n = self.response.search.matches.len();
+                if n == 0 {
+                    let q = self.response.search.query.clone();
+                    self.notify(Level::Warn, format!("no match for “{q}”"));
+                } else {
+                    self.response.show_current_match(page);
+                    self.notify(
+                        Level::Info,
+                        format!("{n} matching lines: n next, N previous"),
+                    );
+                }
+            }
+            KeyCode::Backspace => {
+                s.query.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.query.push(c),
+            _ => {}
+        }
+    }
+}

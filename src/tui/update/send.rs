@@ -1,0 +1,253 @@
+//! Sending: check, confirm the lint findings, send (or sabotage on purpose), cancel, and
+//! the answer.
+
+use crate::tui::app::{App, Confirm, Effect, Focus, Level, Sabotage, SendJob, SendState, Tab};
+use crate::tui::lint_view::{self, LintInput};
+use crate::tui::response::ResponseState;
+use crate::tui::sidebar::StoreOp;
+use crate::tui::target;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+
+impl App {
+    pub(super) fn start_send(&mut self, fx: &mut Vec<Effect>) {
+        if self.tab == Tab::Feed {
+            self.tab = Tab::Request;
+        }
+        if self.in_flight() {
+            self.notify(
+                Level::Warn,
+                "a request is already in flight: Esc cancels it",
+            );
+            return;
+        }
+        let target = match target::resolve(&self.profile.base_url, self.url.text()) {
+            Ok(t) => t,
+            Err(e) => {
+                self.focus = Focus::Url;
+                self.editing = true;
+                self.notify(Level::Error, e);
+                return;
+            }
+        };
+        if let Some(problem) = self
+            .profile
+            .problems
+            .first()
+            .filter(|_| self.profile.signing)
+        {
+            self.notify(Level::Error, format!("cannot send: {problem}"));
+            return;
+        }
+        let body = self.body.to_bytes();
+        let notes = lint_view::check(&LintInput {
+            method: self.method_name(),
+            url: &target.typed,
+            body: &body,
+            saved_body: self.saved_body.as_deref(),
+            now_unix: self.now.unix,
+        });
+        if lint_view::needs_confirmation(&notes) {
+            self.stop_typing();
+            self.confirm = Some(Confirm { notes });
+            return;
+        }
+        self.dispatch_send(target.wire, body.into(), None, fx);
+    }
+
+    /// F4: sends the request with a deliberate mistake, to see the 1020 and its explanation.
+    pub(super) fn send_sabotaged(&mut self, sabotage: Sabotage, fx: &mut Vec<Effect>) {
+        if self.in_flight() {
+            self.notify(
+                Level::Warn,
+                "a request is already in flight: Esc cancels it",
+            );
+            return;
+        }
+        if !self.profile.signing {
+            self.notify(
+                Level::Warn,
+                "signing is off for this profile: there is no signature to break",
+            );
+            return;
+        }
+        if sabotage == Sabotage::StaleTimestamp
+            && self.profile.mode != crate::signing::AuthMode::Timestamp
+        {
+            self.notify(
+                Level::Warn,
+                "this profile signs with nonces: a stale timestamp does not apply",
+            );
+            return;
+        }
+        match target::resolve(&self.profile.base_url, self.url.text()) {
+            Ok(t) => {
+                self.notify(
+                    Level::Warn,
+                    format!("sending with a mistake on purpose: {}", sabotage.label()),
+                );
+                self.dispatch_send(t.wire, self.body.to_bytes().into(), Some(sabotage), fx);
+            }
+            Err(e) => self.notify(Level::Error, e),
+        }
+    }
+
+    pub(super) fn dispatch_send(
+        &mut self,
+        url: String,
+        body: Arc<[u8]>,
+        sabotage: Option<Sabotage>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let method = self.method_name().to_string();
+        self.send = SendState::InFlight {
+            id,
+            started_ms: self.now.mono_ms,
+            method: method.clone(),
+            url: url.clone(),
+        };
+        fx.push(Effect::Send(SendJob {
+            id,
+            method,
+            url,
+            body,
+            sabotage,
+            source: self
+                .current
+                .as_ref()
+                .map(|c| format!("{}/{}", c.collection, c.request.name)),
+        }));
+    }
+
+    pub(super) fn on_confirm_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
+        match key.code {
+            KeyCode::Esc => {
+                self.confirm = None;
+                self.notify(
+                    Level::Info,
+                    "not sent: fix the body, or Ctrl-R and Enter to send anyway",
+                );
+            }
+            KeyCode::Enter => {
+                self.confirm = None;
+                match target::resolve(&self.profile.base_url, self.url.text()) {
+                    Ok(t) => self.dispatch_send(t.wire, self.body.to_bytes().into(), None, fx),
+                    Err(e) => self.notify(Level::Error, e),
+                }
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.confirm = None;
+            }
+            KeyCode::Char(c) => {
+                let Some(confirm) = &self.confirm else { return };
+                let Some(fix) = confirm
+                    .notes
+                    .iter()
+                    .filter_map(|n| n.fix.as_ref())
+                    .find(|f| f.key == c)
+                    .cloned()
+                else {
+                    return;
+                };
+                if fix.fix.applies_to_body() {
+                    let fixed = fix.fix.apply(&self.body.to_bytes());
+                    match String::from_utf8(fixed) {
+                        Ok(text) => self.body.set_text(&text),
+                        Err(_) => {
+                            self.notify(Level::Error, "the fix did not give UTF-8 text");
+                            return;
+                        }
+                    }
+                } else {
+                    let typed =
+                        crate::store::collection::join_url(&self.profile.base_url, self.url.text());
+                    match fix.fix.apply_to_url(&typed) {
+                        Some(url) => self.url.set(&url),
+                        None => return,
+                    }
+                }
+                self.request_changed();
+                self.recheck_confirm(fix.label);
+            }
+            _ => {}
+        }
+    }
+
+    /// After a one-key fix: the confirmation stays only while warnings remain.
+    pub(super) fn recheck_confirm(&mut self, done: &str) {
+        let Ok(t) = target::resolve(&self.profile.base_url, self.url.text()) else {
+            self.confirm = None;
+            return;
+        };
+        let body = self.body.to_bytes();
+        let notes = lint_view::check(&LintInput {
+            method: self.method_name(),
+            url: &t.typed,
+            body: &body,
+            saved_body: self.saved_body.as_deref(),
+            now_unix: self.now.unix,
+        });
+        if lint_view::needs_confirmation(&notes) {
+            self.confirm = Some(Confirm { notes });
+            self.notify(Level::Ok, format!("{done}: done"));
+        } else {
+            self.confirm = None;
+            self.notify(
+                Level::Ok,
+                format!("{done}: no warnings left. Ctrl-R sends (Ctrl-Z in the body undoes)"),
+            );
+        }
+    }
+
+    pub(super) fn cancel_send(&mut self, fx: &mut Vec<Effect>) {
+        if let SendState::InFlight { id, .. } = self.send {
+            fx.push(Effect::CancelSend(id));
+            self.send = SendState::Idle;
+            self.notify(Level::Warn, "request cancelled: nothing was received");
+        }
+    }
+
+    pub(super) fn on_sent_reload(&mut self, fx: &mut Vec<Effect>) {
+        fx.push(Effect::Store(StoreOp::Load));
+    }
+
+    pub(super) fn on_sent(
+        &mut self,
+        id: u64,
+        result: Result<Box<crate::tui::response::ResponseView>, crate::tui::app::SendFailure>,
+    ) {
+        match &self.send {
+            SendState::InFlight { id: current, .. } if *current == id => {}
+            _ => return, // cancelled or superseded
+        }
+        self.send = SendState::Idle;
+        match result {
+            Ok(view) => {
+                let text = if view.inspector.is_some() {
+                    format!(
+                        "{} {}: signature refused. The inspector (response pane) explains why",
+                        view.status, view.reason
+                    )
+                } else {
+                    format!("{} {}", view.status, view.reason)
+                };
+                let level = if (200..300).contains(&view.status) {
+                    Level::Ok
+                } else {
+                    Level::Warn
+                };
+                self.response.set(ResponseState::Received(view));
+                self.notify(level, text);
+            }
+            Err(failure) => {
+                self.notify(Level::Error, failure.message.clone());
+                self.response.set(ResponseState::Failed {
+                    message: failure.message,
+                    sent: failure.sent,
+                });
+            }
+        }
+    }
+}
