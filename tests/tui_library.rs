@@ -81,7 +81,11 @@ fn save_as_then_reopen_keeps_every_byte() {
         "no name yet: Ctrl-S asks for one"
     );
     let prompt = d.app.library.prompt.as_ref().expect("save as prompt");
-    let input = prompt.input.clone();
+    let input = prompt
+        .input()
+        .expect("a prompt to type in")
+        .text()
+        .to_string();
     for _ in 0..input.chars().count() {
         d.key(KeyCode::Backspace);
     }

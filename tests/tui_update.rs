@@ -486,3 +486,75 @@ fn zoom_gives_the_focused_pane_the_screen() {
     assert_eq!(p.body.area(), 0);
     assert_eq!(p.response.width, 80);
 }
+
+/// The same editing keys in every one-line field, whichever it is.
+fn the_editing_keys(d: &mut Driver, field: &str, text: impl Fn(&Driver) -> String) {
+    d.ctrl('u');
+    assert_eq!(text(d), "", "{field}: Ctrl-U clears");
+    d.type_str("ab cd");
+    d.ctrl('w');
+    assert_eq!(text(d), "ab ", "{field}: Ctrl-W deletes a word");
+    d.key(KeyCode::Home);
+    d.key(KeyCode::Char('x'));
+    d.key(KeyCode::End);
+    d.key(KeyCode::Char('y'));
+    assert_eq!(text(d), "xab y", "{field}: Home / End");
+    d.key(KeyCode::Left);
+    d.key(KeyCode::Backspace);
+    assert_eq!(text(d), "xaby", "{field}: Left, Backspace");
+    d.key(KeyCode::Delete);
+    d.key(KeyCode::Right);
+    assert_eq!(text(d), "xab", "{field}: Delete");
+    d.send(Message::Paste("\n  q r \nnot this".into()));
+    assert_eq!(text(d), "xabq r", "{field}: paste takes one line");
+}
+
+#[test]
+fn every_one_line_field_edits_the_same_way() {
+    let mut d = Driver::new(120, 40);
+    assert_eq!(d.app.focus, Focus::Url);
+    the_editing_keys(&mut d, "URL", |d| d.app.url.text().to_string());
+
+    let mut d = Driver::new(120, 40);
+    d.key(KeyCode::F(6));
+    d.key(KeyCode::Char('/'));
+    the_editing_keys(&mut d, "library filter", |d| {
+        d.app.library.filter.text().to_string()
+    });
+
+    let mut d = Driver::new(120, 40);
+    d.key(KeyCode::F(6));
+    d.key(KeyCode::Char('a'));
+    the_editing_keys(&mut d, "save as", |d| {
+        let p = d.app.library.prompt.as_ref().expect("the save-as prompt");
+        p.input().expect("it takes text").text().to_string()
+    });
+
+    let mut d = Driver::new(120, 40);
+    d.app
+        .response
+        .set(ResponseState::Received(ok_view(r#"{"a":1}"#)));
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('5'));
+    d.key(KeyCode::Char('/'));
+    the_editing_keys(&mut d, "response search", |d| {
+        d.app.response.search.query.text().to_string()
+    });
+
+    let mut d = Driver::new(120, 40);
+    d.key(KeyCode::F(3));
+    d.key(KeyCode::Char('i'));
+    the_editing_keys(&mut d, "feed client ID", |d| {
+        d.app.feed.client_id.text().to_string()
+    });
+
+    let mut d = Driver::new(120, 40);
+    d.app.onboarding = Some(xsign::tui::onboarding::Onboarding::default());
+    d.key(KeyCode::Char('p'));
+    the_editing_keys(&mut d, "onboarding key path", |d| {
+        match &d.app.onboarding.as_ref().expect("still open").step {
+            xsign::tui::onboarding::Step::Paths { key, .. } => key.text().to_string(),
+            other => panic!("{other:?}"),
+        }
+    });
+}

@@ -18,7 +18,12 @@ pub struct Action {
 impl Action {
     /// None when the message is not an action (no `id`, or neither `type` nor `status`).
     pub fn from_json(v: &Value) -> Option<Action> {
-        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        // Ids may come as numbers: take them as their decimal text.
+        let text = |k: &str| match v.get(k)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
         // Accept numbers sent as strings too: the API is not consistent about it.
         let int = |k: &str| {
             v.get(k).and_then(|x| {
@@ -101,5 +106,8 @@ mod tests {
         assert!(Action::from_json(&json!({"txID":"t","status":"new"})).is_none());
         assert!(Action::from_json(&json!({"id":"a"})).is_none());
         assert!(Action::from_json(&json!([1, 2])).is_none());
+        let a = Action::from_json(&json!({"id":42,"type":"ApproveWithdraw"})).unwrap();
+        assert_eq!(a.id, "42", "a numeric id is an id");
+        assert_eq!(a.client_id, None);
     }
 }

@@ -3,7 +3,6 @@
 //! a socket or a file.
 
 use super::clock::Moment;
-use super::widgets::editor::BodyEditor;
 use super::feed_tab::{FeedMessage, FeedPane};
 use super::lint_view::LintNote;
 use super::onboarding::{OnboardMessage, OnboardOp, Onboarding};
@@ -13,6 +12,7 @@ use super::session::ProfileView;
 use super::sidebar::{Library, LibraryMessage, StoreOp};
 use super::sign_worker::{SignJob, SignOutcome};
 use super::url_field::UrlField;
+use super::widgets::editor::BodyEditor;
 use crate::store::Request;
 use crate::store::history::HistoryEntry;
 use crossterm::event::{KeyEvent, MouseEvent};

@@ -4,10 +4,10 @@
 
 use super::app::{App, Focus};
 use super::clock::human_bytes;
-use super::widgets::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
 use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;
+use super::widgets::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

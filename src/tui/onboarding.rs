@@ -3,7 +3,8 @@
 
 use super::help::render_dialog;
 use super::theme;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::widgets::text_input::TextInput;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -21,12 +22,12 @@ pub enum Step {
     ApiKey {
         key_path: PathBuf,
         public_path: PathBuf,
-        input: String,
+        input: TextInput,
     },
     /// Paths of an existing key and API key file; `field` 0 or 1 has the cursor.
     Paths {
-        key: String,
-        apikey: String,
+        key: TextInput,
+        apikey: TextInput,
         field: usize,
     },
     /// Writing the profile.
@@ -87,7 +88,6 @@ impl Default for Onboarding {
 
 impl Onboarding {
     pub fn key(&mut self, key: KeyEvent) -> OnboardAction {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         self.error = None;
         match &mut self.step {
             Step::Choose => match key.code {
@@ -98,8 +98,8 @@ impl Onboarding {
                 }
                 KeyCode::Char('p') => {
                     self.step = Step::Paths {
-                        key: "private.pem".into(),
-                        apikey: "apikey".into(),
+                        key: TextInput::new("private.pem"),
+                        apikey: TextInput::new("apikey"),
                         field: 0,
                     };
                     OnboardAction::None
@@ -115,23 +115,18 @@ impl Onboarding {
                     self.step = Step::Choose;
                     OnboardAction::None
                 }
-                KeyCode::Backspace => {
-                    input.pop();
-                    OnboardAction::None
-                }
-                KeyCode::Char(c) if !ctrl => {
-                    input.push(c);
-                    OnboardAction::None
-                }
-                KeyCode::Enter if !input.trim().is_empty() => {
+                KeyCode::Enter if !input.text().trim().is_empty() => {
                     let op = OnboardOp::SaveApiKey {
                         key_path: key_path.clone(),
-                        api_key: input.trim().to_string(),
+                        api_key: input.text().trim().to_string(),
                     };
                     self.step = Step::Saving;
                     OnboardAction::Do(op)
                 }
-                _ => OnboardAction::None,
+                _ => {
+                    input.key(key);
+                    OnboardAction::None
+                }
             },
             Step::Paths {
                 key: k,
@@ -146,51 +141,33 @@ impl Onboarding {
                     *field = 1 - *field;
                     OnboardAction::None
                 }
-                KeyCode::Backspace => {
-                    if *field == 0 {
-                        k.pop();
-                    } else {
-                        apikey.pop();
-                    }
-                    OnboardAction::None
-                }
-                KeyCode::Char('u') if ctrl => {
-                    if *field == 0 {
-                        k.clear();
-                    } else {
-                        apikey.clear();
-                    }
-                    OnboardAction::None
-                }
-                KeyCode::Char(c) if !ctrl => {
-                    if *field == 0 {
-                        k.push(c);
-                    } else {
-                        apikey.push(c);
-                    }
-                    OnboardAction::None
-                }
                 KeyCode::Enter => {
                     let op = OnboardOp::UsePaths {
-                        key: absolute(k),
-                        apikey: absolute(apikey),
+                        key: absolute(k.text()),
+                        apikey: absolute(apikey.text()),
                     };
                     OnboardAction::Do(op)
                 }
-                _ => OnboardAction::None,
+                _ => {
+                    if *field == 0 {
+                        k.key(key);
+                    } else {
+                        apikey.key(key);
+                    }
+                    OnboardAction::None
+                }
             },
         }
     }
 
     pub fn paste(&mut self, text: &str) {
-        let line = text.lines().next().unwrap_or("").trim();
         match &mut self.step {
-            Step::ApiKey { input, .. } => input.push_str(line),
+            Step::ApiKey { input, .. } => input.paste(text),
             Step::Paths { key, apikey, field } => {
                 if *field == 0 {
-                    key.push_str(line)
+                    key.paste(text)
                 } else {
-                    apikey.push_str(line)
+                    apikey.paste(text)
                 }
             }
             _ => {}
@@ -206,7 +183,7 @@ impl Onboarding {
                 self.step = Step::ApiKey {
                     key_path: key_path.clone(),
                     public_path: public_path.clone(),
-                    input: String::new(),
+                    input: TextInput::default(),
                 }
             }
             OnboardMessage::Failed(e) => {
@@ -280,11 +257,9 @@ impl Onboarding {
                 lines.push(Line::raw(
                     "Paste or type the API key, then Enter (Esc goes back):",
                 ));
-                lines.push(Line::from(vec![
-                    Span::styled("  API key ", theme::label()),
-                    Span::raw("•".repeat(input.chars().count())),
-                    Span::styled(" ", theme::cursor()),
-                ]));
+                let mut spans = vec![Span::styled("  API key ", theme::label())];
+                spans.extend(input.masked_spans('•', true));
+                lines.push(Line::from(spans));
             }
             Step::Paths {
                 key: k,
@@ -299,13 +274,8 @@ impl Onboarding {
                     .into_iter()
                     .enumerate()
                 {
-                    let mut spans = vec![
-                        Span::styled(format!("  {label} "), theme::label()),
-                        Span::raw(value.clone()),
-                    ];
-                    if i == *field {
-                        spans.push(Span::styled(" ", theme::cursor()));
-                    }
+                    let mut spans = vec![Span::styled(format!("  {label} "), theme::label())];
+                    spans.extend(value.spans(i == *field));
                     lines.push(Line::from(spans));
                 }
                 lines.push(Line::raw(""));

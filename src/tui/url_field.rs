@@ -1,7 +1,7 @@
 //! The URL field: a `TextInput` with endpoint completion from the catalog.
 
-use crate::catalog::{Catalog, Endpoint};
 use super::widgets::text_input::{InputKey, TextInput};
+use crate::catalog::{Catalog, Endpoint};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub const MAX_COMPLETIONS: usize = 8;

@@ -7,8 +7,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 impl App {
     pub(super) fn on_feed_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         let typing = self.feed.is_typing();
-        let (used, cmds, notice) = self.feed.key(key);
-        for c in cmds {
+        let crate::tui::feed_tab::FeedKey {
+            used,
+            commands,
+            notice,
+        } = self.feed.key(key);
+        for c in commands {
             fx.push(Effect::Feed(c));
         }
         if let Some(n) = notice {
@@ -25,11 +29,10 @@ impl App {
         }
     }
 
-
     /// News from a feed task.
     pub(super) fn on_feed_message(&mut self, m: FeedMessage) {
-            if let Some(n) = self.feed.apply(m) {
-                self.notify(Level::Info, n);
-            }
+        if let Some(n) = self.feed.apply(m) {
+            self.notify(Level::Info, n);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Input that is not a key: paste, mouse, the body back from `$EDITOR`, a pasted curl.
 
-use crate::tui::app::{App, Effect, Focus, Level, Tab};
 use crate::store::import::CurlImport;
+use crate::tui::app::{App, Effect, Focus, Level, Tab};
 use crossterm::event::{MouseButton, MouseEventKind};
 use ratatui::layout::Position;
 
@@ -30,20 +30,16 @@ impl App {
                 self.request_changed();
             }
             (Tab::Request, Focus::Response) if self.response.search.editing => {
-                self.response
-                    .search
-                    .query
-                    .push_str(text.lines().next().unwrap_or(""));
+                self.response.search.query.paste(text);
             }
             (Tab::Request, Focus::Sidebar) if self.library.is_typing() => {
-                let line = text.lines().next().unwrap_or("");
-                match &mut self.library.prompt {
-                    Some(p) => p.input.push_str(line),
-                    None => self.library.filter.push_str(line),
+                match self.library.prompt.as_mut().and_then(|p| p.input_mut()) {
+                    Some(input) => input.paste(text),
+                    None => self.library.filter.paste(text),
                 }
             }
             (Tab::Feed, _) if self.feed.editing_client => {
-                self.feed.client_id.push_str(text.trim());
+                self.feed.client_id.paste(text);
             }
             _ => self.notify(
                 Level::Warn,
@@ -113,7 +109,6 @@ impl App {
             _ => {}
         }
     }
-
 
     /// `$EDITOR` exited: take its bytes as the body when they are text.
     pub(super) fn on_editor_closed(&mut self, result: Result<Vec<u8>, String>) {

@@ -204,7 +204,7 @@ impl App {
     pub(super) fn on_typing_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if self.focus == Focus::Response {
-            return self.on_search_key(key);
+            return self.on_search_key(key, fx);
         }
         if self.focus == Focus::Sidebar {
             let action = self.library.key(key);
@@ -298,7 +298,7 @@ impl App {
             .library
             .prompt
             .as_ref()
-            .is_some_and(|p| p.kind != crate::tui::sidebar::PromptKind::ConfirmDelete)
+            .is_some_and(crate::tui::sidebar::Prompt::is_typing)
         {
             self.library.prompt = None;
         }

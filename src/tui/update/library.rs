@@ -21,7 +21,6 @@ impl App {
         fx.push(Effect::Store(StoreOp::Load));
     }
 
-
     pub(super) fn save(&mut self, fx: &mut Vec<Effect>) {
         match &self.current {
             Some(c) => {
@@ -42,11 +41,7 @@ impl App {
                     .collections
                     .first()
                     .map_or("default".to_string(), |c| c.name.clone());
-                self.library.prompt = Some(crate::tui::sidebar::Prompt {
-                    kind: crate::tui::sidebar::PromptKind::SaveAs,
-                    input: format!("{collection}/"),
-                    target: None,
-                });
+                self.library.prompt = Some(crate::tui::sidebar::Prompt::save_as(&collection));
                 if !self.library.loaded {
                     fx.push(Effect::Store(StoreOp::Load));
                 }
@@ -136,7 +131,6 @@ impl App {
             SidebarAction::InspectHistory(entry) => fx.push(Effect::InspectHistory(entry)),
         }
     }
-
 
     pub(super) fn after_open(&mut self) {
         if self.size.0 < layout::WIDE {

@@ -126,7 +126,6 @@ impl App {
         })
     }
 
-
     fn sync_view(&mut self) {
         let p = self.panes();
         self.body

@@ -3,8 +3,8 @@
 
 use crate::tui::app::{App, Effect, Level};
 use crate::tui::json;
-use crate::tui::response::ResponseTab;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::tui::response::ResponseKey;
+use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
     pub(super) fn take_offer(&mut self) {
@@ -89,77 +89,24 @@ impl App {
 
     pub(super) fn on_response_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         let page = self.panes().response_inner.height as usize;
-        let r = &mut self.response;
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => r.scroll_by(1, page),
-            KeyCode::Up | KeyCode::Char('k') => r.scroll_by(-1, page),
-            KeyCode::PageDown | KeyCode::Char(' ') => r.scroll_by(page as isize, page),
-            KeyCode::PageUp => r.scroll_by(-(page as isize), page),
-            KeyCode::Home | KeyCode::Char('g') => r.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => r.scroll_to(usize::MAX, page),
-            KeyCode::Char('/') => {
-                r.tab = ResponseTab::Body;
-                r.search.editing = true;
-                r.search.query.clear();
-            }
-            KeyCode::Char('n') => r.next_match(true, page),
-            KeyCode::Char('N') => r.next_match(false, page),
-            KeyCode::Char('b') => {
-                r.tab = ResponseTab::Body;
-                r.scroll = 0;
-            }
-            KeyCode::Char('h') => {
-                r.tab = ResponseTab::Headers;
-                r.scroll = 0;
-            }
-            KeyCode::Char('i') => {
-                if r.view().is_some_and(|v| v.inspector.is_some()) {
-                    r.tab = ResponseTab::Inspector;
-                    r.scroll = 0;
-                } else {
-                    self.notify(Level::Info, "the inspector opens on a 1020 errPartnerAuth");
-                }
-            }
-            KeyCode::Char('c') | KeyCode::Char('y') => match r.view() {
-                Some(v) => fx.push(Effect::Copy {
-                    what: "the response body".into(),
-                    text: String::from_utf8_lossy(&v.body).into_owned(),
-                }),
-                None => self.notify(Level::Warn, "no response to copy yet"),
-            },
-            _ => {}
-        }
+        let done = self.response.key(key, page);
+        self.on_response_done(done, fx);
     }
 
-    pub(super) fn on_search_key(&mut self, key: KeyEvent) {
+    pub(super) fn on_search_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
         let page = self.panes().response_inner.height as usize;
-        let s = &mut self.response.search;
-        match key.code {
-            KeyCode::Esc => {
-                s.editing = false;
-                s.query.clear();
-                s.matches.clear();
-            }
-            KeyCode::Enter => {
-                s.editing = false;
-                self.response.run_search();
-                let n = self.response.search.matches.len();
-                if n == 0 {
-                    let q = self.response.search.query.clone();
-                    self.notify(Level::Warn, format!("no match for “{q}”"));
-                } else {
-                    self.response.show_current_match(page);
-                    self.notify(
-                        Level::Info,
-                        format!("{n} matching lines: n next, N previous"),
-                    );
-                }
-            }
-            KeyCode::Backspace => {
-                s.query.pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.query.push(c),
-            _ => {}
+        let done = self.response.search_key(key, page);
+        self.on_response_done(done, fx);
+    }
+
+    fn on_response_done(&mut self, done: ResponseKey, fx: &mut Vec<Effect>) {
+        match done {
+            ResponseKey::Done => {}
+            ResponseKey::Copy(text) => fx.push(Effect::Copy {
+                what: "the response body".into(),
+                text,
+            }),
+            ResponseKey::Notice(level, text) => self.notify(level, text),
         }
     }
 }

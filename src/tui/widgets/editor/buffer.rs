@@ -3,7 +3,6 @@
 
 use super::{BodyEditor, Pos, byte_of, is_plain};
 
-
 /// One change, enough to undo and redo it.
 #[derive(Debug, Clone)]
 pub(super) enum Edit {
@@ -263,7 +262,6 @@ mod tests {
         assert_eq!(e.to_bytes(), b"{\r\n  \"a\": 1\r\n}\r\nx");
     }
 
-
     #[test]
     fn paste_in_the_middle_of_a_line() {
         let mut e = BodyEditor::from_text("[]");
@@ -272,7 +270,6 @@ mod tests {
         assert_eq!(e.to_bytes(), b"[1,\r\n2]");
         assert_eq!(e.cursor(), (1, 1));
     }
-
 
     #[test]
     fn paste_without_cr_is_exact_and_undoable() {
@@ -284,7 +281,6 @@ mod tests {
         assert_eq!(e.to_bytes(), b"");
     }
 
-
     #[test]
     fn terminal_converted_newlines_become_newlines_again() {
         assert_eq!(normalize_paste("{\r\"a\":1\r}\r"), "{\n\"a\":1\n}\n");
@@ -295,7 +291,6 @@ mod tests {
         assert_eq!(e.to_bytes(), b"{\r\n}\r\n");
     }
 
-
     #[test]
     fn set_text_round_trips() {
         let mut e = BodyEditor::default();
@@ -304,7 +299,6 @@ mod tests {
             assert_eq!(e.to_bytes(), t.as_bytes(), "{t:?}");
         }
     }
-
 
     #[test]
     fn undo_redo_across_lines_and_merged_typing() {
@@ -330,7 +324,6 @@ mod tests {
         assert_eq!(e.to_text(), "axyz\nb");
     }
 
-
     #[test]
     fn cr_in_a_line_survives_edits_around_it() {
         let mut e = BodyEditor::from_text("a\r\nb");
@@ -340,7 +333,6 @@ mod tests {
         e.undo();
         assert_eq!(e.to_bytes(), b"a\r\nb");
     }
-
 
     #[test]
     fn plain_flags_follow_edits() {
@@ -367,5 +359,4 @@ mod tests {
                 .all(|(i, l)| e.is_plain_line(i) == is_plain(l))
         );
     }
-
 }

@@ -135,7 +135,6 @@ mod tests {
         assert!(e.revision() >= 9);
     }
 
-
     #[test]
     fn selection_then_typing_replaces_it() {
         let mut e = BodyEditor::from_text("abc");

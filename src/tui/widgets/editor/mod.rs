@@ -13,8 +13,7 @@ mod view;
 
 pub use buffer::normalize_paste;
 pub use view::{
-    cell_width, char_at_col, char_width, display_col, display_width, rows_for_width,
-    wrapped_rows,
+    cell_width, char_at_col, char_width, display_col, display_width, rows_for_width, wrapped_rows,
 };
 
 use buffer::Edit;
@@ -212,9 +211,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn eq_bytes_compares_in_place() {
+        for text in ["", "a", "a\n", "a\r\nb", "{\n\t\"a\": 1\n}\n"] {
+            let e = BodyEditor::from_text(text);
+            assert!(e.eq_bytes(text.as_bytes()), "{text:?}");
+            for other in ["", "a", "a\r", "b\n", "a\nb", "a\r\nc", "{\n\t\"a\": 1\n}"] {
+                assert_eq!(
+                    e.eq_bytes(other.as_bytes()),
+                    text == other,
+                    "{text:?} {other:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn empty_body_is_no_bytes() {
         assert_eq!(BodyEditor::default().to_bytes(), b"");
         assert!(BodyEditor::default().is_empty());
     }
-
 }

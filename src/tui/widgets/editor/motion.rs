@@ -147,5 +147,4 @@ mod tests {
         e.key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL), 10);
         assert_eq!(e.to_text(), "{\"name\": \"ACME Corp\"}");
     }
-
 }

@@ -193,7 +193,6 @@ mod tests {
         assert_eq!(display_col("é漢", 2), 3);
     }
 
-
     #[test]
     fn scroll_follows_cursor() {
         let text: String = (0..100).map(|i| format!("{i}\n")).collect();
@@ -212,7 +211,6 @@ mod tests {
         e.scroll_to_cursor(10, 40);
         assert!(e.left <= 700_000 && 700_000 < e.left + 40);
     }
-
 
     #[test]
     fn wrapped_scroll_keeps_the_cursor_row_in_view() {
@@ -236,5 +234,4 @@ mod tests {
         assert_eq!(wrapped_rows("abcd", 2, true), 3);
         assert_eq!(wrapped_rows("", 2, true), 1);
     }
-
 }

@@ -1,0 +1,272 @@
+//! The feed tab's state: connect to a coreclient, wallets or liquidityhub feed, list what
+//! arrives with its arrival time, show one message pretty-printed, and approve or reject a
+//! coreclient action through the API. Keys in `keys.rs`, drawing in `view.rs`.
+
+mod keys;
+mod view;
+
+pub use keys::FeedKey;
+
+use super::clock::Moment;
+use super::json;
+use super::widgets::text_input::TextInput;
+use crate::feed::Action;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeedKind {
+    #[default]
+    CoreClient,
+    Wallets,
+    LiquidityHub,
+}
+
+impl FeedKind {
+    pub const ALL: [FeedKind; 3] = [
+        FeedKind::CoreClient,
+        FeedKind::Wallets,
+        FeedKind::LiquidityHub,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FeedKind::CoreClient => "coreclient",
+            FeedKind::Wallets => "wallets",
+            FeedKind::LiquidityHub => "liquidityhub",
+        }
+    }
+
+    /// The feed client's name for this feed.
+    pub fn feed(self, client_id: &str) -> crate::feed::FeedKind {
+        match self {
+            FeedKind::CoreClient => crate::feed::FeedKind::CoreClient(client_id.to_string()),
+            FeedKind::Wallets => crate::feed::FeedKind::Wallets,
+            FeedKind::LiquidityHub => crate::feed::FeedKind::LiquidityHub,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedItem {
+    pub arrived: Moment,
+    pub text: String,
+    pub lines: Vec<String>,
+    pub is_json: bool,
+    pub summary: String,
+    /// A coreclient action (read by `feed::Action`, the one parser of them), with its
+    /// client ID filled in from the connection when the message does not carry one.
+    pub action: Option<Action>,
+    /// What happened when the user approved or rejected it.
+    pub outcome: Option<String>,
+}
+
+impl FeedItem {
+    pub fn new(arrived: Moment, text: String, client_id: &str) -> Self {
+        let (is_json, pretty) = match json::pretty(text.as_bytes()) {
+            Ok(p) => (true, String::from_utf8_lossy(&p).into_owned()),
+            Err(_) => (false, text.clone()),
+        };
+        let value: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+        let field = |k: &str| {
+            value.as_ref().and_then(|v| v.get(k)).and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| Some(v.to_string()))
+            })
+        };
+        let action = value.as_ref().and_then(Action::from_json).map(|mut a| {
+            if a.client_id.is_none() && !client_id.is_empty() {
+                a.client_id = Some(client_id.to_string());
+            }
+            a
+        });
+        let summary = match (&action, field("txID")) {
+            (Some(a), _) => format!(
+                "action {} {} {}",
+                a.id,
+                a.kind.as_deref().unwrap_or_default(),
+                a.status.as_deref().unwrap_or_default()
+            ),
+            (None, Some(tx)) => format!("tx {tx} {}", field("status").unwrap_or_default()),
+            (None, None) if field("event").is_some() => {
+                let id = ["wallet_id", "tx_id", "fund_id", "company_id"]
+                    .iter()
+                    .find_map(|k| field(k).map(|v| format!("{k} {v}")))
+                    .unwrap_or_default();
+                format!("{} {id}", field("event").unwrap_or_default())
+            }
+            _ => text.chars().take(200).collect(),
+        };
+        FeedItem {
+            arrived,
+            lines: pretty.split('\n').map(str::to_string).collect(),
+            text,
+            is_json,
+            summary,
+            action,
+            outcome: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Connection {
+    #[default]
+    Disconnected,
+    Connecting {
+        id: u64,
+        url: String,
+    },
+    Connected {
+        id: u64,
+        url: String,
+    },
+    Failed(String),
+    Closed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedMessage {
+    Connecting {
+        id: u64,
+        attempt: u32,
+        url: String,
+    },
+    Connected {
+        id: u64,
+        url: String,
+    },
+    Received {
+        id: u64,
+        at: Moment,
+        text: String,
+    },
+    /// The connection dropped; `retry_in_ms` when the client reconnects by itself.
+    Dropped {
+        id: u64,
+        reason: String,
+        retry_in_ms: Option<u64>,
+    },
+    Failed {
+        id: u64,
+        message: String,
+    },
+    ActionDone {
+        action_id: String,
+        approve: bool,
+        result: Result<String, String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedCommand {
+    Connect {
+        id: u64,
+        feed: crate::feed::FeedKind,
+    },
+    Disconnect {
+        id: u64,
+    },
+    Decide {
+        client_id: String,
+        action_id: String,
+        approve: bool,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FeedPane {
+    pub kind: FeedKind,
+    pub client_id: TextInput,
+    pub editing_client: bool,
+    pub connection: Connection,
+    pub items: Vec<FeedItem>,
+    pub selected: usize,
+    /// Showing the selected message pretty-printed.
+    pub open: bool,
+    pub scroll: usize,
+    pub next_id: u64,
+}
+
+/// Keeps memory bounded on a busy feed.
+pub const MAX_ITEMS: usize = 1000;
+
+impl FeedPane {
+    pub fn is_typing(&self) -> bool {
+        self.editing_client
+    }
+
+    pub(super) fn conn_id(&self) -> Option<u64> {
+        match self.connection {
+            Connection::Connecting { id, .. } | Connection::Connected { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn selected_item(&self) -> Option<&FeedItem> {
+        self.items.get(self.selected)
+    }
+
+    /// Applies news from the feed task. Returns a notice for the status bar, if any.
+    pub fn apply(&mut self, msg: FeedMessage) -> Option<String> {
+        let current = self.conn_id();
+        match msg {
+            FeedMessage::Connecting { id, attempt, url } if Some(id) == current => {
+                self.connection = Connection::Connecting { id, url };
+                (attempt > 1).then(|| format!("feed: reconnecting (attempt {attempt})"))
+            }
+            FeedMessage::Connected { id, url } if Some(id) == current => {
+                self.connection = Connection::Connected { id, url };
+                None
+            }
+            FeedMessage::Received { id, at, text } if Some(id) == current => {
+                let follow = self.selected + 1 >= self.items.len();
+                self.items
+                    .push(FeedItem::new(at, text, self.client_id.text().trim()));
+                if self.items.len() > MAX_ITEMS {
+                    self.items.remove(0);
+                    self.selected = self.selected.saturating_sub(1);
+                }
+                if follow && !self.open {
+                    self.selected = self.items.len() - 1;
+                }
+                None
+            }
+            FeedMessage::Dropped {
+                id,
+                reason,
+                retry_in_ms,
+            } if Some(id) == current => match retry_in_ms {
+                Some(ms) => Some(format!(
+                    "feed dropped ({reason}); reconnecting in {}",
+                    super::clock::human_ms(ms)
+                )),
+                None => {
+                    self.connection = Connection::Closed(reason.clone());
+                    Some(format!("feed closed: {reason}"))
+                }
+            },
+            FeedMessage::Failed { id, message } if Some(id) == current => {
+                self.connection = Connection::Failed(message.clone());
+                Some(message)
+            }
+            FeedMessage::ActionDone {
+                action_id,
+                approve,
+                result,
+            } => {
+                let verb = if approve { "approved" } else { "rejected" };
+                let text = match &result {
+                    Ok(status) => format!("{verb} ({status})"),
+                    Err(e) => format!("could not be {verb}: {e}"),
+                };
+                for item in &mut self.items {
+                    if item.action.as_ref().is_some_and(|a| a.id == action_id) {
+                        item.outcome = Some(text.clone());
+                    }
+                }
+                Some(format!("action {action_id} {text}"))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The library sidebar's state: saved requests by collection, and the history of sent
+//! requests. Filter by typing; open, save as, rename, duplicate, delete (confirmed). The
+//! files are read and written by the runtime (`StoreOp`), never here. Keys in `keys.rs`,
+//! drawing in `view.rs`.
+
+mod keys;
+mod view;
+
+pub use view::SidebarView;
+
+use super::widgets::text_input::TextInput;
+use crate::store::history::HistoryEntry;
+use crate::store::{Collection, Request};
+
+/// How many history entries the sidebar loads.
+pub const HISTORY_SHOWN: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LibraryTab {
+    #[default]
+    Saved,
+    History,
+}
+
+/// A question on the sidebar's last row. Each kind carries exactly what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// `collection/name` for the request being edited.
+    SaveAs { input: TextInput },
+    /// A new name for `collection/from`.
+    Rename {
+        collection: String,
+        from: String,
+        input: TextInput,
+    },
+    /// Delete `collection/name`: y or Enter confirms.
+    ConfirmDelete { collection: String, name: String },
+}
+
+impl Prompt {
+    /// Save as, with `collection/` typed in.
+    pub fn save_as(collection: &str) -> Prompt {
+        Prompt::SaveAs {
+            input: TextInput::new(&format!("{collection}/")),
+        }
+    }
+
+    /// The text being typed, for the prompts that take one.
+    pub fn input(&self) -> Option<&TextInput> {
+        match self {
+            Prompt::SaveAs { input } | Prompt::Rename { input, .. } => Some(input),
+            Prompt::ConfirmDelete { .. } => None,
+        }
+    }
+
+    pub fn input_mut(&mut self) -> Option<&mut TextInput> {
+        match self {
+            Prompt::SaveAs { input } | Prompt::Rename { input, .. } => Some(input),
+            Prompt::ConfirmDelete { .. } => None,
+        }
+    }
+
+    /// Keys type into it (a confirmation only takes y or n).
+    pub fn is_typing(&self) -> bool {
+        self.input().is_some()
+    }
+}
+
+/// The file operations the sidebar asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreOp {
+    Load,
+    Save {
+        collection: String,
+        request: Request,
+        /// Save as: refuse to replace a request of that name.
+        new_only: bool,
+    },
+    Rename {
+        collection: String,
+        from: String,
+        to: String,
+    },
+    Duplicate {
+        collection: String,
+        name: String,
+    },
+    Delete {
+        collection: String,
+        name: String,
+    },
+}
+
+/// What the runtime reports back.
+#[derive(Debug, Clone)]
+pub enum LibraryMessage {
+    Loaded {
+        collections: Vec<Collection>,
+        history: Vec<HistoryEntry>,
+        /// Files that did not parse and were kept aside.
+        warnings: Vec<String>,
+    },
+    Saved {
+        collection: String,
+        request: Request,
+    },
+    Renamed {
+        collection: String,
+        from: String,
+        to: String,
+    },
+    Deleted {
+        collection: String,
+        name: String,
+    },
+    /// Another operation went through (a duplicate): say so.
+    Done(String),
+    Failed(String),
+}
+
+/// What a key in the sidebar asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SidebarAction {
+    None,
+    Store(StoreOp),
+    Open(String, Request),
+    OpenHistory(Box<HistoryEntry>),
+    InspectHistory(Box<HistoryEntry>),
+    /// Save the request being edited under `collection/name`.
+    SaveAs(String, String),
+    Notice(String),
+    Leave,
+}
+
+/// One row of the saved list: a collection heading or one of its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub collection: String,
+    pub request: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub visible: bool,
+    pub tab: LibraryTab,
+    pub filter: TextInput,
+    pub filtering: bool,
+    pub collections: Vec<Collection>,
+    pub history: Vec<HistoryEntry>,
+    pub selected: usize,
+    pub prompt: Option<Prompt>,
+    pub loaded: bool,
+}
+
+impl Library {
+    pub fn is_typing(&self) -> bool {
+        self.filtering || self.prompt.as_ref().is_some_and(Prompt::is_typing)
+    }
+
+    /// The saved requests that pass the filter, under their collection headings.
+    pub fn rows(&self) -> Vec<Row> {
+        let refs = crate::store::collection::filter(&self.collections, self.filter.text());
+        let mut rows: Vec<Row> = Vec::new();
+        for r in refs {
+            if rows.last().is_none_or(|l| l.collection != r.collection) {
+                rows.push(Row {
+                    collection: r.collection.clone(),
+                    request: None,
+                });
+            }
+            rows.push(Row {
+                collection: r.collection,
+                request: Some(r.request),
+            });
+        }
+        if self.filter.is_empty() {
+            // Empty collections still show, so they can be saved into.
+            for c in &self.collections {
+                if c.requests.is_empty() {
+                    rows.push(Row {
+                        collection: c.name.clone(),
+                        request: None,
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    pub fn history_rows(&self) -> Vec<&HistoryEntry> {
+        crate::store::history::filter(&self.history, self.filter.text())
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self.tab {
+            LibraryTab::Saved => self.rows().len(),
+            LibraryTab::History => self.history_rows().len(),
+        }
+    }
+
+    pub fn request(&self, collection: &str, name: &str) -> Option<&Request> {
+        self.collections
+            .iter()
+            .find(|c| c.name == collection)
+            .and_then(|c| c.get(name))
+    }
+
+    pub(super) fn selected_row(&self) -> Option<Row> {
+        self.rows().into_iter().nth(self.selected)
+    }
+
+    pub(super) fn selected_request(&self) -> Option<(String, Request)> {
+        let row = self.selected_row()?;
+        let name = row.request?;
+        Some((
+            row.collection.clone(),
+            self.request(&row.collection, &name)?.clone(),
+        ))
+    }
+
+    pub(super) fn clamp(&mut self) {
+        self.selected = self.selected.min(self.len().saturating_sub(1));
+    }
+
+    /// Applies what the runtime read or wrote.
+    pub fn apply(&mut self, msg: &LibraryMessage) {
+        if let LibraryMessage::Loaded {
+            collections,
+            history,
+            ..
+        } = msg
+        {
+            self.collections = collections.clone();
+            self.history = history.clone();
+            self.loaded = true;
+            self.clamp();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Draws the sidebar: the tabs, the filter, the rows in view and the prompt or the keys.
+
+use super::{Library, LibraryTab, Prompt};
+use crate::tui::clock::hms_utc;
+use crate::tui::theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+pub struct SidebarView<'a> {
+    pub library: &'a Library,
+    pub focused: bool,
+    /// (collection, request, edited since saved) of the request in the editor.
+    pub current: Option<(&'a str, &'a str, bool)>,
+}
+
+impl Widget for SidebarView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let l = self.library;
+        let tab = |t: LibraryTab, name: &'static str| {
+            if l.tab == t {
+                Span::styled(
+                    name,
+                    theme::title(true).add_modifier(ratatui::style::Modifier::REVERSED),
+                )
+            } else {
+                Span::styled(name, theme::dim())
+            }
+        };
+        let block = Block::bordered()
+            .border_style(theme::border(self.focused))
+            .title(Line::from(vec![
+                tab(LibraryTab::Saved, " s saved "),
+                tab(LibraryTab::History, " h history "),
+            ]));
+        let inner = block.inner(area);
+        ratatui::widgets::Clear.render(area, buf);
+        block.render(area, buf);
+        if inner.height == 0 {
+            return;
+        }
+        let mut y = inner.y;
+        let filter_line = if l.filtering || !l.filter.is_empty() {
+            let mut spans = vec![Span::styled("/", theme::info())];
+            spans.extend(l.filter.spans(l.filtering));
+            Line::from(spans)
+        } else {
+            Line::styled("/ filters", theme::dim())
+        };
+        buf.set_line(inner.x, y, &filter_line, inner.width);
+        y += 1;
+        let bottom = inner.y + inner.height;
+        let rows_h = bottom.saturating_sub(y + 1) as usize;
+        let start = (l.selected + 1).saturating_sub(rows_h.max(1));
+        match l.tab {
+            LibraryTab::Saved => {
+                let rows = l.rows();
+                if rows.is_empty() {
+                    let text = if l.loaded {
+                        "No saved requests. Ctrl-S saves the one you are editing."
+                    } else {
+                        "loading…"
+                    };
+                    Paragraph::new(Line::styled(text, theme::dim()))
+                        .wrap(Wrap { trim: true })
+                        .render(
+                            Rect {
+                                y,
+                                height: bottom - y,
+                                ..inner
+                            },
+                            buf,
+                        );
+                }
+                for (i, row) in rows.iter().enumerate().skip(start).take(rows_h) {
+                    let mut line = match &row.request {
+                        None => Line::styled(format!("▾ {}", row.collection), theme::title(false)),
+                        Some(name) => {
+                            let r = l.request(&row.collection, name);
+                            let method = r.map(|r| r.method.as_str()).unwrap_or("");
+                            let mut spans = vec![
+                                Span::styled(format!("  {method:<6} "), theme::dim()),
+                                Span::raw(name.clone()),
+                            ];
+                            if let Some((c, n, edited)) = self.current
+                                && c == row.collection
+                                && n == name
+                            {
+                                spans.push(Span::styled(
+                                    if edited { " ● edited" } else { " ◂" },
+                                    if edited {
+                                        theme::warning()
+                                    } else {
+                                        theme::ok()
+                                    },
+                                ));
+                            }
+                            Line::from(spans)
+                        }
+                    };
+                    if i == l.selected && self.focused {
+                        line = line.patch_style(theme::selection());
+                    }
+                    buf.set_line(inner.x, y, &line, inner.width);
+                    y += 1;
+                }
+            }
+            LibraryTab::History => {
+                let rows = l.history_rows();
+                if rows.is_empty() {
+                    Paragraph::new(Line::styled(
+                        "Nothing sent yet. Every request you send is recorded here.",
+                        theme::dim(),
+                    ))
+                    .wrap(Wrap { trim: true })
+                    .render(
+                        Rect {
+                            y,
+                            height: bottom - y,
+                            ..inner
+                        },
+                        buf,
+                    );
+                }
+                for (i, e) in rows.iter().enumerate().skip(start).take(rows_h) {
+                    let status = match (e.status(), &e.error) {
+                        (Some(s), _) => Span::styled(format!("{s} "), theme::status_code(s)),
+                        (None, _) => Span::styled("--- ", theme::error()),
+                    };
+                    let path = crate::catalog::relative_path(&e.url).to_string();
+                    let mut line = Line::from(vec![
+                        Span::styled(
+                            format!("{} ", hms_utc(e.sent_at_ms.div_euclid(1000))),
+                            theme::dim(),
+                        ),
+                        status,
+                        Span::styled(format!("{} ", e.method), theme::dim()),
+                        Span::raw(path),
+                    ]);
+                    if i == l.selected && self.focused {
+                        line = line.patch_style(theme::selection());
+                    }
+                    buf.set_line(inner.x, y, &line, inner.width);
+                    y += 1;
+                }
+            }
+        }
+        // The last row: the prompt, or the keys.
+        let last = bottom - 1;
+        let hint = match &l.prompt {
+            Some(Prompt::ConfirmDelete { name, .. }) => Line::from(vec![Span::styled(
+                format!("delete {name}? y yes · Esc no"),
+                theme::error(),
+            )]),
+            Some(Prompt::SaveAs { input }) => {
+                let mut spans = vec![Span::styled("save as ", theme::info())];
+                spans.extend(input.spans(true));
+                Line::from(spans)
+            }
+            Some(Prompt::Rename { input, .. }) => {
+                let mut spans = vec![Span::styled("rename to ", theme::info())];
+                spans.extend(input.spans(true));
+                Line::from(spans)
+            }
+            None => Line::styled(
+                match l.tab {
+                    LibraryTab::Saved => "Enter open · a save as · r rename · d dup · x del",
+                    LibraryTab::History => "Enter load · i inspect · / filter",
+                },
+                theme::dim(),
+            ),
+        };
+        if last >= inner.y {
+            buf.set_line(inner.x, last, &hint, inner.width);
+        }
+    }
+}
