@@ -2,6 +2,7 @@
 
 use crate::tui::app::{App, Effect, Level};
 use crate::tui::feed_tab::FeedMessage;
+use crate::tui::keymap::{self, Command};
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
@@ -21,10 +22,11 @@ impl App {
         if used || typing {
             return;
         }
-        match key.code {
-            KeyCode::Char('q') => self.quit(fx),
-            KeyCode::Char('?') => self.help = Some(0),
-            KeyCode::Char('f') | KeyCode::Esc | KeyCode::Tab => self.toggle_tab(),
+        match keymap::command(&key, false) {
+            Some(cmd @ (Command::Quit | Command::Help | Command::ToggleTab)) => {
+                self.run(cmd, fx);
+            }
+            _ if matches!(key.code, KeyCode::Esc | KeyCode::Tab) => self.toggle_tab(),
             _ => {}
         }
     }

@@ -2,6 +2,7 @@
 //! the focused pane (or the field being typed into).
 
 use crate::tui::app::{App, Effect, Focus, Level, METHODS, Sabotage, Tab};
+use crate::tui::keymap::{self, Command};
 use crate::tui::onboarding::OnboardAction;
 use crate::tui::profiles::{PickerAction, ProfilePicker};
 use crate::tui::url_field::UrlKey;
@@ -74,74 +75,23 @@ impl App {
             return;
         }
 
-        // Keys that are never typing: control keys and function keys.
-        match key.code {
-            KeyCode::Char('r') if ctrl => return self.start_send(fx),
-            KeyCode::F(5) => return self.start_send(fx),
-            KeyCode::F(1) => {
-                self.help = Some(0);
-                return;
-            }
-            KeyCode::F(2) => return self.cycle_method(1),
-            KeyCode::F(3) => return self.toggle_tab(),
-            KeyCode::F(6) => return self.toggle_library(fx),
-            KeyCode::F(7) => {
-                self.stop_typing();
-                self.picker = Some(ProfilePicker {
-                    loading: true,
-                    ..Default::default()
-                });
-                fx.push(Effect::LoadProfiles);
-                return;
-            }
-            KeyCode::Char('s') if ctrl => return self.save(fx),
-            KeyCode::F(4) => {
-                self.stop_typing();
-                self.sabotage_menu = true;
-                return;
-            }
-            KeyCode::Char('b') if ctrl => return self.take_offer(),
-            KeyCode::Char('c') if ctrl => {
-                if self.is_typing() {
-                    self.stop_typing();
-                    self.notify(Level::Info, "left the field: q or Ctrl-C quits");
-                } else {
-                    self.quit(fx);
-                }
-                return;
-            }
-            KeyCode::Esc if self.in_flight() => return self.cancel_send(fx),
-            _ => {}
+        // The global bindings (keymap::EVERYWHERE). While typing only control keys,
+        // function keys and Esc are commands; outside text fields single keys are too.
+        if let Some(cmd) = keymap::command(&key, true)
+            && self.run(cmd, fx)
+        {
+            return;
         }
-
         if self.tab == Tab::Feed {
             return self.on_feed_key(key, fx);
         }
-
         if self.is_typing() {
             return self.on_typing_key(key, fx);
         }
-
-        // Navigation: single keys are commands here.
-        match key.code {
-            KeyCode::Char('q') => return self.quit(fx),
-            KeyCode::Char('?') => {
-                self.help = Some(0);
-                return;
-            }
-            KeyCode::Tab => return self.cycle_focus(1),
-            KeyCode::BackTab => return self.cycle_focus(-1),
-            KeyCode::Char(c @ '1'..='5') => {
-                self.focus = Focus::ORDER[(c as u8 - b'1') as usize];
-                self.editing = self.focus == Focus::Url;
-                return;
-            }
-            KeyCode::Char('f') => return self.toggle_tab(),
-            KeyCode::Char('z') => {
-                self.zoom = !self.zoom;
-                return;
-            }
-            _ => {}
+        if let Some(cmd) = keymap::command(&key, false)
+            && self.run(cmd, fx)
+        {
+            return;
         }
         match self.focus {
             Focus::Sidebar => {
@@ -199,6 +149,51 @@ impl App {
             Focus::Signature => self.on_signature_key(key, fx),
             Focus::Response => self.on_response_key(key, fx),
         }
+    }
+
+    /// Runs a global command. False when it does not apply now (Esc with nothing in
+    /// flight), so the key goes on to the pane.
+    pub(super) fn run(&mut self, cmd: Command, fx: &mut Vec<Effect>) -> bool {
+        match cmd {
+            Command::Send => self.start_send(fx),
+            Command::Cancel if !self.in_flight() => return false,
+            Command::Cancel => self.cancel_send(fx),
+            Command::Help => self.help = Some(0),
+            Command::NextMethod => self.cycle_method(1),
+            Command::ToggleTab => self.toggle_tab(),
+            Command::Sabotage => {
+                self.stop_typing();
+                self.sabotage_menu = true;
+            }
+            Command::Library => self.toggle_library(fx),
+            Command::Profiles => {
+                self.stop_typing();
+                self.picker = Some(ProfilePicker {
+                    loading: true,
+                    ..Default::default()
+                });
+                fx.push(Effect::LoadProfiles);
+            }
+            Command::Save => self.save(fx),
+            Command::TakeOffer => self.take_offer(),
+            Command::FocusNext => self.cycle_focus(1),
+            Command::FocusPrevious => self.cycle_focus(-1),
+            Command::FocusPane(i) => {
+                self.focus = Focus::ORDER[i];
+                self.editing = self.focus == Focus::Url;
+            }
+            Command::Zoom => self.zoom = !self.zoom,
+            Command::Quit => self.quit(fx),
+            Command::LeaveOrQuit => {
+                if self.is_typing() {
+                    self.stop_typing();
+                    self.notify(Level::Info, "left the field: q or Ctrl-C quits");
+                } else {
+                    self.quit(fx);
+                }
+            }
+        }
+        true
     }
 
     pub(super) fn on_typing_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
