@@ -16,14 +16,21 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
 /// The name history records when no profile is selected.
 pub const NO_PROFILE: &str = "-";
 
-/// Flags that override the selected profile, field by field.
-#[derive(Debug, Clone, Default)]
+/// Flags that override the selected profile, field by field: the one set of `--key`,
+/// `--apikey-file` and `--base-url` that `sign`, `send`, `listen` and `replay` flatten in.
+/// The doc lines are the help; a command whose defaults or use differ rewords one with
+/// `#[command(mut_arg(..))]` rather than declaring the flag again.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct ProfileFlags {
-    /// `--key FILE`: sign with this key (and sign even when the profile does not).
+    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
+    // Given, it signs with this key, even when the profile does not sign.
+    #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
-    /// `--apikey-file FILE`.
+    /// The file holding the API key [default: the profile's, or apikey]
+    #[arg(long, value_name = "FILE")]
     pub apikey_file: Option<PathBuf>,
-    /// `--base-url URL` (or `XSIGN_BASE_URL`).
+    /// Base for relative URLs [default: the profile's, or http://localhost:8001/api/v1/p]
+    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
     pub base_url: Option<String>,
 }
 

@@ -10,7 +10,6 @@ use crate::paths;
 use crate::signing::{AuthMode, NonceStore, RsaSigner};
 use crate::store::collection::{is_absolute, join_url};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -18,6 +17,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 #[derive(Debug, clap::Args)]
 #[command(
     group = clap::ArgGroup::new("source").required(true).args(["url", "feed"]),
+    mut_arg("base_url", |a| a.help(
+        "The base URL for --feed and relative URLs (http:// becomes ws://, https:// becomes wss://) \
+         [default: the profile's, or http://localhost:8001/api/v1/p]"
+    )),
     after_help = "The handshake is signed like any request: over the timestamp or nonce, the ws:// or wss:// \
 URL exactly as sent, and an empty body. When the connection drops, xsign reconnects with backoff \
 (1 s doubling to 30 s) and a fresh signature. Ctrl-C closes the feed cleanly.\n\n\
@@ -38,16 +41,8 @@ pub struct Args {
     /// A feed under the base URL: coreclient:<client_id>, wallets or liquidityhub
     #[arg(long, value_name = "FEED", value_parser = parse_feed)]
     pub feed: Option<FeedKind>,
-    /// The base URL for --feed and relative URLs (http:// becomes ws://, https:// becomes wss://)
-    /// [default: the profile's, or http://localhost:8001/api/v1/p]
-    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
-    pub base_url: Option<String>,
-    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-    /// The file holding the API key [default: the profile's, or apikey]
-    #[arg(long, value_name = "FILE")]
-    pub apikey_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub profile_flags: ProfileFlags,
     /// Sign with x-nonce (increasing per API key) instead of x-timestamp [default: the profile's mode]
     #[arg(long)]
     pub nonce: bool,
@@ -67,14 +62,7 @@ fn parse_feed(s: &str) -> Result<FeedKind, String> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let selected = select_profile(
-        ctx,
-        &ProfileFlags {
-            key: args.key.clone(),
-            apikey_file: args.apikey_file.clone(),
-            base_url: args.base_url.clone(),
-        },
-    )?;
+    let selected = select_profile(ctx, &args.profile_flags)?;
     let target = match (&args.url, &args.feed) {
         (Some(url), _) if is_absolute(url) => FeedTarget::parse(url)?,
         (Some(path), _) => {

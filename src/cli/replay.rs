@@ -10,13 +10,16 @@ use crate::signing::{
 };
 use crate::store::collection::split_target;
 use crate::store::{CollectionStore, ConfigStore, History, HistoryEntry, Request, ResolvedProfile};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
+#[command(
+    mut_arg("key", |a| a.help("The private key (PEM) [default: the profile's]")),
+    mut_arg("apikey_file", |a| a.help("The file holding the API key [default: the profile's]")),
+    mut_arg("base_url", |a| a.help("Base for relative URLs [default: the profile's]")),
+    after_help = "\
 Each request is signed afresh with the selected profile (--profile, XSIGN_PROFILE, or the \
 config's default, else production): its base URL for relative URLs, its keys, auth mode and \
 extra headers; the flags override it. Every send is recorded in the history. The exit code is 1 \
@@ -25,7 +28,8 @@ when any request fails.
 Examples:
   xsign replay payments/new-company        send one saved request, freshly signed
   xsign replay payments                    send every request in order, print a table
-  xsign replay --history 42 --as-signed    resend entry 42's exact headers and bytes")]
+  xsign replay --history 42 --as-signed    resend entry 42's exact headers and bytes"
+)]
 pub struct Args {
     /// COLLECTION or COLLECTION/REQUEST
     #[arg(required_unless_present = "history", conflicts_with = "history")]
@@ -41,15 +45,8 @@ pub struct Args {
     /// Print the response headers too (single request)
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// The private key (PEM) [default: the profile's]
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-    /// The file holding the API key [default: the profile's]
-    #[arg(long, value_name = "FILE")]
-    pub apikey_file: Option<PathBuf>,
-    /// Base for relative URLs [default: the profile's]
-    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub profile_flags: ProfileFlags,
 }
 
 /// The outcome of one replayed request, for the table.
@@ -63,11 +60,7 @@ struct Row {
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let flags = ProfileFlags {
-        key: args.key.clone(),
-        apikey_file: args.apikey_file.clone(),
-        base_url: args.base_url.clone(),
-    };
+    let flags = &args.profile_flags;
     let history = History::open_default();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -94,7 +87,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .clone()
                 .or_else(|| loaded.value.profile(&entry.profile).map(|p| p.name)),
         };
-        let profile = select_profile_or(&entry_ctx, &flags, Unchosen::DefaultProfile)?.resolve()?;
+        let profile = select_profile_or(&entry_ctx, flags, Unchosen::DefaultProfile)?.resolve()?;
         let source = format!("history:{id}");
         let (ticket, notes) = if args.as_signed {
             as_signed_ticket(&entry, &profile)?
@@ -130,7 +123,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             "collection `{collection}` has no requests yet: add one with `xsign collection add {collection}/NAME --url /assets`"
         );
     }
-    let profile = select_profile_or(ctx, &flags, Unchosen::DefaultProfile)?.resolve()?;
+    let profile = select_profile_or(ctx, flags, Unchosen::DefaultProfile)?.resolve()?;
     let single = request.is_some();
     let recent = if args.as_signed {
         history.recent(usize::MAX)?

@@ -22,7 +22,11 @@ use std::time::{Duration, UNIX_EPOCH};
 /// The reference client's local example; profiles will supply their own.
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
+#[command(
+    mut_arg("apikey_file", |a| a.help(
+        "The file holding the API key, whitespace around it trimmed [default: the profile's, or apikey]"
+    )),
+    after_help = "\
 The status line, time and size go to stderr and the body to stdout, so `xsign send ... > out.json` \
 keeps only the body. The exit code is 1 for any status other than 2xx. Every request is recorded \
 in the history (`xsign history`), the API key never in clear.
@@ -35,7 +39,8 @@ http://localhost:8001/api/v1/p (`xsign mock`).
 Examples:
   xsign send GET /assets
   xsign send POST /company --body-file company.json
-  echo -n '{\"name\":\"ACME\"}' | xsign send POST http://localhost:8001/api/v1/p/company --body-file -")]
+  echo -n '{\"name\":\"ACME\"}' | xsign send POST http://localhost:8001/api/v1/p/company --body-file -"
+)]
 pub struct Args {
     /// GET, POST, PUT, DELETE, ...
     #[arg(value_name = "METHOD")]
@@ -46,12 +51,8 @@ pub struct Args {
     /// The body, sent and signed byte for byte; `-` reads stdin. No flag: no body
     #[arg(long, short = 'd', value_name = "FILE")]
     pub body_file: Option<PathBuf>,
-    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-    /// The file holding the API key, whitespace around it trimmed [default: the profile's, or apikey]
-    #[arg(long, value_name = "FILE")]
-    pub apikey_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub profile_flags: ProfileFlags,
     /// Authenticate with x-nonce (the next one for this API key) instead of x-timestamp
     #[arg(long)]
     pub nonce: bool,
@@ -64,9 +65,6 @@ pub struct Args {
     /// Print the body as received instead of pretty-printing JSON
     #[arg(long)]
     pub raw: bool,
-    /// Base for relative URLs [default: the profile's, or http://localhost:8001/api/v1/p]
-    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
-    pub base_url: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -190,12 +188,7 @@ struct Setup {
 
 impl Setup {
     fn resolve(args: &Args, ctx: &Context) -> anyhow::Result<Setup> {
-        let flags = ProfileFlags {
-            key: args.key.clone(),
-            apikey_file: args.apikey_file.clone(),
-            base_url: args.base_url.clone(),
-        };
-        let r = select_profile(ctx, &flags)?.resolve()?;
+        let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
         let key = r.key_path.as_deref().map(load_private_key).transpose()?;
         Ok(Setup {
             profile: r.name,

@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
+#[command(
+    mut_arg("apikey_file", |a| a.help(
+        "The file holding the API key, needed for --curl and nonces [default: the profile's, or apikey]"
+    )),
+    mut_arg("base_url", |a| a.help("Base for a relative --url [default: the profile's]")),
+    after_help = "\
 The body is signed byte for byte: nothing is trimmed or folded. A trailing newline or a tab is \
 part of the signature, so send exactly these bytes.
 
@@ -32,7 +37,8 @@ Examples:
   xsign sign --url https://api.qredo.network/api/v1/p/company --body-file body.json
   xsign sign --url https://api.qredo.network/api/v1/p/company/search < /dev/null
   xsign --profile sandbox sign --url /company --body-file body.json
-  xsign sign --nonce --url https://api.qredo.network/api/v1/p/assets --curl < /dev/null | sh")]
+  xsign sign --nonce --url https://api.qredo.network/api/v1/p/assets --curl < /dev/null | sh"
+)]
 pub struct Args {
     /// The full URL as it will be sent, or a path relative to the profile's base URL (/company)
     #[arg(long, value_name = "URL")]
@@ -51,15 +57,8 @@ pub struct Args {
     /// Sign with a nonce: the next one for this API key, or N (recorded so later ones exceed it)
     #[arg(long, value_name = "N", num_args = 0..=1)]
     pub nonce: Option<Option<u64>>,
-    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-    /// The file holding the API key, needed for --curl and nonces [default: the profile's, or apikey]
-    #[arg(long, value_name = "FILE")]
-    pub apikey_file: Option<PathBuf>,
-    /// Base for a relative --url [default: the profile's]
-    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
-    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub profile_flags: ProfileFlags,
     /// HTTP method for --curl and the body checks [default: POST with a body, GET without]
     #[arg(long, short = 'X', value_name = "METHOD")]
     pub method: Option<String>,
@@ -72,20 +71,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let selected = select_profile(
-        ctx,
-        &ProfileFlags {
-            key: args.key.clone(),
-            apikey_file: args.apikey_file.clone(),
-            base_url: args.base_url.clone(),
-        },
-    )?;
+    let selected = select_profile(ctx, &args.profile_flags)?;
     let url = absolute_url(&selected, &args.url)?;
     // A URL no HTTP client can send would only yield a signature that cannot work.
     let wire = wire_url(&url)?;
     let key = load_private_key(&selected.key_path()?)?;
     if url != args.url {
-        let base = if args.base_url.is_some() {
+        let base = if args.profile_flags.base_url.is_some() {
             "--base-url".to_string()
         } else {
             format!("the base URL of profile `{}`", selected.name())
