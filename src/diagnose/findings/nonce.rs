@@ -1,0 +1,27 @@
+//! The x-nonce: above the last one used with this API key?
+
+use super::Findings;
+use crate::diagnose::{CauseKind, Evidence, Severity};
+
+pub(super) fn nonce_findings(ev: &Evidence, n: u64, f: &mut Findings) {
+    let Some(last) = ev.last_nonce else {
+        return;
+    };
+    if n <= last {
+        f.push(
+            CauseKind::NonceNotIncreasing,
+            Severity::Cause,
+            format!("x-nonce {n} is not above the last nonce used, {last}"),
+            vec!["Each nonce must be strictly greater than every earlier one for this API key, across every tool that uses the key.".into()],
+            "Use a nonce above the last one (`xsign send --nonce` takes the next one from its store), or switch to timestamps.",
+        );
+    } else {
+        f.push(
+            CauseKind::NonceNotIncreasing,
+            Severity::Pass,
+            format!("x-nonce {n} is above the last nonce known here ({last})"),
+            vec![],
+            "",
+        );
+    }
+}
