@@ -16,5 +16,5 @@ pub mod paths;
 pub mod secret;
 pub mod signing;
 pub mod store;
-pub mod time_fmt;
+pub mod time;
 pub mod tui;

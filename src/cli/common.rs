@@ -1,9 +1,10 @@
 //! Helpers shared by commands: reading keys, API keys and bodies the same way everywhere.
 
 use super::Context;
+use crate::secret::mask_api_key;
 use crate::signing::{AuthMode, KeyError, PrivateKey, PublicKey, check_key_file_mode};
 use crate::store::collection::{is_absolute, join_url};
-use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, mask_secret, validate_base_url};
+use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, validate_base_url};
 use crate::store::{ConfigStore, Profile, ProfileError, ResolvedProfile};
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read};
@@ -229,7 +230,7 @@ impl Selected {
         Ok(ResolvedProfile {
             name: self.name().to_string(),
             base_url,
-            api_key_masked: mask_secret(&api_key),
+            api_key_masked: mask_api_key(&api_key),
             api_key_id: api_key_id(&api_key),
             api_key,
             key_path,

@@ -2,9 +2,10 @@
 
 use super::Context;
 use super::common::load_private_key;
-use crate::diagnose::{self, Evidence, Sent, Signed, VerdictKind, parse_http_date};
+use crate::diagnose::{self, Evidence, Sent, Signed, VerdictKind};
 use crate::signing::{AuthValue, PublicKey, now_unix};
 use crate::store::{ConfigStore, History};
+use crate::time::parse_http_date;
 use anyhow::Context as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};

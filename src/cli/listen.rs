@@ -168,7 +168,7 @@ async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::R
                 match retry_in {
                     Some(d) => eprintln!(
                         "{prefix}{reason} (retrying in {} with a fresh signature)",
-                        human(d)
+                        crate::time::elapsed_text(d)
                     ),
                     None => {
                         eprintln!("{prefix}{reason}");
@@ -187,12 +187,4 @@ fn clock(t: SystemTime) -> String {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     format_epoch(secs)[11..19].to_string()
-}
-
-fn human(d: std::time::Duration) -> String {
-    if d.as_millis() < 1000 {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{} s", d.as_secs())
-    }
 }

@@ -153,8 +153,8 @@ fn print_banner(
     println!("xsign mock: listening on {base}");
     let shown = match source {
         ApiKeySource::Generated => format!("{api_key} (new, saved to ./apikey)"),
-        ApiKeySource::File => format!("{} (from ./apikey)", crate::mock::mask_api_key(api_key)),
-        ApiKeySource::Flag => format!("{} (from --apikey)", crate::mock::mask_api_key(api_key)),
+        ApiKeySource::File => format!("{} (from ./apikey)", crate::secret::mask_api_key(api_key)),
+        ApiKeySource::Flag => format!("{} (from --apikey)", crate::secret::mask_api_key(api_key)),
     };
     println!("  API key  {shown}");
     for (name, key) in keys {

@@ -144,7 +144,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         err,
         "{}  {}  {}",
         response.status_line(),
-        elapsed_text(response.elapsed),
+        crate::time::elapsed_text(response.elapsed),
         response.size_text()
     )?;
     if args.verbose {
@@ -327,18 +327,10 @@ fn write_body(response: &Response, raw: bool) -> std::io::Result<()> {
     if response.truncated {
         eprintln!(
             "note: the body was cut at {}; the server sent more",
-            http::human_size(http::MAX_RESPONSE_BODY)
+            crate::time::bytes_text(http::MAX_RESPONSE_BODY)
         );
     }
     out.flush()
-}
-
-fn elapsed_text(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{:.2} s", d.as_secs_f64())
-    }
 }
 
 /// Everything `send` knows about the request it just made, for the doctor.

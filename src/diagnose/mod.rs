@@ -14,9 +14,7 @@ mod url;
 
 pub use body::BodyChange;
 pub use bytes::{ByteDiff, Part, escaped_window};
-pub use clock::{
-    ClockReading, DEFAULT_SKEW_WINDOW, duration_text, format_http_date, parse_http_date,
-};
+pub use clock::{ClockReading, DEFAULT_SKEW_WINDOW};
 pub use signature::LocalCheck;
 pub use url::{API_PREFIX, UrlDifference};
 

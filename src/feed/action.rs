@@ -67,7 +67,7 @@ impl fmt::Display for Action {
 
 /// Epoch seconds as RFC 3339 UTC, e.g. `2020-10-06T08:18:42Z`.
 pub fn format_epoch(secs: i64) -> String {
-    crate::time_fmt::rfc3339(secs)
+    crate::time::rfc3339(secs)
 }
 
 #[cfg(test)]

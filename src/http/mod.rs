@@ -9,6 +9,6 @@ mod send;
 mod ticket;
 
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
-pub use response::{ApiError, Response, human_size};
+pub use response::{ApiError, Response};
 pub use send::{MAX_RESPONSE_BODY, SendError, client, send};
-pub use ticket::{BuildError, Credentials, RequestSpec, Ticket, build_ticket, mask_api_key};
+pub use ticket::{BuildError, Credentials, RequestSpec, Ticket, build_ticket};

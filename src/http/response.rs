@@ -2,8 +2,6 @@
 
 use std::time::{Duration, SystemTime};
 
-pub use crate::diagnose::parse_http_date as http_date_to_unix;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
@@ -99,17 +97,7 @@ impl Response {
 
     /// Human size: `532 B`, `12.4 KiB`.
     pub fn size_text(&self) -> String {
-        human_size(self.body.len())
-    }
-}
-
-pub fn human_size(n: usize) -> String {
-    if n < 1024 {
-        format!("{n} B")
-    } else if n < 1024 * 1024 {
-        format!("{:.1} KiB", n as f64 / 1024.0)
-    } else {
-        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+        crate::time::bytes_text(self.body.len())
     }
 }
 
@@ -148,7 +136,6 @@ mod tests {
 
     #[test]
     fn sizes_read_well() {
-        assert_eq!(human_size(532), "532 B");
-        assert_eq!(human_size(12_700), "12.4 KiB");
+        assert_eq!(resp(200, "").size_text(), "0 B");
     }
 }

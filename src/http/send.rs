@@ -1,7 +1,8 @@
 //! Ticket → send: puts exactly the ticket's bytes on the wire and captures the response.
 
-use super::response::{Response, http_date_to_unix};
+use super::response::Response;
 use super::ticket::Ticket;
+use crate::time::parse_http_date;
 use std::error::Error as _;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -104,7 +105,7 @@ pub async fn send(
     let remote_date = headers
         .iter()
         .find(|(n, _)| n == "date")
-        .and_then(|(_, v)| http_date_to_unix(v));
+        .and_then(|(_, v)| parse_http_date(v));
     Ok(Response {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or_default().to_string(),

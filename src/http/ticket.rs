@@ -174,7 +174,7 @@ const RESERVED: [&str; 6] = [
     "content-length",
 ];
 
-pub use crate::secret::mask_api_key;
+use crate::secret::mask_api_key;
 
 /// Computes the on-wire URL, signs that string with the body, and fixes every header.
 pub fn build_ticket(

@@ -47,7 +47,6 @@ pub use config::MockConfig;
 pub use feeds::Feed;
 pub use server::{MockHandle, MockServer};
 pub use url::request_url;
-pub use verdict::mask_api_key;
 
 /// Every endpoint lives under this path, as on the real API.
 pub const API_PREFIX: &str = "/api/v1/p";

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 /// At most this many payload bytes are shown; the rest is counted.
 const SHOWN_BYTES: usize = 4096;
 
-pub use crate::secret::mask_api_key;
+use crate::secret::mask_api_key;
 
 /// One line per request: status, verdict, method and URL.
 pub(crate) fn access_line(v: &Verdict, status: u16) -> String {

@@ -283,7 +283,7 @@ pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
     Ok(ResolvedProfile {
         name: p.name.clone(),
         base_url: p.base_url.clone(),
-        api_key_masked: super::profile::mask_secret(&api_key),
+        api_key_masked: crate::secret::mask_api_key(&api_key),
         api_key_id: super::profile::api_key_id(&api_key),
         api_key,
         key_path,

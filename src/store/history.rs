@@ -145,7 +145,7 @@ impl HistoryEntry {
                 if self.api_key_id.is_none() {
                     self.api_key_id = Some(super::profile::api_key_id(v));
                 }
-                *v = super::profile::mask_secret(v);
+                *v = crate::secret::mask_api_key(v);
             }
         }
     }
@@ -160,7 +160,7 @@ pub fn now_ms() -> i64 {
 
 /// `2026-05-01 12:34:56Z` (UTC) for a Unix time in milliseconds.
 pub fn format_time(ms: i64) -> String {
-    crate::time_fmt::UtcTime::from_unix(ms.div_euclid(1000)).iso(' ')
+    crate::time::UtcTime::from_unix(ms.div_euclid(1000)).iso(' ')
 }
 
 /// Entries whose profile, method, URL, status or source contain every word of `query`.

@@ -29,7 +29,7 @@ impl fmt::Display for ApiKeySource {
         match self {
             ApiKeySource::File(p) => write!(f, "file {}", p.display()),
             ApiKeySource::Env(v) => write!(f, "env ${v}"),
-            ApiKeySource::Inline(k) => write!(f, "inline {}", mask_secret(k)),
+            ApiKeySource::Inline(k) => write!(f, "inline {}", mask_api_key(k)),
         }
     }
 }
@@ -40,7 +40,7 @@ impl fmt::Debug for ApiKeySource {
     }
 }
 
-pub use crate::secret::mask_api_key as mask_secret;
+use crate::secret::mask_api_key;
 
 /// A short, non-reversible tag for an API key: lets history say which key was used
 /// without storing it.
@@ -176,7 +176,7 @@ mod tests {
         let s = ApiKeySource::Inline("ABCDEFGHIJKLMNOPQRSTUVWXyz12".into());
         assert_eq!(s.to_string(), "inline ****yz12");
         assert!(!format!("{s:?}").contains("ABCD"));
-        assert_eq!(mask_secret("short"), "****");
+        assert_eq!(mask_api_key("short"), "****");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Only the visible window is walked.
 
 use super::app::{App, Focus};
-use super::clock::human_bytes;
+use crate::time::bytes_text as human_bytes;
 use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;

@@ -173,7 +173,7 @@ async fn send_inner(
     if response_truncated {
         view.note = Some(format!(
             "the body was cut at {}: the server sent more",
-            http::human_size(http::MAX_RESPONSE_BODY)
+            crate::time::bytes_text(http::MAX_RESPONSE_BODY)
         ));
     }
     Ok(view)

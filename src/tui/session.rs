@@ -175,7 +175,7 @@ impl Session {
                 bits: Some(key.info().bits),
                 mode,
                 signing: true,
-                api_key_masked: Some(crate::store::profile::mask_secret(api_key)),
+                api_key_masked: Some(crate::secret::mask_api_key(api_key)),
                 problems: Vec::new(),
             },
             api_key: Some(api_key.to_string()),

@@ -141,7 +141,7 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
         .headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("date"))
-        .and_then(|(_, v)| diagnose::parse_http_date(v));
+        .and_then(|(_, v)| crate::time::parse_http_date(v));
     let reason = serde_json::from_slice::<serde_json::Value>(&response.body)
         .ok()
         .and_then(|v| v.pointer("/detail/reason")?.as_str().map(str::to_string));

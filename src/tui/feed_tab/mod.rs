@@ -238,7 +238,7 @@ impl FeedPane {
             } if Some(id) == current => match retry_in_ms {
                 Some(ms) => Some(format!(
                     "feed dropped ({reason}); reconnecting in {}",
-                    super::clock::human_ms(ms)
+                    crate::time::elapsed_ms_text(ms)
                 )),
                 None => {
                     self.connection = Connection::Closed(reason.clone());

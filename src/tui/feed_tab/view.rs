@@ -2,7 +2,7 @@
 //! and the selected one pretty-printed.
 
 use super::{Connection, FeedKind, FeedPane};
-use crate::tui::clock::hms_utc;
+use crate::time::hms_utc;
 use crate::tui::json;
 use crate::tui::response::token_style;
 use crate::tui::theme;

@@ -2,7 +2,7 @@
 //! inspector tab, only the lines in view styled.
 
 use super::{ResponsePane, ResponseState, ResponseTab, ResponseView};
-use crate::tui::clock::{human_bytes, human_ms};
+use crate::time::{bytes_text as human_bytes, elapsed_ms_text as human_ms};
 use crate::tui::json;
 use crate::tui::theme;
 use ratatui::buffer::Buffer;

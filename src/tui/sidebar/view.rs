@@ -1,7 +1,7 @@
 //! Draws the sidebar: the tabs, the filter, the rows in view and the prompt or the keys.
 
 use super::{Library, LibraryTab, Prompt};
-use crate::tui::clock::hms_utc;
+use crate::time::hms_utc;
 use crate::tui::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
