@@ -6,6 +6,7 @@
 pub mod atomic_file;
 pub mod catalog;
 pub mod cli;
+pub mod credentials;
 pub mod curl;
 pub mod diagnose;
 pub mod feed;

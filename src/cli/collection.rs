@@ -1,8 +1,9 @@
 //! `xsign collection list|show|add|new|rename|duplicate|delete|export|import`.
 
 use super::Context;
-use super::common::{ProfileFlags, Unchosen, select_profile_or};
+use super::common::select_profile_or;
 use super::profile::{parse_header, report_moved};
+use crate::credentials::{ProfileFlags, Unchosen};
 use crate::curl::{CurlBody, to_curl};
 use crate::store::collection::{split_target, validate_collection_name};
 use crate::store::{Collection, CollectionStore, Loaded, Request, StoreError};
@@ -257,7 +258,7 @@ fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCode> {
         (None, None) => Vec::new(),
     };
     // Saved as given, byte for byte; say now what will bite when it is signed.
-    let lint_url = crate::store::collection::join_url(super::common::DEFAULT_BASE_URL, &a.url);
+    let lint_url = crate::store::collection::join_url(crate::credentials::DEFAULT_BASE_URL, &a.url);
     for f in crate::lint::check(&crate::lint::LintInput::new(
         &method,
         &lint_url,

@@ -1,68 +1,15 @@
 //! Helpers shared by commands: reading keys, API keys and bodies the same way everywhere.
 
 use super::Context;
-use crate::secret::mask_api_key;
-use crate::signing::{AuthMode, KeyError, PrivateKey, PublicKey, check_key_file_mode};
-use crate::store::collection::{is_absolute, join_url};
-use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, validate_base_url};
-use crate::store::{ConfigStore, Profile, ProfileError, ResolvedProfile};
+use crate::credentials::{self, Passphrase, ProfileFlags, Selected, Unchosen};
+use crate::signing::PrivateKey;
+use crate::store::ConfigStore;
 use anyhow::Context as _;
 use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
-/// The reference client's local example: the base URL when no profile is selected.
-pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
-
-/// The name history records when no profile is selected.
-pub const NO_PROFILE: &str = "-";
-
-/// Flags that override the selected profile, field by field: the one set of `--key`,
-/// `--apikey-file` and `--base-url` that `sign`, `send`, `listen` and `replay` flatten in.
-/// The doc lines are the help; a command whose defaults or use differ rewords one with
-/// `#[command(mut_arg(..))]` rather than declaring the flag again.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct ProfileFlags {
-    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
-    // Given, it signs with this key, even when the profile does not sign.
-    #[arg(long, value_name = "FILE")]
-    pub key: Option<PathBuf>,
-    /// The file holding the API key [default: the profile's, or apikey]
-    #[arg(long, value_name = "FILE")]
-    pub apikey_file: Option<PathBuf>,
-    /// Base for relative URLs [default: the profile's, or http://localhost:8001/api/v1/p]
-    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
-    pub base_url: Option<String>,
-}
-
-/// The profile a command works with, before anything is read from disk: the one chosen by
-/// `--profile` / `XSIGN_PROFILE` / the config's default, or, when none is chosen anywhere,
-/// the reference client's defaults (`private.pem` and `apikey` in the working directory,
-/// [`DEFAULT_BASE_URL`], timestamps). Flags override either.
-///
-/// Reading is left to [`Selected::api_key`] and [`Selected::key_path`], so a command that
-/// does not need the API key (`xsign sign` without `--curl`) is not stopped by a missing one.
-#[derive(Debug, Clone)]
-pub struct Selected {
-    /// `None`: no profile selected, the reference client's defaults apply.
-    profile: Option<Profile>,
-    flags: ProfileFlags,
-}
-
-/// What applies when no profile is chosen (no `--profile`, no `XSIGN_PROFILE`, no default
-/// in the config).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unchosen {
-    /// The reference client's defaults: what `sign`, `send`, `listen` and `verify` mirror.
-    ReferenceClient,
-    /// The store's default profile (`production`): what collections, `replay` and the
-    /// workbench use, so that relative URLs saved in a collection have a base.
-    DefaultProfile,
-}
-
-/// Loads the config and picks the profile for `ctx` with `flags` applied; with none
-/// chosen, the reference client's defaults. Fails only when a profile is named that does
-/// not exist (the message lists the known ones).
+/// Loads the config and picks the profile for `ctx` with `flags` applied (see
+/// [`credentials::select`]); a config file that had to be moved aside is reported here.
 pub fn select_profile(ctx: &Context, flags: &ProfileFlags) -> anyhow::Result<Selected> {
     select_profile_or(ctx, flags, Unchosen::ReferenceClient)
 }
@@ -77,226 +24,23 @@ pub fn select_profile_or(
     for m in &loaded.moved_aside {
         eprintln!("warning: {m}");
     }
-    let config = loaded.value;
-    let chosen = ctx.profile.is_some()
-        || config.default_profile.is_some()
-        || unchosen == Unchosen::DefaultProfile;
-    let profile =
-        if chosen {
-            let name = config.selected_name(ctx.profile.as_deref());
-            // resolve() names the known profiles and how to add one.
-            match config.profile(&name) {
-                Some(p) => Some(p),
-                None => return Err(config.resolve(Some(&name)).err().map_or_else(
-                    || {
-                        anyhow::anyhow!(
-                            "no profile named `{name}`: `xsign profile list` shows the known ones"
-                        )
-                    },
-                    anyhow::Error::from,
-                )),
-            }
-        } else {
-            None
-        };
-    Ok(Selected {
-        profile,
-        flags: flags.clone(),
-    })
+    credentials::select_or(&loaded.value, ctx.profile.as_deref(), flags, unchosen)
 }
 
-impl Selected {
-    /// The profile's name, or [`NO_PROFILE`].
-    pub fn name(&self) -> &str {
-        self.profile
-            .as_ref()
-            .map_or(NO_PROFILE, |p| p.name.as_str())
-    }
-
-    /// Whether a profile is in use (rather than the reference client's defaults).
-    pub fn is_profile(&self) -> bool {
-        self.profile.is_some()
-    }
-
-    /// Whether the base URL came from a profile or a flag, rather than the built-in default.
-    pub fn base_url_chosen(&self) -> bool {
-        self.profile.is_some() || self.flags.base_url.is_some()
-    }
-
-    /// `--base-url`, else the profile's, else [`DEFAULT_BASE_URL`]; checked.
-    pub fn base_url(&self) -> anyhow::Result<String> {
-        if let Some(b) = &self.flags.base_url {
-            validate_base_url(b).map_err(|reason| anyhow::anyhow!("--base-url: {reason}"))?;
-            return Ok(b.clone());
-        }
-        match &self.profile {
-            Some(p) => {
-                validate_base_url(&p.base_url).map_err(|reason| ProfileError::BadBaseUrl {
-                    profile: p.name.clone(),
-                    reason,
-                })?;
-                Ok(p.base_url.clone())
-            }
-            None => Ok(DEFAULT_BASE_URL.to_string()),
-        }
-    }
-
-    /// The profile's auth mode; timestamps without a profile.
-    pub fn auth_mode(&self) -> AuthMode {
-        self.profile
-            .as_ref()
-            .map_or(AuthMode::Timestamp, |p| p.auth_mode)
-    }
-
-    /// Whether requests are signed: off only for a profile with signing off and no `--key`.
-    pub fn signing(&self) -> bool {
-        self.flags.key.is_some() || self.profile.as_ref().is_none_or(|p| p.signing)
-    }
-
-    /// The profile's extra headers, in order.
-    pub fn headers(&self) -> Vec<(String, String)> {
-        self.profile
-            .as_ref()
-            .map(|p| p.headers.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs(
-            self.profile
-                .as_ref()
-                .map_or(DEFAULT_TIMEOUT_SECS, |p| p.timeout_secs)
-                .max(1),
-        )
-    }
-
-    /// The API key, trimmed: from `--apikey-file`, else the profile's source, else `./apikey`.
-    pub fn api_key(&self) -> anyhow::Result<String> {
-        if let Some(f) = &self.flags.apikey_file {
-            return read_api_key(f);
-        }
-        let Some(p) = &self.profile else {
-            return read_api_key(Path::new("apikey"));
-        };
-        Ok(crate::store::config::profile_api_key(p)?)
-    }
-
-    /// The private key file to sign with: `--key`, else the profile's, else `./private.pem`.
-    /// A profile's missing file is refused here with its fix; `--key` and the default are
-    /// left to [`load_private_key`], whose messages name the file.
-    pub fn key_path(&self) -> anyhow::Result<PathBuf> {
-        if let Some(k) = &self.flags.key {
-            return Ok(k.clone());
-        }
-        let Some(p) = &self.profile else {
-            return Ok(PathBuf::from("private.pem"));
-        };
-        if !p.signing {
-            anyhow::bail!(
-                "profile `{0}` has signing off (the guide allows unsigned requests there): pass --key FILE to sign anyway, \
-                 or `xsign profile edit {0} --signing on`",
-                p.name
-            );
-        }
-        if !p.key_path.exists() {
-            let fix = if p.name == "demo" {
-                DEMO_FIX.to_string()
-            } else {
-                format!(
-                    "Create a key with `xsign keygen` and upload its public key in the web app, pass --key FILE, or `xsign profile edit {} --key FILE`",
-                    p.name
-                )
-            };
-            return Err(ProfileError::KeyFileMissing {
-                profile: p.name.clone(),
-                path: p.key_path.clone(),
-                fix,
-            }
-            .into());
-        }
-        Ok(p.key_path.clone())
-    }
-
-    /// Everything needed to sign and send, read and checked now: what `send` and `replay`
-    /// need. The key file is `None` when signing is off.
-    pub fn resolve(&self) -> anyhow::Result<ResolvedProfile> {
-        let base_url = self.base_url()?;
-        let api_key = self.api_key()?;
-        let key_path = if self.signing() {
-            Some(self.key_path()?)
-        } else {
-            None
-        };
-        Ok(ResolvedProfile {
-            name: self.name().to_string(),
-            base_url,
-            api_key_masked: mask_api_key(&api_key),
-            api_key_id: api_key_id(&api_key),
-            api_key,
-            key_path,
-            auth_mode: self.auth_mode(),
-            signing: self.signing(),
-            headers: self.headers(),
-            timeout: self.timeout(),
-        })
-    }
-}
-
-const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key";
-
-/// Loads a private key, warning on loose permissions and asking for the passphrase of an
-/// encrypted PKCS#8 key when a terminal is attached.
+/// Loads a private key for a command: warns on stderr about loose permissions and asks for
+/// the passphrase of an encrypted PKCS#8 key when a terminal is attached.
 pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
-    if let Some(warning) = check_key_file_mode(path) {
+    let ask = |path: &Path| {
+        // rpassword reads from /dev/tty, so a piped body does not stop the prompt.
+        rpassword::prompt_password(format!("passphrase for {}: ", path.display()))
+    };
+    let terminal = std::io::stdin().is_terminal() || std::io::stderr().is_terminal();
+    let ask: Passphrase<'_> = if terminal { Some(&ask) } else { None };
+    let loaded = credentials::load_private_key(path, ask)?;
+    if let Some(warning) = &loaded.warning {
         eprintln!("{warning}");
     }
-    match PrivateKey::from_file(path) {
-        // rpassword reads from /dev/tty, so a piped body does not stop the prompt.
-        Err(KeyError::Encrypted { tool: "pkey", .. })
-            if std::io::stdin().is_terminal() || std::io::stderr().is_terminal() =>
-        {
-            let text = std::fs::read_to_string(path)?;
-            let prompt = format!("passphrase for {}: ", path.display());
-            let pass = rpassword::prompt_password(prompt).context("reading the passphrase")?;
-            Ok(PrivateKey::from_pem_with_passphrase(&text, &pass, path)?)
-        }
-        other => Ok(other?),
-    }
-}
-
-/// Loads the public key a command checks signatures against; `flag` is the option that
-/// names it, so a missing file points at the right one.
-pub fn load_public_key(path: &Path, flag: &str) -> anyhow::Result<PublicKey> {
-    match PublicKey::from_file(path) {
-        Err(KeyError::NotFound(_)) => anyhow::bail!(
-            "no public key at {}: pass {flag} FILE with the public.pem that `xsign keygen` wrote \
-             (the private key file works too)",
-            path.display()
-        ),
-        other => Ok(other?),
-    }
-}
-
-/// The absolute URL to sign: `url` itself when absolute, else `url` under the base URL of
-/// the profile or `--base-url`. With neither, a relative URL is refused: signing it
-/// against a made-up host would only yield a signature the server rejects.
-pub fn absolute_url(selected: &Selected, url: &str) -> anyhow::Result<String> {
-    if is_absolute(url) || url.trim().is_empty() {
-        return Ok(url.to_string());
-    }
-    if !selected.base_url_chosen() {
-        anyhow::bail!(
-            "`{url}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host \
-             (such as https://api.qredo.network/api/v1/p{}), or select a profile with a base URL \
-             (--profile NAME; `xsign profile list`), or pass --base-url URL",
-            if url.starts_with('/') {
-                url.to_string()
-            } else {
-                format!("/{url}")
-            }
-        );
-    }
-    Ok(join_url(&selected.base_url()?, url))
+    Ok(loaded.key)
 }
 
 /// An HTTP method token, uppercased; anything else is refused before it is signed or saved.
@@ -306,28 +50,6 @@ pub fn http_method(m: &str) -> anyhow::Result<String> {
         anyhow::bail!("{m:?} is not an HTTP method: use GET, POST, PUT or DELETE");
     }
     Ok(upper)
-}
-
-/// Reads an API key file the way the reference client does: whitespace around it trimmed.
-pub fn read_api_key(path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            anyhow::anyhow!(
-                "no API key file at {}: save the API key from the web app into it, or pass --apikey-file FILE",
-                path.display()
-            )
-        } else {
-            anyhow::anyhow!("cannot read the API key file {}: {e}", path.display())
-        }
-    })?;
-    let key = text.trim();
-    if key.is_empty() {
-        anyhow::bail!(
-            "the API key file {} is empty: paste the API key from the web app into it",
-            path.display()
-        );
-    }
-    Ok(key.to_string())
 }
 
 /// The body, byte-exact: from a file, or from stdin when `file` is None or `-`.

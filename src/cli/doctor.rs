@@ -2,7 +2,8 @@
 
 use super::Context;
 use super::common::load_private_key;
-use crate::diagnose::{self, Evidence, Sent, Signed, VerdictKind};
+use crate::credentials::{EntryKey, key_for_entry};
+use crate::diagnose::{self, CheckKey, Evidence, Sent, Signed, VerdictKind};
 use crate::signing::{AuthValue, PublicKey, now_unix};
 use crate::store::{ConfigStore, History};
 use crate::time::parse_http_date;
@@ -158,7 +159,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
             "give the URL that was signed (--url), the curl command that was run (--curl), or a history entry (--history ID)"
         );
     }
-    let (public_key, key_source) = public_key(args, recorded.key_path.as_deref())?;
+    let (public_key, key_source) = public_key(args, recorded.key)?;
     let server_date = match &args.server_date {
         Some(d) => Some(parse_http_date(d).with_context(|| {
             format!("--server-date {d:?} is neither an HTTP date (Tue, 14 Nov 2023 22:13:20 GMT) nor Unix seconds")
@@ -191,22 +192,26 @@ fn signed_value(args: &Flags) -> anyhow::Result<Option<AuthValue>> {
     })
 }
 
-/// The key to check with: --pubkey, --key, the key of the profile that sent it (for
-/// --history), or private.pem in the current directory.
+/// The key to check with: --pubkey, --key, the key that signed it (for --history), or
+/// private.pem in the current directory.
 fn public_key(
     args: &Flags,
-    profile_key: Option<&Path>,
+    recorded: Option<CheckKey>,
 ) -> anyhow::Result<(Option<PublicKey>, Option<String>)> {
     if let Some(p) = &args.pubkey {
         let key = PublicKey::from_file(p)?;
         return Ok((Some(key), Some(p.display().to_string())));
     }
+    if args.key.is_none()
+        && let Some(k) = recorded
+    {
+        return Ok((Some(k.public_key), Some(k.source)));
+    }
     let default = Path::new("private.pem");
-    let path = match (&args.key, profile_key) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) => p.to_path_buf(),
-        (None, None) if default.exists() => default.to_path_buf(),
-        (None, None) => return Ok((None, None)),
+    let path = match &args.key {
+        Some(p) => p.clone(),
+        None if default.exists() => default.to_path_buf(),
+        None => return Ok((None, None)),
     };
     let key = load_private_key(&path)?;
     Ok((Some(key.public_key()), Some(path.display().to_string())))
@@ -249,60 +254,37 @@ fn from_curl(command: &str) -> anyhow::Result<Sent> {
     })
 }
 
-/// What a history entry adds beyond the request: the answer and the profile's key.
+/// What a history entry adds beyond the request: the answer and the key that signed it.
 #[derive(Default)]
 struct Recorded {
     server_date: Option<i64>,
     sent_at: Option<i64>,
     reason: Option<String>,
-    /// The private key of the profile the request was sent with, if it is still there.
-    key_path: Option<PathBuf>,
+    /// The key that signed the entry, found by its recorded fingerprint and file, else the
+    /// key of the profile it was sent with.
+    key: Option<CheckKey>,
 }
 
 fn from_history(id: u64) -> anyhow::Result<(Sent, Recorded)> {
     let entry = History::open_default().get(id)?.with_context(|| {
         format!("no history entry {id}: `xsign history` lists the ids still kept")
     })?;
-    let value = entry.auth.as_ref().and_then(|a| a.to_value());
-    let sent = Sent {
-        url: Some(entry.url.clone()),
-        body: Some(entry.body.clone()),
-        // Only a masked form of the API key is recorded, so it is not checked.
-        api_key: None,
-        x_sign: entry.x_sign.clone(),
-        timestamp: match value {
-            Some(AuthValue::Timestamp(t)) => Some(t.to_string()),
-            _ => None,
-        },
-        nonce: match value {
-            Some(AuthValue::Nonce(n)) => Some(n.to_string()),
-            _ => None,
-        },
-        complete: false,
-    };
-    let response = entry.response.as_ref();
-    let reason = response
-        .and_then(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
-        .and_then(|v| v["detail"]["reason"].as_str().map(str::to_string));
-    let server_date = response.and_then(|r| {
-        r.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("date"))
-            .and_then(|(_, v)| parse_http_date(v))
-    });
-    let key_path = ConfigStore::open_default()
+    let config = ConfigStore::open_default()
         .load()
-        .ok()
-        .and_then(|c| c.value.profile(&entry.profile))
-        .map(|p| p.key_path)
-        .filter(|p| p.exists());
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let EntryKey { key, note } = key_for_entry(&entry, &config, None);
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    let ev = Evidence::from_history(&entry, None, now_unix());
     Ok((
-        sent,
+        ev.sent,
         Recorded {
-            server_date,
-            sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
-            reason,
-            key_path,
+            server_date: ev.server_date,
+            sent_at: ev.sent_at,
+            reason: ev.server_reason,
+            key,
         },
     ))
 }

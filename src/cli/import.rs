@@ -1,8 +1,9 @@
 //! `xsign import curl ...` and `xsign import folder PATH`.
 
 use super::Context;
-use super::common::{ProfileFlags, Unchosen, select_profile_or};
+use super::common::select_profile_or;
 use super::profile::report_moved;
+use crate::credentials::{ProfileFlags, Unchosen};
 use crate::store::import::{parse_curl, parse_curl_words, read_reference_folders, relative_to};
 use crate::store::{CollectionStore, Request};
 use anyhow::Context as _;

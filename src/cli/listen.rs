@@ -2,7 +2,8 @@
 //! Messages go to stdout, one per line; connection status goes to stderr.
 
 use super::Context;
-use super::common::{ProfileFlags, load_private_key, select_profile};
+use super::common::{load_private_key, select_profile};
+use crate::credentials::ProfileFlags;
 use crate::feed::{
     self, FeedAuth, FeedConfig, FeedEvent, FeedHandle, FeedKind, FeedTarget, format_epoch,
 };

@@ -1,8 +1,8 @@
 //! `xsign mock`: the embedded mock of the Partner API, for trying things offline.
 
 use super::Context;
-use super::common::read_api_key;
 use crate::atomic_file::write_atomic;
+use crate::credentials::{load_public_key, read_api_key};
 use crate::mock::{MockConfig, MockServer};
 use crate::signing::PublicKey;
 use anyhow::{Context as _, bail};
@@ -102,7 +102,7 @@ fn public_keys(given: &[PathBuf]) -> anyhow::Result<Vec<(String, PublicKey)>> {
         return given
             .iter()
             .map(|p| {
-                let key = super::common::load_public_key(p, "--pubkey")
+                let key = load_public_key(p, "--pubkey")
                     .with_context(|| format!("cannot use --pubkey {}", p.display()))?;
                 Ok((p.display().to_string(), key))
             })

@@ -75,7 +75,11 @@ pub fn main() -> ExitCode {
         profile: cli.profile.clone(),
     };
     let result = match cli.command {
-        None => crate::tui::run(&ctx, None),
+        None => match crate::tui::run(ctx.profile.as_deref()) {
+            Ok(Some(crate::tui::app::Next::Demo)) => demo::run(demo::Args { reset: false }, &ctx),
+            Ok(None) => Ok(ExitCode::SUCCESS),
+            Err(e) => Err(e),
+        },
         Some(Command::Sign(a)) => sign::run(a, &ctx),
         Some(Command::Keygen(a)) => keygen::run(a, &ctx),
         Some(Command::Verify(a)) => verify::run(a, &ctx),

@@ -168,7 +168,7 @@ current directory, base URL http://localhost:8001/api/v1/p, `xsign mock`). Choos
 --profile NAME or XSIGN_PROFILE, or `xsign profile edit NAME --default`.";
 
 /// The profile chosen with `--profile` / `XSIGN_PROFILE` or as the config's default; `None`
-/// when neither is set (see `common::Unchosen`).
+/// when neither is set (see `credentials::Unchosen`).
 fn chosen_name(config: &crate::store::Config, ctx: &Context) -> Option<String> {
     ctx.profile
         .clone()

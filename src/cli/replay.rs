@@ -2,9 +2,12 @@
 //! fresh timestamp or nonce and send; `--as-signed` resends recorded bytes and headers.
 
 use super::Context;
-use super::common::{ProfileFlags, Unchosen, select_profile_or};
+use super::common::select_profile_or;
 use super::profile::report_moved;
-use crate::http::{self, Credentials, RequestSpec, Response, SendError, Ticket, build_ticket};
+use crate::credentials::{ProfileFlags, Unchosen};
+use crate::http::{
+    self, Credentials, Origin, RequestSpec, Response, SignedBy, Ticket, build_ticket,
+};
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
 };
@@ -12,7 +15,6 @@ use crate::store::collection::split_target;
 use crate::store::{CollectionStore, ConfigStore, History, HistoryEntry, Request, ResolvedProfile};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -366,9 +368,14 @@ pub(crate) fn as_signed_ticket(
     let ticket = Ticket {
         method,
         wire,
-        body: entry.body.clone(),
+        body: entry.body.clone().into(),
         headers,
         signed: None,
+        // The recorded signature is resent, so the key that made it is the recorded one.
+        signed_by: entry.key.as_ref().map(|k| SignedBy {
+            scheme: entry.scheme.clone().unwrap_or_else(|| "partner-rsa".into()),
+            fingerprint: Some(k.fingerprint.clone()),
+        }),
     };
     Ok((ticket, notes))
 }
@@ -389,26 +396,32 @@ impl Sender<'_> {
         source: &str,
         print_response: bool,
     ) -> Row {
-        let started = Instant::now();
-        let result: Result<Response, SendError> =
-            self.rt
-                .block_on(http::send(self.client, ticket, profile.timeout));
-        let elapsed = started.elapsed();
-        let mut entry = HistoryEntry::from_exchange(&profile.name, ticket, &result, elapsed);
-        entry.source = Some(source.to_string());
-        if ticket.signed.is_none() {
-            // An as-signed resend: keep the recorded signature facts with the entry.
-            entry.x_sign = ticket.header("x-sign").map(str::to_string);
-            entry.auth = auth_from_headers(ticket);
-        }
-        let history_id = match self.history.record(entry) {
-            Ok(e) => Some(e.id),
-            Err(e) => {
+        // A resend as signed carries the recorded key; a re-signed one, the profile's.
+        let key_path = match &ticket.signed {
+            Some(_) => profile.key_path.clone(),
+            None => None,
+        };
+        let origin = Origin {
+            profile: profile.name.clone(),
+            key_path,
+            source: Some(source.to_string()),
+        };
+        let exchange = self.rt.block_on(http::execute(
+            self.client,
+            ticket.clone(),
+            profile.timeout,
+            &origin,
+            self.history,
+        ));
+        let history_id = match &exchange.record_error {
+            None => Some(exchange.entry.id),
+            Some(e) => {
                 eprintln!("warning: not recorded in history: {e}");
                 None
             }
         };
-        match result {
+        let elapsed = exchange.elapsed;
+        match exchange.outcome {
             Ok(r) => {
                 if print_response {
                     eprintln!(
@@ -455,18 +468,6 @@ impl Sender<'_> {
             },
         }
     }
-}
-
-fn auth_from_headers(ticket: &Ticket) -> Option<crate::store::AuthRecord> {
-    if let Some(t) = ticket.header("x-timestamp").and_then(|v| v.parse().ok()) {
-        return Some(crate::store::AuthRecord::from_value(AuthValue::Timestamp(
-            t,
-        )));
-    }
-    ticket
-        .header("x-nonce")
-        .and_then(|v| v.parse().ok())
-        .map(|n| crate::store::AuthRecord::from_value(AuthValue::Nonce(n)))
 }
 
 fn verdict(r: &Response) -> String {

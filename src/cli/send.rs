@@ -1,25 +1,25 @@
 //! `xsign send`: sign the exact bytes, send them, print the response; on a 1020, say why.
 
 use super::Context;
-use super::common::{ProfileFlags, load_private_key, read_body, select_profile};
-use crate::diagnose::{self, Evidence, Sent, Signed};
-use crate::http::{self, Credentials, RequestSpec, Response, SendError, Ticket, build_ticket};
+use super::common::{load_private_key, read_body, select_profile};
+use crate::credentials::ProfileFlags;
+use crate::diagnose::{self, CheckKey, Evidence};
+use crate::http::{
+    self, Credentials, Exchange, Origin, RequestSpec, Response, SendError, Ticket, build_ticket,
+};
 use crate::lint::{self, FindingKind, LintInput};
 use crate::paths;
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, PrivateKey, PublicKey, RequestSigner, RsaSigner, now_unix,
 };
+use crate::store::History;
 use crate::store::collection::join_url;
-use crate::store::profile::api_key_id;
-use crate::store::{AuthRecord, History, HistoryEntry, ResponseRecord};
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
-
-/// The reference client's local example; profiles will supply their own.
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -127,16 +127,23 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     drop(err);
 
-    let started = std::time::Instant::now();
-    let outcome = send_blocking(&ticket, setup.timeout)?;
-    record_history(&setup, &ticket, &outcome, started.elapsed());
+    let origin = Origin {
+        profile: setup.profile.clone(),
+        key_path: setup.key_path.clone(),
+        source: None,
+    };
+    let exchange = send_blocking(ticket, setup.timeout, &origin, &History::open_default())?;
+    if let Some(e) = &exchange.record_error {
+        eprintln!("warning: the request was not recorded in the history: {e}");
+    }
+    let Exchange { outcome, entry, .. } = exchange;
     let response = match outcome {
-        Outcome::Response(r) => r,
-        Outcome::Failed(e) => return Err(e.into()),
-        Outcome::Cancelled => {
+        Ok(r) => r,
+        Err(SendError::Cancelled) => {
             eprintln!("cancelled");
             return Ok(ExitCode::from(130));
         }
+        Err(e) => return Err(e.into()),
     };
 
     let mut err = std::io::stderr().lock();
@@ -162,8 +169,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if response.is_success() {
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(api_error) = response.partner_auth_failure() {
-        let evidence = evidence(&ticket, &response, &setup, last_nonce, api_error.reason);
+    if response.partner_auth_failure().is_some() {
+        let key = setup.public_key.clone().map(|public_key| CheckKey {
+            public_key,
+            source: key_source(&setup),
+        });
+        let mut evidence = Evidence::from_history(&entry, key, now_unix());
+        evidence.last_nonce = last_nonce;
         let report = diagnose::diagnose(&evidence);
         eprintln!();
         eprint!("{}", diagnose::render::to_text(&report));
@@ -222,78 +234,36 @@ fn body_notes(method: &str, url: &str, body: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// How a send ended.
-enum Outcome {
-    Response(Response),
-    Failed(SendError),
-    /// Ctrl-C.
-    Cancelled,
-}
-
-/// Runs the request on its own runtime; Ctrl-C aborts the task, which drops the
-/// connection.
-fn send_blocking(ticket: &Ticket, timeout: Duration) -> anyhow::Result<Outcome> {
+/// Runs the request on its own runtime; Ctrl-C gives it up, which drops the connection,
+/// and it is recorded as cancelled.
+fn send_blocking(
+    ticket: Ticket,
+    timeout: Duration,
+    origin: &Origin,
+    history: &History,
+) -> anyhow::Result<Exchange> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let client = http::client()?;
-    rt.block_on(async {
-        let request = tokio::spawn({
-            let ticket = ticket.clone();
-            async move { http::send(&client, &ticket, timeout).await }
-        });
-        let abort = request.abort_handle();
-        tokio::select! {
-            joined = request => Ok(match joined.context("the request task failed")? {
-                Ok(r) => Outcome::Response(r),
-                Err(e) => Outcome::Failed(e),
-            }),
-            _ = tokio::signal::ctrl_c() => {
-                abort.abort();
-                Ok(Outcome::Cancelled)
-            }
+    let ctrl_c = async {
+        // Without a signal handler, never give up.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
         }
-    })
+    };
+    Ok(rt.block_on(http::execute_until(
+        &client, ticket, timeout, origin, history, ctrl_c,
+    )))
 }
 
-/// Records the request in the history. A failure to record is a warning: the response
-/// matters more than its record.
-fn record_history(setup: &Setup, ticket: &Ticket, outcome: &Outcome, took: Duration) {
-    let mut entry = HistoryEntry::new(
-        setup.profile.clone(),
-        ticket.method.as_str(),
-        ticket.wire_url(),
-        &ticket.body,
-    );
-    entry.request_headers = ticket.headers_masked();
-    entry.api_key_id = Some(api_key_id(&setup.api_key));
-    if let Some(signed) = &ticket.signed {
-        entry.payload_hash = Some(signed.hash_hex.clone());
-        entry.x_sign = Some(signed.x_sign.to_string());
-        entry.auth = Some(AuthRecord::from_value(signed.value));
-    }
-    match outcome {
-        Outcome::Response(r) => {
-            entry.response = Some(ResponseRecord::capture(
-                r.status,
-                r.headers.clone(),
-                &r.body,
-            ));
-            entry.duration_ms = r.elapsed.as_millis() as u64;
-        }
-        Outcome::Failed(e) => {
-            entry.error = Some(e.to_string());
-            entry.duration_ms = took.as_millis() as u64;
-        }
-        Outcome::Cancelled => {
-            entry.error = Some("cancelled".into());
-            entry.duration_ms = took.as_millis() as u64;
-        }
-    }
-    if let Err(e) = History::open_default().record(entry) {
-        eprintln!("warning: the request was not recorded in the history: {e}");
-    }
+/// How the doctor names the key it checks with.
+fn key_source(setup: &Setup) -> String {
+    setup
+        .key_path
+        .as_ref()
+        .map_or_else(|| "the key".to_string(), |p| p.display().to_string())
 }
 
 fn write_request(err: &mut impl std::io::Write, ticket: &Ticket) -> std::io::Result<()> {
@@ -331,36 +301,4 @@ fn write_body(response: &Response, raw: bool) -> std::io::Result<()> {
         );
     }
     out.flush()
-}
-
-/// Everything `send` knows about the request it just made, for the doctor.
-fn evidence(
-    ticket: &Ticket,
-    response: &Response,
-    setup: &Setup,
-    last_nonce: Option<u64>,
-    reason: Option<String>,
-) -> Evidence {
-    let signed = ticket.signed.as_ref();
-    let sent_at = response
-        .sent_at
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .ok();
-    Evidence {
-        signed: Signed {
-            url: Some(ticket.wire_url().to_string()),
-            body: Some(ticket.body.clone()),
-            value: signed.map(|s| s.value),
-        },
-        sent: Sent::from_ticket(ticket),
-        public_key: setup.public_key.clone(),
-        key_source: setup.key_path.as_ref().map(|p| p.display().to_string()),
-        server_date: response.remote_date,
-        sent_at,
-        now: Some(now_unix()),
-        last_nonce,
-        server_reason: reason,
-        ..Evidence::default()
-    }
 }

@@ -1,10 +1,8 @@
 //! `xsign sign`: the reference client's `sign`, scriptable, with notes on bytes that bite.
 
 use super::Context;
-use super::common::{
-    ProfileFlags, Selected, absolute_url, http_method, load_private_key, read_body, select_profile,
-    sign_notes,
-};
+use super::common::{http_method, load_private_key, read_body, select_profile, sign_notes};
+use crate::credentials::{ProfileFlags, Selected, absolute_url};
 use crate::curl::{CurlBody, to_curl};
 use crate::lint::LintInput;
 use crate::paths;

@@ -1,9 +1,8 @@
 //! `xsign verify`: does this x-sign match this request under this public key?
 
 use super::Context;
-use super::common::{
-    ProfileFlags, absolute_url, load_private_key, load_public_key, read_body, select_profile,
-};
+use super::common::{load_private_key, read_body, select_profile};
+use crate::credentials::{ProfileFlags, absolute_url, load_public_key};
 use crate::signing::{AuthValue, Payload, PublicKey, verify_x_sign, wire_url};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -4,17 +4,21 @@
 //! do, and byte spans of differences), so the CLI prints it with `render::to_text` and the
 //! TUI's 1020 inspector draws the same findings its own way.
 
+mod api_error;
 mod body;
 mod bytes;
 mod clock;
+mod evidence;
 mod findings;
 pub mod render;
 mod signature;
 mod url;
 
+pub use api_error::ApiError;
 pub use body::BodyChange;
 pub use bytes::{ByteDiff, Part, escaped_window};
 pub use clock::{ClockReading, DEFAULT_SKEW_WINDOW};
+pub use evidence::CheckKey;
 pub use signature::LocalCheck;
 pub use url::{API_PREFIX, UrlDifference};
 
@@ -40,21 +44,6 @@ pub struct Sent {
     /// The headers above are every header that was sent (from a capture, a curl command
     /// or `send`), so a missing one was really missing, not just not given.
     pub complete: bool,
-}
-
-impl Sent {
-    /// Exactly what `http::send` put on the wire for this ticket: every header known.
-    pub fn from_ticket(ticket: &crate::http::Ticket) -> Sent {
-        Sent {
-            url: Some(ticket.wire_url().to_string()),
-            body: Some(ticket.body.clone()),
-            api_key: Some(ticket.api_key().to_string()),
-            x_sign: ticket.header("x-sign").map(str::to_string),
-            timestamp: ticket.header("x-timestamp").map(str::to_string),
-            nonce: ticket.header("x-nonce").map(str::to_string),
-            complete: true,
-        }
-    }
 }
 
 /// Everything known about a failing request.

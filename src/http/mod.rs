@@ -2,13 +2,16 @@
 //!
 //! Three steps, so a replay rebuilds and re-signs rather than resending stale headers:
 //! `RequestSpec` (what the user wrote) → `build_ticket` (the on-wire URL, signed, with every
-//! header fixed) → `send` (those bytes, and nothing else, through reqwest).
+//! header fixed) → `execute` (those bytes, and nothing else, through reqwest, and the
+//! exchange recorded in the history once).
 
+mod execute;
 mod response;
 mod send;
 mod ticket;
 
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
+pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_until};
 pub use response::{ApiError, Response};
 pub use send::{MAX_RESPONSE_BODY, SendError, client, send};
-pub use ticket::{BuildError, Credentials, RequestSpec, Ticket, build_ticket};
+pub use ticket::{BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_ticket};

@@ -22,21 +22,7 @@ pub struct Response {
     pub sent_at: SystemTime,
 }
 
-/// A Partner API error body: `{"code":1020,"msg":"errPartnerAuth","detail":{"reason":"signature"}}`.
-/// `code` may be a number or a string (the OpenAPI schema says string).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub code: String,
-    pub msg: String,
-    pub reason: Option<String>,
-}
-
-impl ApiError {
-    /// 1020 errPartnerAuth: the request's authentication was refused.
-    pub fn is_partner_auth(&self) -> bool {
-        self.code == "1020" || self.msg == "errPartnerAuth"
-    }
-}
+pub use crate::diagnose::ApiError;
 
 impl Response {
     pub fn is_success(&self) -> bool {
@@ -68,31 +54,12 @@ impl Response {
     }
 
     pub fn api_error(&self) -> Option<ApiError> {
-        if self.is_success() {
-            return None;
-        }
-        let v = self.json()?;
-        let code = match v.get("code")? {
-            serde_json::Value::Number(n) => n.to_string(),
-            serde_json::Value::String(s) => s.clone(),
-            _ => return None,
-        };
-        let msg = v.get("msg").and_then(|m| m.as_str()).unwrap_or_default();
-        let reason = v
-            .get("detail")
-            .and_then(|d| d.get("reason"))
-            .and_then(|r| r.as_str())
-            .map(str::to_string);
-        Some(ApiError {
-            code,
-            msg: msg.to_string(),
-            reason,
-        })
+        ApiError::parse(self.status, &self.body)
     }
 
     /// A 1020 errPartnerAuth, in either of the shapes the API documents.
     pub fn partner_auth_failure(&self) -> Option<ApiError> {
-        self.api_error().filter(ApiError::is_partner_auth)
+        ApiError::partner_auth(self.status, &self.body)
     }
 
     /// Human size: `532 B`, `12.4 KiB`.

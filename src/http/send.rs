@@ -35,6 +35,8 @@ pub enum SendError {
         "the connection to {authority} broke before the response was complete: {detail}. Retry; if it persists, the server or a proxy is cutting the connection"
     )]
     Broken { authority: String, detail: String },
+    #[error("cancelled before the response came")]
+    Cancelled,
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
     #[error("the request to {authority} failed: {detail}")]

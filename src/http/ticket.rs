@@ -6,6 +6,7 @@
 use crate::signing::{
     AuthMode, AuthValue, Payload, RequestSigner, SignedRequest, UrlError, WireUrl, wire_url,
 };
+use bytes::Bytes;
 use reqwest::Method;
 use std::fmt;
 use std::sync::Arc;
@@ -16,18 +17,18 @@ pub struct RequestSpec {
     pub method: Method,
     /// Absolute, exactly as typed (see `store::collection::join_url` for relative input).
     pub url: String,
-    /// Sent and signed byte for byte.
-    pub body: Vec<u8>,
+    /// Sent and signed byte for byte; shared, not copied, on its way to the wire.
+    pub body: Bytes,
     /// Unsigned extras (a profile's headers). They may not replace the auth headers.
     pub extra_headers: Vec<(String, String)>,
 }
 
 impl RequestSpec {
-    pub fn new(method: Method, url: impl Into<String>, body: Vec<u8>) -> Self {
+    pub fn new(method: Method, url: impl Into<String>, body: impl Into<Bytes>) -> Self {
         RequestSpec {
             method,
             url: url.into(),
-            body,
+            body: body.into(),
             extra_headers: Vec::new(),
         }
     }
@@ -92,11 +93,20 @@ pub struct Ticket {
     pub method: Method,
     /// The URL as typed, as it goes on the wire (this one is signed), and what changed.
     pub wire: WireUrl,
-    pub body: Vec<u8>,
+    pub body: Bytes,
     /// Every header xsign sets, in order (the HTTP library adds `host` and `content-length`).
     pub headers: Vec<(String, String)>,
     /// `None` when signing is off.
     pub signed: Option<SignedRequest>,
+    /// Which scheme and key made `signed`, for the history.
+    pub signed_by: Option<SignedBy>,
+}
+
+/// Which scheme and key signed a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedBy {
+    pub scheme: String,
+    pub fingerprint: Option<String>,
 }
 
 impl Ticket {
@@ -251,6 +261,13 @@ pub fn build_ticket(
         wire,
         body: spec.body.clone(),
         headers,
+        signed_by: signed
+            .as_ref()
+            .and(creds.signer.as_ref())
+            .map(|s| SignedBy {
+                scheme: s.scheme().to_string(),
+                fingerprint: s.key_fingerprint().map(str::to_string),
+            }),
         signed,
     })
 }

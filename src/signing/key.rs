@@ -102,9 +102,14 @@ pub struct KeyInfo {
 impl KeyInfo {
     /// The first 16 hex digits, for headers and status bars.
     pub fn short_fingerprint(&self) -> &str {
-        let end = "sha256:".len() + 16;
-        &self.fingerprint[..end.min(self.fingerprint.len())]
+        short_fingerprint(&self.fingerprint)
     }
+}
+
+/// `sha256:` and the first 16 hex digits of a fingerprint: enough to tell keys apart.
+pub fn short_fingerprint(fingerprint: &str) -> &str {
+    let end = "sha256:".len() + 16;
+    fingerprint.get(..end).unwrap_or(fingerprint)
 }
 
 /// An RSA private key, parsed once and ready to sign.

@@ -8,7 +8,9 @@ mod signer;
 mod verify;
 mod wire_url;
 
-pub use key::{KeyError, KeyInfo, PrivateKey, PublicKey, check_key_file_mode, generate_key};
+pub use key::{
+    KeyError, KeyInfo, PrivateKey, PublicKey, check_key_file_mode, generate_key, short_fingerprint,
+};
 pub use nonce::{NonceError, NonceStore};
 pub use payload::{AuthMode, AuthValue, Payload, now_unix};
 pub use signer::{RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature};

@@ -46,7 +46,14 @@ impl SignedRequest {
 /// The seam between a request and a signing scheme. The Partner API's RSA scheme is the
 /// first; HMAC-based Qredo API schemes need the method too, so it is part of the input.
 pub trait RequestSigner: Send + Sync {
+    /// The scheme's name as profiles and history spell it: `partner-rsa`, later
+    /// `qredo-v1`, `qredo-v2`.
     fn scheme(&self) -> &'static str;
+    /// The fingerprint of the key that signs (`sha256:…`), recorded with each request so
+    /// an old one is checked with the key that made it. `None` for a shared-secret scheme.
+    fn key_fingerprint(&self) -> Option<&str> {
+        None
+    }
     fn sign(&self, method: &str, url: &str, body: &[u8], value: AuthValue) -> SignedRequest;
 }
 
@@ -92,7 +99,11 @@ impl RsaSigner {
 
 impl RequestSigner for RsaSigner {
     fn scheme(&self) -> &'static str {
-        "partner-api-rsa"
+        "partner-rsa"
+    }
+
+    fn key_fingerprint(&self) -> Option<&str> {
+        Some(&self.key.info().fingerprint)
     }
 
     /// Hashes value, URL and body in place (no payload copy) and signs that digest, so a

@@ -54,6 +54,22 @@ pub struct HistoryEntry {
     /// `COLLECTION/REQUEST` when sent from a collection, `history:ID` for a replay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The signing scheme (`partner-rsa`); absent when the request was not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// The key that signed, so the doctor checks an old request with the key that made it
+    /// rather than whatever the profile holds now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<KeyRecord>,
+}
+
+/// Which private key signed a request: its fingerprint always, its file when it had one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyRecord {
+    /// `sha256:` + hex of the public key's SPKI DER (see `KeyInfo::fingerprint`).
+    pub fingerprint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
 }
 
 /// The timestamp or nonce that was signed and sent.
@@ -131,6 +147,8 @@ impl HistoryEntry {
             error: None,
             duration_ms: 0,
             source: None,
+            scheme: None,
+            key: None,
         }
     }
 

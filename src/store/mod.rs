@@ -6,7 +6,6 @@ pub mod collection;
 pub mod config;
 pub mod demo;
 mod error;
-pub mod exchange;
 pub mod export;
 pub mod history;
 pub mod import;
@@ -19,5 +18,5 @@ pub use config::{
     Config, ConfigStore, ProfileError, ProfileOrigin, ResolvedProfile, resolve_selected,
 };
 pub use error::{Loaded, MovedAside, StoreError};
-pub use history::{AuthRecord, History, HistoryEntry, ResponseRecord};
+pub use history::{AuthRecord, History, HistoryEntry, KeyRecord, ResponseRecord};
 pub use profile::{ApiKeySource, Profile};

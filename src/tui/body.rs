@@ -3,11 +3,11 @@
 //! Only the visible window is walked.
 
 use super::app::{App, Focus};
-use crate::time::bytes_text as human_bytes;
 use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;
 use super::widgets::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
+use crate::time::bytes_text as human_bytes;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -32,11 +32,9 @@ pub mod update;
 pub mod url_field;
 pub mod widgets;
 
-use crate::cli::Context;
 use crate::store::{ConfigStore, Profile};
 use clock::{SharedClock, SystemClock};
 use session::Session;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 /// How the workbench opens: with which profile, on which runtime, saying what first.
@@ -52,21 +50,23 @@ pub struct Launch {
     pub first_run: bool,
 }
 
-/// `xsign` with no command: the workbench with the selected profile.
-pub fn run(ctx: &Context, _demo: Option<()>) -> anyhow::Result<ExitCode> {
+/// `xsign` with no command: the workbench with the profile chosen on the command line (or
+/// the config's default). Returns what first-run set-up asked to do next, for the caller
+/// to do once the terminal is restored.
+pub fn run(chosen: Option<&str>) -> anyhow::Result<Option<app::Next>> {
     let loaded = ConfigStore::open_default().load()?;
     for m in &loaded.moved_aside {
         eprintln!("{m}");
     }
     let config = loaded.value;
-    let name = config.selected_name(ctx.profile.as_deref());
+    let name = config.selected_name(chosen);
     let profile = config.profile(&name).ok_or_else(|| {
         anyhow::anyhow!(
             "no profile named `{name}`: see `xsign profile list`, or add it with `xsign profile add {name} --base-url URL`"
         )
     })?;
     // First run: nothing configured and the default profile cannot sign or send.
-    let first_run = ctx.profile.is_none()
+    let first_run = chosen.is_none()
         && config.profiles.is_empty()
         && config.default_profile.is_none()
         && crate::store::config::resolve_profile(&profile).is_err();
@@ -83,12 +83,7 @@ pub fn run(ctx: &Context, _demo: Option<()>) -> anyhow::Result<ExitCode> {
         first_run,
     })?;
     drop(rt);
-    match next {
-        Some(app::Next::Demo) => {
-            crate::cli::demo::run(crate::cli::demo::Args { reset: false }, ctx)
-        }
-        None => Ok(ExitCode::SUCCESS),
-    }
+    Ok(next)
 }
 
 /// Opens the workbench and runs it until the user quits. The terminal is restored on every

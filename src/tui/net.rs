@@ -8,13 +8,11 @@ use super::feed_tab::FeedMessage;
 use super::inspector::InspectorView;
 use super::response::{ResponseView, SentRequest};
 use super::session::Session;
-use crate::diagnose::{self, Evidence, Sent, Signed};
+use crate::diagnose::{self, CheckKey, Evidence, Signed};
 use crate::feed::FeedEvent;
-use crate::http::{self, Credentials, RequestSpec, Ticket, build_ticket};
+use crate::http::{self, Credentials, Exchange, Origin, RequestSpec, Ticket, build_ticket};
 use crate::signing::{AuthValue, RequestSigner, RsaSigner, generate_key, wire_url};
-use crate::store::history::{AuthRecord, History, HistoryEntry, ResponseRecord};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
 
 fn fail(message: impl Into<String>) -> SendFailure {
     SendFailure {
@@ -33,12 +31,6 @@ fn sent_of(ticket: &Ticket) -> SentRequest {
         x_sign: ticket.signed.as_ref().map(|s| s.x_sign.to_string()),
         body_len: ticket.body.len(),
     }
-}
-
-/// What was signed, when a sabotage made it differ from what is sent.
-struct SignedParts {
-    url: String,
-    body: Vec<u8>,
 }
 
 /// Signs and sends one request; on a 1020, asks the doctor why.
@@ -137,29 +129,46 @@ async fn send_inner(
         }
         *s = re;
     }
-    ticket.body = sent_body;
+    let sabotaged = sent_body != signed_body || signed_url != job.url;
+    ticket.body = sent_body.into();
     let sent = sent_of(&ticket);
-    let result = http::send(client, &ticket, session.timeout).await;
-    let history_note = record(session, &ticket, job.source, &result).err();
-    let response = result.map_err(|e| SendFailure {
+    let signed_value = ticket.signed.as_ref().map(|s| s.value);
+    let origin = Origin {
+        profile: session.view.name.clone(),
+        // A key made up on purpose has no file.
+        key_path: match job.sabotage {
+            Some(Sabotage::OtherKey) => None,
+            _ => session.key_path.clone(),
+        },
+        source: job.source,
+    };
+    let exchange = http::execute(client, ticket, session.timeout, &origin, &session.history).await;
+    let history_note = exchange
+        .record_error
+        .as_ref()
+        .map(|e| format!("not recorded in the history: {e}"));
+    let Exchange { outcome, entry, .. } = exchange;
+    let response = outcome.map_err(|e| SendFailure {
         message: e.to_string(),
         sent: Some(sent.clone()),
     })?;
-    let response_truncated = response.truncated;
-    let auth_failure = response.partner_auth_failure();
-    let inspector = auth_failure.map(|err| {
-        let evidence = evidence(
-            session,
-            &ticket,
-            &response,
-            SignedParts {
-                url: signed_url.clone(),
-                body: signed_body.clone(),
-            },
-            err.reason.clone(),
-        );
+    let inspector = response.partner_auth_failure().map(|err| {
+        let key = session.signer.as_ref().map(|s| CheckKey {
+            public_key: s.key().public_key(),
+            source: format!("the {} profile's key", session.view.name),
+        });
+        let mut evidence = Evidence::from_history(&entry, key, session.clock.now().unix);
+        if sabotaged {
+            // What was signed, when a mistake made on purpose sent something else.
+            evidence.signed = Signed {
+                url: Some(signed_url.clone()),
+                body: Some(signed_body.clone()),
+                value: signed_value,
+            };
+        }
         InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref(), true)
     });
+    let response_truncated = response.truncated;
     let mut view = ResponseView::new(
         response.status,
         response.reason,
@@ -177,77 +186,6 @@ async fn send_inner(
         ));
     }
     Ok(view)
-}
-
-/// Records the request in the history (what was sent, the answer or the failure). Returns
-/// why it could not be recorded, to show beside the response.
-fn record(
-    session: &Session,
-    ticket: &Ticket,
-    source: Option<String>,
-    result: &Result<http::Response, http::SendError>,
-) -> Result<(), String> {
-    let mut e = HistoryEntry::new(
-        &session.view.name,
-        ticket.method.as_str(),
-        ticket.wire_url(),
-        &ticket.body,
-    );
-    e.request_headers = ticket.headers.clone();
-    if let Some(s) = &ticket.signed {
-        e.payload_hash = Some(s.hash_hex.clone());
-        e.x_sign = Some(s.x_sign.to_string());
-        e.auth = Some(AuthRecord::from_value(s.value));
-    }
-    e.source = source;
-    match result {
-        Ok(r) => {
-            e.sent_at_ms = r
-                .sent_at
-                .duration_since(UNIX_EPOCH)
-                .map_or(e.sent_at_ms, |d| d.as_millis() as i64);
-            e.duration_ms = r.elapsed.as_millis() as u64;
-            e.response = Some(ResponseRecord::capture(
-                r.status,
-                r.headers.clone(),
-                &r.body,
-            ));
-        }
-        Err(err) => e.error = Some(err.to_string()),
-    }
-    History::open_default()
-        .record(e)
-        .map(|_| ())
-        .map_err(|e| format!("not recorded in the history: {e}"))
-}
-
-fn evidence(
-    session: &Session,
-    ticket: &Ticket,
-    response: &http::Response,
-    signed: SignedParts,
-    reason: Option<String>,
-) -> Evidence {
-    let sent_at = response
-        .sent_at
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .ok();
-    Evidence {
-        signed: Signed {
-            url: Some(signed.url),
-            body: Some(signed.body),
-            value: ticket.signed.as_ref().map(|s| s.value),
-        },
-        sent: Sent::from_ticket(ticket),
-        public_key: session.signer.as_ref().map(|s| s.key().public_key()),
-        key_source: Some(format!("the {} profile's key", session.view.name)),
-        server_date: response.remote_date,
-        sent_at,
-        now: Some(session.clock.now().unix),
-        server_reason: reason,
-        ..Evidence::default()
-    }
 }
 
 /// Approves (PUT) or rejects (DELETE) a core client action.

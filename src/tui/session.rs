@@ -2,9 +2,11 @@
 //! in `Session`, owned by the runtime; the app state only holds the `ProfileView`.
 
 use super::clock::SharedClock;
-use crate::signing::{AuthMode, AuthValue, KeyError, NonceStore, PrivateKey, RsaSigner};
+use crate::signing::{AuthMode, AuthValue, NonceStore, PrivateKey, RsaSigner};
+use crate::store::History;
 use crate::store::Profile;
 use crate::store::config::resolve_profile;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,7 +40,11 @@ pub struct Session {
     pub view: ProfileView,
     pub api_key: Option<String>,
     pub signer: Option<Arc<RsaSigner>>,
+    /// The file `signer` was read from, recorded with each send.
+    pub key_path: Option<PathBuf>,
     pub nonces: NonceStore,
+    /// Where sends are recorded.
+    pub history: History,
     pub clock: SharedClock,
     pub headers: Vec<(String, String)>,
     pub timeout: Duration,
@@ -111,6 +117,7 @@ impl Session {
             }
         };
         let mut signer = None;
+        let mut key_path = None;
         let (mut fingerprint, mut bits) = (None, None);
         if let Some(path) = resolved.as_ref().and_then(|r| r.key_path.as_ref()) {
             match load_key(path, may_ask) {
@@ -118,6 +125,7 @@ impl Session {
                     fingerprint = Some(key.info().short_fingerprint().to_string());
                     bits = Some(key.info().bits);
                     signer = Some(Arc::new(RsaSigner::new(key)));
+                    key_path = Some(path.clone());
                 }
                 Err(e) => problems.push(e),
             }
@@ -135,7 +143,9 @@ impl Session {
             },
             api_key: resolved.as_ref().map(|r| r.api_key.clone()),
             signer,
+            key_path,
             nonces: NonceStore::new(crate::paths::nonce_dir()),
+            history: History::open_default(),
             clock,
             headers: p.headers.clone(),
             timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
@@ -144,17 +154,21 @@ impl Session {
 }
 
 /// Reads the key; an encrypted one is asked for its passphrase while the terminal is still
-/// in normal mode (the workbench is not open yet).
+/// in normal mode (the workbench is not open yet). A loose file mode is not shown: the
+/// terminal is about to be taken over.
 fn load_key(path: &std::path::Path, may_ask: bool) -> Result<PrivateKey, String> {
     use std::io::IsTerminal;
-    match PrivateKey::from_file(path) {
-        Err(KeyError::Encrypted { tool: "pkey", .. })
-            if may_ask && std::io::stdin().is_terminal() =>
-        {
-            crate::cli::common::load_private_key(path).map_err(|e| format!("{e:#}"))
-        }
-        other => other.map_err(|e| e.to_string()),
-    }
+    let ask = |path: &std::path::Path| {
+        rpassword::prompt_password(format!("passphrase for {}: ", path.display()))
+    };
+    let ask: crate::credentials::Passphrase<'_> = if may_ask && std::io::stdin().is_terminal() {
+        Some(&ask)
+    } else {
+        None
+    };
+    crate::credentials::load_private_key(path, ask)
+        .map(|l| l.key)
+        .map_err(|e| format!("{e:#}"))
 }
 
 impl Session {
@@ -180,7 +194,9 @@ impl Session {
             },
             api_key: Some(api_key.to_string()),
             signer: Some(Arc::new(RsaSigner::new(key))),
+            key_path: None,
             nonces: NonceStore::new(crate::paths::nonce_dir()),
+            history: History::open_default(),
             clock,
             headers: Vec::new(),
             timeout: Duration::from_secs(30),

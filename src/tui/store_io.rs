@@ -10,7 +10,8 @@ use super::response::{ResponseView, SentRequest};
 use super::session::Session;
 use super::sidebar::{HISTORY_SHOWN, LibraryMessage, StoreOp};
 use crate::atomic_file::write_atomic;
-use crate::diagnose::{self, Evidence, Sent, Signed};
+use crate::credentials::{EntryKey, key_for_entry};
+use crate::diagnose::{self, CheckKey, Evidence};
 use crate::signing::{PrivateKey, generate_key};
 use crate::store::history::{History, HistoryEntry};
 use crate::store::profile::{ApiKeySource, PRODUCTION_URL};
@@ -129,47 +130,20 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
             entry.error.as_deref().unwrap_or("no answer")
         )));
     };
-    let header = |name: &str| {
-        entry
-            .request_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
     let value = entry.auth.as_ref().and_then(|a| a.to_value());
-    let server_date = response
-        .headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("date"))
-        .and_then(|(_, v)| crate::time::parse_http_date(v));
-    let reason = serde_json::from_slice::<serde_json::Value>(&response.body)
-        .ok()
-        .and_then(|v| v.pointer("/detail/reason")?.as_str().map(str::to_string));
-    // History keeps what was sent; the signed bytes are those same bytes (xsign signs what
-    // it sends), so the doctor checks the x-sign against them with this profile's key.
-    let evidence = Evidence {
-        signed: Signed {
-            url: Some(entry.url.clone()),
-            body: Some(entry.body.clone()),
-            value,
-        },
-        sent: Sent {
-            url: Some(entry.url.clone()),
-            body: Some(entry.body.clone()),
-            api_key: None,
-            x_sign: entry.x_sign.clone().or_else(|| header("x-sign")),
-            timestamp: header("x-timestamp"),
-            nonce: header("x-nonce"),
-            complete: false,
-        },
-        public_key: session.signer.as_ref().map(|s| s.key().public_key()),
-        key_source: Some(format!("the {} profile's key", session.view.name)),
-        server_date,
-        sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
-        now: Some(session.clock.now().unix),
-        server_reason: reason.clone(),
-        ..Evidence::default()
-    };
+    // The key that signed the entry, which may not be this profile's (another profile, or
+    // `send --key`); the note says when it is not here any more.
+    let in_hand = session.signer.as_ref().map(|s| CheckKey {
+        public_key: s.key().public_key(),
+        source: format!("the {} profile's key", session.view.name),
+    });
+    let config = ConfigStore::open_default()
+        .load()
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let EntryKey { key, note } = key_for_entry(entry, &config, in_hand.as_ref());
+    let evidence = Evidence::from_history(entry, key, session.clock.now().unix);
+    let reason = evidence.server_reason.clone();
     let report = diagnose::diagnose(&evidence);
     let reason_text = reqwest::StatusCode::from_u16(response.status)
         .ok()
@@ -190,6 +164,7 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
             body_len: entry.body.len(),
         },
     );
+    view.note = note;
     let refused = view.is_partner_auth_error();
     view.inspector = Some(InspectorView::from_report(
         &report,
@@ -251,7 +226,7 @@ fn onboard_inner(op: OnboardOp) -> Result<OnboardMessage, String> {
         }
         OnboardOp::UsePaths { key, apikey } => {
             PrivateKey::from_file(&key).map_err(|e| e.to_string())?;
-            crate::cli::common::read_api_key(&apikey).map_err(|e| format!("{e:#}"))?;
+            crate::credentials::read_api_key(&apikey).map_err(|e| format!("{e:#}"))?;
             write_profile(key, apikey)
         }
     }

@@ -26,6 +26,11 @@ pub fn fixture_key() -> PrivateKey {
 /// Copies the fixture key to `path` with mode 0600, so xsign loads it without a warning.
 pub fn install_fixture_key(path: &Path) {
     std::fs::copy(fixture(FIXTURE_KEY), path).unwrap();
+    restrict(path);
+}
+
+/// Mode 0600, as a private key file should be.
+pub fn restrict(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

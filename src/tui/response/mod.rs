@@ -77,13 +77,7 @@ impl ResponseView {
 
     /// The Partner API's bad-signature answer: code 1020 (number or string) or errPartnerAuth.
     pub fn is_partner_auth_error(&self) -> bool {
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&self.body) else {
-            return false;
-        };
-        let code = v.get("code");
-        code.and_then(|c| c.as_i64()) == Some(1020)
-            || code.and_then(|c| c.as_str()) == Some("1020")
-            || v.get("msg").and_then(|m| m.as_str()) == Some("errPartnerAuth")
+        crate::diagnose::ApiError::partner_auth(self.status, &self.body).is_some()
     }
 }
 

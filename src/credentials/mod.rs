@@ -1,0 +1,274 @@
+//! Credentials for a request: which profile applies (or the reference client's defaults),
+//! with command-line overrides, and the key, API key and base URL it resolves to. Reading
+//! files is here; asking for a passphrase or printing a warning is the caller's.
+
+mod entry_key;
+mod keys;
+
+pub use entry_key::{EntryKey, key_for_entry};
+pub use keys::{LoadedKey, Passphrase, load_private_key, load_public_key, read_api_key};
+
+use crate::secret::mask_api_key;
+use crate::signing::AuthMode;
+use crate::store::collection::{is_absolute, join_url};
+use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, validate_base_url};
+use crate::store::{Config, Profile, ProfileError, ResolvedProfile};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The reference client's local example: the base URL when no profile is selected.
+pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
+
+/// The name history records when no profile is selected.
+pub const NO_PROFILE: &str = "-";
+
+/// Flags that override the selected profile, field by field: the one set of `--key`,
+/// `--apikey-file` and `--base-url` that `sign`, `send`, `listen` and `replay` flatten in.
+/// The doc lines are the help; a command whose defaults or use differ rewords one with
+/// `#[command(mut_arg(..))]` rather than declaring the flag again.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ProfileFlags {
+    /// The private key (PEM, PKCS#1 or PKCS#8) [default: the profile's, or private.pem]
+    // Given, it signs with this key, even when the profile does not sign.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// The file holding the API key [default: the profile's, or apikey]
+    #[arg(long, value_name = "FILE")]
+    pub apikey_file: Option<PathBuf>,
+    /// Base for relative URLs [default: the profile's, or http://localhost:8001/api/v1/p]
+    #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+/// The profile a command works with, before anything is read from disk: the one chosen by
+/// `--profile` / `XSIGN_PROFILE` / the config's default, or, when none is chosen anywhere,
+/// the reference client's defaults (`private.pem` and `apikey` in the working directory,
+/// [`DEFAULT_BASE_URL`], timestamps). Flags override either.
+///
+/// Reading is left to [`Selected::api_key`] and [`Selected::key_path`], so a command that
+/// does not need the API key (`xsign sign` without `--curl`) is not stopped by a missing one.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    /// `None`: no profile selected, the reference client's defaults apply.
+    profile: Option<Profile>,
+    flags: ProfileFlags,
+}
+
+/// What applies when no profile is chosen (no `--profile`, no `XSIGN_PROFILE`, no default
+/// in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchosen {
+    /// The reference client's defaults: what `sign`, `send`, `listen` and `verify` mirror.
+    ReferenceClient,
+    /// The store's default profile (`production`): what collections, `replay` and the
+    /// workbench use, so that relative URLs saved in a collection have a base.
+    DefaultProfile,
+}
+
+/// Picks the profile from `config` for the name chosen on the command line (`--profile` /
+/// `XSIGN_PROFILE`), with `flags` applied; with none chosen anywhere, the reference
+/// client's defaults. Fails only when a profile is named that does not exist (the message
+/// lists the known ones).
+pub fn select(
+    config: &Config,
+    chosen: Option<&str>,
+    flags: &ProfileFlags,
+) -> anyhow::Result<Selected> {
+    select_or(config, chosen, flags, Unchosen::ReferenceClient)
+}
+
+/// [`select`] with the choice of what applies when no profile is chosen.
+pub fn select_or(
+    config: &Config,
+    chosen: Option<&str>,
+    flags: &ProfileFlags,
+    unchosen: Unchosen,
+) -> anyhow::Result<Selected> {
+    let any_chosen = chosen.is_some()
+        || config.default_profile.is_some()
+        || unchosen == Unchosen::DefaultProfile;
+    let profile = if any_chosen {
+        let name = config.selected_name(chosen);
+        // resolve() names the known profiles and how to add one.
+        match config.profile(&name) {
+            Some(p) => Some(p),
+            None => {
+                return Err(config.resolve(Some(&name)).err().map_or_else(
+                    || {
+                        anyhow::anyhow!(
+                            "no profile named `{name}`: `xsign profile list` shows the known ones"
+                        )
+                    },
+                    anyhow::Error::from,
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    Ok(Selected {
+        profile,
+        flags: flags.clone(),
+    })
+}
+
+impl Selected {
+    /// The profile's name, or [`NO_PROFILE`].
+    pub fn name(&self) -> &str {
+        self.profile
+            .as_ref()
+            .map_or(NO_PROFILE, |p| p.name.as_str())
+    }
+
+    /// Whether a profile is in use (rather than the reference client's defaults).
+    pub fn is_profile(&self) -> bool {
+        self.profile.is_some()
+    }
+
+    /// Whether the base URL came from a profile or a flag, rather than the built-in default.
+    pub fn base_url_chosen(&self) -> bool {
+        self.profile.is_some() || self.flags.base_url.is_some()
+    }
+
+    /// `--base-url`, else the profile's, else [`DEFAULT_BASE_URL`]; checked.
+    pub fn base_url(&self) -> anyhow::Result<String> {
+        if let Some(b) = &self.flags.base_url {
+            validate_base_url(b).map_err(|reason| anyhow::anyhow!("--base-url: {reason}"))?;
+            return Ok(b.clone());
+        }
+        match &self.profile {
+            Some(p) => {
+                validate_base_url(&p.base_url).map_err(|reason| ProfileError::BadBaseUrl {
+                    profile: p.name.clone(),
+                    reason,
+                })?;
+                Ok(p.base_url.clone())
+            }
+            None => Ok(DEFAULT_BASE_URL.to_string()),
+        }
+    }
+
+    /// The profile's auth mode; timestamps without a profile.
+    pub fn auth_mode(&self) -> AuthMode {
+        self.profile
+            .as_ref()
+            .map_or(AuthMode::Timestamp, |p| p.auth_mode)
+    }
+
+    /// Whether requests are signed: off only for a profile with signing off and no `--key`.
+    pub fn signing(&self) -> bool {
+        self.flags.key.is_some() || self.profile.as_ref().is_none_or(|p| p.signing)
+    }
+
+    /// The profile's extra headers, in order.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        self.profile
+            .as_ref()
+            .map(|p| p.headers.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(
+            self.profile
+                .as_ref()
+                .map_or(DEFAULT_TIMEOUT_SECS, |p| p.timeout_secs)
+                .max(1),
+        )
+    }
+
+    /// The API key, trimmed: from `--apikey-file`, else the profile's source, else `./apikey`.
+    pub fn api_key(&self) -> anyhow::Result<String> {
+        if let Some(f) = &self.flags.apikey_file {
+            return read_api_key(f);
+        }
+        let Some(p) = &self.profile else {
+            return read_api_key(Path::new("apikey"));
+        };
+        Ok(crate::store::config::profile_api_key(p)?)
+    }
+
+    /// The private key file to sign with: `--key`, else the profile's, else `./private.pem`.
+    /// A profile's missing file is refused here with its fix; `--key` and the default are
+    /// left to [`keys::load_private_key`], whose messages name the file.
+    pub fn key_path(&self) -> anyhow::Result<PathBuf> {
+        if let Some(k) = &self.flags.key {
+            return Ok(k.clone());
+        }
+        let Some(p) = &self.profile else {
+            return Ok(PathBuf::from("private.pem"));
+        };
+        if !p.signing {
+            anyhow::bail!(
+                "profile `{0}` has signing off (the guide allows unsigned requests there): pass --key FILE to sign anyway, \
+                 or `xsign profile edit {0} --signing on`",
+                p.name
+            );
+        }
+        if !p.key_path.exists() {
+            let fix = if p.name == "demo" {
+                DEMO_FIX.to_string()
+            } else {
+                format!(
+                    "Create a key with `xsign keygen` and upload its public key in the web app, pass --key FILE, or `xsign profile edit {} --key FILE`",
+                    p.name
+                )
+            };
+            return Err(ProfileError::KeyFileMissing {
+                profile: p.name.clone(),
+                path: p.key_path.clone(),
+                fix,
+            }
+            .into());
+        }
+        Ok(p.key_path.clone())
+    }
+
+    /// Everything needed to sign and send, read and checked now: what `send` and `replay`
+    /// need. The key file is `None` when signing is off.
+    pub fn resolve(&self) -> anyhow::Result<ResolvedProfile> {
+        let base_url = self.base_url()?;
+        let api_key = self.api_key()?;
+        let key_path = if self.signing() {
+            Some(self.key_path()?)
+        } else {
+            None
+        };
+        Ok(ResolvedProfile {
+            name: self.name().to_string(),
+            base_url,
+            api_key_masked: mask_api_key(&api_key),
+            api_key_id: api_key_id(&api_key),
+            api_key,
+            key_path,
+            auth_mode: self.auth_mode(),
+            signing: self.signing(),
+            headers: self.headers(),
+            timeout: self.timeout(),
+        })
+    }
+}
+
+const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key";
+
+/// The absolute URL to sign: `url` itself when absolute, else `url` under the base URL of
+/// the profile or `--base-url`. With neither, a relative URL is refused: signing it
+/// against a made-up host would only yield a signature the server rejects.
+pub fn absolute_url(selected: &Selected, url: &str) -> anyhow::Result<String> {
+    if is_absolute(url) || url.trim().is_empty() {
+        return Ok(url.to_string());
+    }
+    if !selected.base_url_chosen() {
+        anyhow::bail!(
+            "`{url}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host \
+             (such as https://api.qredo.network/api/v1/p{}), or select a profile with a base URL \
+             (--profile NAME; `xsign profile list`), or pass --base-url URL",
+            if url.starts_with('/') {
+                url.to_string()
+            } else {
+                format!("/{url}")
+            }
+        );
+    }
+    Ok(join_url(&selected.base_url()?, url))
+}

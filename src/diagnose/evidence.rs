@@ -1,0 +1,75 @@
+//! Evidence from a history entry: the one builder behind `send`'s own doctor (the entry
+//! it just recorded), `doctor --history` and the workbench's inspector, so all three
+//! judge the same request the same way.
+
+use super::{Evidence, Sent, Signed};
+use crate::signing::{AuthValue, PublicKey};
+use crate::store::HistoryEntry;
+
+/// The key to check an x-sign with, and how to name it in messages.
+#[derive(Debug, Clone)]
+pub struct CheckKey {
+    pub public_key: PublicKey,
+    /// `other.pem`, "the demo profile's key"…
+    pub source: String,
+}
+
+impl Evidence {
+    /// What a history entry shows about a request. xsign signs what it sends, so the
+    /// signed bytes are the sent ones; a caller that sent something else on purpose (the
+    /// workbench's "break it") replaces `signed` afterwards. `now` is the local clock.
+    pub fn from_history(entry: &HistoryEntry, key: Option<CheckKey>, now: i64) -> Evidence {
+        let value = entry.auth.as_ref().and_then(|a| a.to_value());
+        let header = |name: &str| {
+            entry
+                .request_headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        let response = entry.response.as_ref();
+        let server_date = response.and_then(|r| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("date"))
+                .and_then(|(_, v)| crate::time::parse_http_date(v))
+        });
+        let server_reason = response
+            .and_then(|r| super::ApiError::parse(r.status, &r.body))
+            .and_then(|e| e.reason);
+        let (public_key, key_source) = match key {
+            Some(k) => (Some(k.public_key), Some(k.source)),
+            None => (None, None),
+        };
+        Evidence {
+            signed: Signed {
+                url: Some(entry.url.clone()),
+                body: Some(entry.body.clone()),
+                value,
+            },
+            sent: Sent {
+                url: Some(entry.url.clone()),
+                body: Some(entry.body.clone()),
+                // Only a masked form of the API key is recorded, so it is not checked.
+                api_key: None,
+                x_sign: entry.x_sign.clone().or_else(|| header("x-sign")),
+                timestamp: match value {
+                    Some(AuthValue::Timestamp(t)) => Some(t.to_string()),
+                    _ => header("x-timestamp"),
+                },
+                nonce: match value {
+                    Some(AuthValue::Nonce(n)) => Some(n.to_string()),
+                    _ => header("x-nonce"),
+                },
+                complete: false,
+            },
+            public_key,
+            key_source,
+            server_date,
+            sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
+            now: Some(now),
+            server_reason,
+            ..Evidence::default()
+        }
+    }
+}
