@@ -102,8 +102,7 @@ pub fn to_curl(
         ));
     }
     match body {
-        CurlBody::None => {}
-        CurlBody::Inline([]) => {}
+        CurlBody::None | CurlBody::Inline([]) => {}
         CurlBody::File(path) => {
             let mut arg = b"@".to_vec();
             arg.extend_from_slice(path.as_os_str().as_encoded_bytes());

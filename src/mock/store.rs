@@ -627,7 +627,7 @@ mod tests {
             name: name.into(),
             city: "Paris".into(),
             country: "FR".into(),
-            domain: "".into(),
+            domain: String::new(),
             reference: reference.map(str::to_string),
         }
     }

@@ -28,18 +28,15 @@ pub enum VerifyError {
 
 /// Checks `x_sign` over `payload`, the way the server does.
 pub fn verify_x_sign(key: &PublicKey, payload: &Payload, x_sign: &str) -> Result<(), VerifyError> {
-    let raw = match URL_SAFE_NO_PAD.decode(x_sign.as_bytes()) {
-        Ok(raw) => raw,
-        Err(_) => {
-            let other = [STANDARD, STANDARD_NO_PAD, URL_SAFE]
-                .iter()
-                .any(|e| e.decode(x_sign.as_bytes()).is_ok());
-            return Err(if other {
-                VerifyError::WrongAlphabet
-            } else {
-                VerifyError::NotBase64
-            });
-        }
+    let Ok(raw) = URL_SAFE_NO_PAD.decode(x_sign.as_bytes()) else {
+        let other = [STANDARD, STANDARD_NO_PAD, URL_SAFE]
+            .iter()
+            .any(|e| e.decode(x_sign.as_bytes()).is_ok());
+        return Err(if other {
+            VerifyError::WrongAlphabet
+        } else {
+            VerifyError::NotBase64
+        });
     };
     let want = key.info().bits.div_ceil(8);
     if raw.len() != want {

@@ -122,7 +122,7 @@ async fn send_inner(
     {
         // Sign the path-only URL, then send to the real one.
         let re = signer.sign(spec.method.as_str(), &signed_url, &signed_body, s.value);
-        for h in ticket.headers.iter_mut() {
+        for h in &mut ticket.headers {
             if h.0 == "x-sign" {
                 h.1 = re.x_sign.to_string();
             }

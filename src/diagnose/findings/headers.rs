@@ -66,7 +66,7 @@ pub(super) fn header_value(ev: &Evidence, f: &mut Findings) -> Option<AuthValue>
                 f.push(
                     CauseKind::Headers,
                     Severity::Cause,
-                    format!("x-timestamp {:?} is not a plain number of seconds", t),
+                    format!("x-timestamp {t:?} is not a plain number of seconds"),
                     vec![
                         "It must be Unix seconds, digits only, exactly as they were signed.".into(),
                     ],
