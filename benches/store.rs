@@ -8,7 +8,12 @@ use xsign::store::{CollectionStore, History, HistoryEntry, Request, ResponseReco
 
 fn entry(i: usize) -> HistoryEntry {
     let body = format!("{{\r\n\t\"name\": \"ACME {i}\"\r\n}}\n").into_bytes();
-    let mut e = HistoryEntry::new("demo", "POST", "http://127.0.0.1:1/api/v1/p/company", &body);
+    let mut e = HistoryEntry::new(
+        "demo",
+        "POST",
+        "http://127.0.0.1:1/api/v1/p/company",
+        body.clone(),
+    );
     e.request_headers = vec![("x-api-key".into(), "bench-api-key-0123456789".into())];
     e.response = Some(ResponseRecord::capture(200, vec![], &vec![b'x'; 2048]));
     e

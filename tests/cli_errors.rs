@@ -337,7 +337,7 @@ fn history_refuses_a_zero_limit_and_tells_an_empty_filter_from_an_empty_history(
             .contains("no requests sent yet")
     );
 
-    let entry = xsign::store::HistoryEntry::new("p", "GET", "https://x.test/p/assets", b"");
+    let entry = xsign::store::HistoryEntry::new("p", "GET", "https://x.test/p/assets", &b""[..]);
     // Recorded through the library into the sandbox's data dir.
     let history = xsign::store::History::new(sb.root().join("data/history"), 1000);
     history.record(entry).unwrap();

@@ -293,7 +293,7 @@ fn xsign_send_records_history() {
     assert_eq!(recent.len(), 2);
     assert!(recent[0].error.as_deref().unwrap().contains("refused"));
     let sent = &recent[1];
-    assert_eq!(sent.body, body);
+    assert_eq!(sent.body, &body[..]);
     assert_eq!(sent.url, format!("{base}/company"));
     assert!(matches!(sent.status(), Some(200..=299)));
     assert!(sent.x_sign.is_some());

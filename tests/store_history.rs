@@ -8,7 +8,12 @@ const API_KEY: &str = "SECRET-api-key-0123456789abcdef";
 
 fn entry(i: usize) -> HistoryEntry {
     let body = format!("{{\r\n\t\"i\": {i}\r\n}}\n").into_bytes();
-    let mut e = HistoryEntry::new("demo", "POST", "http://127.0.0.1:1/api/v1/p/fees", &body);
+    let mut e = HistoryEntry::new(
+        "demo",
+        "POST",
+        "http://127.0.0.1:1/api/v1/p/fees",
+        body.clone(),
+    );
     e.request_headers = vec![
         ("x-api-key".into(), API_KEY.into()),
         ("x-timestamp".into(), "1700000000".into()),
@@ -41,7 +46,7 @@ fn records_are_exact_and_never_hold_the_api_key() {
     let tmp = tempfile::tempdir().unwrap();
     let h = History::new(tmp.path().join("history"), 1000);
     let mut e = entry(1);
-    e.body = b"\xff\x00 not utf-8 \r\n".to_vec();
+    e.body = b"\xff\x00 not utf-8 \r\n".to_vec().into();
     let stored = h.record(e.clone()).unwrap();
     assert_eq!(stored.id, 1);
     let back = h.get(1).unwrap().unwrap();

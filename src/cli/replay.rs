@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 name: source.clone(),
                 method: entry.method.clone(),
                 url: entry.url.clone(),
-                body: entry.body.clone(),
+                body: entry.body.to_vec(),
                 notes: String::new(),
                 headers: extra_headers_of(&entry),
             };

@@ -44,12 +44,12 @@ impl Evidence {
         Evidence {
             signed: Signed {
                 url: Some(entry.url.clone()),
-                body: Some(entry.body.clone()),
+                body: Some(entry.body.to_vec()),
                 value,
             },
             sent: Sent {
                 url: Some(entry.url.clone()),
-                body: Some(entry.body.clone()),
+                body: Some(entry.body.to_vec()),
                 // Only a masked form of the API key is recorded, so it is not checked.
                 api_key: None,
                 x_sign: entry.x_sign.clone().or_else(|| header("x-sign")),

@@ -138,7 +138,7 @@ fn entry_of(
         origin.profile.clone(),
         ticket.method.as_str(),
         ticket.wire_url(),
-        &ticket.body,
+        ticket.body.clone(),
     );
     if let Ok(d) = sent_at.duration_since(UNIX_EPOCH) {
         e.sent_at_ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);

@@ -22,11 +22,13 @@ pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
     .serialize(s)
 }
 
-pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+/// Reads a body into a `Vec<u8>` (collections) or a shared `Bytes` (history).
+pub fn deserialize<'de, D: Deserializer<'de>, T: From<Vec<u8>>>(d: D) -> Result<T, D::Error> {
     match StoredBody::deserialize(d)? {
-        StoredBody::Text(text) => Ok(text.into_bytes()),
+        StoredBody::Text(text) => Ok(text.into_bytes().into()),
         StoredBody::Binary { base64 } => STANDARD
             .decode(base64.as_bytes())
+            .map(T::from)
             .map_err(|e| serde::de::Error::custom(format!("body is not valid base64: {e}"))),
     }
 }

@@ -9,6 +9,7 @@ use super::StoreError;
 use super::lock::FileLock;
 use crate::atomic_file::ensure_private_dir;
 use crate::signing::{AuthMode, AuthValue};
+use bytes::Bytes;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -32,9 +33,9 @@ pub struct HistoryEntry {
     /// Headers as sent, in order (`x-api-key` masked).
     #[serde(default)]
     pub request_headers: Vec<(String, String)>,
-    /// The exact body bytes sent.
+    /// The exact body bytes sent, shared with the request that sent them.
     #[serde(with = "super::body", default)]
-    pub body: Vec<u8>,
+    pub body: Bytes,
     /// Hex SHA-256 of the payload; absent when the request was not signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload_hash: Option<String>,
@@ -129,7 +130,7 @@ impl HistoryEntry {
         profile: impl Into<String>,
         method: impl Into<String>,
         url: impl Into<String>,
-        body: &[u8],
+        body: impl Into<Bytes>,
     ) -> Self {
         HistoryEntry {
             id: 0,
@@ -138,7 +139,7 @@ impl HistoryEntry {
             method: method.into(),
             url: url.into(),
             request_headers: Vec::new(),
-            body: body.to_vec(),
+            body: body.into(),
             payload_hash: None,
             x_sign: None,
             auth: None,

@@ -73,18 +73,21 @@ async fn send_inner(
     };
     let mut value = session.send_value().map_err(fail)?;
     let mut signed_url = job.url.clone();
-    let signed_body = job.body.to_vec();
+    // The editor's snapshot goes to the wire and the history without a copy; only a
+    // mistake made on purpose builds other bytes.
+    let signed_body = bytes::Bytes::from_owner(job.body.clone());
     let mut sent_body = signed_body.clone();
     match job.sabotage {
         None => {}
-        Some(Sabotage::TrailingNewline) => sent_body.push(b'\n'),
+        Some(Sabotage::TrailingNewline) => sent_body = [&signed_body[..], b"\n"].concat().into(),
         Some(Sabotage::Reformatted) => {
             sent_body = match super::json::pretty(&signed_body) {
                 Ok(p) => String::from_utf8_lossy(&p).replace("  ", "\t").into_bytes(),
                 Err(_) => [b"\t".as_slice(), &signed_body].concat(),
-            };
+            }
+            .into();
             if sent_body == signed_body {
-                sent_body.insert(0, b'\t');
+                sent_body = [b"\t".as_slice(), &signed_body].concat().into();
             }
         }
         Some(Sabotage::StaleTimestamp) => {
@@ -130,7 +133,7 @@ async fn send_inner(
         *s = re;
     }
     let sabotaged = sent_body != signed_body || signed_url != job.url;
-    ticket.body = sent_body.into();
+    ticket.body = sent_body;
     let sent = sent_of(&ticket);
     let signed_value = ticket.signed.as_ref().map(|s| s.value);
     let origin = Origin {
@@ -162,7 +165,7 @@ async fn send_inner(
             // What was signed, when a mistake made on purpose sent something else.
             evidence.signed = Signed {
                 url: Some(signed_url.clone()),
-                body: Some(signed_body.clone()),
+                body: Some(signed_body.to_vec()),
                 value: signed_value,
             };
         }

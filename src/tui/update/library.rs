@@ -99,7 +99,7 @@ impl App {
                 self.after_open();
             }
             SidebarAction::OpenHistory(entry) => {
-                let Ok(text) = String::from_utf8(entry.body.clone()) else {
+                let Ok(text) = String::from_utf8(entry.body.to_vec()) else {
                     self.notify(
                         Level::Error,
                         "that body is not UTF-8 text: it cannot be edited here",
@@ -117,7 +117,7 @@ impl App {
                 self.url.set(&url);
                 self.body.set_text(&text);
                 self.current = None;
-                self.saved_body = Some(entry.body.clone().into());
+                self.saved_body = Some(std::sync::Arc::from(&entry.body[..]));
                 self.request_changed();
                 self.notify(
                     Level::Ok,
