@@ -368,7 +368,7 @@ pub(crate) fn as_signed_ticket(
     let ticket = Ticket {
         method,
         wire,
-        body: entry.body.clone().into(),
+        body: entry.body.clone(),
         headers,
         signed: None,
         // The recorded signature is resent, so the key that made it is the recorded one.
