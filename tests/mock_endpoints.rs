@@ -211,6 +211,32 @@ async fn funds_transfers_and_core_client_actions_flow() {
     assert_eq!(info["tx_status"], "custody_rejected");
 }
 
+/// Every endpoint that takes a JSON body reads it the same way, so a bad one gets the same 400.
+#[tokio::test]
+async fn every_create_and_update_answers_a_bad_body_alike() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let (company, _, _) = c.setup_transfer().await;
+    let takes_a_body = [
+        ("POST", "/company".to_string()),
+        ("PUT", format!("/company/{company}")),
+        ("POST", format!("/company/{company}/fund")),
+        ("POST", format!("/company/{company}/transfer")),
+        ("POST", "/coreclient".to_string()),
+    ];
+    for (method, path) in &takes_a_body {
+        for (body, says) in [
+            (&b"{nope"[..], "not valid JSON"),
+            (b" \n", "the body is empty"),
+            (b"[1,2]", "must be a JSON object"),
+        ] {
+            let r = c.call(method, path, body).await;
+            assert_error(&r, 400);
+            assert!(r.reason().contains(says), "{method} {path}: {}", r.reason());
+        }
+    }
+}
+
 #[tokio::test]
 async fn bad_bodies_unknown_ids_conflicts_and_big_bodies() {
     let mock = start(MockConfig::default()).await;

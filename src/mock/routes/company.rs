@@ -1,11 +1,10 @@
-use super::{parse_body, query_param};
+use super::{JsonBody, query_param};
 use crate::mock::error::ApiResult;
 use crate::mock::middleware::Caller;
 use crate::mock::model::{Company, NewCompany};
 use crate::mock::shared::Shared;
 use crate::signing::now_unix;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Extension, Path, RawQuery, State};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -30,9 +29,8 @@ fn detail(c: &Company) -> Value {
 pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    body: Bytes,
+    JsonBody(body): JsonBody<NewCompany>,
 ) -> ApiResult<Json<Value>> {
-    let body: NewCompany = parse_body(&body)?;
     let company = shared.with_store(|s| s.create_company(&caller.owner, body, now_unix()))?;
     shared.save().await?;
     Ok(created(&company))
@@ -52,9 +50,8 @@ pub(crate) async fn update(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Path(company_id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody<NewCompany>,
 ) -> ApiResult<Json<Value>> {
-    let body: NewCompany = parse_body(&body)?;
     let company = shared.with_store(|s| s.update_company(&caller.owner, &company_id, body))?;
     shared.save().await?;
     Ok(created(&company))

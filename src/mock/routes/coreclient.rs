@@ -1,4 +1,4 @@
-use super::parse_body;
+use super::JsonBody;
 use super::transfer::transfer_event;
 use crate::mock::API_PREFIX;
 use crate::mock::error::{ApiError, ApiResult};
@@ -68,9 +68,8 @@ fn details(s: &Store, a: &Action, now: i64) -> Value {
 pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
-    body: Bytes,
+    JsonBody(body): JsonBody<NewCoreClient>,
 ) -> ApiResult<Json<Value>> {
-    let body: NewCoreClient = parse_body(&body)?;
     let client = shared.with_store(|s| s.create_coreclient(&caller.owner, body, now_unix()))?;
     shared.save().await?;
     Ok(Json(info(&client, &caller.host)))

@@ -1,4 +1,4 @@
-use super::{parse_body, query_param};
+use super::{JsonBody, query_param};
 use crate::mock::error::ApiResult;
 use crate::mock::feeds::Feed;
 use crate::mock::middleware::Caller;
@@ -7,7 +7,6 @@ use crate::mock::shared::Shared;
 use crate::mock::store::Store;
 use crate::signing::now_unix;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Extension, Path, RawQuery, State};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -18,9 +17,8 @@ pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Path(company_id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody<NewFund>,
 ) -> ApiResult<Json<Value>> {
-    let body: NewFund = parse_body(&body)?;
     let fund =
         shared.with_store(|s| s.create_fund(&caller.owner, &company_id, body, now_unix()))?;
     shared.save().await?;

@@ -1,5 +1,5 @@
+use super::JsonBody;
 use super::coreclient::action_message;
-use super::parse_body;
 use crate::mock::error::ApiResult;
 use crate::mock::feeds::Feed;
 use crate::mock::middleware::Caller;
@@ -7,7 +7,6 @@ use crate::mock::model::{NewTransfer, Transfer};
 use crate::mock::shared::Shared;
 use crate::signing::now_unix;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -22,9 +21,8 @@ pub(crate) async fn create(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Path(company_id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody<NewTransfer>,
 ) -> ApiResult<Json<Value>> {
-    let body: NewTransfer = parse_body(&body)?;
     let now = now_unix();
     let outcome =
         shared.with_store(|s| s.create_transfer(&caller.owner, &company_id, body, now))?;
