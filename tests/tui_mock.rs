@@ -1,12 +1,11 @@
-//! The workbench driven end to end against the embedded mock: keys in, the real runtime
-//! (signing worker, HTTP task) performing the effects, the response pane read back.
+//! The workbench driven end to end against the embedded mock: keys in through the real
+//! event loop (`runtime::Loop`, on a `TestBackend`), the real runtime (signing worker, HTTP
+//! task) performing the effects, the response pane and the screen read back.
 
 mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tui_support::{API_KEY, fixture_key};
@@ -15,7 +14,7 @@ use xsign::signing::AuthMode;
 use xsign::tui::app::{App, Message};
 use xsign::tui::clock::SystemClock;
 use xsign::tui::response::ResponseTab;
-use xsign::tui::runtime::{self, Runtime};
+use xsign::tui::runtime::{self, Loop, Runtime, TestHost};
 use xsign::tui::session::Session;
 
 fn private_dirs() {
@@ -33,7 +32,11 @@ struct Bench {
     mock: Option<MockHandle>,
     app: App,
     runtime: Runtime,
+    /// The loop's input, as the input thread and the tasks feed it.
+    tx: Sender<Message>,
     rx: Receiver<Message>,
+    host: TestHost,
+    turns: Loop,
 }
 
 impl Bench {
@@ -61,28 +64,48 @@ impl Bench {
             AuthMode::Timestamp,
             clock.clone(),
         );
-        let app = App::new(session.view.clone(), (120, 40), clock.now());
+        Bench::with(rt, Some(mock), session)
+    }
+
+    fn with(rt: tokio::runtime::Runtime, mock: Option<MockHandle>, session: Session) -> Bench {
+        let app = App::new(session.view.clone(), (120, 40), session.clock.now());
         let (tx, rx) = runtime::channel();
-        let runtime = Runtime::new(Arc::new(session), rt.handle().clone(), tx);
+        let runtime = Runtime::new(Arc::new(session), rt.handle().clone(), tx.clone());
+        let turns = Loop::new(&runtime);
         let mut b = Bench {
             rt,
-            mock: Some(mock),
+            mock,
             app,
             runtime,
+            tx,
             rx,
+            host: TestHost::new(120, 40),
+            turns,
         };
-        b.apply(Message::Tick(clock.now()));
+        b.turn(Some(Duration::ZERO));
         b
     }
 
-    /// Applies a message and performs every effect it leads to, as the event loop does.
+    /// One turn of the event loop, waiting at most `wait` for a message.
+    fn turn(&mut self, wait: Option<Duration>) {
+        let running = self
+            .turns
+            .step(
+                &mut self.host,
+                &mut self.app,
+                &mut self.runtime,
+                &self.rx,
+                wait,
+            )
+            .expect("a test backend draws");
+        assert!(running, "the loop ended");
+    }
+
+    /// Puts a message on the loop's input, behind what the tasks already sent, and turns
+    /// the loop once: it and everything waiting are applied and drawn.
     fn apply(&mut self, msg: Message) {
-        let mut queue = vec![msg];
-        while let Some(m) = queue.pop() {
-            for e in self.app.update(m) {
-                queue.extend(self.runtime.perform(e, None));
-            }
-        }
+        self.tx.send(msg).expect("the loop's input");
+        self.turn(Some(Duration::ZERO));
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -111,16 +134,13 @@ impl Bench {
         while !done(&self.app) {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(!left.is_zero(), "timed out waiting for {what}");
-            if let Ok(m) = self.rx.recv_timeout(left.min(Duration::from_millis(200))) {
-                self.apply(m);
-            }
+            self.turn(Some(left.min(Duration::from_millis(200))));
         }
     }
 
+    /// The screen as the loop last drew it.
     fn render(&self) -> String {
-        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        t.draw(|f| f.render_widget(&self.app, f.area())).unwrap();
-        t.backend().to_string()
+        self.host.screen()
     }
 
     /// URL and body typed key by key: POST /company with a small company.
@@ -241,14 +261,7 @@ fn an_unreachable_host_is_a_message_not_a_crash() {
         AuthMode::Timestamp,
         SystemClock::shared(),
     );
-    let (tx, rx) = runtime::channel();
-    let mut b = Bench {
-        app: App::new(session.view.clone(), (120, 40), SystemClock::shared().now()),
-        runtime: Runtime::new(Arc::new(session), rt.handle().clone(), tx),
-        rt,
-        mock: None,
-        rx,
-    };
+    let mut b = Bench::with(rt, None, session);
     b.type_str("/assets");
     b.ctrl('r');
     b.wait_for("the failure", |a| !a.in_flight());
@@ -407,4 +420,49 @@ fn a_core_client_action_arrives_on_the_feed_and_is_approved() {
         b.app.feed.items[at].outcome.as_deref(),
         Some("approved (200 OK)")
     );
+}
+
+#[test]
+fn the_real_loop_copies_through_its_host_draws_and_ends_on_q() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let session = Session::for_key(
+        "local",
+        "http://127.0.0.1:9/api/v1/p",
+        fixture_key(),
+        API_KEY,
+        AuthMode::Timestamp,
+        SystemClock::shared(),
+    );
+    let mut b = Bench::with(rt, None, session);
+    b.type_str("/assets");
+    b.wait_for("the signature", |a| {
+        a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
+    });
+    assert!(b.render().contains("/assets"), "the loop drew the typing");
+    b.key(KeyCode::Esc); // the endpoint list
+    b.key(KeyCode::Esc); // the URL field
+    b.key(KeyCode::Char('4'));
+    b.key(KeyCode::Char('x'));
+    let x_sign = b.app.sig.latest.as_ref().and_then(|o| o.x_sign.clone());
+    assert_eq!(b.host.copied, vec![x_sign.expect("an x-sign")]);
+    b.tx.send(Message::Key(KeyEvent::new(
+        KeyCode::Char('q'),
+        KeyModifiers::NONE,
+    )))
+    .unwrap();
+    let running = b
+        .turns
+        .step(
+            &mut b.host,
+            &mut b.app,
+            &mut b.runtime,
+            &b.rx,
+            Some(Duration::ZERO),
+        )
+        .unwrap();
+    assert!(!running && b.app.quit, "q ends the loop");
 }

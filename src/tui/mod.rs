@@ -113,7 +113,12 @@ pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
     let (tx, rx) = runtime::channel();
     let mut rt = runtime::Runtime::new(session, launch.rt, tx);
     rt.launch_profile = Some(launch.profile.clone());
-    let result = runtime::run_loop(&mut guard, &mut app, &mut rt, rx);
+    let input = runtime::Input::spawn(rt.tx.clone());
+    let mut host = runtime::TerminalHost {
+        guard: &mut guard,
+        input,
+    };
+    let result = runtime::run_loop(&mut host, &mut app, &mut rt, &rx);
     drop(guard);
     result?;
     Ok(app.next)

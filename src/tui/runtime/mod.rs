@@ -1,82 +1,25 @@
-//! The event loop: drain messages, update, draw once; and the effects `update` asks for
-//! (signing on the worker thread, HTTP and feeds in tokio tasks, clipboard, `$EDITOR`).
+//! The runtime: the effects `update` asks for (signing on the worker thread, HTTP and feeds
+//! in tokio tasks, store work), the event loop (`event_loop.rs`, generic over the terminal
+//! backend and fed by one FIFO of messages), and the terminal host (`host.rs`: clipboard,
+//! `$EDITOR`, the input thread).
 
-use super::app::{App, Effect, Message};
+mod event_loop;
+mod host;
+
+pub use event_loop::{Loop, run_loop};
+pub use host::{Host, Input, TerminalHost, TestHost};
+
+use super::app::{Effect, Message};
 use super::clock::SharedClock;
 use super::feed_tab::{FeedCommand, FeedMessage};
 use super::net;
 use super::session::Session;
 use super::sign_worker::SignWorker;
 use super::store_io;
-use super::terminal::Guard;
 use crate::feed::{self, FeedAuth, FeedConfig, FeedStop, FeedTarget};
-use crossterm::event::{self, Event};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
-
-/// While something moves on screen (a request in flight), redraw this often.
-const TICK: Duration = Duration::from_millis(100);
-
-/// Reads terminal events on its own thread. It can be paused so `$EDITOR` gets the keys.
-pub struct Input {
-    paused: Arc<AtomicBool>,
-    parked: Arc<AtomicBool>,
-}
-
-impl Input {
-    pub fn spawn(tx: Sender<Message>) -> Input {
-        let paused = Arc::new(AtomicBool::new(false));
-        let parked = Arc::new(AtomicBool::new(false));
-        let (p, k) = (paused.clone(), parked.clone());
-        std::thread::Builder::new()
-            .name("xsign-input".into())
-            .spawn(move || {
-                loop {
-                    if p.load(Ordering::SeqCst) {
-                        k.store(true, Ordering::SeqCst);
-                        std::thread::sleep(Duration::from_millis(10));
-                        continue;
-                    }
-                    k.store(false, Ordering::SeqCst);
-                    match event::poll(Duration::from_millis(50)) {
-                        Ok(true) => {}
-                        Ok(false) => continue,
-                        Err(_) => return,
-                    }
-                    let msg = match event::read() {
-                        Ok(Event::Key(k)) => Message::Key(k),
-                        Ok(Event::Paste(s)) => Message::Paste(s),
-                        Ok(Event::Mouse(m)) => Message::Mouse(m),
-                        Ok(Event::Resize(w, h)) => Message::Resize(w, h),
-                        Ok(_) => continue,
-                        Err(_) => return,
-                    };
-                    if tx.send(msg).is_err() {
-                        return;
-                    }
-                }
-            })
-            .expect("spawning the input thread");
-        Input { paused, parked }
-    }
-
-    fn pause(&self) {
-        self.paused.store(true, Ordering::SeqCst);
-        for _ in 0..100 {
-            if self.parked.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn resume(&self) {
-        self.paused.store(false, Ordering::SeqCst);
-    }
-}
+use std::sync::mpsc::{self, Receiver, Sender};
 
 /// Everything that performs effects.
 pub struct Runtime {
@@ -120,8 +63,9 @@ impl Runtime {
         Ok(c)
     }
 
-    /// Performs one effect. Effects that need the terminal get it through `term`.
-    pub fn perform(&mut self, effect: Effect, term: Option<(&mut Guard, &Input)>) -> Vec<Message> {
+    /// Performs one effect. The two that need the terminal (clipboard, `$EDITOR`) are the
+    /// host's: the event loop hands them there, and they are ignored here.
+    pub fn perform(&mut self, effect: Effect) -> Vec<Message> {
         let mut back = Vec::new();
         match effect {
             Effect::Sign(job) => self.worker.submit(self.session.clone(), job),
@@ -150,16 +94,7 @@ impl Runtime {
                     h.abort();
                 }
             }
-            Effect::Copy { text, .. } => {
-                if let Some((guard, _)) = term {
-                    let _ = guard.copy_osc52(&text);
-                }
-            }
-            Effect::OpenEditor(bytes) => {
-                if let Some((guard, input)) = term {
-                    back.push(Message::EditorClosed(edit_in_editor(guard, input, &bytes)));
-                }
-            }
+            Effect::Copy { .. } | Effect::OpenEditor(_) => {}
             Effect::Feed(cmd) => back.extend(self.feed(cmd)),
             Effect::Store(op) => back.push(store_io::perform(op)),
             Effect::InspectHistory(entry) => back.push(store_io::inspect(&self.session, &entry)),
@@ -271,94 +206,6 @@ impl Runtime {
                         tx.send(net::decide(session, client, client_id, action_id, approve).await);
                 });
                 None
-            }
-        }
-    }
-}
-
-/// Hands the terminal to `$VISUAL`/`$EDITOR` (vi by default) on a private temporary copy of
-/// the body, and reads it back byte for byte.
-fn edit_in_editor(guard: &mut Guard, input: &Input, body: &[u8]) -> Result<Vec<u8>, String> {
-    let dir = crate::paths::data_dir().join("tmp");
-    crate::atomic_file::ensure_private_dir(&dir)
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join(format!("body-{}.json", std::process::id()));
-    crate::atomic_file::write_atomic(&path, body, 0o600)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_string());
-    input.pause();
-    let _ = guard.suspend();
-    // Through the shell, so EDITOR="code --wait" works.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("xsign")
-        .arg(&path)
-        .status();
-    let resumed = guard.resume();
-    input.resume();
-    let result = match status {
-        Ok(s) if s.success() => {
-            std::fs::read(&path).map_err(|e| format!("cannot read the edited body back: {e}"))
-        }
-        Ok(s) => Err(format!(
-            "{editor} exited with {s}: the body was left as it was"
-        )),
-        Err(e) => Err(format!(
-            "cannot start {editor}: {e}. Set $EDITOR to your editor"
-        )),
-    };
-    let _ = std::fs::remove_file(&path);
-    resumed.map_err(|e| format!("cannot take the terminal back: {e}"))?;
-    result
-}
-
-/// Runs the workbench until the user quits.
-pub fn run_loop(
-    guard: &mut Guard,
-    app: &mut App,
-    runtime: &mut Runtime,
-    rx: Receiver<Message>,
-) -> std::io::Result<()> {
-    let input = Input::spawn(runtime.tx.clone());
-    let mut queue: Vec<Message> = Vec::new();
-    // The first signature, before any key.
-    queue.push(Message::Tick(runtime.clock.now()));
-    loop {
-        for msg in std::mem::take(&mut queue) {
-            for effect in app.update(msg) {
-                let back = runtime.perform(effect, Some((guard, &input)));
-                queue.extend(back);
-            }
-        }
-        if !queue.is_empty() {
-            continue;
-        }
-        if app.quit {
-            return Ok(());
-        }
-        guard.terminal.draw(|f| f.render_widget(&*app, f.area()))?;
-        let first = if app.in_flight() {
-            match rx.recv_timeout(TICK) {
-                Ok(m) => Some(m),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
-            }
-        } else {
-            match rx.recv() {
-                Ok(m) => Some(m),
-                Err(_) => return Ok(()),
-            }
-        };
-        queue.push(Message::Tick(runtime.clock.now()));
-        queue.extend(first);
-        // Drain what is waiting, so a burst of keys or a paste is drawn once.
-        while queue.len() < 512 {
-            match rx.try_recv() {
-                Ok(m) => queue.push(m),
-                Err(_) => break,
             }
         }
     }
