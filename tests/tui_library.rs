@@ -9,6 +9,7 @@ use tui_support::Driver;
 use xsign::tui::app::{Effect, Focus, Message};
 use xsign::tui::onboarding::{Onboarding, Step};
 use xsign::tui::store_io;
+use xsign::tui::stores::Stores;
 
 fn private_dirs() -> &'static std::path::Path {
     static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
@@ -21,8 +22,15 @@ fn private_dirs() -> &'static std::path::Path {
     dir.path()
 }
 
+/// The stores of the private dirs, as the workbench is given them.
+fn stores() -> Stores {
+    let dir = private_dirs();
+    Stores::in_dirs(&dir.join("config"), &dir.join("data"))
+}
+
 /// Performs the file effects the way the runtime does, until none is left.
 fn settle(d: &mut Driver) {
+    let stores = stores();
     loop {
         let effects = d.take_effects();
         if effects.is_empty() {
@@ -30,14 +38,14 @@ fn settle(d: &mut Driver) {
         }
         for e in effects {
             let msg = match e {
-                Effect::Store(op) => store_io::perform(op),
-                Effect::LoadProfiles => store_io::profiles(),
+                Effect::Store(op) => store_io::perform(&stores, op),
+                Effect::LoadProfiles => store_io::profiles(&stores.config),
                 Effect::InspectHistory(entry) => store_io::inspect(&d.session, &entry),
-                Effect::Onboard(op) => Message::Onboard(store_io::onboard(op)),
+                Effect::Onboard(op) => Message::Onboard(store_io::onboard(&stores, op)),
                 Effect::ImportCurl(text) => Message::CurlImported(
                     xsign::store::import::parse_curl(&text, std::path::Path::new("."))
                         .map(Box::new)
-                        .map_err(|e| e.to_string()),
+                        .map_err(std::sync::Arc::new),
                 ),
                 other => {
                     d.effects.push(other);
@@ -199,7 +207,7 @@ fn profile_switcher_lists_and_switches() {
         d.take_effects().as_slice(),
         [Effect::LoadProfiles]
     ));
-    d.send(store_io::profiles());
+    d.send(store_io::profiles(&stores().config));
     let picker = d.app.picker.as_ref().expect("the switcher");
     let names: Vec<_> = picker.items.iter().map(|p| p.name.as_str()).collect();
     assert!(names.contains(&"production") && names.contains(&"play"));

@@ -16,8 +16,9 @@ use xsign::tui::clock::SystemClock;
 use xsign::tui::response::ResponseTab;
 use xsign::tui::runtime::{self, Loop, Runtime, TestHost};
 use xsign::tui::session::Session;
+use xsign::tui::stores::Stores;
 
-fn private_dirs() {
+fn private_dirs() -> &'static std::path::Path {
     static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = DIRS.get_or_init(|| tempfile::tempdir().unwrap());
     // SAFETY: every test in this binary sets the same values before reading them.
@@ -25,6 +26,7 @@ fn private_dirs() {
         std::env::set_var("XSIGN_CONFIG_DIR", dir.path().join("config"));
         std::env::set_var("XSIGN_DATA_DIR", dir.path().join("data"));
     }
+    dir.path()
 }
 
 struct Bench {
@@ -70,7 +72,8 @@ impl Bench {
     fn with(rt: tokio::runtime::Runtime, mock: Option<MockHandle>, session: Session) -> Bench {
         let app = App::new(session.view.clone(), (120, 40), session.clock.now());
         let (tx, rx) = runtime::channel();
-        let runtime = Runtime::new(Arc::new(session), rt.handle().clone(), tx.clone());
+        let stores = Stores::in_dirs(&private_dirs().join("config"), &private_dirs().join("data"));
+        let runtime = Runtime::new(Arc::new(session), rt.handle().clone(), tx.clone(), stores);
         let turns = Loop::new(&runtime);
         let mut b = Bench {
             rt,
@@ -276,6 +279,8 @@ fn sent_requests_land_in_the_history_and_open_in_the_inspector() {
     b.ctrl('r');
     b.wait_for("the response", |a| a.response.view().is_some());
     b.key(KeyCode::F(6));
+    // The store is read off the UI thread: the library fills when its answer comes.
+    b.wait_for("the library", |a| a.library.loaded);
     b.key(KeyCode::Char('h'));
     // Tests in this binary share one history: keep to this bench's mock (its own port).
     let port = b.mock.as_ref().expect("the mock").addr().port().to_string();
@@ -300,6 +305,9 @@ fn sent_requests_land_in_the_history_and_open_in_the_inspector() {
         "the API key is never stored in clear"
     );
     b.key(KeyCode::Char('i'));
+    b.wait_for("the inspection", |a| {
+        a.response.tab == ResponseTab::Inspector
+    });
     let v = b
         .app
         .response

@@ -558,3 +558,30 @@ fn every_one_line_field_edits_the_same_way() {
         }
     });
 }
+
+#[test]
+fn the_library_reloads_after_a_send_only_while_it_is_shown() {
+    let reloads = |d: &mut Driver| {
+        d.take_effects()
+            .iter()
+            .filter(|e| matches!(e, Effect::Store(_)))
+            .count()
+    };
+    let mut d = post_company();
+    d.ctrl('r');
+    let id = send_id(&mut d);
+    d.send(Message::Sent {
+        id,
+        result: Ok(ok_view("{}")),
+    });
+    assert_eq!(reloads(&mut d), 0, "the sidebar is hidden: no file work");
+    d.key(KeyCode::F(6));
+    assert_eq!(reloads(&mut d), 1, "showing it loads it");
+    d.ctrl('r');
+    let id = send_id(&mut d);
+    d.send(Message::Sent {
+        id,
+        result: Ok(ok_view("{}")),
+    });
+    assert_eq!(reloads(&mut d), 1, "shown: the new entry is read");
+}

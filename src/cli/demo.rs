@@ -59,6 +59,10 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         welcome: Some(welcome),
         request: None,
         first_run: false,
+        stores: tui::stores::Stores::in_dirs(
+            &crate::paths::config_dir(),
+            &crate::paths::data_dir(),
+        ),
     });
     rt.block_on(demo.mock.shutdown())
         .context("stopping the mock")?;

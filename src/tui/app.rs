@@ -8,7 +8,7 @@ use super::lint_view::LintNote;
 use super::onboarding::{OnboardMessage, OnboardOp, Onboarding};
 use super::profiles::{ProfileItem, ProfilePicker};
 use super::response::{ResponsePane, ResponseView, SentRequest};
-use super::session::ProfileView;
+use super::session::{ProfileView, Session};
 use super::sidebar::{Library, LibraryMessage, StoreOp};
 use super::sign_worker::{SignJob, SignOutcome};
 use super::url_field::UrlField;
@@ -191,12 +191,37 @@ pub enum Message {
     Library(LibraryMessage),
     Profiles(Vec<ProfileItem>),
     /// The runtime switched profiles (or says why it could not).
-    ProfileSwitched(Result<ProfileView, String>),
+    ProfileSwitched(Result<Box<SwitchedProfile>, ProfileError>),
     /// A history entry, answered and diagnosed, for the inspector.
     Inspected(Result<Box<ResponseView>, String>),
     Onboard(OnboardMessage),
     /// A curl command pasted into the URL field, parsed.
-    CurlImported(Result<Box<crate::store::import::CurlImport>, String>),
+    CurlImported(
+        Result<Box<crate::store::import::CurlImport>, Arc<crate::store::import::ImportError>>,
+    ),
+}
+
+/// A profile loaded off the UI thread: the view is the app's, the session the runtime's
+/// (it takes it in before `update` sees the message).
+#[derive(Clone)]
+pub struct SwitchedProfile {
+    pub view: ProfileView,
+    pub session: Arc<Session>,
+}
+
+impl std::fmt::Debug for SwitchedProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SwitchedProfile")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a profile switch did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no profile named {0}: see `xsign profile list`")]
+    NotFound(String),
 }
 
 #[derive(Debug, Clone)]

@@ -24,6 +24,7 @@ pub mod sign_worker;
 pub mod signature;
 pub mod status;
 pub mod store_io;
+pub mod stores;
 pub mod target;
 pub mod terminal;
 pub mod theme;
@@ -48,6 +49,8 @@ pub struct Launch {
     pub request: Option<(String, String, Vec<u8>)>,
     /// Nothing is set up: offer the demo, a new key, or existing files.
     pub first_run: bool,
+    /// The files the workbench reads and writes.
+    pub stores: stores::Stores,
 }
 
 /// `xsign` with no command: the workbench with the profile chosen on the command line (or
@@ -81,6 +84,7 @@ pub fn run(chosen: Option<&str>) -> anyhow::Result<Option<app::Next>> {
         welcome: None,
         request: None,
         first_run,
+        stores: stores::Stores::in_dirs(&crate::paths::config_dir(), &crate::paths::data_dir()),
     })?;
     drop(rt);
     Ok(next)
@@ -111,12 +115,13 @@ pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
         app.onboarding = Some(onboarding::Onboarding::default());
     }
     let (tx, rx) = runtime::channel();
-    let mut rt = runtime::Runtime::new(session, launch.rt, tx);
+    let mut rt = runtime::Runtime::new(session, launch.rt, tx, launch.stores);
     rt.launch_profile = Some(launch.profile.clone());
     let input = runtime::Input::spawn(rt.tx.clone());
     let mut host = runtime::TerminalHost {
         guard: &mut guard,
         input,
+        scratch_dir: rt.stores.scratch_dir.clone(),
     };
     let result = runtime::run_loop(&mut host, &mut app, &mut rt, &rx);
     drop(guard);

@@ -8,20 +8,27 @@ use super::onboarding::{OnboardMessage, OnboardOp};
 use super::profiles::ProfileItem;
 use super::response::{ResponseView, SentRequest};
 use super::session::Session;
-use super::sidebar::{HISTORY_SHOWN, LibraryMessage, StoreOp};
+use super::sidebar::{HISTORY_SHOWN, LibraryMessage, StoreAction, StoreOp};
+use super::stores::Stores;
 use crate::atomic_file::write_atomic;
 use crate::credentials::{EntryKey, key_for_entry};
 use crate::diagnose::{self, CheckKey, Evidence};
 use crate::signing::{PrivateKey, generate_key};
-use crate::store::history::{History, HistoryEntry};
+use crate::store::history::HistoryEntry;
 use crate::store::profile::{ApiKeySource, PRODUCTION_URL};
-use crate::store::{CollectionStore, ConfigStore, Profile};
+use crate::store::{ConfigStore, Profile};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-pub fn perform(op: StoreOp) -> Message {
-    let store = CollectionStore::open_default();
+/// One library operation on the injected stores. Runs off the UI thread.
+pub fn perform(stores: &Stores, op: StoreOp) -> Message {
+    let store = &stores.collections;
+    let failed = |action, e| LibraryMessage::Failed {
+        action,
+        error: Arc::new(e),
+    };
     let msg = match op {
-        StoreOp::Load => load(&store),
+        StoreOp::Load => load(stores),
         StoreOp::Save {
             collection,
             request,
@@ -37,7 +44,7 @@ pub fn perform(op: StoreOp) -> Message {
                     collection,
                     request,
                 },
-                Err(e) => LibraryMessage::Failed(format!("not saved: {e}")),
+                Err(e) => failed(StoreAction::Save, e),
             }
         }
         StoreOp::Rename {
@@ -50,27 +57,27 @@ pub fn perform(op: StoreOp) -> Message {
                 from,
                 to,
             },
-            Err(e) => LibraryMessage::Failed(format!("not renamed: {e}")),
+            Err(e) => failed(StoreAction::Rename, e),
         },
         StoreOp::Duplicate { collection, name } => {
             match store.duplicate_request(&collection, &name, None) {
                 Ok(out) => {
                     LibraryMessage::Done(format!("duplicated {collection}/{name} as {}", out.name))
                 }
-                Err(e) => LibraryMessage::Failed(format!("not duplicated: {e}")),
+                Err(e) => failed(StoreAction::Duplicate, e),
             }
         }
         StoreOp::Delete { collection, name } => match store.delete_request(&collection, &name) {
             Ok(_) => LibraryMessage::Deleted { collection, name },
-            Err(e) => LibraryMessage::Failed(format!("not deleted: {e}")),
+            Err(e) => failed(StoreAction::Delete, e),
         },
     };
     Message::Library(msg)
 }
 
-fn load(store: &CollectionStore) -> LibraryMessage {
+fn load(stores: &Stores) -> LibraryMessage {
     let mut warnings = Vec::new();
-    let collections = match store.load_all() {
+    let collections = match stores.collections.load_all() {
         Ok(l) => {
             warnings.extend(l.moved_aside.iter().map(|m| m.to_string()));
             l.value
@@ -80,7 +87,7 @@ fn load(store: &CollectionStore) -> LibraryMessage {
             Vec::new()
         }
     };
-    let history = match History::open_default().recent(HISTORY_SHOWN) {
+    let history = match stores.history.recent(HISTORY_SHOWN) {
         Ok(h) => h,
         Err(e) => {
             warnings.push(format!("cannot read the history: {e}"));
@@ -95,11 +102,8 @@ fn load(store: &CollectionStore) -> LibraryMessage {
 }
 
 /// Every profile, for the switcher.
-pub fn profiles() -> Message {
-    let config = ConfigStore::open_default()
-        .load()
-        .map(|l| l.value)
-        .unwrap_or_default();
+pub fn profiles(config: &ConfigStore) -> Message {
+    let config = config.load().map(|l| l.value).unwrap_or_default();
     let items = config
         .profiles()
         .into_iter()
@@ -175,15 +179,15 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
 }
 
 /// First-run set-up: a new key pair, or existing files, written into the production profile.
-pub fn onboard(op: OnboardOp) -> OnboardMessage {
-    match onboard_inner(op) {
+pub fn onboard(stores: &Stores, op: OnboardOp) -> OnboardMessage {
+    match onboard_inner(stores, op) {
         Ok(m) => m,
         Err(e) => OnboardMessage::Failed(e),
     }
 }
 
-fn onboard_inner(op: OnboardOp) -> Result<OnboardMessage, String> {
-    let dir = crate::paths::config_dir().join("keys");
+fn onboard_inner(stores: &Stores, op: OnboardOp) -> Result<OnboardMessage, String> {
+    let dir = stores.keys_dir.clone();
     match op {
         OnboardOp::GenerateKey => {
             crate::atomic_file::ensure_private_dir(&dir)
@@ -222,19 +226,23 @@ fn onboard_inner(op: OnboardOp) -> Result<OnboardMessage, String> {
             );
             write_atomic(&apikey, api_key.as_bytes(), 0o600)
                 .map_err(|e| format!("cannot write {}: {e}", apikey.display()))?;
-            write_profile(key_path, apikey)
+            write_profile(&stores.config, key_path, apikey)
         }
         OnboardOp::UsePaths { key, apikey } => {
             PrivateKey::from_file(&key).map_err(|e| e.to_string())?;
             crate::credentials::read_api_key(&apikey).map_err(|e| format!("{e:#}"))?;
-            write_profile(key, apikey)
+            write_profile(&stores.config, key, apikey)
         }
     }
 }
 
-fn write_profile(key_path: PathBuf, apikey: PathBuf) -> Result<OnboardMessage, String> {
+fn write_profile(
+    config: &ConfigStore,
+    key_path: PathBuf,
+    apikey: PathBuf,
+) -> Result<OnboardMessage, String> {
     let name = super::onboarding::PROFILE;
-    ConfigStore::open_default()
+    config
         .update(|c| {
             let mut p = c
                 .profile(name)

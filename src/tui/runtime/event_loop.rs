@@ -68,6 +68,7 @@ impl Loop {
         }
         while !self.queue.is_empty() {
             for msg in std::mem::take(&mut self.queue) {
+                runtime.accept(&msg);
                 for effect in app.update(msg) {
                     let back = match effect {
                         Effect::Copy { text, .. } => {

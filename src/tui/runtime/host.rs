@@ -27,6 +27,8 @@ pub trait Host {
 pub struct TerminalHost<'a> {
     pub guard: &'a mut Guard,
     pub input: Input,
+    /// Where the body's copy for `$EDITOR` is written.
+    pub scratch_dir: std::path::PathBuf,
 }
 
 impl Host for TerminalHost<'_> {
@@ -41,7 +43,7 @@ impl Host for TerminalHost<'_> {
     }
 
     fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, String> {
-        edit_in_editor(self.guard, &self.input, body)
+        edit_in_editor(self.guard, &self.input, &self.scratch_dir, body)
     }
 }
 
@@ -145,9 +147,13 @@ impl Input {
 
 /// Hands the terminal to `$VISUAL`/`$EDITOR` (vi by default) on a private temporary copy of
 /// the body, and reads it back byte for byte.
-fn edit_in_editor(guard: &mut Guard, input: &Input, body: &[u8]) -> Result<Vec<u8>, String> {
-    let dir = crate::paths::data_dir().join("tmp");
-    crate::atomic_file::ensure_private_dir(&dir)
+fn edit_in_editor(
+    guard: &mut Guard,
+    input: &Input,
+    dir: &std::path::Path,
+    body: &[u8],
+) -> Result<Vec<u8>, String> {
+    crate::atomic_file::ensure_private_dir(dir)
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(format!("body-{}.json", std::process::id()));
     crate::atomic_file::write_atomic(&path, body, 0o600)

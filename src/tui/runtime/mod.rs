@@ -9,13 +9,14 @@ mod host;
 pub use event_loop::{Loop, run_loop};
 pub use host::{Host, Input, TerminalHost, TestHost};
 
-use super::app::{Effect, Message};
+use super::app::{Effect, Message, ProfileError, SwitchedProfile};
 use super::clock::SharedClock;
 use super::feed_tab::{FeedCommand, FeedMessage};
 use super::net;
 use super::session::Session;
 use super::sign_worker::SignWorker;
 use super::store_io;
+use super::stores::Stores;
 use crate::feed::{self, FeedAuth, FeedConfig, FeedStop, FeedTarget};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 /// Everything that performs effects.
 pub struct Runtime {
     pub session: Arc<Session>,
+    /// The files the workbench reads and writes, given at start.
+    pub stores: Stores,
     pub clock: SharedClock,
     pub tx: Sender<Message>,
     pub rt: tokio::runtime::Handle,
@@ -36,12 +39,18 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(session: Arc<Session>, rt: tokio::runtime::Handle, tx: Sender<Message>) -> Self {
+    pub fn new(
+        session: Arc<Session>,
+        rt: tokio::runtime::Handle,
+        tx: Sender<Message>,
+        stores: Stores,
+    ) -> Self {
         let worker_tx = tx.clone();
         let worker = SignWorker::spawn(move |o| {
             let _ = worker_tx.send(Message::Signed(o));
         });
         Runtime {
+            stores,
             clock: session.clock.clone(),
             session,
             tx,
@@ -96,57 +105,62 @@ impl Runtime {
             }
             Effect::Copy { .. } | Effect::OpenEditor(_) => {}
             Effect::Feed(cmd) => back.extend(self.feed(cmd)),
-            Effect::Store(op) => back.push(store_io::perform(op)),
-            Effect::InspectHistory(entry) => back.push(store_io::inspect(&self.session, &entry)),
-            Effect::LoadProfiles => back.push(store_io::profiles()),
-            Effect::SwitchProfile(name) => back.push(self.switch_profile(&name)),
+            // File work (and the RSA verify of an inspection) runs off the UI thread and
+            // answers with a message, like the network.
+            Effect::Store(op) => {
+                let stores = self.stores.clone();
+                self.blocking(move || store_io::perform(&stores, op));
+            }
+            Effect::InspectHistory(entry) => {
+                let session = self.session.clone();
+                self.blocking(move || store_io::inspect(&session, &entry));
+            }
+            Effect::LoadProfiles => {
+                let config = self.stores.config.clone();
+                self.blocking(move || store_io::profiles(&config));
+            }
+            Effect::SwitchProfile(name) => {
+                let (launch, config, clock) = (
+                    self.launch_profile.clone(),
+                    self.stores.config.clone(),
+                    self.clock.clone(),
+                );
+                self.blocking(move || switch_profile(launch, &config, clock, &name));
+            }
             Effect::Onboard(op) => {
-                let tx = self.tx.clone();
-                // Key generation takes a moment: off the loop, like the network.
-                self.rt.spawn_blocking(move || {
-                    let _ = tx.send(Message::Onboard(store_io::onboard(op)));
-                });
+                let stores = self.stores.clone();
+                self.blocking(move || Message::Onboard(store_io::onboard(&stores, op)));
             }
             Effect::ImportCurl(text) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
-                back.push(Message::CurlImported(
-                    crate::store::import::parse_curl(&text, &cwd)
-                        .map(Box::new)
-                        .map_err(|e| e.to_string()),
-                ));
+                self.blocking(move || {
+                    Message::CurlImported(
+                        crate::store::import::parse_curl(&text, &cwd)
+                            .map(Box::new)
+                            .map_err(Arc::new),
+                    )
+                });
             }
             Effect::Quit => {}
         }
         back
     }
 
-    /// Loads another profile. The one the workbench opened with (the demo's, pointing at
-    /// the mock) is used as it was, not re-read from the config.
-    fn switch_profile(&mut self, name: &str) -> Message {
-        let profile = if self.launch_profile.as_ref().is_some_and(|p| p.name == name) {
-            self.launch_profile.clone()
-        } else {
-            crate::store::ConfigStore::open_default()
-                .load()
-                .ok()
-                .and_then(|l| l.value.profile(name))
-        };
-        let profile = profile.or_else(|| {
-            (name == super::onboarding::PROFILE).then(|| {
-                crate::store::profile::builtin_profiles()
-                    .into_iter()
-                    .find(|p| p.name == name)
-            })?
+    /// Runs `job` on tokio's blocking pool; its message joins the loop's input.
+    fn blocking(&self, job: impl FnOnce() -> Message + Send + 'static) {
+        let tx = self.tx.clone();
+        self.rt.spawn_blocking(move || {
+            let _ = tx.send(job());
         });
-        let Some(profile) = profile else {
-            return Message::ProfileSwitched(Err(format!("no profile named {name}")));
-        };
-        // In the workbench, an encrypted key cannot be asked for: say how instead.
-        let session = Session::from_profile_quiet(&profile, self.clock.clone());
-        let view = session.view.clone();
-        self.feeds.clear();
-        self.session = Arc::new(session);
-        Message::ProfileSwitched(Ok(view))
+    }
+
+    /// Takes in what a message hands to the runtime before `update` sees it: the session of
+    /// a profile switched to off the UI thread.
+    pub fn accept(&mut self, msg: &Message) {
+        if let Message::ProfileSwitched(Ok(switched)) = msg {
+            self.feeds.clear();
+            self.session = switched.session.clone();
+        }
     }
 
     fn feed(&mut self, cmd: FeedCommand) -> Option<Message> {
@@ -213,4 +227,34 @@ impl Runtime {
 
 pub fn channel() -> (Sender<Message>, Receiver<Message>) {
     mpsc::channel()
+}
+
+/// Loads another profile (its key and API key files). The one the workbench opened with
+/// (the demo's, pointing at the mock) is used as it was, not re-read from the config.
+fn switch_profile(
+    launch: Option<crate::store::Profile>,
+    config: &crate::store::ConfigStore,
+    clock: SharedClock,
+    name: &str,
+) -> Message {
+    let profile = match launch {
+        Some(p) if p.name == name => Some(p),
+        _ => config.load().ok().and_then(|l| l.value.profile(name)),
+    };
+    let profile = profile.or_else(|| {
+        (name == super::onboarding::PROFILE).then(|| {
+            crate::store::profile::builtin_profiles()
+                .into_iter()
+                .find(|p| p.name == name)
+        })?
+    });
+    let Some(profile) = profile else {
+        return Message::ProfileSwitched(Err(ProfileError::NotFound(name.to_string())));
+    };
+    // In the workbench, an encrypted key cannot be asked for: say how instead.
+    let session = Session::from_profile_quiet(&profile, clock);
+    Message::ProfileSwitched(Ok(Box::new(SwitchedProfile {
+        view: session.view.clone(),
+        session: Arc::new(session),
+    })))
 }

@@ -10,7 +10,8 @@ pub use view::SidebarView;
 
 use super::widgets::text_input::TextInput;
 use crate::store::history::HistoryEntry;
-use crate::store::{Collection, Request};
+use crate::store::{Collection, Request, StoreError};
+use std::sync::Arc;
 
 /// How many history entries the sidebar loads.
 pub const HISTORY_SHOWN: usize = 200;
@@ -115,7 +116,32 @@ pub enum LibraryMessage {
     },
     /// Another operation went through (a duplicate): say so.
     Done(String),
-    Failed(String),
+    /// The store refused; shared so the message stays cheap to clone.
+    Failed {
+        action: StoreAction,
+        error: Arc<StoreError>,
+    },
+}
+
+/// What a store operation that failed was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreAction {
+    Save,
+    Rename,
+    Duplicate,
+    Delete,
+}
+
+impl StoreAction {
+    /// "not saved", "not renamed", ...
+    pub fn not_done(self) -> &'static str {
+        match self {
+            StoreAction::Save => "not saved",
+            StoreAction::Rename => "not renamed",
+            StoreAction::Duplicate => "not duplicated",
+            StoreAction::Delete => "not deleted",
+        }
+    }
 }
 
 /// What a key in the sidebar asks the app to do.

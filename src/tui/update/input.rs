@@ -133,7 +133,10 @@ impl App {
     }
 
     /// A curl command pasted into the URL field, parsed by the runtime.
-    pub(super) fn on_curl_imported(&mut self, result: Result<Box<CurlImport>, String>) {
+    pub(super) fn on_curl_imported(
+        &mut self,
+        result: Result<Box<CurlImport>, std::sync::Arc<crate::store::import::ImportError>>,
+    ) {
         match result {
             Ok(import) => {
                 let r = &import.request;

@@ -194,7 +194,9 @@ impl App {
                 self.notify(Level::Ok, text);
                 fx.push(Effect::Store(StoreOp::Load));
             }
-            LibraryMessage::Failed(e) => self.notify(Level::Error, e),
+            LibraryMessage::Failed { action, error } => {
+                self.notify(Level::Error, format!("{}: {error}", action.not_done()))
+            }
         }
     }
 

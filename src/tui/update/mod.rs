@@ -63,7 +63,8 @@ impl App {
                 }
             }
             Message::ProfileSwitched(result) => match result {
-                Ok(view) => {
+                Ok(switched) => {
+                    let view = switched.view;
                     let text = match view.problems.first() {
                         Some(p) => format!("profile {}: {p}", view.name),
                         None => format!("profile {} ({})", view.name, view.base_url),
@@ -77,7 +78,7 @@ impl App {
                     self.request_changed();
                     self.notify(level, text);
                 }
-                Err(e) => self.notify(Level::Error, e),
+                Err(e) => self.notify(Level::Error, e.to_string()),
             },
             Message::Onboard(m) => {
                 if let Some(o) = &mut self.onboarding {

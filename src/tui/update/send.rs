@@ -209,8 +209,12 @@ impl App {
         }
     }
 
+    /// After a send the history has one more entry: reload the library, but only while it
+    /// is on screen (F6 loads it again when it is shown).
     pub(super) fn on_sent_reload(&mut self, fx: &mut Vec<Effect>) {
-        fx.push(Effect::Store(StoreOp::Load));
+        if self.library.visible {
+            fx.push(Effect::Store(StoreOp::Load));
+        }
     }
 
     pub(super) fn on_sent(
