@@ -19,6 +19,7 @@ use xsign::tui::clock::FixedClock;
 use xsign::tui::response::{ResponseState, ResponseView, SentRequest};
 use xsign::tui::session::Session;
 use xsign::tui::sign_worker;
+use xsign::tui::stores::Stores;
 
 const T0: i64 = 1639490495;
 const BASE: &str = "http://127.0.0.1:8001/api/v1/p";
@@ -34,7 +35,15 @@ fn session() -> Arc<Session> {
         "bench-api-key",
         AuthMode::Timestamp,
         FixedClock::shared(T0),
+        &stores(),
     ))
+}
+
+/// Stores in a temp dir kept for the run (the benches sign, they do not write).
+fn stores() -> Stores {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a temp dir"));
+    Stores::in_dirs(&dir.path().join("config"), &dir.path().join("data"))
 }
 
 /// At least 1 MiB of JSON: an array of companies, pretty (2 spaces) or compact.

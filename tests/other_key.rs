@@ -10,6 +10,7 @@ use xsign::signing::generate_key;
 use xsign::tui::app::Message;
 use xsign::tui::clock::SystemClock;
 use xsign::tui::session::Session;
+use xsign::tui::stores::Stores;
 
 /// The lines of a doctor report that name a cause (`✗ …` in the text rendering).
 fn causes(report: &str) -> Vec<String> {
@@ -56,7 +57,9 @@ fn another_key_is_named_by_send_doctor_history_and_the_inspector() {
     assert_eq!(causes(&doctor.stdout), send_causes, "{doctor:?}\n{sent:?}");
     assert!(doctor.stdout.contains("other.pem"), "{doctor:?}");
 
-    // 3. The workbench's inspector, in a session whose own key is the registered one.
+    // 3. The workbench's inspector, in a session whose own key is the registered one, on
+    //    the stores of this environment.
+    let stores = Stores::in_dirs(&env.path("config"), &env.path("data"));
     let session = Session::for_key(
         "demo",
         &env.base_url(),
@@ -64,8 +67,11 @@ fn another_key_is_named_by_send_doctor_history_and_the_inspector() {
         send_common::API_KEY,
         xsign::signing::AuthMode::Timestamp,
         SystemClock::shared(),
+        &stores,
     );
-    let Message::Inspected(Ok(view)) = xsign::tui::store_io::inspect(&session, &entry) else {
+    let Message::Inspected(Ok(view)) =
+        xsign::tui::store_io::inspect(&session, &stores.config, &entry)
+    else {
         panic!("the entry has a response to inspect");
     };
     let text: Vec<String> = view

@@ -1,32 +1,14 @@
 //! The library sidebar, the profile switcher and first-run set-up, driven through `update`
-//! with their file work done by the real store (in a private config and data dir).
+//! with their file work done by the real store (injected, in a private config and data
+//! dir; the process environment is left alone).
 
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use std::sync::OnceLock;
-use tui_support::Driver;
+use tui_support::{Driver, private_dirs, stores};
 use xsign::tui::app::{Effect, Focus, Message};
 use xsign::tui::onboarding::{Onboarding, Step};
 use xsign::tui::store_io;
-use xsign::tui::stores::Stores;
-
-fn private_dirs() -> &'static std::path::Path {
-    static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
-    let dir = DIRS.get_or_init(|| tempfile::tempdir().unwrap());
-    // SAFETY: every test in this binary sets the same values before reading them.
-    unsafe {
-        std::env::set_var("XSIGN_CONFIG_DIR", dir.path().join("config"));
-        std::env::set_var("XSIGN_DATA_DIR", dir.path().join("data"));
-    }
-    dir.path()
-}
-
-/// The stores of the private dirs, as the workbench is given them.
-fn stores() -> Stores {
-    let dir = private_dirs();
-    Stores::in_dirs(&dir.join("config"), &dir.join("data"))
-}
 
 /// Performs the file effects the way the runtime does, until none is left.
 fn settle(d: &mut Driver) {
@@ -40,7 +22,9 @@ fn settle(d: &mut Driver) {
             let msg = match e {
                 Effect::Store(op) => store_io::perform(&stores, op),
                 Effect::LoadProfiles => store_io::profiles(&stores.config),
-                Effect::InspectHistory(entry) => store_io::inspect(&d.session, &entry),
+                Effect::InspectHistory(entry) => {
+                    store_io::inspect(&d.session, &stores.config, &entry)
+                }
                 Effect::Onboard(op) => Message::Onboard(store_io::onboard(&stores, op)),
                 Effect::ImportCurl(text) => Message::CurlImported(
                     xsign::store::import::parse_curl(&text, std::path::Path::new("."))
@@ -75,7 +59,6 @@ fn type_body(d: &mut Driver, body: &str) {
 
 #[test]
 fn save_as_then_reopen_keeps_every_byte() {
-    private_dirs();
     let mut d = Driver::new(120, 40);
     d.key(KeyCode::F(2));
     d.type_str("/company");
@@ -125,7 +108,6 @@ fn save_as_then_reopen_keeps_every_byte() {
 
 #[test]
 fn rename_duplicate_and_delete_with_confirmation() {
-    private_dirs();
     let mut d = Driver::new(120, 40);
     d.type_str("/assets");
     d.ctrl('s');
@@ -176,7 +158,6 @@ fn rename_duplicate_and_delete_with_confirmation() {
 
 #[test]
 fn filter_by_typing() {
-    private_dirs();
     let mut d = Driver::new(120, 40);
     for (name, url) in [("filter/one", "/exchanges"), ("filter/two", "/assets")] {
         d.app.current = None;
@@ -200,7 +181,6 @@ fn filter_by_typing() {
 
 #[test]
 fn profile_switcher_lists_and_switches() {
-    private_dirs();
     let mut d = Driver::new(120, 40);
     d.key(KeyCode::F(7));
     assert!(matches!(
@@ -271,10 +251,7 @@ fn first_run_points_at_existing_files() {
         [Effect::SwitchProfile(name)] => assert_eq!(name, "production"),
         other => panic!("{other:?}"),
     }
-    let config = xsign::store::ConfigStore::open_default()
-        .load()
-        .unwrap()
-        .value;
+    let config = stores().config.load().unwrap().value;
     let p = config.profile("production").unwrap();
     assert_eq!(p.key_path, keys.join("private.pem"));
     assert_eq!(config.default_profile.as_deref(), Some("production"));
@@ -291,7 +268,6 @@ fn first_run_demo_choice_quits_into_the_demo() {
 
 #[test]
 fn first_run_generates_a_key_and_takes_the_api_key() {
-    private_dirs();
     let mut d = Driver::new(120, 40);
     d.app.onboarding = Some(Onboarding::default());
     d.key(KeyCode::Char('g'));

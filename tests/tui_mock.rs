@@ -5,8 +5,8 @@
 mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tui_support::{API_KEY, fixture_key};
 use xsign::mock::{MockConfig, MockHandle, MockServer};
@@ -18,17 +18,6 @@ use xsign::tui::runtime::{self, Loop, Runtime, TestHost};
 use xsign::tui::session::Session;
 use xsign::tui::stores::Stores;
 
-fn private_dirs() -> &'static std::path::Path {
-    static DIRS: OnceLock<tempfile::TempDir> = OnceLock::new();
-    let dir = DIRS.get_or_init(|| tempfile::tempdir().unwrap());
-    // SAFETY: every test in this binary sets the same values before reading them.
-    unsafe {
-        std::env::set_var("XSIGN_CONFIG_DIR", dir.path().join("config"));
-        std::env::set_var("XSIGN_DATA_DIR", dir.path().join("data"));
-    }
-    dir.path()
-}
-
 struct Bench {
     rt: tokio::runtime::Runtime,
     mock: Option<MockHandle>,
@@ -39,11 +28,12 @@ struct Bench {
     rx: Receiver<Message>,
     host: TestHost,
     turns: Loop,
+    /// This bench's own config and data dirs: its history is its own.
+    _dir: tempfile::TempDir,
 }
 
 impl Bench {
     fn start() -> Bench {
-        private_dirs();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -57,22 +47,31 @@ impl Bench {
             .unwrap();
         let key = fixture_key();
         mock.register(API_KEY, key.public_key());
-        let clock = SystemClock::shared();
-        let session = Session::for_key(
-            "demo",
-            &mock.base_url(),
-            key,
-            API_KEY,
-            AuthMode::Timestamp,
-            clock.clone(),
-        );
-        Bench::with(rt, Some(mock), session)
+        let base_url = mock.base_url();
+        Bench::with(rt, Some(mock), |stores| {
+            Session::for_key(
+                "demo",
+                &base_url,
+                key,
+                API_KEY,
+                AuthMode::Timestamp,
+                SystemClock::shared(),
+                stores,
+            )
+        })
     }
 
-    fn with(rt: tokio::runtime::Runtime, mock: Option<MockHandle>, session: Session) -> Bench {
+    /// A bench on its own stores (a temp dir), the session made for them.
+    fn with(
+        rt: tokio::runtime::Runtime,
+        mock: Option<MockHandle>,
+        session: impl FnOnce(&Stores) -> Session,
+    ) -> Bench {
+        let dir = tempfile::tempdir().unwrap();
+        let stores = Stores::in_dirs(&dir.path().join("config"), &dir.path().join("data"));
+        let session = session(&stores);
         let app = App::new(session.view.clone(), (120, 40), session.clock.now());
         let (tx, rx) = runtime::channel();
-        let stores = Stores::in_dirs(&private_dirs().join("config"), &private_dirs().join("data"));
         let runtime = Runtime::new(Arc::new(session), rt.handle().clone(), tx.clone(), stores);
         let turns = Loop::new(&runtime);
         let mut b = Bench {
@@ -84,6 +83,7 @@ impl Bench {
             rx,
             host: TestHost::new(120, 40),
             turns,
+            _dir: dir,
         };
         b.turn(Some(Duration::ZERO));
         b
@@ -244,7 +244,6 @@ fn a_mistake_on_purpose_gets_a_1020_and_the_inspector_explains_it() {
 
 #[test]
 fn an_unreachable_host_is_a_message_not_a_crash() {
-    private_dirs();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -256,15 +255,17 @@ fn an_unreachable_host_is_a_message_not_a_crash() {
         .local_addr()
         .unwrap()
         .port();
-    let session = Session::for_key(
-        "local",
-        &format!("http://127.0.0.1:{port}/api/v1/p"),
-        fixture_key(),
-        API_KEY,
-        AuthMode::Timestamp,
-        SystemClock::shared(),
-    );
-    let mut b = Bench::with(rt, None, session);
+    let mut b = Bench::with(rt, None, |stores| {
+        Session::for_key(
+            "local",
+            &format!("http://127.0.0.1:{port}/api/v1/p"),
+            fixture_key(),
+            API_KEY,
+            AuthMode::Timestamp,
+            SystemClock::shared(),
+            stores,
+        )
+    });
     b.type_str("/assets");
     b.ctrl('r');
     b.wait_for("the failure", |a| !a.in_flight());
@@ -437,15 +438,17 @@ fn the_real_loop_copies_through_its_host_draws_and_ends_on_q() {
         .enable_all()
         .build()
         .unwrap();
-    let session = Session::for_key(
-        "local",
-        "http://127.0.0.1:9/api/v1/p",
-        fixture_key(),
-        API_KEY,
-        AuthMode::Timestamp,
-        SystemClock::shared(),
-    );
-    let mut b = Bench::with(rt, None, session);
+    let mut b = Bench::with(rt, None, |stores| {
+        Session::for_key(
+            "local",
+            "http://127.0.0.1:9/api/v1/p",
+            fixture_key(),
+            API_KEY,
+            AuthMode::Timestamp,
+            SystemClock::shared(),
+            stores,
+        )
+    });
     b.type_str("/assets");
     b.wait_for("the signature", |a| {
         a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()

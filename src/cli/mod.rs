@@ -75,7 +75,13 @@ pub fn main() -> ExitCode {
         profile: cli.profile.clone(),
     };
     let result = match cli.command {
-        None => match crate::tui::run(ctx.profile.as_deref()) {
+        None => match crate::tui::run(
+            ctx.profile.as_deref(),
+            crate::tui::stores::Stores::in_dirs(
+                &crate::paths::config_dir(),
+                &crate::paths::data_dir(),
+            ),
+        ) {
             Ok(Some(crate::tui::app::Next::Demo)) => demo::run(demo::Args { reset: false }, &ctx),
             Ok(None) => Ok(ExitCode::SUCCESS),
             Err(e) => Err(e),

@@ -33,7 +33,7 @@ pub mod update;
 pub mod url_field;
 pub mod widgets;
 
-use crate::store::{ConfigStore, Profile};
+use crate::store::Profile;
 use clock::{SharedClock, SystemClock};
 use session::Session;
 use std::sync::Arc;
@@ -56,8 +56,8 @@ pub struct Launch {
 /// `xsign` with no command: the workbench with the profile chosen on the command line (or
 /// the config's default). Returns what first-run set-up asked to do next, for the caller
 /// to do once the terminal is restored.
-pub fn run(chosen: Option<&str>) -> anyhow::Result<Option<app::Next>> {
-    let loaded = ConfigStore::open_default().load()?;
+pub fn run(chosen: Option<&str>, stores: stores::Stores) -> anyhow::Result<Option<app::Next>> {
+    let loaded = stores.config.load()?;
     for m in &loaded.moved_aside {
         eprintln!("{m}");
     }
@@ -84,7 +84,7 @@ pub fn run(chosen: Option<&str>) -> anyhow::Result<Option<app::Next>> {
         welcome: None,
         request: None,
         first_run,
-        stores: stores::Stores::in_dirs(&crate::paths::config_dir(), &crate::paths::data_dir()),
+        stores,
     })?;
     drop(rt);
     Ok(next)
@@ -93,7 +93,11 @@ pub fn run(chosen: Option<&str>) -> anyhow::Result<Option<app::Next>> {
 /// Opens the workbench and runs it until the user quits. The terminal is restored on every
 /// way out, panics included. Returns what first-run set-up asked to do next.
 pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
-    let session = Arc::new(Session::from_profile(&launch.profile, launch.clock.clone()));
+    let session = Arc::new(Session::from_profile(
+        &launch.profile,
+        launch.clock.clone(),
+        &launch.stores,
+    ));
     let mut guard = terminal::Guard::new()?;
     let size = guard.terminal.size()?;
     let mut app = app::App::new(

@@ -2,10 +2,10 @@
 //! in `Session`, owned by the runtime; the app state only holds the `ProfileView`.
 
 use super::clock::SharedClock;
+use super::stores::Stores;
 use crate::signing::{AuthMode, AuthValue, NonceStore, PrivateKey, RsaSigner};
-use crate::store::History;
-use crate::store::Profile;
 use crate::store::config::resolve_profile;
+use crate::store::{History, Profile};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -98,16 +98,17 @@ impl Session {
 impl Session {
     /// Loads what a profile needs. Nothing here fails: what is missing becomes a problem
     /// shown in the header, so the workbench opens and says what to fix.
-    pub fn from_profile(p: &Profile, clock: SharedClock) -> Session {
-        Session::build(p, clock, true)
+    /// The history and nonces are the workbench's injected stores.
+    pub fn from_profile(p: &Profile, clock: SharedClock, stores: &Stores) -> Session {
+        Session::build(p, clock, stores, true)
     }
 
     /// Like `from_profile`, without asking for a passphrase (the terminal is in raw mode).
-    pub fn from_profile_quiet(p: &Profile, clock: SharedClock) -> Session {
-        Session::build(p, clock, false)
+    pub fn from_profile_quiet(p: &Profile, clock: SharedClock, stores: &Stores) -> Session {
+        Session::build(p, clock, stores, false)
     }
 
-    fn build(p: &Profile, clock: SharedClock, may_ask: bool) -> Session {
+    fn build(p: &Profile, clock: SharedClock, stores: &Stores, may_ask: bool) -> Session {
         let mut problems = Vec::new();
         let resolved = match resolve_profile(p) {
             Ok(r) => Some(r),
@@ -144,8 +145,8 @@ impl Session {
             api_key: resolved.as_ref().map(|r| r.api_key.clone()),
             signer,
             key_path,
-            nonces: NonceStore::new(crate::paths::nonce_dir()),
-            history: History::open_default(),
+            nonces: stores.nonces.clone(),
+            history: stores.history.clone(),
             clock,
             headers: p.headers.clone(),
             timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
@@ -172,7 +173,8 @@ fn load_key(path: &std::path::Path, may_ask: bool) -> Result<PrivateKey, String>
 }
 
 impl Session {
-    /// A session from a key and an API key in hand (the demo, tests, benchmarks).
+    /// A session from a key and an API key in hand (the demo, tests, benchmarks), recording
+    /// into `stores`.
     pub fn for_key(
         name: &str,
         base_url: &str,
@@ -180,6 +182,7 @@ impl Session {
         api_key: &str,
         mode: AuthMode,
         clock: SharedClock,
+        stores: &Stores,
     ) -> Session {
         Session {
             view: ProfileView {
@@ -195,8 +198,8 @@ impl Session {
             api_key: Some(api_key.to_string()),
             signer: Some(Arc::new(RsaSigner::new(key))),
             key_path: None,
-            nonces: NonceStore::new(crate::paths::nonce_dir()),
-            history: History::open_default(),
+            nonces: stores.nonces.clone(),
+            history: stores.history.clone(),
             clock,
             headers: Vec::new(),
             timeout: Duration::from_secs(30),

@@ -126,7 +126,7 @@ pub fn profiles(config: &ConfigStore) -> Message {
 }
 
 /// A history entry as a response with the doctor's report on it.
-pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
+pub fn inspect(session: &Session, config: &ConfigStore, entry: &HistoryEntry) -> Message {
     let Some(response) = &entry.response else {
         return Message::Inspected(Err(format!(
             "history #{} got no response ({}): nothing to inspect",
@@ -141,10 +141,7 @@ pub fn inspect(session: &Session, entry: &HistoryEntry) -> Message {
         public_key: s.key().public_key(),
         source: format!("the {} profile's key", session.view.name),
     });
-    let config = ConfigStore::open_default()
-        .load()
-        .map(|l| l.value)
-        .unwrap_or_default();
+    let config = config.load().map(|l| l.value).unwrap_or_default();
     let EntryKey { key, note } = key_for_entry(entry, &config, in_hand.as_ref());
     let evidence = Evidence::from_history(entry, key, session.clock.now().unix);
     let reason = evidence.server_reason.clone();

@@ -37,3 +37,42 @@ impl Stores {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_in_the_tui_finds_a_store_by_a_global_path() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+        let mut files = Vec::new();
+        rust_files(&root, &mut files);
+        assert!(files.len() > 20, "{files:?}");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                // Spelled in two halves so this test does not find itself.
+                for global in [concat!("open_", "default("), concat!("paths", "::")] {
+                    assert!(
+                        !code.contains(global),
+                        "{}:{}: {global} (the runtime is given its stores)",
+                        f.display(),
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+}

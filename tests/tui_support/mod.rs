@@ -6,12 +6,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use xsign::signing::{AuthMode, PrivateKey};
 use xsign::tui::app::{App, Effect, Message};
 use xsign::tui::clock::{FixedClock, Moment};
 use xsign::tui::session::Session;
 use xsign::tui::sign_worker;
+use xsign::tui::stores::Stores;
 
 /// The guide's example timestamp: every render under test shows it.
 pub const T0: i64 = 1639490495;
@@ -23,6 +24,20 @@ pub fn fixture_key() -> PrivateKey {
     PrivateKey::from_file(&p).expect("fixture key")
 }
 
+/// This test binary's private config and data dirs (a temp dir): stores are injected,
+/// no test changes the process environment.
+pub fn private_dirs() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temp dir"))
+        .path()
+}
+
+/// The stores of `private_dirs()`, as the workbench is given them.
+pub fn stores() -> Stores {
+    let dir = private_dirs();
+    Stores::in_dirs(&dir.join("config"), &dir.join("data"))
+}
+
 pub fn session(base_url: &str) -> Session {
     Session::for_key(
         "demo",
@@ -31,6 +46,7 @@ pub fn session(base_url: &str) -> Session {
         API_KEY,
         AuthMode::Timestamp,
         FixedClock::shared(T0),
+        &stores(),
     )
 }
 

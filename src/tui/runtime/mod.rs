@@ -112,20 +112,20 @@ impl Runtime {
                 self.blocking(move || store_io::perform(&stores, op));
             }
             Effect::InspectHistory(entry) => {
-                let session = self.session.clone();
-                self.blocking(move || store_io::inspect(&session, &entry));
+                let (session, config) = (self.session.clone(), self.stores.config.clone());
+                self.blocking(move || store_io::inspect(&session, &config, &entry));
             }
             Effect::LoadProfiles => {
                 let config = self.stores.config.clone();
                 self.blocking(move || store_io::profiles(&config));
             }
             Effect::SwitchProfile(name) => {
-                let (launch, config, clock) = (
+                let (launch, stores, clock) = (
                     self.launch_profile.clone(),
-                    self.stores.config.clone(),
+                    self.stores.clone(),
                     self.clock.clone(),
                 );
-                self.blocking(move || switch_profile(launch, &config, clock, &name));
+                self.blocking(move || switch_profile(launch, &stores, clock, &name));
             }
             Effect::Onboard(op) => {
                 let stores = self.stores.clone();
@@ -233,13 +233,17 @@ pub fn channel() -> (Sender<Message>, Receiver<Message>) {
 /// (the demo's, pointing at the mock) is used as it was, not re-read from the config.
 fn switch_profile(
     launch: Option<crate::store::Profile>,
-    config: &crate::store::ConfigStore,
+    stores: &Stores,
     clock: SharedClock,
     name: &str,
 ) -> Message {
     let profile = match launch {
         Some(p) if p.name == name => Some(p),
-        _ => config.load().ok().and_then(|l| l.value.profile(name)),
+        _ => stores
+            .config
+            .load()
+            .ok()
+            .and_then(|l| l.value.profile(name)),
     };
     let profile = profile.or_else(|| {
         (name == super::onboarding::PROFILE).then(|| {
@@ -252,7 +256,7 @@ fn switch_profile(
         return Message::ProfileSwitched(Err(ProfileError::NotFound(name.to_string())));
     };
     // In the workbench, an encrypted key cannot be asked for: say how instead.
-    let session = Session::from_profile_quiet(&profile, clock);
+    let session = Session::from_profile_quiet(&profile, clock, stores);
     Message::ProfileSwitched(Ok(Box::new(SwitchedProfile {
         view: session.view.clone(),
         session: Arc::new(session),
