@@ -103,7 +103,8 @@ impl Runtime {
                     h.abort();
                 }
             }
-            Effect::Copy { .. } | Effect::OpenEditor(_) => {}
+            // The host's (clipboard, $EDITOR), and quitting is the loop's.
+            Effect::Copy { .. } | Effect::OpenEditor(_) | Effect::Quit => {}
             Effect::Feed(cmd) => back.extend(self.feed(cmd)),
             // File work (and the RSA verify of an inspection) runs off the UI thread and
             // answers with a message, like the network.
@@ -141,7 +142,6 @@ impl Runtime {
                     )
                 });
             }
-            Effect::Quit => {}
         }
         back
     }
