@@ -48,6 +48,14 @@ fn another_key_is_named_by_send_doctor_history_and_the_inspector() {
         Some(other_path.canonicalize().unwrap())
     );
     assert_eq!(entry.scheme.as_deref(), Some("partner-rsa"));
+    let shown = env.xsign(&["history", "show", &entry.id.to_string()]);
+    assert!(
+        shown.stdout.lines().any(|l| l.starts_with("signed by: ")
+            && l.contains(&other.info().fingerprint)
+            && l.contains("partner-rsa")
+            && l.ends_with("other.pem)")),
+        "{shown:?}"
+    );
 
     // 2. doctor --history, run where private.pem (the registered key) also lies: it must
     //    check with other.pem, as send did, not blame private.pem.

@@ -195,6 +195,15 @@ fn show(
     if let Some(k) = &e.api_key_id {
         writeln!(out, "API key:   {k}")?;
     }
+    if let Some(k) = &e.key {
+        let file = k
+            .path
+            .as_ref()
+            .map(|p| format!(" ({})", p.display()))
+            .unwrap_or_default();
+        let scheme = e.scheme.as_deref().unwrap_or("partner-rsa");
+        writeln!(out, "signed by: {} {scheme}{file}", k.fingerprint)?;
+    }
     writeln!(out, "body:      {} bytes", e.body.len())?;
     if !e.body.is_empty() {
         writeln!(out, "{}", visible_bytes(&e.body))?;
