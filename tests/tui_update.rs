@@ -6,7 +6,7 @@ mod tui_support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use tui_support::{BASE, Driver, T0};
 use xsign::signing::{AuthValue, Payload};
-use xsign::tui::app::{Effect, Focus, Message, Sabotage, SendFailure, SendState, Tab};
+use xsign::tui::app::{EditorError, Effect, Focus, Message, Sabotage, SendFailure, SendState, Tab};
 use xsign::tui::clock::Moment;
 use xsign::tui::feed_tab::{Connection, FeedMessage};
 use xsign::tui::response::{ResponseState, ResponseTab, ResponseView, SentRequest};
@@ -346,8 +346,14 @@ fn editor_closed_replaces_the_body_or_explains() {
     d.send(Message::EditorClosed(Ok(vec![0xff, 0xfe])));
     assert_eq!(d.app.body.to_bytes(), b"{\"a\":1}\n");
     assert!(d.app.notice.as_ref().unwrap().text.contains("not UTF-8"));
-    d.send(Message::EditorClosed(Err("cannot start nano".into())));
-    assert_eq!(d.app.notice.as_ref().unwrap().text, "cannot start nano");
+    d.send(Message::EditorClosed(Err(EditorError::Start {
+        editor: "nano".into(),
+        source: std::sync::Arc::new(std::io::ErrorKind::NotFound.into()),
+    })));
+    assert_eq!(
+        d.app.notice.as_ref().unwrap().text,
+        "cannot start nano: entity not found. Set $EDITOR to your editor"
+    );
 }
 
 #[test]

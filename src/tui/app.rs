@@ -3,6 +3,7 @@
 //! a socket or a file.
 
 use super::clock::Moment;
+pub use super::errors::{EditorError, InspectError, ProfileError};
 use super::feed_tab::{FeedMessage, FeedPane};
 use super::lint_view::LintNote;
 use super::onboarding::{OnboardMessage, OnboardOp, Onboarding};
@@ -186,14 +187,14 @@ pub enum Message {
         result: Result<Box<ResponseView>, SendFailure>,
     },
     /// `$EDITOR` exited: the new body, or why it could not be used.
-    EditorClosed(Result<Vec<u8>, String>),
+    EditorClosed(Result<Vec<u8>, EditorError>),
     Feed(FeedMessage),
     Library(LibraryMessage),
     Profiles(Vec<ProfileItem>),
     /// The runtime switched profiles (or says why it could not).
     ProfileSwitched(Result<Box<SwitchedProfile>, ProfileError>),
     /// A history entry, answered and diagnosed, for the inspector.
-    Inspected(Result<Box<ResponseView>, String>),
+    Inspected(Result<Box<ResponseView>, InspectError>),
     Onboard(OnboardMessage),
     /// A curl command pasted into the URL field, parsed.
     CurlImported(
@@ -215,13 +216,6 @@ impl std::fmt::Debug for SwitchedProfile {
             .field("view", &self.view)
             .finish_non_exhaustive()
     }
-}
-
-/// Why a profile switch did not happen.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProfileError {
-    #[error("no profile named {0}: see `xsign profile list`")]
-    NotFound(String),
 }
 
 #[derive(Debug, Clone)]

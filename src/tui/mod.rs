@@ -5,6 +5,7 @@ pub mod app;
 pub mod body;
 pub mod clock;
 pub mod confirm;
+pub mod errors;
 pub mod feed_tab;
 pub mod header;
 pub mod help;

@@ -1,6 +1,7 @@
 //! First run: with no profile set up, plain `xsign` offers three ways in: the demo, a new
 //! key, or an existing `private.pem` and `apikey`.
 
+use super::errors::OnboardError;
 use super::help::render_dialog;
 use super::theme;
 use super::widgets::text_input::TextInput;
@@ -56,7 +57,7 @@ pub enum OnboardOp {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum OnboardMessage {
     Generated {
         key_path: PathBuf,
@@ -67,7 +68,7 @@ pub enum OnboardMessage {
         profile: String,
         note: String,
     },
-    Failed(String),
+    Failed(OnboardError),
 }
 
 pub enum OnboardAction {
@@ -187,7 +188,7 @@ impl Onboarding {
                 }
             }
             OnboardMessage::Failed(e) => {
-                self.error = Some(e.clone());
+                self.error = Some(e.to_string());
                 if matches!(self.step, Step::Generating) {
                     self.step = Step::Choose;
                 }

@@ -3,6 +3,7 @@
 //! history entry diagnosed for the inspector.
 
 use super::app::Message;
+use super::errors::{InspectError, OnboardError};
 use super::inspector::InspectorView;
 use super::onboarding::{OnboardMessage, OnboardOp};
 use super::profiles::ProfileItem;
@@ -128,11 +129,10 @@ pub fn profiles(config: &ConfigStore) -> Message {
 /// A history entry as a response with the doctor's report on it.
 pub fn inspect(session: &Session, config: &ConfigStore, entry: &HistoryEntry) -> Message {
     let Some(response) = &entry.response else {
-        return Message::Inspected(Err(format!(
-            "history #{} got no response ({}): nothing to inspect",
-            entry.id,
-            entry.error.as_deref().unwrap_or("no answer")
-        )));
+        return Message::Inspected(Err(InspectError::NoResponse {
+            id: entry.id,
+            why: entry.error.clone().unwrap_or_else(|| "no answer".into()),
+        }));
     };
     let value = entry.auth.as_ref().and_then(|a| a.to_value());
     // The key that signed the entry, which may not be this profile's (another profile, or
@@ -183,12 +183,20 @@ pub fn onboard(stores: &Stores, op: OnboardOp) -> OnboardMessage {
     }
 }
 
-fn onboard_inner(stores: &Stores, op: OnboardOp) -> Result<OnboardMessage, String> {
+fn onboard_inner(stores: &Stores, op: OnboardOp) -> Result<OnboardMessage, OnboardError> {
+    let write = |path: &std::path::Path, bytes: &[u8], mode| {
+        write_atomic(path, bytes, mode).map_err(|e| OnboardError::Write {
+            path: path.to_path_buf(),
+            source: Arc::new(e),
+        })
+    };
     let dir = stores.keys_dir.clone();
     match op {
         OnboardOp::GenerateKey => {
-            crate::atomic_file::ensure_private_dir(&dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            crate::atomic_file::ensure_private_dir(&dir).map_err(|e| OnboardError::CreateDir {
+                path: dir.clone(),
+                source: Arc::new(e),
+            })?;
             // Never replace a key that exists: pick the next free name.
             let (key_path, public_path) = (1..)
                 .map(|i| {
@@ -204,11 +212,9 @@ fn onboard_inner(stores: &Stores, op: OnboardOp) -> Result<OnboardMessage, Strin
                 })
                 .find(|(k, _)| !k.exists())
                 .expect("a free name");
-            let key = generate_key(2048).map_err(|e| e.to_string())?;
-            write_atomic(&key_path, key.to_pkcs1_pem().as_bytes(), 0o600)
-                .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
-            write_atomic(&public_path, key.public_key().to_pem().as_bytes(), 0o644)
-                .map_err(|e| format!("cannot write {}: {e}", public_path.display()))?;
+            let key = generate_key(2048).map_err(|e| OnboardError::Key(Arc::new(e)))?;
+            write(&key_path, key.to_pkcs1_pem().as_bytes(), 0o600)?;
+            write(&public_path, key.public_key().to_pem().as_bytes(), 0o644)?;
             Ok(OnboardMessage::Generated {
                 key_path,
                 public_path,
@@ -221,13 +227,13 @@ fn onboard_inner(stores: &Stores, op: OnboardOp) -> Result<OnboardMessage, Strin
                     .map(|s| s.to_string_lossy().replace("private", "apikey"))
                     .unwrap_or_else(|| "apikey".into()),
             );
-            write_atomic(&apikey, api_key.as_bytes(), 0o600)
-                .map_err(|e| format!("cannot write {}: {e}", apikey.display()))?;
+            write(&apikey, api_key.as_bytes(), 0o600)?;
             write_profile(&stores.config, key_path, apikey)
         }
         OnboardOp::UsePaths { key, apikey } => {
-            PrivateKey::from_file(&key).map_err(|e| e.to_string())?;
-            crate::credentials::read_api_key(&apikey).map_err(|e| format!("{e:#}"))?;
+            PrivateKey::from_file(&key).map_err(|e| OnboardError::Key(Arc::new(e)))?;
+            crate::credentials::read_api_key(&apikey)
+                .map_err(|e| OnboardError::ApiKey(format!("{e:#}")))?;
             write_profile(&stores.config, key, apikey)
         }
     }
@@ -237,7 +243,7 @@ fn write_profile(
     config: &ConfigStore,
     key_path: PathBuf,
     apikey: PathBuf,
-) -> Result<OnboardMessage, String> {
+) -> Result<OnboardMessage, OnboardError> {
     let name = super::onboarding::PROFILE;
     config
         .update(|c| {
@@ -250,7 +256,7 @@ fn write_profile(
             c.default_profile = Some(name.to_string());
             Ok(())
         })
-        .map_err(|e| format!("cannot save the profile: {e}"))?;
+        .map_err(|e| OnboardError::Profile(Arc::new(e)))?;
     Ok(OnboardMessage::Ready {
         profile: name.to_string(),
         note: format!(

@@ -3,6 +3,7 @@
 //! `TestHost` draws on a `TestBackend`, so tests run the real loop headless.
 
 use crate::tui::app::Message;
+use crate::tui::errors::EditorError;
 use crate::tui::terminal::Guard;
 use crossterm::event::{self, Event};
 use ratatui::Terminal;
@@ -20,7 +21,7 @@ pub trait Host {
     /// Puts `text` on the clipboard.
     fn copy(&mut self, text: &str);
     /// Lets the user edit `body` in their editor; the bytes back, or why not.
-    fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, String>;
+    fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, EditorError>;
 }
 
 /// The real terminal, and the input thread that feeds the loop's channel.
@@ -42,7 +43,7 @@ impl Host for TerminalHost<'_> {
         let _ = self.guard.copy_osc52(text);
     }
 
-    fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, String> {
+    fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, EditorError> {
         edit_in_editor(self.guard, &self.input, &self.scratch_dir, body)
     }
 }
@@ -52,7 +53,7 @@ impl Host for TerminalHost<'_> {
 pub struct TestHost {
     pub terminal: Terminal<TestBackend>,
     pub copied: Vec<String>,
-    pub edited: Result<Vec<u8>, String>,
+    pub edited: Result<Vec<u8>, EditorError>,
 }
 
 impl TestHost {
@@ -61,7 +62,7 @@ impl TestHost {
             terminal: Terminal::new(TestBackend::new(width, height))
                 .expect("a test backend cannot fail"),
             copied: Vec::new(),
-            edited: Err("no $EDITOR in a headless terminal".into()),
+            edited: Err(EditorError::Headless),
         }
     }
 
@@ -82,7 +83,7 @@ impl Host for TestHost {
         self.copied.push(text.to_string());
     }
 
-    fn edit(&mut self, _body: &[u8]) -> Result<Vec<u8>, String> {
+    fn edit(&mut self, _body: &[u8]) -> Result<Vec<u8>, EditorError> {
         self.edited.clone()
     }
 }
@@ -152,12 +153,16 @@ fn edit_in_editor(
     input: &Input,
     dir: &std::path::Path,
     body: &[u8],
-) -> Result<Vec<u8>, String> {
-    crate::atomic_file::ensure_private_dir(dir)
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+) -> Result<Vec<u8>, EditorError> {
+    let write = |path: &std::path::Path| {
+        crate::atomic_file::ensure_private_dir(dir)?;
+        crate::atomic_file::write_atomic(path, body, 0o600)
+    };
     let path = dir.join(format!("body-{}.json", std::process::id()));
-    crate::atomic_file::write_atomic(&path, body, 0o600)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    write(&path).map_err(|e| EditorError::Write {
+        path: path.clone(),
+        source: Arc::new(e),
+    })?;
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
@@ -174,16 +179,18 @@ fn edit_in_editor(
     input.resume();
     let result = match status {
         Ok(s) if s.success() => {
-            std::fs::read(&path).map_err(|e| format!("cannot read the edited body back: {e}"))
+            std::fs::read(&path).map_err(|e| EditorError::ReadBack(Arc::new(e)))
         }
-        Ok(s) => Err(format!(
-            "{editor} exited with {s}: the body was left as it was"
-        )),
-        Err(e) => Err(format!(
-            "cannot start {editor}: {e}. Set $EDITOR to your editor"
-        )),
+        Ok(s) => Err(EditorError::Exited {
+            editor,
+            status: s.to_string(),
+        }),
+        Err(e) => Err(EditorError::Start {
+            editor,
+            source: Arc::new(e),
+        }),
     };
     let _ = std::fs::remove_file(&path);
-    resumed.map_err(|e| format!("cannot take the terminal back: {e}"))?;
+    resumed.map_err(|e| EditorError::Terminal(Arc::new(e)))?;
     result
 }

@@ -111,7 +111,10 @@ impl App {
     }
 
     /// `$EDITOR` exited: take its bytes as the body when they are text.
-    pub(super) fn on_editor_closed(&mut self, result: Result<Vec<u8>, String>) {
+    pub(super) fn on_editor_closed(
+        &mut self,
+        result: Result<Vec<u8>, crate::tui::errors::EditorError>,
+    ) {
         match result {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
@@ -128,7 +131,7 @@ impl App {
                     "the edited body is not UTF-8 text; the body was left as it was",
                 ),
             },
-            Err(e) => self.notify(Level::Error, e),
+            Err(e) => self.notify(Level::Error, e.to_string()),
         }
     }
 

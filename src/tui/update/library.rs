@@ -201,7 +201,10 @@ impl App {
     }
 
     /// A history entry, diagnosed, for the inspector.
-    pub(super) fn on_inspected(&mut self, result: Result<Box<ResponseView>, String>) {
+    pub(super) fn on_inspected(
+        &mut self,
+        result: Result<Box<ResponseView>, crate::tui::errors::InspectError>,
+    ) {
         match result {
             Ok(view) => {
                 self.response.set(ResponseState::Received(view));
@@ -212,7 +215,7 @@ impl App {
                     "history entry in the inspector: b body, h headers",
                 );
             }
-            Err(e) => self.notify(Level::Error, e),
+            Err(e) => self.notify(Level::Error, e.to_string()),
         }
     }
 }

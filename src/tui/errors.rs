@@ -1,0 +1,66 @@
+//! The errors `Message`s carry, typed so `update` and the tests can tell them apart; each
+//! says what to do next. Sources are shared (`Arc`) so messages stay cheap to clone.
+
+use crate::signing::KeyError;
+use crate::store::StoreError;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Why a profile switch did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no profile named {0}: see `xsign profile list`")]
+    NotFound(String),
+}
+
+/// Why the body could not be edited in `$EDITOR`.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EditorError {
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    #[error("cannot start {editor}: {source}. Set $EDITOR to your editor")]
+    Start {
+        editor: String,
+        source: Arc<std::io::Error>,
+    },
+    #[error("{editor} exited with {status}: the body was left as it was")]
+    Exited { editor: String, status: String },
+    #[error("cannot read the edited body back: {0}")]
+    ReadBack(Arc<std::io::Error>),
+    #[error("cannot take the terminal back: {0}")]
+    Terminal(Arc<std::io::Error>),
+    #[error("no $EDITOR here: this terminal is headless")]
+    Headless,
+}
+
+/// Why a history entry cannot be shown in the inspector.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InspectError {
+    #[error("history #{id} got no response ({why}): nothing to inspect")]
+    NoResponse { id: u64, why: String },
+}
+
+/// Why first-run set-up could not go on.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum OnboardError {
+    #[error("cannot create {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    #[error("{0}")]
+    Key(Arc<KeyError>),
+    /// The API key file does not read (the message says why and what to do).
+    #[error("{0}")]
+    ApiKey(String),
+    #[error("cannot save the profile: {0}")]
+    Profile(Arc<StoreError>),
+}
