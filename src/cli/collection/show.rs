@@ -1,0 +1,71 @@
+//! `xsign collection list` and `show`: what the collections hold.
+
+use crate::cli::profile::report_moved;
+use crate::store::CollectionStore;
+use crate::store::collection::split_target;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub(super) fn list(store: &CollectionStore) -> anyhow::Result<ExitCode> {
+    let loaded = store.load_all()?;
+    report_moved(&loaded);
+    if loaded.value.is_empty() {
+        println!(
+            "no collections yet in {}: save one with `xsign collection add COLLECTION/REQUEST --url /assets` or `xsign import curl`",
+            store.dir().display()
+        );
+    }
+    for c in &loaded.value {
+        println!("{:<30} {} requests", c.name, c.requests.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn show(
+    store: &CollectionStore,
+    target: &str,
+    body_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let (c, r) = split_target(target);
+    let loaded = store.load(c)?;
+    report_moved(&loaded);
+    let collection = loaded.value;
+    match r {
+        None => {
+            if body_only {
+                anyhow::bail!("--body needs COLLECTION/REQUEST");
+            }
+            println!("{:<28} {:<7} {:<40} BODY", "REQUEST", "METHOD", "URL");
+            for r in &collection.requests {
+                println!(
+                    "{:<28} {:<7} {:<40} {} bytes",
+                    r.name,
+                    r.method,
+                    r.url,
+                    r.body.len()
+                );
+            }
+        }
+        Some(name) => {
+            let req = store.load_request(c, name)?;
+            if body_only {
+                std::io::stdout().write_all(&req.body)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("name:    {}", req.name);
+            println!("method:  {}", req.method);
+            println!("url:     {}", req.url);
+            for (k, v) in &req.headers {
+                println!("header:  {k}: {v}");
+            }
+            if !req.notes.is_empty() {
+                println!("notes:   {}", req.notes);
+            }
+            println!("body:    {} bytes (exact bytes: --body)", req.body.len());
+            if !req.body.is_empty() {
+                println!("{}", crate::store::export::visible_bytes(&req.body));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
