@@ -1,42 +1,59 @@
 //! The library sidebar, the profile switcher and first-run set-up, driven through `update`
-//! with their file work done by the real store (injected, in a private config and data
-//! dir; the process environment is left alone).
+//! with their file work done by the real runtime on the real store (injected, in a private
+//! config and data dir; the process environment is left alone).
 
 mod tui_support;
 
 use crossterm::event::KeyCode;
+use std::sync::OnceLock;
+use std::time::Duration;
 use tui_support::{Driver, private_dirs, stores};
 use xsign::tui::app::{Effect, Focus, Message};
 use xsign::tui::onboarding::{Onboarding, Step};
+use xsign::tui::runtime::{self, Runtime};
 use xsign::tui::store_io;
 
-/// Performs the file effects the way the runtime does, until none is left.
+/// The tokio runtime whose blocking pool does the file work, shared by the tests.
+fn tokio() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+/// Hands the file effects to the real runtime (on the injected stores, off the driver's
+/// thread) and applies its answers, until no file work is left. Other effects stay in
+/// `d.effects` for the test to look at.
 fn settle(d: &mut Driver) {
-    let stores = stores();
+    let (tx, rx) = runtime::channel();
+    let mut rt = Runtime::new(d.session.clone(), tokio().handle().clone(), tx, stores());
     loop {
-        let effects = d.take_effects();
-        if effects.is_empty() {
+        let mut asked = 0;
+        for e in d.take_effects() {
+            match e {
+                Effect::Store(_)
+                | Effect::LoadProfiles
+                | Effect::InspectHistory(_)
+                | Effect::Onboard(_)
+                | Effect::ImportCurl(_) => {
+                    assert!(rt.perform(e).is_empty(), "file work answers on the channel");
+                    asked += 1;
+                }
+                other => d.effects.push(other),
+            }
+        }
+        if asked == 0 {
             return;
         }
-        for e in effects {
-            let msg = match e {
-                Effect::Store(op) => store_io::perform(&stores, op),
-                Effect::LoadProfiles => store_io::profiles(&stores.config),
-                Effect::InspectHistory(entry) => {
-                    store_io::inspect(&d.session, &stores.config, &entry)
-                }
-                Effect::Onboard(op) => Message::Onboard(store_io::onboard(&stores, op)),
-                Effect::ImportCurl(text) => Message::CurlImported(
-                    xsign::store::import::parse_curl(&text, std::path::Path::new("."))
-                        .map(Box::new)
-                        .map_err(std::sync::Arc::new),
-                ),
-                other => {
-                    d.effects.push(other);
-                    return;
-                }
-            };
-            d.send(msg);
+        for _ in 0..asked {
+            let answer = rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the runtime answers");
+            d.send(answer);
         }
     }
 }
