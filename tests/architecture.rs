@@ -268,6 +268,21 @@ fn layers_hold_and_no_module_cycles() {
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
 }
 
+#[test]
+fn no_file_under_src_is_over_500_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).unwrap().lines().count();
+            (n > 500).then(|| format!("{}: {n} lines", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these by job:\n{}", long.join("\n"));
+}
+
 /// The checker itself: on a made-up tree it names a forbidden edge, an edge crate in the
 /// core, and a cycle, each with its file and line.
 #[test]
