@@ -1,5 +1,7 @@
 //! The workbench. One state struct per pane, one `Message` enum, a pure `update`,
-//! a side-effect-free `draw`; network work in tokio tasks reporting on a channel.
+//! a side-effect-free `draw`; network work in tokio tasks and file work on the blocking
+//! pool, all reporting on one channel that feeds the event loop (`runtime`). The stores are
+//! given once, at start (`stores::Stores`); the key bindings are one table (`keymap`).
 
 pub mod app;
 pub mod body;
