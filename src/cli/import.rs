@@ -11,12 +11,6 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Save a curl command as a request: `xsign import curl 'curl -X POST ...'`,
@@ -51,8 +45,8 @@ pub enum Command {
     },
 }
 
-pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
-    match args.command {
+pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Curl {
             collection,
             name,

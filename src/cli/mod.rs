@@ -52,15 +52,18 @@ pub enum Command {
     /// Open the workbench against the embedded mock with a throwaway key
     Demo(demo::Args),
     /// List, show, add or edit profiles
-    Profile(profile::Args),
+    #[command(subcommand)]
+    Profile(profile::Command),
     /// List, show, export or import collections
-    Collection(collection::Args),
+    #[command(subcommand)]
+    Collection(collection::Command),
     /// Replay a saved request or a whole collection
     Replay(replay::Args),
     /// Show sent requests
     History(history::Args),
     /// Import requests from curl or the reference client's folders
-    Import(import::Args),
+    #[command(subcommand)]
+    Import(import::Command),
 }
 
 /// What every command may need beyond its own flags.

@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Subcommand)]
 #[command(after_help = "\
 A profile says where requests go and how they are signed: base URL, API key (a file, an \
 environment variable, or inline), private key, timestamp or nonce, extra headers, timeout. \
@@ -24,12 +24,6 @@ Examples:
     --api-key-file ~/qredo/apikey --key ~/qredo/private.pem --default
   xsign profile edit sandbox --api-key-env QREDO_SANDBOX_KEY
   xsign profile show")]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// List every profile (built-in and your own)
     List,
@@ -111,9 +105,9 @@ pub enum Switch {
     Off,
 }
 
-pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = ConfigStore::open_default();
-    match args.command {
+    match command {
         Command::List => list(&store, ctx),
         Command::Show { name } => show(&store, ctx, name),
         Command::Add { name, from, fields } => add(&store, name, from, fields),

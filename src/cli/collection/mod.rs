@@ -14,7 +14,7 @@ use show::{list, show};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Subcommand)]
 #[command(after_help = "\
 A collection is a named list of saved requests, one JSON file each under the config directory. \
 Requests are named COLLECTION/REQUEST; their URL is relative to the profile's base URL (/assets) \
@@ -25,12 +25,6 @@ Examples:
   xsign collection new starter --from-catalog --only company
   xsign collection show payments
   xsign collection export payments/new-company")]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// List collections and how many requests each holds
     List,
@@ -134,9 +128,9 @@ pub enum Format {
     Curl,
 }
 
-pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = CollectionStore::open_default();
-    match args.command {
+    match command {
         Command::List => list(&store),
         Command::Show { target, body } => show(&store, &target, body),
         Command::Add(a) => add(&store, *a),
