@@ -385,9 +385,13 @@ fn feed_messages_fill_the_list() {
     assert_eq!(d.app.feed.items.len(), 1);
     d.send(Message::Feed(FeedMessage::Failed {
         id,
-        message: "refused: 1020".into(),
+        error: xsign::feed::FeedError::Protocol("refused: 1020".into()).into(),
     }));
     assert!(matches!(d.app.feed.connection, Connection::Failed(_)));
+    assert_eq!(
+        d.app.notice.as_ref().unwrap().text,
+        "the feed broke: refused: 1020"
+    );
 }
 
 #[test]

@@ -6,6 +6,16 @@ use crate::store::StoreError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Why a feed could not be opened or kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeedFailure {
+    #[error(transparent)]
+    Feed(#[from] crate::feed::FeedError),
+    /// Feed handshakes are signed and this profile cannot sign: its first problem, if any.
+    #[error("{}", problem.as_deref().unwrap_or("feeds are signed: the profile needs a key and an API key"))]
+    Unsigned { problem: Option<String> },
+}
+
 /// Why a profile switch did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {

@@ -244,7 +244,7 @@ pub fn feed_message(id: u64, event: FeedEvent, now: Moment) -> FeedMessage {
         },
         FeedEvent::Failed(e) => FeedMessage::Failed {
             id,
-            message: e.to_string(),
+            error: e.into(),
         },
     }
 }

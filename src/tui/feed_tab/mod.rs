@@ -8,6 +8,7 @@ mod view;
 pub use keys::FeedKey;
 
 use super::clock::Moment;
+use super::errors::FeedFailure;
 use super::json;
 use super::widgets::text_input::TextInput;
 use crate::feed::Action;
@@ -148,7 +149,7 @@ pub enum FeedMessage {
     },
     Failed {
         id: u64,
-        message: String,
+        error: FeedFailure,
     },
     ActionDone {
         action_id: String,
@@ -245,7 +246,8 @@ impl FeedPane {
                     Some(format!("feed closed: {reason}"))
                 }
             },
-            FeedMessage::Failed { id, message } if Some(id) == current => {
+            FeedMessage::Failed { id, error } if Some(id) == current => {
+                let message = error.to_string();
                 self.connection = Connection::Failed(message.clone());
                 Some(message)
             }

@@ -11,6 +11,7 @@ pub use host::{Host, Input, TerminalHost, TestHost};
 
 use super::app::{Effect, Message, ProfileError, SwitchedProfile};
 use super::clock::SharedClock;
+use super::errors::FeedFailure;
 use super::feed_tab::{FeedCommand, FeedMessage};
 use super::net;
 use super::session::Session;
@@ -167,18 +168,17 @@ impl Runtime {
         match cmd {
             FeedCommand::Connect { id, feed } => {
                 let failed =
-                    |message: String| Some(Message::Feed(FeedMessage::Failed { id, message }));
+                    |error: FeedFailure| Some(Message::Feed(FeedMessage::Failed { id, error }));
                 let (Some(signer), Some(api_key)) =
                     (self.session.signer.clone(), self.session.api_key.clone())
                 else {
-                    let why = self.session.view.problems.first().cloned();
-                    return failed(why.unwrap_or_else(|| {
-                        "feeds are signed: the profile needs a key and an API key".into()
-                    }));
+                    return failed(FeedFailure::Unsigned {
+                        problem: self.session.view.problems.first().cloned(),
+                    });
                 };
                 let target = match FeedTarget::for_feed(&self.session.view.base_url, &feed) {
                     Ok(t) => t,
-                    Err(e) => return failed(e.to_string()),
+                    Err(e) => return failed(e.into()),
                 };
                 let auth = match self.session.view.mode {
                     crate::signing::AuthMode::Timestamp => FeedAuth::timestamp(signer, api_key),
