@@ -4,7 +4,7 @@
 mod cli_support;
 mod common;
 
-use cli_support::{API_KEY, Sandbox, fails_with, line_value, stderr, stdout};
+use cli_support::{API_KEY, Sandbox, curl_header, fails_with, line_value, stderr, stdout};
 use common::fixture;
 
 #[test]
@@ -107,13 +107,7 @@ fn verify_names_its_own_flag_and_checks_the_url_as_sent() {
         b"",
     );
     let text = stdout(&curl);
-    let sig = text
-        .split("x-sign: ")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let sig = curl_header(&text, "x-sign");
     let out = sb.run(
         &[
             "verify",
@@ -253,20 +247,8 @@ fn collection_export_signs_and_sends_the_url_as_it_goes_on_the_wire() {
         "{script}"
     );
     // The x-sign in the export covers the wire URL.
-    let sig = script
-        .split("x-sign: ")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
-    let ts = script
-        .split("x-timestamp: ")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let sig = curl_header(&script, "x-sign");
+    let ts = curl_header(&script, "x-timestamp");
     let out = sb.run(
         &[
             "verify",

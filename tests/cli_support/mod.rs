@@ -113,3 +113,12 @@ pub fn line_value(out: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} in {out}"))
         .to_string()
 }
+
+/// The value of header `name` in a curl command xsign printed (`-H 'name: value'`).
+pub fn curl_header<'a>(script: &'a str, name: &str) -> &'a str {
+    script
+        .split(&format!("{name}: "))
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no {name} header in {script}"))
+}
