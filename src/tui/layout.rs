@@ -7,6 +7,17 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 /// Terminals at least this wide put the response beside the editor.
 pub const WIDE: u16 = 120;
 
+/// Below this many columns × rows the panes do not fit, and the screen says so instead. 11
+/// rows are the header line, the request box, body and signature boxes of one line each
+/// (55% of what is left), a response box of one line, and the status bar; 40 columns keep
+/// the tabs, the method and a URL, and two half-width panes that still show some text.
+pub const MIN: (u16, u16) = (40, 11);
+
+/// Whether `area` is below `MIN`.
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN.0 || area.height < MIN.1
+}
+
 pub const TAB_REQUEST: (u16, u16) = (7, 16);
 pub const TAB_FEED: (u16, u16) = (16, 22);
 
@@ -38,6 +49,25 @@ fn inner(r: Rect) -> Rect {
 }
 
 pub fn compute(area: Rect, app: &App) -> Panes {
+    // Too small: no pane is drawn, so none takes clicks or sizes scrolling.
+    if too_small(area) {
+        let none = Rect::new(area.x, area.y, 0, 0);
+        return Panes {
+            top: none,
+            request: none,
+            method: none,
+            url_inner: none,
+            body: none,
+            body_inner: none,
+            signature: none,
+            signature_inner: none,
+            response: none,
+            response_inner: none,
+            feed: none,
+            status: none,
+            sidebar: none,
+        };
+    }
     let [top, request, main, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(3),
@@ -144,7 +174,7 @@ impl Panes {
     }
 
     pub fn tab_at(&self, at: Position) -> Option<Tab> {
-        if at.y != self.top.y {
+        if at.y != self.top.y || self.top.height == 0 {
             return None;
         }
         if (TAB_REQUEST.0..TAB_REQUEST.1).contains(&at.x) {

@@ -8,6 +8,10 @@ use ratatui::widgets::Widget;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if layout::too_small(area) {
+            too_small(area, buf);
+            return;
+        }
         let p = layout::compute(area, self);
         header::render_top(self, p.top, buf);
         match self.tab {
@@ -52,4 +56,19 @@ impl Widget for &App {
             o.render(area, buf);
         }
     }
+}
+
+/// One line instead of the panes, wrapped onto the rows there are, so even 1×1 shows
+/// something and no pane is drawn into a rectangle it does not fit.
+fn too_small(area: Rect, buf: &mut Buffer) {
+    use ratatui::widgets::{Paragraph, Wrap};
+    let (w, h) = layout::MIN;
+    let text = format!(
+        "terminal too small: {}×{}, need {w}×{h}",
+        area.width, area.height
+    );
+    Paragraph::new(text)
+        .style(super::theme::warning())
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
 }
