@@ -99,7 +99,7 @@ pub struct Flags {
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let evidence = evidence(&args.flags)?;
     let report = diagnose::diagnose(&evidence);
-    print!("{}", diagnose::render::to_text(&report));
+    out!("{}", diagnose::render::to_text(&report));
     Ok(match report.verdict.kind {
         VerdictKind::Clean => ExitCode::SUCCESS,
         _ => ExitCode::from(1),

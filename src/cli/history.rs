@@ -118,7 +118,7 @@ fn list(
 
 fn retention(history: &History, entries: Option<usize>) -> anyhow::Result<ExitCode> {
     let Some(n) = entries else {
-        println!(
+        outln!(
             "{} entries kept in {}",
             history.retention(),
             history.dir().display()
@@ -134,7 +134,7 @@ fn retention(history: &History, entries: Option<usize>) -> anyhow::Result<ExitCo
         Ok(())
     })?;
     super::profile::report_moved(&loaded);
-    println!("history keeps the newest {n} entries (older ones go on the next sends)");
+    outln!("history keeps the newest {n} entries (older ones go on the next sends)");
     Ok(ExitCode::SUCCESS)
 }
 

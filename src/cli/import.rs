@@ -115,7 +115,7 @@ fn curl(
     for m in &out.moved_aside {
         eprintln!("warning: {m}");
     }
-    println!(
+    outln!(
         "{} {collection}/{}",
         if out.created { "saved" } else { "replaced" },
         r.name
@@ -143,12 +143,12 @@ fn read_stdin_command(cwd: &std::path::Path) -> anyhow::Result<crate::store::imp
 }
 
 fn print_request(r: &Request) {
-    println!("{} {}", r.method, r.url);
+    outln!("{} {}", r.method, r.url);
     for (k, v) in &r.headers {
-        println!("  {k}: {v}");
+        outln!("  {k}: {v}");
     }
     if !r.body.is_empty() {
-        println!("  body: {} bytes", r.body.len());
+        outln!("  body: {} bytes", r.body.len());
     }
 }
 
@@ -179,7 +179,7 @@ fn folder(
     let loaded = store.modify(&collection, true, |c| Ok(c.upsert_all(&imported.requests)))?;
     report_moved(&loaded);
     for r in &imported.requests {
-        println!(
+        outln!(
             "{:<24} {:<6} {}  ({} body bytes)",
             r.name,
             r.method,
@@ -187,12 +187,12 @@ fn folder(
             r.body.len()
         );
     }
-    println!(
+    outln!(
         "imported {} requests into `{collection}`",
         imported.requests.len()
     );
     if !loaded.value.is_empty() {
-        println!("replaced: {}", loaded.value.join(", "));
+        outln!("replaced: {}", loaded.value.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }

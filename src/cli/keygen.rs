@@ -73,8 +73,8 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         public_path.display()
     );
     eprintln!("paste this public key into the Qredo web app:");
-    print!("{}", public.to_pem());
-    println!("fingerprint: {}", public.info().fingerprint);
+    out!("{}", public.to_pem());
+    outln!("fingerprint: {}", public.info().fingerprint);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -150,39 +150,39 @@ fn print_banner(
     keys: &[(String, PublicKey)],
     args: &Args,
 ) {
-    println!("xsign mock: listening on {base}");
+    outln!("xsign mock: listening on {base}");
     let shown = match source {
         ApiKeySource::Generated => format!("{api_key} (new, saved to ./apikey)"),
         ApiKeySource::File => format!("{} (from ./apikey)", crate::secret::mask_api_key(api_key)),
         ApiKeySource::Flag => format!("{} (from --apikey)", crate::secret::mask_api_key(api_key)),
     };
-    println!("  API key  {shown}");
+    outln!("  API key  {shown}");
     for (name, key) in keys {
         let info = key.info();
-        println!(
+        outln!(
             "  key      {name} (RSA {}, {})",
             info.bits,
             info.short_fingerprint()
         );
     }
-    println!(
+    outln!(
         "  clock    x-timestamp within ±{} s of this machine; x-nonce must increase per API key",
         args.skew
     );
     match &args.data {
-        Some(dir) => println!("  state    {}", dir.join("mock-state.json").display()),
-        None => println!("  state    in memory (use --data DIR to keep it)"),
+        Some(dir) => outln!("  state    {}", dir.join("mock-state.json").display()),
+        None => outln!("  state    in memory (use --data DIR to keep it)"),
     }
-    println!("Try it, from this directory in another terminal:");
-    println!("  xsign send GET {base}/assets");
-    println!("  xsign sign --url {base}/assets --curl < /dev/null | sh");
+    outln!("Try it, from this directory in another terminal:");
+    outln!("  xsign send GET {base}/assets");
+    outln!("  xsign sign --url {base}/assets --curl < /dev/null | sh");
     let key_here = Path::new("private.pem").exists();
     if !key_here || matches!(source, ApiKeySource::Flag) {
-        println!(
+        outln!(
             "  (both read ./private.pem and ./apikey; otherwise add --key FILE and --apikey-file FILE)"
         );
     }
-    println!("Ctrl-C stops the mock.");
+    outln!("Ctrl-C stops the mock.");
 }
 
 async fn wait_for_stop() {

@@ -128,9 +128,12 @@ fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
     let config = loaded.value;
     let chosen = chosen_name(&config, ctx);
     let selected = config.selected_name(ctx.profile.as_deref());
-    println!(
+    outln!(
         "  {:<14} {:<46} {:<9} {:<7} API KEY",
-        "PROFILE", "BASE URL", "AUTH", "SIGNING"
+        "PROFILE",
+        "BASE URL",
+        "AUTH",
+        "SIGNING"
     );
     for (p, origin) in config.profiles() {
         let mark = if p.name == selected { "*" } else { " " };
@@ -139,7 +142,7 @@ fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
             ProfileOrigin::Overridden => " (built-in, edited)",
             ProfileOrigin::User => "",
         };
-        println!(
+        outln!(
             "{mark} {:<14} {:<46} {:<9} {:<7} {}{origin}",
             p.name,
             p.base_url,
@@ -149,8 +152,8 @@ fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
         );
     }
     if chosen.is_none() {
-        println!();
-        println!("{NONE_CHOSEN}");
+        outln!();
+        outln!("{NONE_CHOSEN}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -189,23 +192,23 @@ fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Res
             anyhow::Error::from,
         ));
     };
-    println!("name:      {}", p.name);
-    println!("base URL:  {}", p.base_url);
-    println!("API key:   {}", p.api_key);
-    println!("key:       {}", p.key_path.display());
-    println!("auth:      x-{}", mode_name(p.auth_mode));
-    println!("signing:   {}", if p.signing { "on" } else { "off" });
-    println!("timeout:   {}s", p.timeout_secs);
+    outln!("name:      {}", p.name);
+    outln!("base URL:  {}", p.base_url);
+    outln!("API key:   {}", p.api_key);
+    outln!("key:       {}", p.key_path.display());
+    outln!("auth:      x-{}", mode_name(p.auth_mode));
+    outln!("signing:   {}", if p.signing { "on" } else { "off" });
+    outln!("timeout:   {}s", p.timeout_secs);
     for (k, v) in &p.headers {
-        println!("header:    {k}: {v}");
+        outln!("header:    {k}: {v}");
     }
     if config.default_profile.as_deref() == Some(p.name.as_str()) {
-        println!("default:   yes");
+        outln!("default:   yes");
     }
-    println!("status:    {}", status(&p));
+    outln!("status:    {}", status(&p));
     if !chosen {
-        println!();
-        println!("{NONE_CHOSEN}");
+        outln!();
+        outln!("{NONE_CHOSEN}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -220,12 +223,12 @@ fn status(p: &Profile) -> String {
 
 /// The profile as saved, with its readiness: what a user wants to see after a change.
 fn report_saved(store: &ConfigStore, name: &str, verb: &str) -> anyhow::Result<()> {
-    println!("{verb} profile `{name}` in {}", store.path().display());
+    outln!("{verb} profile `{name}` in {}", store.path().display());
     if let Some(p) = store.load()?.value.profile(name) {
-        println!("  base URL: {}", p.base_url);
-        println!("  API key:  {}", p.api_key);
-        println!("  key:      {}", p.key_path.display());
-        println!("  status:   {}", status(&p));
+        outln!("  base URL: {}", p.base_url);
+        outln!("  API key:  {}", p.api_key);
+        outln!("  key:      {}", p.key_path.display());
+        outln!("  status:   {}", status(&p));
     }
     Ok(())
 }
@@ -308,9 +311,9 @@ fn remove(store: &ConfigStore, name: String) -> anyhow::Result<ExitCode> {
     })?;
     report_moved(&loaded);
     if crate::store::profile::is_builtin(&name) {
-        println!("profile `{name}` is back to its built-in settings");
+        outln!("profile `{name}` is back to its built-in settings");
     } else {
-        println!("removed profile `{name}`");
+        outln!("removed profile `{name}`");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -214,12 +214,15 @@ fn print_table(rows: &[Row]) {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
+    outln!(
         "{:<width$}  {:>6}  {:>8}  {:>5}  VERDICT",
-        "NAME", "STATUS", "TIME", "HIST"
+        "NAME",
+        "STATUS",
+        "TIME",
+        "HIST"
     );
     for r in rows {
-        println!(
+        outln!(
             "{:<width$}  {:>6}  {:>8}  {:>5}  {}",
             r.name,
             r.status,

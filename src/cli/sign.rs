@@ -116,12 +116,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let signed = RsaSigner::new(key).sign(&method, signed_url, &body, value);
 
     if args.json {
-        println!("{}", json_output(&url, &wire.wire, &method, &signed));
+        outln!("{}", json_output(&url, &wire.wire, &method, &signed));
     } else if args.curl {
         let api_key = match api_key {
             Ok(k) => k,
             Err(e) => {
-                print!("{}", plain_output(&signed));
+                out!("{}", plain_output(&signed));
                 eprintln!("error: --curl needs the API key for the x-api-key header: {e:#}");
                 return Ok(ExitCode::from(1));
             }
@@ -131,12 +131,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             Some(p) if p != Path::new("-") => CurlBody::File(p),
             _ => CurlBody::Inline(&body),
         };
-        println!(
+        outln!(
             "{}",
             curl_command(&method, signed_url, &api_key, &selected, &signed, data)
         );
     } else {
-        print!("{}", plain_output(&signed));
+        out!("{}", plain_output(&signed));
     }
     Ok(ExitCode::SUCCESS)
 }

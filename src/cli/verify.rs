@@ -75,7 +75,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let wire = wire_url(&url).ok().filter(|w| w.differs());
     match verify_x_sign(&key, &payload, x_sign) {
         Ok(()) => {
-            println!(
+            outln!(
                 "ok: x-sign verifies ({} bits, {}; hash {})",
                 key.info().bits,
                 key.info().fingerprint,
@@ -92,7 +92,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            println!("FAILED: {e}");
+            outln!("FAILED: {e}");
             eprintln!(
                 "checked: {} {} + URL ({} bytes) + body ({} bytes), hash {}, key {}",
                 value.header_name(),

@@ -46,7 +46,7 @@ pub(super) fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCod
     };
     let out = store.save_request(c, &request)?;
     report_moved_list(&out.moved_aside);
-    println!(
+    outln!(
         "{} {c}/{r} ({} body bytes)",
         if out.created { "saved" } else { "replaced" },
         request.body.len()
@@ -96,13 +96,13 @@ pub(super) fn new(
         Ok(())
     })?;
     report_moved(&l);
-    println!(
+    outln!(
         "created collection `{name}` with {} requests in {}",
         requests.len(),
         store.dir().display()
     );
     if requests.iter().any(|r| r.url.contains('{')) {
-        println!(
+        outln!(
             "fill in the {{...}} path parameters before sending, e.g. `xsign collection add {name}/... --url /company/123`"
         );
     }
@@ -118,11 +118,11 @@ pub(super) fn rename(
         (c, Some(r)) => {
             let l = store.rename_request(c, r, new_name)?;
             report_moved(&l);
-            println!("renamed {c}/{r} to {c}/{new_name}");
+            outln!("renamed {c}/{r} to {c}/{new_name}");
         }
         (c, None) => {
             store.rename_collection(c, new_name)?;
-            println!("renamed collection `{c}` to `{new_name}`");
+            outln!("renamed collection `{c}` to `{new_name}`");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -133,7 +133,7 @@ pub(super) fn delete(store: &CollectionStore, target: &str, yes: bool) -> anyhow
         (c, Some(r)) => {
             let l = store.delete_request(c, r)?;
             report_moved(&l);
-            println!("deleted {c}/{r}");
+            outln!("deleted {c}/{r}");
         }
         (c, None) => {
             if !yes {
@@ -143,7 +143,7 @@ pub(super) fn delete(store: &CollectionStore, target: &str, yes: bool) -> anyhow
                 );
             }
             store.delete_collection(c)?;
-            println!("deleted collection `{c}`");
+            outln!("deleted collection `{c}`");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -149,12 +149,12 @@ pub(super) fn import(
         moved_aside,
     } = store.modify(&target, true, |c| Ok(c.upsert_all(&incoming.requests)))?;
     report_moved_list(&moved_aside);
-    println!(
+    outln!(
         "imported {} requests into `{target}`",
         incoming.requests.len()
     );
     if !replaced.is_empty() {
-        println!("replaced: {}", replaced.join(", "));
+        outln!("replaced: {}", replaced.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }

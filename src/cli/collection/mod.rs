@@ -144,7 +144,7 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
             let (c, r) = need_request(&target)?;
             let out = store.duplicate_request(c, r, new_name.as_deref())?;
             report_moved_list(&out.moved_aside);
-            println!("copied {c}/{r} to {c}/{}", out.name);
+            outln!("copied {c}/{r} to {c}/{}", out.name);
             Ok(ExitCode::SUCCESS)
         }
         Command::Delete { target, yes } => delete(&store, &target, yes),

@@ -10,13 +10,13 @@ pub(super) fn list(store: &CollectionStore) -> anyhow::Result<ExitCode> {
     let loaded = store.load_all()?;
     report_moved(&loaded);
     if loaded.value.is_empty() {
-        println!(
+        outln!(
             "no collections yet in {}: save one with `xsign collection add COLLECTION/REQUEST --url /assets` or `xsign import curl`",
             store.dir().display()
         );
     }
     for c in &loaded.value {
-        println!("{:<30} {} requests", c.name, c.requests.len());
+        outln!("{:<30} {} requests", c.name, c.requests.len());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -35,9 +35,9 @@ pub(super) fn show(
             if body_only {
                 anyhow::bail!("--body needs COLLECTION/REQUEST");
             }
-            println!("{:<28} {:<7} {:<40} BODY", "REQUEST", "METHOD", "URL");
+            outln!("{:<28} {:<7} {:<40} BODY", "REQUEST", "METHOD", "URL");
             for r in &collection.requests {
-                println!(
+                outln!(
                     "{:<28} {:<7} {:<40} {} bytes",
                     r.name,
                     r.method,
@@ -52,18 +52,18 @@ pub(super) fn show(
                 std::io::stdout().write_all(&req.body)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("name:    {}", req.name);
-            println!("method:  {}", req.method);
-            println!("url:     {}", req.url);
+            outln!("name:    {}", req.name);
+            outln!("method:  {}", req.method);
+            outln!("url:     {}", req.url);
             for (k, v) in &req.headers {
-                println!("header:  {k}: {v}");
+                outln!("header:  {k}: {v}");
             }
             if !req.notes.is_empty() {
-                println!("notes:   {}", req.notes);
+                outln!("notes:   {}", req.notes);
             }
-            println!("body:    {} bytes (exact bytes: --body)", req.body.len());
+            outln!("body:    {} bytes (exact bytes: --body)", req.body.len());
             if !req.body.is_empty() {
-                println!("{}", crate::store::export::visible_bytes(&req.body));
+                outln!("{}", crate::store::export::visible_bytes(&req.body));
             }
         }
     }
