@@ -66,8 +66,10 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     });
     rt.block_on(demo.mock.shutdown())
         .context("stopping the mock")?;
-    launched?;
-    Ok(ExitCode::SUCCESS)
+    match launched? {
+        Some(tui::app::Next::Signalled(sig)) => Ok(super::signalled(sig)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// Starts the mock on a free loopback port, creates (or reuses) the demo key and API key in

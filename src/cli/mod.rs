@@ -75,6 +75,11 @@ pub struct Context {
     pub profile: Option<String>,
 }
 
+/// The exit code a shell gives a process that `sig` ended: 128 + its number.
+pub fn signalled(sig: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(128 + sig).unwrap_or(1))
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let ctx = Context {
@@ -89,6 +94,7 @@ pub fn main() -> ExitCode {
             ),
         ) {
             Ok(Some(crate::tui::app::Next::Demo)) => demo::run(demo::Args { reset: false }, &ctx),
+            Ok(Some(crate::tui::app::Next::Signalled(sig))) => Ok(signalled(sig)),
             Ok(None) => Ok(ExitCode::SUCCESS),
             Err(e) => Err(e),
         },

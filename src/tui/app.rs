@@ -196,6 +196,9 @@ pub enum Message {
     /// A history entry, answered and diagnosed, for the inspector.
     Inspected(Result<Box<ResponseView>, InspectError>),
     Onboard(OnboardMessage),
+    /// SIGTERM, SIGINT or SIGHUP came from outside (its number): leave as on `q`, without
+    /// asking, so the terminal is restored on the way out.
+    Signal(i32),
     /// A curl command pasted into the URL field, parsed.
     CurlImported(
         Result<Box<crate::store::import::CurlImport>, Arc<crate::store::import::ImportError>>,
@@ -245,6 +248,9 @@ pub enum Effect {
 pub enum Next {
     /// First run chose the demo.
     Demo,
+    /// A signal (its number) ended the workbench: the process exits with 128 + it, as a
+    /// shell reports a process the signal killed.
+    Signalled(i32),
 }
 
 /// The saved request being edited, as it was saved.

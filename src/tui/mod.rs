@@ -125,6 +125,7 @@ pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
     let mut rt = runtime::Runtime::new(session, launch.rt, tx, launch.stores);
     rt.launch_profile = Some(launch.profile.clone());
     let input = runtime::Input::spawn(rt.tx.clone());
+    runtime::signals::watch(&rt.rt, rt.tx.clone());
     let mut host = runtime::TerminalHost {
         guard: &mut guard,
         input,

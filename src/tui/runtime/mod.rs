@@ -1,10 +1,11 @@
 //! The runtime: the effects `update` asks for (signing on the worker thread, HTTP and feeds
 //! in tokio tasks, store work), the event loop (`event_loop.rs`, generic over the terminal
 //! backend and fed by one FIFO of messages), and the terminal host (`host.rs`: clipboard,
-//! `$EDITOR`, the input thread).
+//! `$EDITOR`, the input thread), and `signals.rs` (outside signals end the loop cleanly).
 
 mod event_loop;
 mod host;
+pub mod signals;
 
 pub use event_loop::{Loop, run_loop};
 pub use host::{Host, Input, TerminalHost, TestHost};

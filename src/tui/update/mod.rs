@@ -92,6 +92,10 @@ impl App {
             }
             Message::CurlImported(result) => self.on_curl_imported(result),
             Message::Inspected(result) => self.on_inspected(result),
+            Message::Signal(sig) => {
+                self.next = Some(super::app::Next::Signalled(sig));
+                self.quit(&mut fx);
+            }
         }
         self.sync_view();
         if let Some(job) = self.sign_job() {
