@@ -529,3 +529,25 @@ fn keygen_out_must_be_a_directory() {
     let out = sb.run(&["keygen", "--out", "keys"], b"");
     fails_with(&out, 1, "keys is a file, not a directory: pass --out DIR");
 }
+
+/// A number flag out of range is a usage error (exit 2) that says what range to give, never a
+/// panic: `--timeout 1e20` panicked converting to a Duration.
+#[test]
+fn number_flags_out_of_range_are_usage_errors() {
+    let sb = Sandbox::new();
+    for bad in ["1e20", "18446744073709551615", "NaN", "inf", "-1", "0"] {
+        // `=` so that `-1` is taken as the value, not as a flag.
+        let flag = format!("--timeout={bad}");
+        let out = sb.run(&["send", "GET", "http://127.0.0.1:1/x", &flag], b"");
+        fails_with(&out, 2, "at most 86400");
+    }
+    let out = sb.run(
+        &["send", "GET", "http://127.0.0.1:1/x", "--timeout", "soon"],
+        b"",
+    );
+    fails_with(&out, 2, "not a number of seconds");
+    for bad in ["18446744073709551615", "86401", "0"] {
+        let out = sb.run(&["profile", "edit", "production", "--timeout", bad], b"");
+        fails_with(&out, 2, "--timeout");
+    }
+}

@@ -8,6 +8,25 @@ use anyhow::Context as _;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
+/// The longest timeout a flag accepts: a day. Far beyond any request, and small enough that
+/// a deadline computed from it cannot overflow (`--timeout 1e20` panicked making a Duration).
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+/// Value parser of `send --timeout S`: seconds, fractions allowed, above 0 and at most a day.
+pub fn parse_timeout(s: &str) -> Result<f64, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds; give e.g. 30 or 2.5"))?;
+    // Written so that NaN fails too.
+    if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS as f64) {
+        return Err(format!(
+            "give a number of seconds above 0 and at most {MAX_TIMEOUT_SECS} (a day)"
+        ));
+    }
+    Ok(secs)
+}
+
 /// Loads the config and picks the profile for `ctx` with `flags` applied (see
 /// [`credentials::select`]); a config file that had to be moved aside is reported here.
 pub fn select_profile(ctx: &Context, flags: &ProfileFlags) -> anyhow::Result<Selected> {

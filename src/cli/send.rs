@@ -57,7 +57,7 @@ pub struct Args {
     #[arg(long)]
     pub nonce: bool,
     /// Give up after this many seconds, connection and body included [default: the profile's, or 30]
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = super::common::parse_timeout)]
     pub timeout: Option<f64>,
     /// Also print the request and response headers (the API key masked)
     #[arg(long, short = 'v')]
