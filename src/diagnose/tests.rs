@@ -322,6 +322,22 @@ fn nonce_that_did_not_increase_is_named() {
 }
 
 #[test]
+fn a_used_up_nonce_does_not_advise_another_nonce() {
+    let value = AuthValue::Nonce(u64::MAX);
+    let mut ev = evidence(URL, BODY);
+    ev.signed.value = Some(value);
+    ev.sent.timestamp = None;
+    ev.sent.nonce = Some(u64::MAX.to_string());
+    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    ev.last_nonce = Some(u64::MAX);
+    let r = diagnose(&ev);
+    let c = only_cause(&r);
+    assert_eq!(c.kind, CauseKind::NonceNotIncreasing);
+    assert!(!c.fix.contains("--nonce"), "{}", c.fix);
+    assert!(c.fix.contains("timestamps"), "{}", c.fix);
+}
+
+#[test]
 fn api_key_with_whitespace_is_named() {
     for (key_text, where_) in [
         ("apikey123\n", "at its end"),

@@ -14,6 +14,11 @@ pub enum NonceError {
         "the nonce file {0} is damaged; it was moved aside. The next nonce starts from the clock"
     )]
     Corrupt(PathBuf),
+    #[error(
+        "no nonce above {last} exists (the largest a nonce can be): this API key's nonces are used \
+         up. Authenticate with x-timestamp instead (profile auth mode timestamp), or use a new API key"
+    )]
+    Exhausted { last: u64 },
 }
 
 /// Hands out strictly increasing nonces per API key, across runs and processes.
@@ -40,7 +45,13 @@ impl NonceStore {
     pub fn take(&self, api_key: &str) -> Result<u64, NonceError> {
         self.with_lock(api_key, |last| {
             let floor = crate::signing::payload::now_unix_millis();
-            last.map_or(floor, |l| l.saturating_add(1)).max(floor)
+            // A nonce that does not increase would be refused by the server: say so instead of
+            // handing out u64::MAX again and again.
+            let above = match last {
+                Some(l) => l.checked_add(1).ok_or(NonceError::Exhausted { last: l })?,
+                None => floor,
+            };
+            Ok(above.max(floor))
         })
     }
 
@@ -50,7 +61,7 @@ impl NonceStore {
         let mut before = None;
         self.with_lock(api_key, |last| {
             before = last;
-            last.map_or(n, |l| l.max(n))
+            Ok(last.map_or(n, |l| l.max(n)))
         })?;
         Ok(before)
     }
@@ -64,7 +75,7 @@ impl NonceStore {
     fn with_lock(
         &self,
         api_key: &str,
-        next: impl FnOnce(Option<u64>) -> u64,
+        next: impl FnOnce(Option<u64>) -> Result<u64, NonceError>,
     ) -> Result<u64, NonceError> {
         let io = |source| NonceError::Io {
             dir: self.dir.clone(),
@@ -75,7 +86,7 @@ impl NonceStore {
         lock.lock().map_err(io)?;
         let path = self.value_path(api_key);
         let last = self.read_value(&path)?;
-        let value = next(last);
+        let value = next(last)?;
         if Some(value) != last {
             write_atomic(&path, value.to_string().as_bytes(), 0o600).map_err(io)?;
         }
@@ -146,6 +157,23 @@ mod tests {
         assert_eq!(s.take("k").unwrap(), far + 1);
         assert_eq!(s.record("k", 5).unwrap(), Some(far + 1));
         assert_eq!(s.take("k").unwrap(), far + 2);
+    }
+
+    #[test]
+    fn the_largest_nonce_is_handed_out_once_then_take_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = NonceStore::new(dir.path());
+        s.record("k", u64::MAX - 1).unwrap();
+        assert_eq!(s.take("k").unwrap(), u64::MAX);
+        let err = s.take("k").unwrap_err();
+        assert!(
+            matches!(err, NonceError::Exhausted { last: u64::MAX }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("x-timestamp"), "{err}");
+        // Still refused, and the store still holds the last nonce handed out.
+        assert!(s.take("k").is_err());
+        assert_eq!(s.last("k").unwrap(), Some(u64::MAX));
     }
 
     #[test]

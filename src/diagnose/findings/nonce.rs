@@ -8,12 +8,18 @@ pub(super) fn nonce_findings(ev: &Evidence, n: u64, f: &mut Findings) {
         return;
     };
     if n <= last {
+        // Above u64::MAX there is nothing: asking for a higher nonce would be no help.
+        let fix = if last == u64::MAX {
+            "No nonce above the largest one exists: this API key's nonces are used up. Switch to timestamps (profile auth mode timestamp), or use a new API key."
+        } else {
+            "Use a nonce above the last one (`xsign send --nonce` takes the next one from its store), or switch to timestamps."
+        };
         f.push(
             CauseKind::NonceNotIncreasing,
             Severity::Cause,
             format!("x-nonce {n} is not above the last nonce used, {last}"),
             vec!["Each nonce must be strictly greater than every earlier one for this API key, across every tool that uses the key.".into()],
-            "Use a nonce above the last one (`xsign send --nonce` takes the next one from its store), or switch to timestamps.",
+            fix,
         );
     } else {
         f.push(
