@@ -119,6 +119,34 @@ fn a_torn_last_line_is_skipped_and_ids_go_on() {
     assert_eq!(ids, [4, 2, 1]);
 }
 
+/// A torn last line that does not hold a whole id (a full disk left `{"id` appended) must not
+/// restart the ids at 1: the last whole id before it counts, and every id stays unique.
+#[test]
+fn a_torn_line_without_a_whole_id_does_not_restart_the_ids() {
+    for torn in [
+        &br#"{"id"#[..],
+        br#"{"id":1"#,
+        b"{",
+        b"\xff garbage",
+        b"\n\n",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let h = History::new(tmp.path().join("history"), 1000);
+        h.record(entry(1)).unwrap();
+        h.record(entry(2)).unwrap();
+        let seg = segment_files(h.dir()).pop().unwrap();
+        let mut f = std::fs::OpenOptions::new().append(true).open(&seg).unwrap();
+        std::io::Write::write_all(&mut f, torn).unwrap();
+        assert_eq!(h.record(entry(3)).unwrap().id, 3, "after {torn:?}");
+        // Torn again after the repaired line: still no id handed out twice.
+        let mut f = std::fs::OpenOptions::new().append(true).open(&seg).unwrap();
+        std::io::Write::write_all(&mut f, br#"{"id"#).unwrap();
+        assert_eq!(h.record(entry(4)).unwrap().id, 4, "after {torn:?}");
+        let ids: Vec<u64> = h.recent(10).unwrap().iter().map(|e| e.id).collect();
+        assert_eq!(ids, [4, 3, 2, 1], "after {torn:?}");
+    }
+}
+
 #[test]
 fn concurrent_writers_get_distinct_ids() {
     let tmp = tempfile::tempdir().unwrap();

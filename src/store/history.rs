@@ -381,8 +381,9 @@ fn append(path: &Path, line: &[u8]) -> std::io::Result<()> {
     f.sync_data()
 }
 
-/// The id at the head of the last line of a segment, reading backwards in chunks so a
-/// large last entry is not loaded whole.
+/// The id of the last line of a segment that starts with a whole id, reading backwards in
+/// chunks so a large last entry is not loaded whole. A torn line (a writer killed or a full
+/// disk mid-append, e.g. `{"id`) is skipped: the ids must not restart below it.
 fn last_id(path: &Path) -> Result<Option<u64>, StoreError> {
     let io = |e| StoreError::io("read", path, e);
     let mut f = match File::open(path) {
@@ -390,39 +391,37 @@ fn last_id(path: &Path) -> Result<Option<u64>, StoreError> {
         other => other.map_err(io)?,
     };
     let len = f.metadata().map_err(io)?.len();
-    // Skip the trailing newline(s), then find the newline before the last line.
-    let mut end = len;
-    let mut start = None;
     let mut chunk = vec![0u8; 64 * 1024];
     let mut pos = len;
-    while pos > 0 && start.is_none() {
+    // Every line starts after a newline or at the file's start; try them newest first.
+    while pos > 0 {
         let n = (pos as usize).min(chunk.len());
         pos -= n as u64;
         f.seek(SeekFrom::Start(pos)).map_err(io)?;
         f.read_exact(&mut chunk[..n]).map_err(io)?;
         for i in (0..n).rev() {
-            let at = pos + i as u64;
-            if chunk[i] == b'\n' {
-                if at + 1 == end {
-                    end = at;
-                } else {
-                    start = Some(at + 1);
-                    break;
-                }
+            if chunk[i] == b'\n'
+                && let Some(id) = id_at(&mut f, pos + i as u64 + 1, len).map_err(io)?
+            {
+                return Ok(Some(id));
             }
         }
     }
-    let start = start.unwrap_or(0);
-    if start >= end {
+    id_at(&mut f, 0, len).map_err(io)
+}
+
+/// The id at the head of the line starting at `start`, if it holds a whole one.
+fn id_at(f: &mut File, start: u64, len: u64) -> std::io::Result<Option<u64>> {
+    if start >= len {
         return Ok(None);
     }
-    let mut head = vec![0u8; ((end - start) as usize).min(40)];
-    f.seek(SeekFrom::Start(start)).map_err(io)?;
-    f.read_exact(&mut head).map_err(io)?;
+    let mut head = vec![0u8; (len - start).min(40) as usize];
+    f.seek(SeekFrom::Start(start))?;
+    f.read_exact(&mut head)?;
     Ok(parse_id_head(&head))
 }
 
-/// `{"id":123,...` → 123.
+/// `{"id":123,...` → 123; `{"id":12` (cut, maybe from 123) → None.
 fn parse_id_head(head: &[u8]) -> Option<u64> {
     let rest = head.strip_prefix(br#"{"id":"#)?;
     let digits: Vec<u8> = rest
@@ -430,6 +429,9 @@ fn parse_id_head(head: &[u8]) -> Option<u64> {
         .copied()
         .take_while(u8::is_ascii_digit)
         .collect();
+    if rest.get(digits.len()) != Some(&b',') {
+        return None;
+    }
     std::str::from_utf8(&digits).ok()?.parse().ok()
 }
 
@@ -448,6 +450,8 @@ mod tests {
     fn id_head() {
         assert_eq!(parse_id_head(br#"{"id":42,"sent"#), Some(42));
         assert_eq!(parse_id_head(b"garbage"), None);
+        assert_eq!(parse_id_head(br#"{"id":12"#), None, "cut: maybe 123");
+        assert_eq!(parse_id_head(br#"{"id"#), None);
     }
 
     #[test]
