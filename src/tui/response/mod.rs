@@ -6,7 +6,9 @@ mod keys;
 mod view;
 
 pub use keys::ResponseKey;
-pub use view::{SPINNER, body_line, render, render_body, render_headers, status_line, token_style};
+pub use view::{
+    SPINNER, body_line, content_area, render, render_body, render_headers, status_line, token_style,
+};
 
 use super::inspector::InspectorView;
 use super::json;

@@ -171,6 +171,29 @@ pub fn render_headers(v: &ResponseView, area: Rect, buf: &mut Buffer, scroll: us
 /// Spinner frames, chosen by elapsed time so renders under an injected clock are stable.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
+/// Where the scrolled content goes inside the pane's `inner` area: below the in-flight line,
+/// the status line and the note. `update` sizes its page with this too, so `G` and PgDn
+/// stop where the last line is in view.
+pub fn content_area(app: &crate::tui::app::App, inner: Rect) -> Rect {
+    let mut r = inner;
+    let take = |r: &mut Rect| {
+        r.y += 1;
+        r.height -= 1;
+    };
+    if app.in_flight() && r.height > 0 {
+        take(&mut r);
+    }
+    if let ResponseState::Received(v) = &app.response.state
+        && r.height > 0
+    {
+        take(&mut r);
+        if v.note.is_some() && r.height > 1 {
+            take(&mut r);
+        }
+    }
+    r
+}
+
 /// Draws the response pane of the app.
 pub fn render(app: &crate::tui::app::App, area: Rect, buf: &mut Buffer) {
     use crate::tui::app::{Focus, SendState};

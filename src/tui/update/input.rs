@@ -93,7 +93,7 @@ impl App {
                 match pane {
                     Some(Focus::Body) => self.body.scroll_lines(d),
                     Some(Focus::Response) => {
-                        let page = p.response_inner.height as usize;
+                        let page = self.response_page();
                         self.response.scroll_by(d, page);
                     }
                     Some(Focus::Signature) => {

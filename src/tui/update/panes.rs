@@ -87,14 +87,19 @@ impl App {
         }
     }
 
+    /// How many lines of the response the pane shows at once.
+    pub(super) fn response_page(&self) -> usize {
+        crate::tui::response::content_area(self, self.panes().response_inner).height as usize
+    }
+
     pub(super) fn on_response_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let page = self.panes().response_inner.height as usize;
+        let page = self.response_page();
         let done = self.response.key(key, page);
         self.on_response_done(done, fx);
     }
 
     pub(super) fn on_search_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {
-        let page = self.panes().response_inner.height as usize;
+        let page = self.response_page();
         let done = self.response.search_key(key, page);
         self.on_response_done(done, fx);
     }

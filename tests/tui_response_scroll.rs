@@ -1,0 +1,90 @@
+//! The response pane scrolls to its very last line: `G`, PgDn and the wheel stop with the
+//! closing `}` of a pretty JSON body in view, zoomed or not.
+
+mod tui_support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use tui_support::{BASE, Driver, T0};
+use xsign::signing::AuthValue;
+use xsign::tui::app::{Effect, Message};
+use xsign::tui::response::{ResponseView, SentRequest};
+
+/// A 200 whose pretty body is 42 lines, the last `}` alone on its line, with the response
+/// pane focused.
+fn long_response(w: u16, h: u16) -> Driver {
+    let mut d = Driver::new(w, h);
+    d.type_str("/company");
+    d.key(KeyCode::Enter);
+    d.ctrl('r');
+    let id = match d.take_effects().as_slice() {
+        [Effect::Send(job)] => job.id,
+        other => panic!("expected a send, got {other:?}"),
+    };
+    let fields: Vec<String> = (0..40).map(|i| format!("\"field{i:02}\":{i}")).collect();
+    let body = format!("{{{},\"last\":\"the end\"}}", fields.join(","));
+    let view = ResponseView::new(
+        200,
+        "OK",
+        vec![("content-type".into(), "application/json".into())],
+        body.into_bytes(),
+        5,
+        SentRequest {
+            method: "POST".into(),
+            url: format!("{BASE}/company"),
+            value: Some(AuthValue::Timestamp(T0)),
+            hash_hex: None,
+            x_sign: None,
+            body_len: 0,
+        },
+    );
+    assert!(view.lines.len() > 40);
+    assert_eq!(view.lines.last().map(String::as_str), Some("}"));
+    d.send(Message::Sent {
+        id,
+        result: Ok(Box::new(view)),
+    });
+    d.send(Message::Key(KeyEvent::from(KeyCode::Esc)));
+    d.key(KeyCode::Char('5'));
+    d
+}
+
+fn shows_the_end(d: &Driver) {
+    let screen = d.render();
+    assert!(screen.contains("\"the end\""), "{screen}");
+    let closing = screen
+        .lines()
+        .any(|l| l.contains("│}") || l.contains("│ }") || l.trim_matches('"').starts_with('}'));
+    assert!(closing, "the closing brace is not in view:\n{screen}");
+}
+
+#[test]
+fn g_shows_the_last_line() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60), (200, 40)] {
+        let mut d = long_response(w, h);
+        d.key(KeyCode::Char('G'));
+        shows_the_end(&d);
+        d.key(KeyCode::Char('z'));
+        d.key(KeyCode::Char('G'));
+        shows_the_end(&d);
+    }
+}
+
+#[test]
+fn page_down_and_the_wheel_reach_the_last_line() {
+    let mut d = long_response(120, 40);
+    for _ in 0..10 {
+        d.key(KeyCode::PageDown);
+    }
+    shows_the_end(&d);
+    let mut d = long_response(120, 40);
+    let at = d.app.panes().response_inner;
+    for _ in 0..30 {
+        d.send(Message::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: at.x + 2,
+            row: at.y + 2,
+            modifiers: KeyModifiers::NONE,
+        }));
+    }
+    shows_the_end(&d);
+}
