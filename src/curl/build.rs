@@ -81,8 +81,9 @@ pub fn to_curl(
         shell_quote(url.as_bytes()),
     ];
     for (k, v) in headers {
-        // `-H 'k:'` would tell curl to drop the header; `-H 'k;'` sends it empty.
-        let line = if v.trim().is_empty() {
+        // `-H 'k:'` would tell curl to drop the header; `-H 'k;'` sends it empty. Blank
+        // means spaces and tabs only, as curl reads it: a value of U+00A0 is sent.
+        let line = if v.trim_matches([' ', '\t']).is_empty() {
             format!("{k};")
         } else {
             format!("{k}: {v}")

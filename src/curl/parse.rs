@@ -237,7 +237,8 @@ impl<'a, 'r> Parser<'a, 'r> {
         match h.split_once(':') {
             Some((name, value)) => {
                 let name = name.trim().to_string();
-                if value.trim().is_empty() {
+                // curl drops a header whose value is blank: spaces and tabs only.
+                if value.trim_matches([' ', '\t']).is_empty() {
                     self.suppressed.push(name);
                 } else {
                     let value = value.trim_start_matches([' ', '\t']).to_string();

@@ -98,6 +98,18 @@ fn keeps_whitespace_inside_header_values() {
 }
 
 #[test]
+fn a_value_of_unicode_space_is_not_blank() {
+    // curl drops `-H 'k:'` and `-H 'k:  '` (spaces and tabs), but sends U+00A0.
+    let headers = vec![("x-note".to_string(), "\u{a0}".to_string())];
+    let cmd = to_curl("GET", "https://h/", &headers, CurlBody::None);
+    assert_eq!(req(&cmd).header("x-note"), Some("\u{a0}"));
+    assert_eq!(
+        req("curl https://h -H 'x-note: \t '").header("x-note"),
+        None
+    );
+}
+
+#[test]
 fn data_implies_post_and_joins_with_ampersand() {
     let r = req("curl https://x.test/a -d a=1 --data b=2 --data-ascii c=3");
     assert_eq!(r.method, "POST");
