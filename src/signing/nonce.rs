@@ -85,6 +85,7 @@ impl NonceStore {
         let lock = self.open_lock(api_key).map_err(io)?;
         lock.lock().map_err(io)?;
         let path = self.value_path(api_key);
+        crate::atomic_file::remove_stale_temps(&path);
         let last = self.read_value(&path)?;
         let value = next(last)?;
         if Some(value) != last {
@@ -135,6 +136,26 @@ fn key_id(api_key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_take_leaves_no_temp_file_after_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = NonceStore::new(dir.path());
+        s.take("key").unwrap();
+        // What a take killed between write and rename leaves behind.
+        let name = s.value_path("key");
+        let name = name.file_name().unwrap().to_string_lossy();
+        let stale = dir.path().join(format!(".{name}.tmp-123-456"));
+        std::fs::write(&stale, b"17").unwrap();
+        s.take("key").unwrap();
+        assert!(!stale.exists(), "the next take cleans up");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 
     #[test]
     fn nonces_increase_and_survive_a_new_store() {

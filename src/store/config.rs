@@ -349,6 +349,7 @@ impl ConfigStore {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         ensure_private_dir(dir).map_err(|e| StoreError::io("create the directory", dir, e))?;
         let _lock = FileLock::acquire(&lock_path_for(&self.path))?;
+        crate::atomic_file::remove_stale_temps(&self.path);
         let Loaded {
             value: mut config,
             moved_aside,
@@ -382,6 +383,26 @@ pub fn resolve_selected(selected: Option<&str>) -> Result<Loaded<ResolvedProfile
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_save_leaves_no_temp_file_after_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("config.json"));
+        store.update(|_| Ok(())).unwrap();
+        // What a save killed between write and rename leaves: it may hold an inline key.
+        let stale = dir.path().join(".config.json.tmp-99-1");
+        std::fs::write(&stale, br#"{"profiles":[{"api_key":{"inline":"secret"}}]}"#).unwrap();
+        let other = dir.path().join(".other.json.tmp-99-1");
+        std::fs::write(&other, b"not ours").unwrap();
+        store
+            .update(|c| {
+                c.default_profile = Some("play".into());
+                Ok(())
+            })
+            .unwrap();
+        assert!(!stale.exists(), "the next save cleans up");
+        assert!(other.exists(), "another file's temp is left alone");
+    }
 
     #[test]
     fn override_replaces_builtin_in_place() {

@@ -152,7 +152,7 @@ impl CollectionStore {
             .map_err(|e| StoreError::io("create the directory", &self.dir, e))?;
         let path = self.path_of(collection);
         let _lock = FileLock::acquire(&lock_path_for(&path))?;
-        self.remove_stale_temp_files(collection);
+        crate::atomic_file::remove_stale_temps(&path);
         let Loaded {
             value: mut current,
             moved_aside,
@@ -186,17 +186,6 @@ impl CollectionStore {
 
     /// Saves write through `.<name>.json.tmp-*` while holding the lock, so under the lock
     /// any such file was left by a writer killed mid-save: it is not the collection.
-    fn remove_stale_temp_files(&self, collection: &str) {
-        let prefix = format!(".{collection}.json.tmp-");
-        if let Ok(entries) = std::fs::read_dir(&self.dir) {
-            for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(&prefix) {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
-    }
-
     /// Creates an empty collection; an existing one is an error.
     pub fn create(&self, collection: &str) -> Result<Loaded<()>, StoreError> {
         if self.exists(collection) {
