@@ -309,3 +309,34 @@ fn killing_xsign_during_a_save_leaves_the_old_or_the_new_file() {
         .collect();
     assert!(temps.is_empty(), "{temps:?}");
 }
+
+/// A collection written by a newer xsign is refused, by reads and writes alike, and left
+/// exactly as it is: never set aside as if it were damaged.
+#[test]
+fn a_newer_collection_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = CollectionStore::new(dir.path().join("collections"));
+    store.create("future").unwrap();
+    let path = dir.path().join("collections/future.json");
+    let newer = br#"{"format":"xsign-collection/99","collection":{"name":"future","requests":[],"shape":"new"}}"#;
+    std::fs::write(&path, newer).unwrap();
+    let refused = |e: StoreError| {
+        let text = e.to_string();
+        assert!(matches!(e, StoreError::NewerFormat { .. }), "{text}");
+        assert!(text.contains("made by a newer xsign"), "{text}");
+    };
+    refused(store.load("future").unwrap_err());
+    refused(store.load_all().unwrap_err());
+    refused(
+        store
+            .save_request("future", &Request::new("r", "GET", "/assets"))
+            .unwrap_err(),
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), newer.to_vec());
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("collections"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("corrupt"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}

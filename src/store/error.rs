@@ -11,6 +11,14 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{path} was made by a newer xsign (format `{format}`; this one reads `{reads}`): it is left untouched. Use the newer xsign, or move the file away to start afresh"
+    )]
+    NewerFormat {
+        path: PathBuf,
+        format: String,
+        reads: &'static str,
+    },
     #[error("{what} `{name}` not found. {hint}")]
     NotFound {
         what: &'static str,

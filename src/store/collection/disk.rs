@@ -89,6 +89,13 @@ impl CollectionStore {
         path: &Path,
         bytes: &[u8],
     ) -> Result<Loaded<Collection>, StoreError> {
+        if let Some(format) = Collection::newer_format(bytes) {
+            return Err(StoreError::NewerFormat {
+                path: path.to_path_buf(),
+                format,
+                reads: Collection::FORMAT,
+            });
+        }
         match Collection::from_file_bytes(bytes) {
             Ok(mut c) => {
                 // The file name is the collection's identity.

@@ -114,6 +114,26 @@ impl Collection {
         Ok(bytes)
     }
 
+    /// The format marker of a file this xsign is too old to read (`xsign-collection/N`
+    /// with N above its own), so the file is refused and left as it is, never set aside.
+    pub fn newer_format(bytes: &[u8]) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Head {
+            format: String,
+        }
+        let head: Head = serde_json::from_slice(bytes).ok()?;
+        let ours: u64 = FORMAT.rsplit('/').next()?.parse().ok()?;
+        let theirs: u64 = head
+            .format
+            .strip_prefix("xsign-collection/")?
+            .parse()
+            .ok()?;
+        (theirs > ours).then_some(head.format)
+    }
+
+    /// The format this xsign writes and reads.
+    pub const FORMAT: &'static str = FORMAT;
+
     pub fn from_file_bytes(bytes: &[u8]) -> Result<Collection, String> {
         let file: CollectionFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
         if file.format != FORMAT {
