@@ -4,10 +4,9 @@
 mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
-use tui_support::{BASE, Driver, T0};
-use xsign::signing::AuthValue;
+use tui_support::Driver;
 use xsign::tui::app::{Effect, Message};
-use xsign::tui::response::{ResponseView, SentRequest};
+use xsign::tui::response::ResponseView;
 
 /// A 200 whose pretty body is 42 lines, the last `}` alone on its line, with the response
 /// pane focused.
@@ -28,14 +27,7 @@ fn long_response(w: u16, h: u16) -> Driver {
         vec![("content-type".into(), "application/json".into())],
         body.into_bytes(),
         5,
-        SentRequest {
-            method: "POST".into(),
-            url: format!("{BASE}/company"),
-            value: Some(AuthValue::Timestamp(T0)),
-            hash_hex: None,
-            x_sign: None,
-            body_len: 0,
-        },
+        tui_support::sent_post_company(0),
     );
     assert!(view.lines.len() > 40);
     assert_eq!(view.lines.last().map(String::as_str), Some("}"));

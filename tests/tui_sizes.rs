@@ -6,10 +6,9 @@ mod tui_support;
 use crossterm::event::{KeyCode, KeyEvent};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use tui_support::{BASE, Driver, T0};
-use xsign::signing::AuthValue;
+use tui_support::Driver;
 use xsign::tui::app::{Effect, Message};
-use xsign::tui::response::{ResponseView, SentRequest};
+use xsign::tui::response::ResponseView;
 
 /// The demo's first steps: `POST /company` composed, sent, and answered with a 1020 whose
 /// inspector is open.
@@ -28,14 +27,7 @@ fn answered() -> Driver {
         vec![("content-type".into(), "application/json".into())],
         br#"{"code":1020,"msg":"errPartnerAuth","detail":{"reason":"signature"}}"#.to_vec(),
         3,
-        SentRequest {
-            method: "POST".into(),
-            url: format!("{BASE}/company"),
-            value: Some(AuthValue::Timestamp(T0)),
-            hash_hex: None,
-            x_sign: None,
-            body_len: 107,
-        },
+        tui_support::sent_post_company(107),
     );
     d.send(Message::Sent {
         id,

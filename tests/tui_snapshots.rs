@@ -32,14 +32,7 @@ fn compose(w: u16, h: u16) -> Driver {
 }
 
 fn sent_request() -> SentRequest {
-    SentRequest {
-        method: "POST".into(),
-        url: format!("{BASE}/company"),
-        value: Some(AuthValue::Timestamp(T0)),
-        hash_hex: None,
-        x_sign: None,
-        body_len: 107,
-    }
+    tui_support::sent_post_company(107)
 }
 
 #[test]

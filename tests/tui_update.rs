@@ -12,14 +12,7 @@ use xsign::tui::feed_tab::{Connection, FeedMessage};
 use xsign::tui::response::{ResponseState, ResponseTab, ResponseView, SentRequest};
 
 fn sent() -> SentRequest {
-    SentRequest {
-        method: "POST".into(),
-        url: format!("{BASE}/company"),
-        value: Some(AuthValue::Timestamp(T0)),
-        hash_hex: None,
-        x_sign: None,
-        body_len: 0,
-    }
+    tui_support::sent_post_company(0)
 }
 
 fn ok_view(body: &str) -> Box<ResponseView> {

@@ -7,9 +7,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
-use xsign::signing::{AuthMode, PrivateKey};
+use xsign::signing::{AuthMode, AuthValue, PrivateKey};
 use xsign::tui::app::{App, Effect, Message};
 use xsign::tui::clock::{FixedClock, Moment};
+use xsign::tui::response::SentRequest;
 use xsign::tui::session::Session;
 use xsign::tui::sign_worker;
 use xsign::tui::stores::Stores;
@@ -18,6 +19,18 @@ use xsign::tui::stores::Stores;
 pub const T0: i64 = 1639490495;
 pub const BASE: &str = "http://127.0.0.1:8001/api/v1/p";
 pub const API_KEY: &str = "test-api-key-0123456789";
+
+/// What a `POST /company` with a body of `body_len` bytes, signed at `T0`, sent.
+pub fn sent_post_company(body_len: usize) -> SentRequest {
+    SentRequest {
+        method: "POST".into(),
+        url: format!("{BASE}/company"),
+        value: Some(AuthValue::Timestamp(T0)),
+        hash_hex: None,
+        x_sign: None,
+        body_len,
+    }
+}
 
 pub fn fixture_key() -> PrivateKey {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-rsa2048.pkcs1.pem");
