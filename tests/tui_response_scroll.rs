@@ -5,7 +5,7 @@ mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use tui_support::Driver;
-use xsign::tui::app::{Effect, Message};
+use xsign::tui::app::Message;
 use xsign::tui::response::ResponseView;
 
 /// A 200 whose pretty body is 42 lines, the last `}` alone on its line, with the response
@@ -15,10 +15,7 @@ fn long_response(w: u16, h: u16) -> Driver {
     d.type_str("/company");
     d.key(KeyCode::Enter);
     d.ctrl('r');
-    let id = match d.take_effects().as_slice() {
-        [Effect::Send(job)] => job.id,
-        other => panic!("expected a send, got {other:?}"),
-    };
+    let id = d.sent_job_id();
     let fields: Vec<String> = (0..40).map(|i| format!("\"field{i:02}\":{i}")).collect();
     let body = format!("{{{},\"last\":\"the end\"}}", fields.join(","));
     let view = ResponseView::new(

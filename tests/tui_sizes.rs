@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use tui_support::Driver;
-use xsign::tui::app::{Effect, Message};
+use xsign::tui::app::Message;
 use xsign::tui::response::ResponseView;
 
 /// The demo's first steps: `POST /company` composed, sent, and answered with a 1020 whose
@@ -17,10 +17,7 @@ fn answered() -> Driver {
     d.type_str("/company");
     d.key(KeyCode::Enter);
     d.ctrl('r');
-    let id = match d.take_effects().as_slice() {
-        [Effect::Send(job)] => job.id,
-        other => panic!("expected a send, got {other:?}"),
-    };
+    let id = d.sent_job_id();
     let view = ResponseView::new(
         401,
         "Unauthorized",

@@ -83,10 +83,7 @@ fn in_flight() {
 
 fn respond(d: &mut Driver, view: ResponseView) {
     d.ctrl('r');
-    let id = match d.take_effects().as_slice() {
-        [Effect::Send(job)] => job.id,
-        other => panic!("expected a send, got {other:?}"),
-    };
+    let id = d.sent_job_id();
     d.send(Message::Sent {
         id,
         result: Ok(Box::new(view)),

@@ -39,10 +39,7 @@ fn post_company() -> Driver {
 }
 
 fn send_id(d: &mut Driver) -> u64 {
-    match d.take_effects().as_slice() {
-        [Effect::Send(job)] => job.id,
-        other => panic!("expected one send, got {other:?}"),
-    }
+    d.sent_job_id()
 }
 
 #[test]

@@ -146,4 +146,12 @@ impl Driver {
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }
+
+    /// The id of the one send the last keys asked for (Ctrl-R); anything else fails.
+    pub fn sent_job_id(&mut self) -> u64 {
+        match self.take_effects().as_slice() {
+            [Effect::Send(job)] => job.id,
+            other => panic!("expected one send, got {other:?}"),
+        }
+    }
 }

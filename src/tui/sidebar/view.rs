@@ -62,16 +62,15 @@ impl Widget for SidebarView<'_> {
                     } else {
                         "loading…"
                     };
-                    Paragraph::new(Line::styled(text, theme::dim()))
-                        .wrap(Wrap { trim: true })
-                        .render(
-                            Rect {
-                                y,
-                                height: bottom - y,
-                                ..inner
-                            },
-                            buf,
-                        );
+                    empty_note(
+                        text,
+                        Rect {
+                            y,
+                            height: bottom - y,
+                            ..inner
+                        },
+                        buf,
+                    );
                 }
                 for (i, row) in rows.iter().enumerate().skip(start).take(rows_h) {
                     let mut line = match &row.request {
@@ -109,12 +108,8 @@ impl Widget for SidebarView<'_> {
             LibraryTab::History => {
                 let rows = l.history_rows();
                 if rows.is_empty() {
-                    Paragraph::new(Line::styled(
+                    empty_note(
                         "Nothing sent yet. Every request you send is recorded here.",
-                        theme::dim(),
-                    ))
-                    .wrap(Wrap { trim: true })
-                    .render(
                         Rect {
                             y,
                             height: bottom - y,
@@ -175,4 +170,11 @@ impl Widget for SidebarView<'_> {
             buf.set_line(inner.x, last, &hint, inner.width);
         }
     }
+}
+
+/// The dim, wrapped line a list shows in place of its rows when it has none.
+fn empty_note(text: &str, area: Rect, buf: &mut Buffer) {
+    Paragraph::new(Line::styled(text, theme::dim()))
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
 }
