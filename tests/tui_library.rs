@@ -67,8 +67,7 @@ fn library(d: &mut Driver) {
 }
 
 fn type_body(d: &mut Driver, body: &str) {
-    d.key(KeyCode::Esc); // the endpoint list
-    d.key(KeyCode::Esc); // the URL field
+    d.key(KeyCode::Esc); // leaves the URL field, closing the endpoint list
     d.key(KeyCode::Char('3'));
     d.key(KeyCode::Enter);
     d.send(Message::Paste(body.into()));

@@ -150,8 +150,9 @@ impl Bench {
     fn compose(&mut self, body: &str) {
         self.key(KeyCode::F(2)); // GET → POST
         self.type_str("/company");
-        self.key(KeyCode::Esc); // close the endpoint list
-        self.key(KeyCode::Enter); // to the body
+        self.key(KeyCode::Esc); // leaves the URL field, closing the endpoint list
+        self.key(KeyCode::Char('3')); // the body
+        self.key(KeyCode::Enter); // edit it
         self.type_str(body);
         self.wait_for("the signature", |a| {
             a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
@@ -454,8 +455,7 @@ fn the_real_loop_copies_through_its_host_draws_and_ends_on_q() {
         a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
     });
     assert!(b.render().contains("/assets"), "the loop drew the typing");
-    b.key(KeyCode::Esc); // the endpoint list
-    b.key(KeyCode::Esc); // the URL field
+    b.key(KeyCode::Esc); // leaves the URL field, closing the endpoint list
     b.key(KeyCode::Char('4'));
     b.key(KeyCode::Char('x'));
     let x_sign = b.app.sig.latest.as_ref().and_then(|o| o.x_sign.clone());

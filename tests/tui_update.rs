@@ -31,8 +31,8 @@ fn post_company() -> Driver {
     let mut d = Driver::new(120, 40);
     d.key(KeyCode::F(2)); // GET → POST
     d.type_str("/company");
-    d.key(KeyCode::Esc); // close the endpoint list
-    d.key(KeyCode::Tab); // Tab with no list: to the body
+    d.key(KeyCode::Esc); // leaves the URL field, closing the endpoint list
+    d.key(KeyCode::Tab); // to the body
     d.key(KeyCode::Enter);
     assert_eq!((d.app.focus, d.app.editing), (Focus::Body, true));
     d
@@ -90,8 +90,7 @@ fn key_q_types_in_fields_and_quits_outside() {
     d.type_str("/q");
     assert_eq!(d.app.url.text(), "/q");
     assert!(!d.app.quit);
-    d.key(KeyCode::Esc); // closes the list
-    d.key(KeyCode::Esc); // leaves the field
+    d.key(KeyCode::Esc); // leaves the field, closing the list
     d.key(KeyCode::Char('q'));
     assert!(d.app.quit);
     assert!(matches!(d.take_effects().as_slice(), [Effect::Quit]));

@@ -49,9 +49,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let demo = rt.block_on(start(&dir))?;
     ensure_examples();
     let port = demo.mock.addr().port();
-    let welcome = format!(
-        "Demo: mock on 127.0.0.1:{port}, throwaway key. Pick a saved request (F6), or type /company in the URL (↓ lists endpoints). ? for help"
-    );
+    let welcome = welcome(port);
     let launched = tui::open(Launch {
         profile: demo.profile,
         rt: rt.handle().clone(),
@@ -70,6 +68,14 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         Some(tui::app::Next::Signalled(sig)) => Ok(super::signalled(sig)),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The first status line of the demo, with the mock on `port`.
+pub fn welcome(port: u16) -> String {
+    format!(
+        "Demo: mock on 127.0.0.1:{port}, throwaway key. Pick a saved request (F6), or type /company in the URL (↓ lists endpoints). {} for help",
+        crate::tui::keymap::help_key()
+    )
 }
 
 /// Starts the mock on a free loopback port, creates (or reuses) the demo key and API key in

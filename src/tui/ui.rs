@@ -49,11 +49,12 @@ impl Widget for &App {
         if let Some(picker) = &self.picker {
             picker.render(&self.profile.name, area, buf);
         }
-        if let Some(scroll) = self.help {
-            help::render(scroll, area, buf);
-        }
         if let Some(o) = &self.onboarding {
             o.render(area, buf);
+        }
+        // last: F1 opens help over any overlay
+        if let Some(scroll) = self.help {
+            help::render(scroll, area, buf);
         }
     }
 }

@@ -74,10 +74,15 @@ impl UrlField {
     }
 
     /// The editing keys are the `TextInput`'s; ↓ ↑ and Enter / Tab drive the completion.
+    /// Typing opens the list; deleting (Backspace, Ctrl-W, …) only updates a list already
+    /// open, so correcting a URL does not pop a list up over it.
     pub fn key(&mut self, key: KeyEvent) -> UrlKey {
+        let len_before = self.input.text().len();
         match self.input.key(key) {
             InputKey::Edited => {
-                self.refresh_completion();
+                if self.completion.is_some() || self.input.text().len() > len_before {
+                    self.refresh_completion();
+                }
                 return UrlKey::Edited;
             }
             InputKey::Moved => return UrlKey::Moved,

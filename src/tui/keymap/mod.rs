@@ -69,6 +69,8 @@ pub enum Command {
     Cancel,
     Help,
     NextMethod,
+    /// Pick this method (the method field's letters).
+    Method(&'static str),
     ToggleTab,
     Sabotage,
     Library,
@@ -107,7 +109,11 @@ pub(super) const fn h(keys: &'static str, what: &'static str) -> Hint {
     }
 }
 
-const fn b(keys: &'static str, what: &'static str, chords: &'static [(Chord, Command)]) -> Hint {
+pub(super) const fn b(
+    keys: &'static str,
+    what: &'static str,
+    chords: &'static [(Chord, Command)],
+) -> Hint {
     Hint { keys, what, chords }
 }
 
@@ -115,7 +121,7 @@ const fn key(code: KeyCode) -> Chord {
     Chord { code, ctrl: false }
 }
 
-const fn ch(c: char) -> Chord {
+pub(super) const fn ch(c: char) -> Chord {
     key(KeyCode::Char(c))
 }
 
@@ -145,6 +151,8 @@ pub(super) const LEAVE: Hint = b(
     "leave a field · close · cancel a request in flight",
     &[(key(KeyCode::Esc), Command::Cancel)],
 );
+/// The help key while typing, where `?` is text: the status bar names it then.
+pub(super) const HELP_TYPING: Hint = b("F1", "help", &[(f(1), Command::Help)]);
 pub(super) const HELP: Hint = b(
     "F1 / ?",
     "this help (? outside text fields)",
@@ -222,6 +230,20 @@ pub fn command(key: &KeyEvent, typing: bool) -> Option<Command> {
     candidates
         .find(|(c, _)| (!typing || c.while_typing()) && c.matches(key))
         .map(|(_, cmd)| *cmd)
+}
+
+/// The command a pane's own table (`METHOD`, …) binds to `key`, for the pane to run.
+pub fn pane_command(hints: &[Hint], key: &KeyEvent) -> Option<Command> {
+    hints
+        .iter()
+        .flat_map(|h| h.chords.iter())
+        .find(|(c, _)| c.matches(key))
+        .map(|(_, cmd)| *cmd)
+}
+
+/// The name of the help key that works in every mode, typing included.
+pub fn help_key() -> &'static str {
+    HELP_TYPING.keys
 }
 
 #[cfg(test)]

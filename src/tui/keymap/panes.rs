@@ -1,7 +1,7 @@
 //! The keys each pane handles itself, described for help and the status bar (the pane
 //! dispatches them), the help sections in order, and the status bar's pick for the focus.
 
-use super::{EVERYWHERE, HELP, Hint, LEAVE, SEND, Section, ZOOM, h};
+use super::{Command, EVERYWHERE, HELP, HELP_TYPING, Hint, LEAVE, SEND, Section, ZOOM, b, ch, h};
 use crate::tui::app::{App, Focus, Tab};
 
 pub const URL: &[Hint] = &[
@@ -25,7 +25,17 @@ pub const TEXT_INPUT: &[Hint] = &[
 
 pub const METHOD: &[Hint] = &[
     h("Enter / ← →", "change the method"),
-    h("g p u d a", "GET POST PUT DELETE PATCH"),
+    b(
+        "g p u d a",
+        "GET POST PUT DELETE PATCH",
+        &[
+            (ch('g'), Command::Method("GET")),
+            (ch('p'), Command::Method("POST")),
+            (ch('u'), Command::Method("PUT")),
+            (ch('d'), Command::Method("DELETE")),
+            (ch('a'), Command::Method("PATCH")),
+        ],
+    ),
 ];
 
 pub const BODY_EDIT: &[Hint] = &[
@@ -176,6 +186,8 @@ pub fn status_hints(app: &App) -> Vec<&'static Hint> {
     };
     out.insert(0, send);
     if app.is_typing() {
+        // `?` types here: name the key that opens help, early so it is not cut off
+        out.insert(1, &HELP_TYPING);
         out.push(&LEAVE);
     } else {
         out.push(help);

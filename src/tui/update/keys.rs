@@ -15,21 +15,6 @@ impl App {
         }
         self.notice = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if let Some(o) = &mut self.onboarding {
-            if ctrl && key.code == KeyCode::Char('c') {
-                return self.quit(fx);
-            }
-            match o.key(key) {
-                OnboardAction::None => {}
-                OnboardAction::Skip => self.onboarding = None,
-                OnboardAction::StartDemo => {
-                    self.next = Some(crate::tui::app::Next::Demo);
-                    self.quit(fx);
-                }
-                OnboardAction::Do(op) => fx.push(Effect::Onboard(op)),
-            }
-            return;
-        }
         if let Some(scroll) = self.help {
             match key.code {
                 KeyCode::Down | KeyCode::Char('j') => self.help = Some(scroll + 1),
@@ -45,6 +30,26 @@ impl App {
                     self.help = None
                 }
                 _ => {}
+            }
+            return;
+        }
+        // F1 opens help from every mode, over any overlay (which is still there after).
+        if keymap::command(&key, true) == Some(Command::Help) {
+            self.help = Some(0);
+            return;
+        }
+        if let Some(o) = &mut self.onboarding {
+            if ctrl && key.code == KeyCode::Char('c') {
+                return self.quit(fx);
+            }
+            match o.key(key) {
+                OnboardAction::None => {}
+                OnboardAction::Skip => self.onboarding = None,
+                OnboardAction::StartDemo => {
+                    self.next = Some(crate::tui::app::Next::Demo);
+                    self.quit(fx);
+                }
+                OnboardAction::Do(op) => fx.push(Effect::Onboard(op)),
             }
             return;
         }
@@ -103,19 +108,12 @@ impl App {
                     self.cycle_method(1)
                 }
                 KeyCode::Left | KeyCode::Up => self.cycle_method(-1),
-                KeyCode::Char(c) => {
-                    // g, p, u, d, a pick a method by its letter
-                    let c = c.to_ascii_uppercase();
-                    let pick = match c {
-                        'A' => Some(4),
-                        _ => METHODS.iter().position(|m| m.starts_with(c)),
-                    };
-                    if let Some(i) = pick {
-                        self.method = i;
-                        self.request_changed();
+                // the letters of the method hint, dispatched from the same table
+                _ => {
+                    if let Some(cmd) = keymap::pane_command(keymap::METHOD, &key) {
+                        self.run(cmd, fx);
                     }
                 }
-                _ => {}
             },
             Focus::Url => {
                 if matches!(key.code, KeyCode::Enter | KeyCode::Char('i')) {
@@ -160,6 +158,10 @@ impl App {
             Command::Cancel => self.cancel_send(fx),
             Command::Help => self.help = Some(0),
             Command::NextMethod => self.cycle_method(1),
+            Command::Method(name) => {
+                self.set_method(name);
+                self.request_changed();
+            }
             Command::ToggleTab => self.toggle_tab(),
             Command::Sabotage => {
                 self.stop_typing();
@@ -206,14 +208,10 @@ impl App {
             return self.on_sidebar_action(action, fx);
         }
         match key.code {
-            KeyCode::Esc => {
-                if self.focus == Focus::Url && self.url.completion.is_some() {
-                    self.url.completion = None;
-                } else {
-                    self.stop_typing();
-                }
-                return;
-            }
+            // One Esc leaves the field and closes the endpoint list with it: a second
+            // press would otherwise be needed, and the letter typed after the first one
+            // landed in the URL.
+            KeyCode::Esc => return self.stop_typing(),
             KeyCode::BackTab => {
                 self.stop_typing();
                 return self.cycle_focus(-1);
