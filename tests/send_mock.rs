@@ -165,6 +165,11 @@ fn body_from_stdin_is_sent_byte_exact() {
         out.stderr.contains("note:"),
         "the body notes are shown: {out:?}"
     );
+    // The mock judges as the server does and accepted it: the tab note says what the guide
+    // reports, not that this request is refused (issue 9 #24).
+    assert!(out.stderr.contains("tab"), "{out:?}");
+    assert!(out.stderr.contains("exactly as signed"), "{out:?}");
+    assert!(!out.stderr.contains("known to answer 1020"), "{out:?}");
 }
 
 #[test]

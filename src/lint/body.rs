@@ -14,6 +14,9 @@ pub struct BodyScan {
     pub first_crlf: Option<usize>,
     /// First whitespace between JSON tokens: where a body stops being compact.
     pub first_outside_whitespace: Option<usize>,
+    /// Of `tabs`, those inside a JSON string: content, not layout (and, raw, invalid JSON).
+    pub string_tabs: usize,
+    pub first_string_tab: Option<usize>,
 }
 
 pub fn scan(body: &[u8]) -> BodyScan {
@@ -30,13 +33,35 @@ pub fn scan(body: &[u8]) -> BodyScan {
     } else {
         (0, None)
     };
+    // Only a body with tabs pays for telling layout tabs from tabs inside strings.
+    let (string_tabs, first_string_tab) = if tabs > 0 {
+        string_tabs(body)
+    } else {
+        (0, None)
+    };
     BodyScan {
         tabs,
         first_tab,
         crlfs,
         first_crlf,
         first_outside_whitespace: first_outside_whitespace(body),
+        string_tabs,
+        first_string_tab,
     }
+}
+
+/// How many tabs stand inside JSON strings, and where the first one is.
+fn string_tabs(body: &[u8]) -> (usize, Option<usize>) {
+    let mut tokens = Tokens::default();
+    let mut count = 0;
+    let mut first = None;
+    for (i, &b) in body.iter().enumerate() {
+        if tokens.is_string_tab(b) {
+            count += 1;
+            first.get_or_insert(i);
+        }
+    }
+    (count, first)
 }
 
 /// Stops at the first whitespace between tokens, so only a compact body is read to the end.
@@ -83,6 +108,12 @@ impl Tokens {
         } else {
             matches!(b, b' ' | b'\t' | b'\n' | b'\r')
         }
+    }
+
+    /// True when `b` is a tab inside a string (content, which a layout fix must not touch).
+    fn is_string_tab(&mut self, b: u8) -> bool {
+        let in_string = self.in_string;
+        !self.is_layout(b) && b == b'\t' && in_string
     }
 }
 
@@ -136,15 +167,27 @@ fn string_end(body: &[u8], mut i: usize) -> usize {
     body.len()
 }
 
-/// Each tab replaced by two spaces, the indentation `pretty` uses.
+/// Each tab between JSON tokens replaced by two spaces, the indentation `pretty` uses. A
+/// tab inside a string is content: it becomes the escape `\t`, the JSON for the same
+/// character (a raw tab there is invalid JSON), never spaces, so the string keeps its value.
 pub fn strip_tabs(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + body.len() / 8);
-    for part in body.split(|b| *b == b'\t').enumerate() {
-        if part.0 > 0 {
+    let mut tokens = Tokens::default();
+    let mut run_start = 0;
+    for (i, &b) in body.iter().enumerate() {
+        if b != b'\t' {
+            tokens.is_layout(b);
+            continue;
+        }
+        out.extend_from_slice(&body[run_start..i]);
+        run_start = i + 1;
+        if tokens.is_string_tab(b) {
+            out.extend_from_slice(b"\\t");
+        } else {
             out.extend_from_slice(b"  ");
         }
-        out.extend_from_slice(part.1);
     }
+    out.extend_from_slice(&body[run_start..]);
     out
 }
 
@@ -155,6 +198,27 @@ pub fn drop_trailing_newline(body: &[u8]) -> Vec<u8> {
         .rposition(|b| !matches!(b, b'\n' | b'\r'))
         .map_or(0, |i| i + 1);
     body[..end].to_vec()
+}
+
+/// A place in the body, as every finding names it: the line counted from 1, and the column
+/// counted from 1 in characters (not bytes, not screen cells: a tab or an `é` is one), which
+/// is how the body editor counts `Col` too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// The position of byte offset `at`: the one position function of the lint.
+pub fn position(body: &[u8], at: usize) -> Position {
+    let (line, column) = line_col(body, at);
+    Position { line, column }
 }
 
 /// 1-based line and column (in characters) of byte offset `at`.
@@ -169,6 +233,35 @@ pub fn line_col(body: &[u8], at: usize) -> (usize, usize) {
         .chars()
         .count();
     (line, col)
+}
+
+/// The byte offset serde_json's error points at. Its `column` counts bytes, and is the
+/// offending byte's 1-based column for most errors, but its 0-based one for a control
+/// character in a string and the end of the input for an early end.
+pub fn json_error_offset(body: &[u8], e: &serde_json::Error) -> usize {
+    let line_start = if e.line() <= 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(e.line() - 2)
+            .map_or(body.len(), |(i, _)| i + 1)
+    };
+    let past_offender = e.is_eof() || e.to_string().starts_with("control character");
+    let column = if past_offender {
+        e.column()
+    } else {
+        e.column().saturating_sub(1)
+    };
+    (line_start + column).min(body.len())
+}
+
+/// serde_json's message without its own " at line L column C", which counts bytes.
+pub fn json_error_text(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_string()
 }
 
 /// A short escaped excerpt around byte `at`, cut on character boundaries.

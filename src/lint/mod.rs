@@ -6,7 +6,10 @@
 mod body;
 pub mod escape;
 
-pub use body::{BOM, compact, drop_trailing_newline, excerpt, is_compact, line_col, strip_tabs};
+pub use body::{
+    BOM, Position, compact, drop_trailing_newline, excerpt, is_compact, json_error_offset,
+    json_error_text, line_col, position, strip_tabs,
+};
 pub use escape::{escape_into, escape_invisibles, is_invisible};
 
 use crate::signing::wire_url;
@@ -83,7 +86,8 @@ pub enum FindingKind {
 pub enum Fix {
     /// Remove whitespace between JSON tokens (and a BOM); strings and numbers keep their bytes.
     Compact,
-    /// Replace each tab with two spaces.
+    /// Replace each tab between tokens with two spaces, and each tab inside a string with
+    /// the escape `\t` (the same character, as valid JSON).
     StripTabs,
     /// Remove the newlines (and CRs) at the end of the body.
     DropTrailingNewline,
@@ -119,7 +123,7 @@ impl Fix {
     pub fn label(&self) -> &'static str {
         match self {
             Fix::Compact => "compact the JSON",
-            Fix::StripTabs => "replace tabs with spaces",
+            Fix::StripTabs => "replace tabs with spaces (\\t inside strings)",
             Fix::DropTrailingNewline => "drop the trailing newline",
             Fix::UseWireUrl => "use the URL as sent",
         }
@@ -192,8 +196,9 @@ fn check_body(input: &LintInput<'_>, out: &mut Vec<Finding>) {
             FindingKind::BodyOnGet,
             Severity::Warning,
             format!(
-                "a {} request with a body ({} bytes): clients and proxies may drop it, and the server \
-                 then checks the signature without it (1020). Clear the body, or use POST or PUT",
+                "a {} request with a body ({} bytes): xsign signs and sends it, but clients and \
+                 proxies may drop a body on {0}; where one does, the server checks the signature \
+                 without it and answers 1020. Clear the body, or use POST or PUT",
                 method.to_ascii_uppercase(),
                 body.len()
             ),
@@ -208,19 +213,7 @@ fn check_body(input: &LintInput<'_>, out: &mut Vec<Finding>) {
     );
 
     if let Some(at) = scan.first_tab {
-        let (line, col) = line_col(body, at);
-        out.push(Finding::new(
-            FindingKind::Tab,
-            Severity::Error,
-            format!(
-                "{} tab{} (first at line {line}, column {col}: {}): the API is known to answer 1020 to \
-                 tab-indented bodies even when signed; indent with spaces",
-                scan.tabs,
-                plural(scan.tabs),
-                excerpt(body, at, EXCERPT_RADIUS)
-            ),
-            Some(Fix::StripTabs),
-        ));
+        out.push(tab_finding(body, &scan, at));
     }
     if has_bom {
         out.push(Finding::new(
@@ -259,24 +252,32 @@ fn check_body(input: &LintInput<'_>, out: &mut Vec<Finding>) {
         ));
     }
     match &json {
-        Err(e) => out.push(Finding::new(
-            FindingKind::InvalidJson,
-            Severity::Warning,
-            format!(
-                "the body is not valid JSON ({e}): it is signed as it is, but the API will likely \
-                 refuse it"
-            ),
-            None,
-        )),
+        Err(e) => {
+            let stripped = usize::from(has_bom) * body::BOM.len();
+            let at = stripped + json_error_offset(&body[stripped..], e);
+            out.push(Finding::new(
+                FindingKind::InvalidJson,
+                Severity::Warning,
+                format!(
+                    "the body is not valid JSON ({} at {}: {}): it is signed as it is, so the \
+                     signature can still match, but the API will likely refuse the body itself \
+                     (the mock answers 400)",
+                    json_error_text(e),
+                    position(body, at),
+                    excerpt(body, at, EXCERPT_RADIUS)
+                ),
+                None,
+            ));
+        }
         Ok(_) => {
             if let Some(at) = scan.first_outside_whitespace {
-                let (line, col) = line_col(body, at);
                 out.push(Finding::new(
                     FindingKind::NotCompact,
                     Severity::Info,
                     format!(
-                        "the JSON is not compact (whitespace at line {line}, column {col}): fine when \
-                         these exact bytes are sent, but any tool that reformats it breaks the signature"
+                        "the JSON is not compact (whitespace at {}): fine when these exact bytes \
+                         are sent, but any tool that reformats it breaks the signature",
+                        position(body, at)
                     ),
                     Some(Fix::Compact),
                 ));
@@ -286,6 +287,36 @@ fn check_body(input: &LintInput<'_>, out: &mut Vec<Finding>) {
     if let Some(saved) = input.saved_body {
         check_reformatted(body, saved, json.is_ok(), out);
     }
+}
+
+/// Tabs: what the guide says about them, where they are, and what the fix does with each.
+/// xsign sends the bytes it signs, so a tab is no refusal by itself (the mock, which judges
+/// as the server does, accepts it): the risk is the copies of the body that other tools make.
+fn tab_finding(body: &[u8], scan: &body::BodyScan, at: usize) -> Finding {
+    let mut message = format!(
+        "{} tab{} (first at {}: {}): the API guide reports 1020 for JSON formatted with tabs, \
+         as pasting and tools change tabs and the server then hashes other bytes. xsign sends \
+         them exactly as signed; spaces are safe in every copy",
+        scan.tabs,
+        plural(scan.tabs),
+        position(body, at),
+        excerpt(body, at, EXCERPT_RADIUS)
+    );
+    if let Some(s) = scan.first_string_tab {
+        message.push_str(&format!(
+            ". {} of them inside a string (first at {}), where a raw tab is invalid JSON: the fix \
+             writes {} as the escape \\t, the same character, and never as spaces",
+            scan.string_tabs,
+            position(body, s),
+            if scan.string_tabs == 1 { "it" } else { "them" }
+        ));
+    }
+    Finding::new(
+        FindingKind::Tab,
+        Severity::Warning,
+        message,
+        Some(Fix::StripTabs),
+    )
 }
 
 /// Same JSON, other bytes: a signature made over the saved body does not cover this one.
@@ -302,13 +333,13 @@ fn check_reformatted(body: &[u8], saved: &[u8], body_is_json: bool, out: &mut Ve
         .zip(saved)
         .position(|(a, b)| a != b)
         .unwrap_or(body.len().min(saved.len()));
-    let (line, col) = line_col(body, at);
     out.push(Finding::new(
         FindingKind::Reformatted,
         Severity::Warning,
         format!(
-            "the body was reformatted: same JSON as the saved one, other bytes (first at line {line}, \
-             column {col}: now {}, saved {}); a signature over the saved body will not match",
+            "the body was reformatted: same JSON as the saved one, other bytes (first at {}: now {}, \
+             saved {}); a signature over the saved body will not match",
+            position(body, at),
             excerpt(body, at, EXCERPT_RADIUS),
             excerpt(saved, at, EXCERPT_RADIUS)
         ),
@@ -324,8 +355,9 @@ fn check_timestamp(input: &LintInput<'_>, out: &mut Vec<Finding>) {
             FindingKind::StaleTimestamp,
             Severity::Warning,
             format!(
-                "the fixed timestamp {t} is {} old: the server refuses old timestamps even with a valid \
-                 signature; sign with the current time",
+                "the fixed timestamp {t} is {} old: the server refuses timestamps outside its window \
+                 even with a valid signature (the window is not published; the mock's is ±30 s); \
+                 sign with the current time",
                 human_duration(age)
             ),
             None,
@@ -335,8 +367,9 @@ fn check_timestamp(input: &LintInput<'_>, out: &mut Vec<Finding>) {
             FindingKind::FutureTimestamp,
             Severity::Warning,
             format!(
-                "the fixed timestamp {t} is {} in the future: the server refuses it even with a valid \
-                 signature; sign with the current time, and check this machine's clock",
+                "the fixed timestamp {t} is {} in the future: the server refuses timestamps outside \
+                 its window even with a valid signature (the window is not published; the mock's \
+                 is ±30 s); sign with the current time, and check this machine's clock",
                 human_duration(-age)
             ),
             None,

@@ -26,11 +26,12 @@ fn a_compact_post_and_a_bare_get_are_clean() {
 }
 
 #[test]
-fn tabs_are_an_error_with_where_and_a_fix() {
+fn tabs_are_a_warning_with_where_and_a_fix() {
     let body = b"{\n\t\"name\": \"ACME\",\n\t\"city\": \"Paris\"\n}";
     let f = lint("POST", URL, body);
     let tab = find(&f, FindingKind::Tab);
-    assert_eq!(tab.severity, Severity::Error);
+    // A warning, not an error: xsign sends what it signs, and the mock accepts it (issue 9 #24).
+    assert_eq!(tab.severity, Severity::Warning);
     assert!(tab.message.contains("2 tabs"), "{}", tab.message);
     assert!(tab.message.contains("line 2, column 1"), "{}", tab.message);
     assert!(tab.message.contains("\\t\\\"name") || tab.message.contains("\\t\"name"));
@@ -38,7 +39,7 @@ fn tabs_are_an_error_with_where_and_a_fix() {
     let fixed = Fix::StripTabs.apply(body);
     assert!(!fixed.contains(&b'\t'));
     assert!(!kinds(&lint("POST", URL, &fixed)).contains(&FindingKind::Tab));
-    assert_eq!(f[0].kind, FindingKind::Tab, "errors come first");
+    assert_eq!(f[0].kind, FindingKind::Tab, "warnings come before infos");
 }
 
 #[test]
@@ -46,7 +47,7 @@ fn invalid_json_is_a_warning_with_the_parser_position() {
     let f = lint("POST", URL, b"{\"name\": \"ACME\",}");
     let j = find(&f, FindingKind::InvalidJson);
     assert_eq!(j.severity, Severity::Warning);
-    assert!(j.message.contains("line 1 column"), "{}", j.message);
+    assert!(j.message.contains("line 1, column"), "{}", j.message);
     assert_eq!(j.fix, None);
     assert!(!kinds(&f).contains(&FindingKind::NotCompact));
 }
@@ -205,4 +206,189 @@ fn a_large_body_is_checked_in_full() {
     let tab = find(&f, FindingKind::Tab);
     assert!(tab.message.contains("line 1"), "{}", tab.message);
     assert!(kinds(&f).contains(&FindingKind::NotCompact));
+}
+
+/// The guide's example company with a tab typed into its name: the tab is content.
+const TAB_IN_NAME: &[u8] = b"{\"name\":\"New\tACME Corp\",\n\t\"city\":\"Paris\"}";
+
+#[test]
+fn the_tab_fix_leaves_string_contents_alone_and_escapes_a_tab_in_a_string() {
+    // issue 9 #17: the fix wrote "New  ACME Corp".
+    let fixed = Fix::StripTabs.apply(TAB_IN_NAME);
+    assert_eq!(
+        fixed,
+        b"{\"name\":\"New\\tACME Corp\",\n  \"city\":\"Paris\"}".as_slice()
+    );
+    let value: serde_json::Value = serde_json::from_slice(&fixed).unwrap();
+    assert_eq!(value["name"], "New\tACME Corp");
+    // Double spaces in a string are content too.
+    let spaced = b"{\n\t\"name\":\t\"ACME  Corp\"}";
+    assert_eq!(
+        Fix::StripTabs.apply(spaced),
+        b"{\n  \"name\":  \"ACME  Corp\"}".as_slice()
+    );
+    // The finding says what the fix does with the tab inside the string.
+    let tab = find(&lint("POST", URL, TAB_IN_NAME), FindingKind::Tab).clone();
+    assert!(tab.message.contains("2 tabs"), "{}", tab.message);
+    assert!(
+        tab.message
+            .contains("1 of them inside a string (first at line 1, column 13)"),
+        "{}",
+        tab.message
+    );
+    assert!(tab.message.contains("escape \\t"), "{}", tab.message);
+}
+
+#[test]
+fn every_finding_names_a_position_the_same_way() {
+    // issue 9 #18: "column 13" from the tab finding, "line 1 column 12" from the parser.
+    let f = lint("POST", URL, TAB_IN_NAME);
+    let tab = find(&f, FindingKind::Tab);
+    let json = find(&f, FindingKind::InvalidJson);
+    assert!(tab.message.contains("line 1, column 13"), "{}", tab.message);
+    assert!(
+        json.message.contains("line 1, column 13"),
+        "{}",
+        json.message
+    );
+    assert!(!json.message.contains(" column 12"), "{}", json.message);
+    // Columns count characters, not bytes: `é` is two bytes and one column.
+    let f = lint("POST", URL, "{\"é\":}".as_bytes());
+    let json = find(&f, FindingKind::InvalidJson);
+    assert!(
+        json.message.contains("expected value at line 1, column 6"),
+        "{}",
+        json.message
+    );
+    // On a later line, and at an early end.
+    let f = lint("POST", URL, "{\n  \"é\": 1,\n  \"b\" 2}".as_bytes());
+    let json = find(&f, FindingKind::InvalidJson);
+    assert!(
+        json.message.contains("expected `:` at line 3, column 7"),
+        "{}",
+        json.message
+    );
+    let f = lint("POST", URL, b"[1,\n2");
+    let json = find(&f, FindingKind::InvalidJson);
+    assert!(
+        json.message.contains("at line 2, column 2"),
+        "{}",
+        json.message
+    );
+    // A BOM is not counted in the parser's columns; it is one character in ours.
+    let f = lint("POST", URL, "\u{feff}{\"a\":}".as_bytes());
+    let json = find(&f, FindingKind::InvalidJson);
+    assert!(
+        json.message.contains("at line 1, column 7"),
+        "{}",
+        json.message
+    );
+    assert_eq!(position(b"ab\n\tc", 3), Position { line: 2, column: 1 });
+    assert_eq!(position(b"ab\n\tc", 3).to_string(), "line 2, column 1");
+}
+
+#[test]
+fn no_body_finding_claims_the_server_refuses_what_is_sent_as_signed() {
+    // issue 9 #24: a tab-indented body signed and sent as is gets 200 from the mock.
+    let body = b"{\n\t\"name\": \"ACME Corp\"\n}";
+    let tab = find(&lint("POST", URL, body), FindingKind::Tab).clone();
+    assert!(!tab.message.contains("known to answer"), "{}", tab.message);
+    assert!(tab.message.contains("guide"), "{}", tab.message);
+    assert!(tab.message.contains("exactly as signed"), "{}", tab.message);
+    for body in [
+        &b"{\n\t\"a\": 1\n}\n"[..],
+        b"{\r\n  \"a\": 1\r\n}",
+        "\u{feff}{\"a\":1}".as_bytes(),
+        b"{\"a\":}",
+    ] {
+        for f in lint("POST", URL, body) {
+            assert_ne!(f.severity, Severity::Error, "{f:?}");
+            for claim in ["known to answer", "fails with 1020", "will fail"] {
+                assert!(!f.message.contains(claim), "{claim}: {}", f.message);
+            }
+        }
+    }
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A JSON value whose strings hold tabs, double spaces, quotes and backslashes.
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "[ a\t\"\\\\é:,{}]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z\t ]{0,4}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Compact JSON with whitespace (tabs among it) put between tokens.
+    fn laid_out(compact: &[u8], gaps: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let (mut in_string, mut escaped, mut k) = (false, false, 0);
+        for &b in compact {
+            if !in_string && matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"') {
+                out.extend_from_slice(gaps[k % gaps.len()].as_bytes());
+                k += 1;
+            }
+            out.push(b);
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+            } else if b == b'"' {
+                in_string = true;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn the_fixes_keep_the_json_value(
+            v in value(),
+            gaps in proptest::collection::vec(prop_oneof![
+                Just(""), Just(" "), Just("\t"), Just("\n\t\t"), Just("\r\n "), Just("\t \t")
+            ], 1..8),
+        ) {
+            let body = laid_out(serde_json::to_string(&v).unwrap().as_bytes(), &gaps);
+            let before: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            prop_assert_eq!(&before, &v);
+            for fix in [Fix::StripTabs, Fix::Compact, Fix::DropTrailingNewline] {
+                let after: serde_json::Value = serde_json::from_slice(&fix.apply(&body)).unwrap();
+                prop_assert_eq!(&after, &before, "{:?}", fix);
+                // Only whitespace between tokens changed.
+                prop_assert_eq!(compact(&fix.apply(&body)), compact(&body), "{:?}", fix);
+            }
+            prop_assert!(!Fix::StripTabs.apply(&body).contains(&b'\t'));
+        }
+
+        #[test]
+        fn the_tab_fix_keeps_any_body_that_parsed(body in proptest::collection::vec(
+            prop_oneof![Just(b'\t'), Just(b' '), Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'),
+                        Just(b':'), Just(b','), Just(b'1'), Just(b'a'), Just(b'\n')], 0..24)) {
+            let fixed = Fix::StripTabs.apply(&body);
+            prop_assert!(!fixed.contains(&b'\t'));
+            if let Ok(before) = serde_json::from_slice::<serde_json::Value>(&body) {
+                let after: serde_json::Value = serde_json::from_slice(&fixed).unwrap();
+                prop_assert_eq!(after, before);
+            }
+        }
+    }
 }

@@ -29,6 +29,21 @@ pub fn compact(bytes: &[u8]) -> Result<Vec<u8>, NotJson> {
 /// The body pretty-printed with two spaces, as `serde_json::to_string_pretty` lays it out,
 /// but with strings and numbers kept exactly as written.
 pub fn pretty(bytes: &[u8]) -> Result<Vec<u8>, NotJson> {
+    pretty_indented(bytes, b"  ")
+}
+
+/// The body as a formatter that indents with tabs writes it: what F4 `f` sends. Only
+/// whitespace between tokens changes (strings keep their spaces); a body that is not JSON,
+/// or has nothing to indent, gets a tab before its first token.
+pub fn tab_indented(bytes: &[u8]) -> Vec<u8> {
+    match pretty_indented(bytes, b"\t") {
+        Ok(p) if p != bytes => p,
+        _ => [b"\t".as_slice(), bytes].concat(),
+    }
+}
+
+/// `pretty` with `indent` for each level.
+fn pretty_indented(bytes: &[u8], indent: &[u8]) -> Result<Vec<u8>, NotJson> {
     let compact = compact(bytes)?;
     let mut out = Vec::with_capacity(compact.len() * 2);
     let mut depth = 0usize;
@@ -36,7 +51,9 @@ pub fn pretty(bytes: &[u8]) -> Result<Vec<u8>, NotJson> {
     let mut escaped = false;
     let newline = |out: &mut Vec<u8>, depth: usize| {
         out.push(b'\n');
-        out.extend(std::iter::repeat_n(b' ', depth * 2));
+        for _ in 0..depth {
+            out.extend_from_slice(indent);
+        }
     };
     let mut i = 0;
     while i < compact.len() {
@@ -224,6 +241,21 @@ mod tests {
         let value: serde_json::Value = serde_json::from_slice(body).unwrap();
         let expected = serde_json::to_string_pretty(&value).unwrap();
         assert_eq!(String::from_utf8(pretty(body).unwrap()).unwrap(), expected);
+    }
+
+    #[test]
+    fn tab_indenting_touches_only_whitespace_between_tokens() {
+        // issue 9 #17: F4 `f` turned "ACME  Corp" into "ACME\tCorp".
+        let body = br#"{"name":"ACME  Corp","list":["a  b",{"k":"  "}]}"#;
+        let tabbed = tab_indented(body);
+        assert_eq!(
+            String::from_utf8(tabbed.clone()).unwrap(),
+            "{\n\t\"name\": \"ACME  Corp\",\n\t\"list\": [\n\t\t\"a  b\",\n\t\t{\n\t\t\t\"k\": \"  \"\n\t\t}\n\t]\n}"
+        );
+        assert_eq!(crate::lint::compact(&tabbed), body);
+        // Not JSON, or JSON with nothing to indent: a tab before the first token.
+        assert_eq!(tab_indented(b"a  b"), b"\ta  b");
+        assert_eq!(tab_indented(b"1"), b"\t1");
     }
 
     #[test]

@@ -80,16 +80,7 @@ async fn send_inner(
     match job.sabotage {
         None => {}
         Some(Sabotage::TrailingNewline) => sent_body = [&signed_body[..], b"\n"].concat().into(),
-        Some(Sabotage::Reformatted) => {
-            sent_body = match super::json::pretty(&signed_body) {
-                Ok(p) => String::from_utf8_lossy(&p).replace("  ", "\t").into_bytes(),
-                Err(_) => [b"\t".as_slice(), &signed_body].concat(),
-            }
-            .into();
-            if sent_body == signed_body {
-                sent_body = [b"\t".as_slice(), &signed_body].concat().into();
-            }
-        }
+        Some(Sabotage::Reformatted) => sent_body = super::json::tab_indented(&signed_body).into(),
         Some(Sabotage::StaleTimestamp) => {
             if let AuthValue::Timestamp(t) = value {
                 value = AuthValue::Timestamp(t - 300);
