@@ -50,7 +50,12 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
         buf,
         76.min(area.width.saturating_sub(2)),
         Line::styled(
-            " This request will probably fail the signature check ",
+            // Only an error predicts a refusal; a warning names a risk (issue 9 #24).
+            if c.notes.iter().any(|n| n.severity == Severity::Error) {
+                " This request will probably fail the signature check "
+            } else {
+                " Before sending: what can break this signature "
+            },
             Style::new().add_modifier(Modifier::BOLD),
         ),
         theme::warning().add_modifier(Modifier::BOLD),
