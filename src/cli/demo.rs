@@ -2,13 +2,13 @@
 //! so the first run needs no credentials and nothing leaves the machine.
 
 use super::Context;
-use crate::atomic_file::{ensure_private_dir, write_atomic};
 use crate::mock::{MockConfig, MockHandle, MockServer};
-use crate::signing::{PrivateKey, generate_key};
-use crate::store::profile::{builtin_profiles, demo_dir};
+use crate::store::demo::{LiveDemo, ensure_in};
+use crate::store::profile::{DEMO_PORT, builtin_profiles, demo_dir};
 use crate::store::{Collection, CollectionStore, Profile, Request};
 use crate::tui::{self, Launch, clock::SystemClock};
 use anyhow::Context as _;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,6 +27,8 @@ pub struct Demo {
     pub mock: MockHandle,
     pub profile: Profile,
     pub key_path: PathBuf,
+    /// `None` when another running demo holds the record: the CLI reaches that one.
+    pub live: Option<LiveDemo>,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -47,6 +49,12 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         dir.display()
     );
     let demo = rt.block_on(start(&dir))?;
+    if demo.live.is_none() {
+        eprintln!(
+            "xsign demo: another demo is running; `--profile demo` on the command line reaches that one, not this one on {}",
+            demo.mock.base_url()
+        );
+    }
     ensure_examples();
     let port = demo.mock.addr().port();
     let welcome = welcome(port);
@@ -78,43 +86,35 @@ pub fn welcome(port: u16) -> String {
     )
 }
 
-/// Starts the mock on a free loopback port, creates (or reuses) the demo key and API key in
-/// `dir`, and registers them. The demo profile points at the mock.
+/// Starts the mock on 127.0.0.1:[`DEMO_PORT`] (a free loopback port when that one is taken),
+/// creates (or reuses) the demo key and API key in `dir`, registers them, and records the
+/// mock's address there. The demo profile points at the mock.
 pub async fn start(dir: &Path) -> anyhow::Result<Demo> {
-    ensure_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let key_path = dir.join("private.pem");
-    let key = match PrivateKey::from_file(&key_path) {
-        Ok(k) => k,
-        Err(_) => {
-            let key = tokio::task::spawn_blocking(|| generate_key(2048)).await??;
-            write_atomic(&key_path, key.to_pkcs1_pem().as_bytes(), 0o600)
-                .with_context(|| format!("cannot write {}", key_path.display()))?;
-            write_atomic(
-                &dir.join("public.pem"),
-                key.public_key().to_pem().as_bytes(),
-                0o644,
-            )?;
-            key
-        }
-    };
-    let api_key_path = dir.join("apikey");
-    let api_key = match std::fs::read_to_string(&api_key_path) {
-        Ok(k) if !k.trim().is_empty() => k.trim().to_string(),
-        _ => {
-            let k = format!("demo-{}", hex::encode(rand::random::<[u8; 16]>()));
-            write_atomic(&api_key_path, k.as_bytes(), 0o600)
-                .with_context(|| format!("cannot write {}", api_key_path.display()))?;
-            k
-        }
-    };
+    start_at(dir, SocketAddr::from(([127, 0, 0, 1], DEMO_PORT))).await
+}
+
+/// [`start`], preferring `preferred` to [`DEMO_PORT`].
+///
+/// The fixed port makes the built-in profile's base URL true in the usual case; when it is
+/// taken, the live address goes into a record in `dir` that the config store reads while this
+/// demo runs (see [`LiveDemo`]), rather than into the user's config file: it is run-time
+/// state, and a written profile would keep a dead port after the demo stops or is killed.
+pub async fn start_at(dir: &Path, preferred: SocketAddr) -> anyhow::Result<Demo> {
+    let owned = dir.to_path_buf();
+    let creds = tokio::task::spawn_blocking(move || ensure_in(&owned)).await??;
     let config = MockConfig {
         data_dir: Some(dir.join("mock")),
         ..MockConfig::default()
     };
-    let mock = MockServer::start(config, "127.0.0.1:0".parse().expect("a socket address"))
-        .await
-        .context("cannot start the mock")?;
-    mock.register(&api_key, key.public_key());
+    let mock = match MockServer::start(config.clone(), preferred).await {
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            MockServer::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+        }
+        started => started,
+    }
+    .context("cannot start the mock")?;
+    mock.register(&creds.api_key, creds.key.public_key());
+    let live = LiveDemo::record(dir, &mock.base_url())?;
     let mut profile = builtin_profiles()
         .into_iter()
         .find(|p| p.name == "demo")
@@ -123,7 +123,8 @@ pub async fn start(dir: &Path) -> anyhow::Result<Demo> {
     Ok(Demo {
         mock,
         profile,
-        key_path,
+        key_path: creds.key_path,
+        live,
     })
 }
 

@@ -1,8 +1,11 @@
 //! The config file (`config_dir()/config.json`): profiles, the default profile, history
 //! retention. JSON, like collections and history, so one format covers every file.
 
+use super::demo::live_base_url;
 use super::lock::{FileLock, lock_path_for};
-use super::profile::{ApiKeySource, Profile, builtin_profiles, validate_base_url};
+use super::profile::{
+    ApiKeySource, DEMO_URL, Profile, builtin_profiles, demo_dir, validate_base_url,
+};
 use super::{Loaded, MovedAside, StoreError};
 use crate::atomic_file::{ensure_private_dir, move_aside, write_atomic};
 use crate::signing::AuthMode;
@@ -54,14 +57,23 @@ pub enum ProfileOrigin {
 }
 
 impl Config {
-    /// Built-ins (or their overrides) first, then the user's own, in file order.
+    /// Built-ins (or their overrides) first, then the user's own, in file order. While
+    /// `xsign demo` runs, the demo profile's default base URL is the running mock's.
     pub fn profiles(&self) -> Vec<(Profile, ProfileOrigin)> {
+        let live = live_base_url(&demo_dir());
         let mut out = Vec::new();
         for b in builtin_profiles() {
-            match self.profiles.iter().find(|p| p.name == b.name) {
-                Some(p) => out.push((p.clone(), ProfileOrigin::Overridden)),
-                None => out.push((b, ProfileOrigin::Builtin)),
+            let (mut p, origin) = match self.profiles.iter().find(|p| p.name == b.name) {
+                Some(p) => (p.clone(), ProfileOrigin::Overridden),
+                None => (b, ProfileOrigin::Builtin),
+            };
+            if let Some(live) = &live
+                && p.name == "demo"
+                && p.base_url == DEMO_URL
+            {
+                p.base_url = live.clone();
             }
+            out.push((p, origin));
         }
         for p in &self.profiles {
             if !super::profile::is_builtin(&p.name) {
@@ -86,8 +98,14 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_PROFILE.to_string())
     }
 
-    /// Adds or replaces the user entry for `profile.name`.
-    pub fn upsert_profile(&mut self, profile: Profile) {
+    /// Adds or replaces the user entry for `profile.name`. The running demo's address is
+    /// saved as the demo's default: it is gone when that demo stops.
+    pub fn upsert_profile(&mut self, mut profile: Profile) {
+        if profile.name == "demo"
+            && live_base_url(&demo_dir()).as_deref() == Some(profile.base_url.as_str())
+        {
+            profile.base_url = DEMO_URL.to_string();
+        }
         match self.profiles.iter_mut().find(|p| p.name == profile.name) {
             Some(slot) => *slot = profile,
             None => self.profiles.push(profile),

@@ -1,10 +1,13 @@
 //! The demo profile's throwaway credentials under `data_dir()/demo/`: made once, reused,
-//! so `xsign demo` and a mock started later agree on the key.
+//! so `xsign demo` and a mock started later agree on the key; and the address a running
+//! `xsign demo` listens on, so the CLI's `--profile demo` reaches it.
 
 use super::lock::FileLock;
 use super::profile::demo_dir;
 use crate::atomic_file::{ensure_private_dir, write_atomic};
 use crate::signing::{KeyError, PrivateKey, generate_key};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +50,10 @@ pub fn ensure_in(dir: &Path) -> Result<DemoCredentials, DemoError> {
         })?;
         write_atomic(&key_path, key.to_pkcs1_pem().as_bytes(), 0o600)
             .map_err(io("write", &key_path))?;
+        // For `xsign verify --pubkey` and `xsign mock --pubkey` against the demo key.
+        let public_path = dir.join("public.pem");
+        write_atomic(&public_path, key.public_key().to_pem().as_bytes(), 0o644)
+            .map_err(io("write", &public_path))?;
     }
     if !api_key_path.exists() {
         let random: [u8; 16] = rand::random();
@@ -70,8 +77,87 @@ pub fn ensure_in(dir: &Path) -> Result<DemoCredentials, DemoError> {
     })
 }
 
+/// The file a running demo writes its base URL into, under [`demo_dir`].
+const LIVE_FILE: &str = "live-base-url";
+
+/// The record of a running demo's address: it holds an exclusive lock on the file for as
+/// long as the demo runs, so a record left by a killed demo (unlocked) is never believed.
+/// Dropping it clears the record.
+#[derive(Debug)]
+pub struct LiveDemo {
+    file: File,
+}
+
+impl LiveDemo {
+    /// Records `base_url` as the live demo's in `dir`. `None` when another running demo
+    /// holds the record already (its address stays the one the CLI uses).
+    pub fn record(dir: &Path, base_url: &str) -> Result<Option<LiveDemo>, super::StoreError> {
+        let path = dir.join(LIVE_FILE);
+        let io = |action, e| super::StoreError::io(action, &path, e);
+        ensure_private_dir(dir)
+            .map_err(|e| super::StoreError::io("create the directory", dir, e))?;
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        let mut file = opts.open(&path).map_err(|e| io("open", e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Ok(None),
+            Err(TryLockError::Error(e)) => return Err(io("lock", e)),
+        }
+        // Written in place, not renamed over: the lock is on this file.
+        file.set_len(0).map_err(|e| io("write", e))?;
+        file.write_all(base_url.as_bytes())
+            .and_then(|()| file.flush())
+            .map_err(|e| io("write", e))?;
+        Ok(Some(LiveDemo { file }))
+    }
+}
+
+impl Drop for LiveDemo {
+    fn drop(&mut self) {
+        // Unlocked, a record is ignored anyway; emptied, it also reads as no demo at all.
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// The base URL of the demo running now (recorded by [`LiveDemo::record`] in `dir`), if any.
+pub fn live_base_url(dir: &Path) -> Option<String> {
+    let mut file = File::open(dir.join(LIVE_FILE)).ok()?;
+    // Unlocked, the demo that wrote it is gone.
+    let Err(TryLockError::WouldBlock) = file.try_lock() else {
+        return None;
+    };
+    let mut url = String::new();
+    file.read_to_string(&mut url).ok()?;
+    let url = url.trim();
+    (!url.is_empty()).then(|| url.to_string())
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{LiveDemo, live_base_url};
+
+    #[test]
+    fn the_live_address_is_believed_only_while_its_demo_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(live_base_url(dir.path()), None);
+        let url = "http://127.0.0.1:40123/api/v1/p";
+        let live = LiveDemo::record(dir.path(), url).unwrap().unwrap();
+        assert_eq!(live_base_url(dir.path()).as_deref(), Some(url));
+        assert!(
+            LiveDemo::record(dir.path(), "http://127.0.0.1:1/api/v1/p")
+                .unwrap()
+                .is_none(),
+            "a second demo leaves the first one's record"
+        );
+        assert_eq!(live_base_url(dir.path()).as_deref(), Some(url));
+        drop(live);
+        assert_eq!(live_base_url(dir.path()), None);
+        // A killed demo leaves its text but not its lock.
+        std::fs::write(dir.path().join(super::LIVE_FILE), url).unwrap();
+        assert_eq!(live_base_url(dir.path()), None);
+    }
+
     #[test]
     fn made_once_then_reused() {
         let dir = tempfile::tempdir().unwrap();

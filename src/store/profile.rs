@@ -8,7 +8,10 @@ use std::path::PathBuf;
 pub const PRODUCTION_URL: &str = "https://api.qredo.network/api/v1/p";
 pub const PLAY_URL: &str = "https://play-api.qredo.network/api/v1/p";
 pub const SANDBOX_URL: &str = "https://sandbox-api.qredo.network/api/v1/p";
-/// The demo profile's URL before `xsign demo` fills in the mock's port.
+/// Where `xsign demo` listens when the port is free (as `xsign mock` does by default).
+pub const DEMO_PORT: u16 = 8001;
+/// The demo profile's base URL: [`demo_base_url`] of [`DEMO_PORT`]. While a demo runs on
+/// another port, [`Config::profiles`](super::Config::profiles) gives its live address instead.
 pub const DEMO_URL: &str = "http://127.0.0.1:8001/api/v1/p";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
@@ -188,6 +191,11 @@ mod tests {
             .find(|p| p.name == "play")
             .unwrap();
         assert!(!play.signing);
+    }
+
+    #[test]
+    fn the_demo_url_is_the_demo_port() {
+        assert_eq!(demo_base_url(DEMO_PORT), DEMO_URL);
     }
 
     #[test]

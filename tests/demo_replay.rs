@@ -1,0 +1,78 @@
+//! A collection saved while `xsign demo` runs replays from the CLI against that running demo
+//! with `--profile demo` and no other flag, whatever port the demo's mock got (issue 9 #6).
+
+mod cli_support;
+mod common;
+
+use cli_support::{Sandbox, stderr, stdout};
+
+use std::net::{SocketAddr, TcpListener};
+use xsign::cli::demo::{Demo, start_at};
+
+/// The demo's mock and profile set up in-process (all of `xsign demo` but the TUI), with the
+/// sandbox's data dir as the one the CLI reads, preferring `port`.
+async fn start_demo(sb: &Sandbox, port: u16) -> Demo {
+    let dir = sb.root().join("data").join("demo");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The fixture key, so no 2048-bit key is generated in a debug build.
+    common::install_fixture_key(&dir.join("private.pem"));
+    start_at(&dir, SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_saved_relative_replays_against_the_running_demo() {
+    let sb = Sandbox::new();
+    // Its usual port is taken (another mock, another demo): it listens elsewhere.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port();
+    let demo = start_demo(&sb, taken_port).await;
+    assert_ne!(demo.mock.addr().port(), taken_port);
+    sb.ok(&["collection", "add", "mine/assets", "--url", "/assets"]);
+
+    let out = run(sb.cmd(&["replay", "mine/assets", "--profile", "demo"])).await;
+    assert!(
+        out.status.success(),
+        "the demo on {} was not reached: {}",
+        demo.mock.base_url(),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("BTC"), "{}", stdout(&out));
+
+    // `profile list` tells the same truth.
+    let list = run(sb.cmd(&["profile", "list"])).await;
+    let list = stdout(&list);
+    let line = list.lines().find(|l| l.contains(" demo ")).unwrap();
+    assert!(line.contains(&demo.mock.base_url()), "{list}");
+    // Editing the demo profile meanwhile does not save the passing address.
+    let edit = run(sb.cmd(&["profile", "edit", "demo", "--timeout", "5"])).await;
+    assert!(edit.status.success(), "{}", stderr(&edit));
+    demo.mock.shutdown().await.unwrap();
+    drop(demo.live);
+    let list = stdout(&run(sb.cmd(&["profile", "list"])).await);
+    assert!(
+        list.contains("http://127.0.0.1:8001/api/v1/p"),
+        "a stopped demo's address is forgotten: {list}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_listens_on_its_port_when_it_is_free() {
+    let sb = Sandbox::new();
+    let free = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let demo = start_demo(&sb, port).await;
+    assert_eq!(demo.mock.addr().port(), port);
+    demo.mock.shutdown().await.unwrap();
+}
+
+/// Runs a command without blocking the runtime the mock serves on.
+async fn run(cmd: std::process::Command) -> std::process::Output {
+    tokio::process::Command::from(cmd)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap()
+}
