@@ -146,7 +146,7 @@ impl Input {
     }
 }
 
-/// Hands the terminal to `$VISUAL`/`$EDITOR` (vi by default) on a private temporary copy of
+/// Hands the terminal to [`choose_editor`]'s editor on a private temporary copy of
 /// the body, and reads it back byte for byte.
 fn edit_in_editor(
     guard: &mut Guard,
@@ -163,9 +163,10 @@ fn edit_in_editor(
         path: path.clone(),
         source: Arc::new(e),
     })?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_string());
+    let editor = choose_editor(
+        std::env::var("VISUAL").ok().as_deref(),
+        std::env::var("EDITOR").ok().as_deref(),
+    );
     input.pause();
     let _ = guard.suspend();
     // Through the shell, so EDITOR="code --wait" works.
@@ -193,4 +194,30 @@ fn edit_in_editor(
     let _ = std::fs::remove_file(&path);
     resumed.map_err(|e| EditorError::Terminal(Arc::new(e)))?;
     result
+}
+
+/// The editor command: `$VISUAL`, else `$EDITOR`, else vi. A variable set but empty (or
+/// blank) counts as unset, as in other tools: `VISUAL=` must not run an empty command.
+fn choose_editor(visual: Option<&str>, editor: Option<&str>) -> String {
+    [visual, editor]
+        .into_iter()
+        .flatten()
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or("vi")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choose_editor;
+
+    #[test]
+    fn an_empty_visual_or_editor_is_skipped() {
+        assert_eq!(choose_editor(Some("nano"), Some("ed")), "nano");
+        assert_eq!(choose_editor(None, Some("code --wait")), "code --wait");
+        assert_eq!(choose_editor(Some(""), Some("nano")), "nano");
+        assert_eq!(choose_editor(Some("  "), None), "vi");
+        assert_eq!(choose_editor(Some(""), Some("")), "vi");
+        assert_eq!(choose_editor(None, None), "vi");
+    }
 }
