@@ -16,6 +16,55 @@ pub enum FeedFailure {
     Unsigned { problem: Option<String> },
 }
 
+/// Why approving or rejecting a core client action did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecideFailure {
+    /// 409: the action is no longer pending. `reason` is the server's, when it gave one.
+    #[error("{} ({status} {phrase})", reason.as_deref().unwrap_or("the action was already approved or rejected: only a pending one can be decided"))]
+    AlreadyDecided {
+        status: u16,
+        phrase: String,
+        reason: Option<String>,
+    },
+    /// Another refusal: the status and what the server said.
+    #[error("{status} {phrase}: {said}")]
+    Refused {
+        status: u16,
+        phrase: String,
+        said: String,
+    },
+    /// The request did not get an answer (the message says why).
+    #[error("{0}")]
+    NotSent(String),
+}
+
+impl DecideFailure {
+    /// The failure a non-2xx answer means: the API error's reason when the body is one,
+    /// else the start of the body.
+    pub fn from_answer(status: u16, phrase: &str, body: &[u8]) -> DecideFailure {
+        let api = crate::diagnose::ApiError::parse(status, body);
+        let phrase = phrase.to_string();
+        if status == 409 {
+            let reason = api.and_then(|e| e.reason);
+            return DecideFailure::AlreadyDecided {
+                status,
+                phrase,
+                reason,
+            };
+        }
+        let said = match api {
+            Some(e) => e.reason.unwrap_or(e.msg),
+            // shown, never signed or sent: a lossy view of the body is enough
+            None => String::from_utf8_lossy(body).chars().take(200).collect(),
+        };
+        DecideFailure::Refused {
+            status,
+            phrase,
+            said,
+        }
+    }
+}
+
 /// Why a profile switch did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {

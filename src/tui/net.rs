@@ -4,7 +4,7 @@
 
 use super::app::{Message, Sabotage, SendFailure, SendJob};
 use super::clock::Moment;
-use super::feed_tab::FeedMessage;
+use super::feed_tab::{DecideFailure, FeedMessage};
 use super::inspector::InspectorView;
 use super::response::{ResponseView, SentRequest};
 use super::session::Session;
@@ -188,6 +188,7 @@ pub async fn decide(
     client: reqwest::Client,
     client_id: String,
     action_id: String,
+    line: u64,
     approve: bool,
 ) -> Message {
     let url = crate::store::collection::join_url(
@@ -204,19 +205,12 @@ pub async fn decide(
     };
     let result = match send_inner(&session, &client, job).await {
         Ok(v) if (200..300).contains(&v.status) => Ok(format!("{} {}", v.status, v.reason)),
-        Ok(v) => Err(format!(
-            "{} {}: {}",
-            v.status,
-            v.reason,
-            String::from_utf8_lossy(&v.body)
-                .chars()
-                .take(200)
-                .collect::<String>()
-        )),
-        Err(e) => Err(e.message),
+        Ok(v) => Err(DecideFailure::from_answer(v.status, &v.reason, &v.body)),
+        Err(e) => Err(DecideFailure::NotSent(e.message)),
     };
     Message::Feed(FeedMessage::ActionDone {
         action_id,
+        line,
         approve,
         result,
     })

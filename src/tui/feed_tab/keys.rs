@@ -34,12 +34,18 @@ impl FeedPane {
     pub fn key(&mut self, key: KeyEvent) -> FeedKey {
         let mut cmds = Vec::new();
         if self.editing_client {
+            let mut notice = None;
             match key.code {
-                KeyCode::Enter | KeyCode::Esc => self.editing_client = false,
+                KeyCode::Enter | KeyCode::Esc => {
+                    self.editing_client = false;
+                    if self.client_id.text().trim() != self.connected_client {
+                        notice = self.close_for_change(&mut cmds);
+                    }
+                }
                 _ if self.client_id.key(key) == InputKey::Unused => return FeedKey::unused(),
                 _ => {}
             }
-            return FeedKey::used(cmds, None);
+            return FeedKey::used(cmds, notice);
         }
         if self.open {
             match key.code {
@@ -58,6 +64,8 @@ impl FeedPane {
                     .position(|k| *k == self.kind)
                     .unwrap_or(0);
                 self.kind = FeedKind::ALL[(i + 1) % FeedKind::ALL.len()];
+                let notice = self.close_for_change(&mut cmds);
+                return FeedKey::used(cmds, notice);
             }
             KeyCode::Char('i') => self.editing_client = true,
             KeyCode::Char('c') => {
@@ -73,7 +81,8 @@ impl FeedPane {
                 }
                 self.next_id += 1;
                 let id = self.next_id;
-                let feed = self.kind.feed(self.client_id.text().trim());
+                self.connected_client = self.client_id.text().trim().to_string();
+                let feed = self.kind.feed(&self.connected_client);
                 self.connection = Connection::Connecting {
                     id,
                     url: feed.path(),
@@ -106,6 +115,19 @@ impl FeedPane {
         FeedKey::used(cmds, None)
     }
 
+    /// The feed to connect to changed (kind or client ID): an open connection is closed,
+    /// so the tab never names one feed while connected to another.
+    fn close_for_change(&mut self, cmds: &mut Vec<FeedCommand>) -> Option<String> {
+        let id = self.conn_id()?;
+        cmds.push(FeedCommand::Disconnect { id });
+        self.connection = Connection::Closed("the feed to follow changed".into());
+        let next = match self.kind {
+            FeedKind::CoreClient => format!("coreclient {}", self.client_id.text().trim()),
+            other => other.name().to_string(),
+        };
+        Some(format!("feed closed: c connects to {next}"))
+    }
+
     fn decide(&mut self, key: KeyEvent) -> FeedKey {
         let approve = key.code == KeyCode::Char('a');
         let Some(item) = self.items.get_mut(self.selected) else {
@@ -129,6 +151,7 @@ impl FeedPane {
             vec![FeedCommand::Decide {
                 client_id: action.client_id.clone().unwrap_or_default(),
                 action_id: action.id.clone(),
+                line: item.line,
                 approve,
             }],
             None,
@@ -224,11 +247,13 @@ mod tests {
             vec![FeedCommand::Decide {
                 client_id: "c".into(),
                 action_id: "a2".into(),
+                line: 2,
                 approve: false
             }]
         );
         f.apply(FeedMessage::ActionDone {
             action_id: "a2".into(),
+            line: 2,
             approve: false,
             result: Ok("200 OK".into()),
         });

@@ -5,10 +5,11 @@
 mod keys;
 mod view;
 
+pub use super::errors::DecideFailure;
 pub use keys::FeedKey;
 
 use super::clock::Moment;
-use super::errors::FeedFailure;
+use super::errors::{DecideFailure as Failure, FeedFailure};
 use super::json;
 use super::widgets::text_input::TextInput;
 use crate::feed::Action;
@@ -58,6 +59,9 @@ pub struct FeedItem {
     pub action: Option<Action>,
     /// What happened when the user approved or rejected it.
     pub outcome: Option<String>,
+    /// Which line of the list this is (numbered as lines arrive): a decision's answer
+    /// labels the line it was made on, not every line of the same action.
+    pub line: u64,
 }
 
 impl FeedItem {
@@ -105,6 +109,7 @@ impl FeedItem {
             summary,
             action,
             outcome: None,
+            line: 0,
         }
     }
 }
@@ -153,8 +158,10 @@ pub enum FeedMessage {
     },
     ActionDone {
         action_id: String,
+        /// The `FeedItem::line` the decision was made on.
+        line: u64,
         approve: bool,
-        result: Result<String, String>,
+        result: Result<String, Failure>,
     },
 }
 
@@ -170,6 +177,8 @@ pub enum FeedCommand {
     Decide {
         client_id: String,
         action_id: String,
+        /// The `FeedItem::line` acted on, handed back with the answer.
+        line: u64,
         approve: bool,
     },
 }
@@ -186,6 +195,11 @@ pub struct FeedPane {
     pub open: bool,
     pub scroll: usize,
     pub next_id: u64,
+    /// The client ID the open connection was made with (the field may be retyped since):
+    /// actions that do not name their client belong to it.
+    pub connected_client: String,
+    /// The number the next line gets (`FeedItem::line`).
+    pub next_line: u64,
 }
 
 /// Keeps memory bounded on a busy feed.
@@ -221,8 +235,10 @@ impl FeedPane {
             }
             FeedMessage::Received { id, at, text } if Some(id) == current => {
                 let follow = self.selected + 1 >= self.items.len();
-                self.items
-                    .push(FeedItem::new(at, text, self.client_id.text().trim()));
+                let mut item = FeedItem::new(at, text, &self.connected_client);
+                item.line = self.next_line;
+                self.next_line += 1;
+                self.items.push(item);
                 if self.items.len() > MAX_ITEMS {
                     self.items.remove(0);
                     self.selected = self.selected.saturating_sub(1);
@@ -253,6 +269,7 @@ impl FeedPane {
             }
             FeedMessage::ActionDone {
                 action_id,
+                line,
                 approve,
                 result,
             } => {
@@ -261,10 +278,10 @@ impl FeedPane {
                     Ok(status) => format!("{verb} ({status})"),
                     Err(e) => format!("could not be {verb}: {e}"),
                 };
-                for item in &mut self.items {
-                    if item.action.as_ref().is_some_and(|a| a.id == action_id) {
-                        item.outcome = Some(text.clone());
-                    }
+                // Only the line acted on: other lines of the action are other moments of
+                // it (pushed pending, then approved), and keep what they said.
+                if let Some(item) = self.items.iter_mut().find(|i| i.line == line) {
+                    item.outcome = Some(text.clone());
                 }
                 Some(format!("action {action_id} {text}"))
             }

@@ -138,11 +138,13 @@ impl ResponsePane {
         } else {
             ResponseTab::Body
         };
-        let q = std::mem::take(&mut self.search.query);
-        self.search = Search::default();
-        if !q.is_empty() {
-            self.search.query = q;
+        // A search belongs to the response it was made in: its label (`/BTC 0/0`) over
+        // the next one read as a search of that one. One being typed is kept, to run on
+        // this response at Enter.
+        if self.search.editing {
             self.run_search();
+        } else {
+            self.search = Search::default();
         }
     }
 

@@ -12,7 +12,7 @@ pub use host::{Host, Input, TerminalHost, TestHost};
 
 use super::app::{Effect, Message, ProfileError, SwitchedProfile};
 use super::clock::SharedClock;
-use super::errors::FeedFailure;
+use super::errors::{DecideFailure, FeedFailure};
 use super::feed_tab::{FeedCommand, FeedMessage};
 use super::net;
 use super::session::Session;
@@ -203,6 +203,7 @@ impl Runtime {
             FeedCommand::Decide {
                 client_id,
                 action_id,
+                line,
                 approve,
             } => {
                 let client = match self.client() {
@@ -210,15 +211,17 @@ impl Runtime {
                     Err(e) => {
                         return Some(Message::Feed(FeedMessage::ActionDone {
                             action_id,
+                            line,
                             approve,
-                            result: Err(e),
+                            result: Err(DecideFailure::NotSent(e)),
                         }));
                     }
                 };
                 let (session, tx) = (self.session.clone(), self.tx.clone());
                 self.rt.spawn(async move {
-                    let _ =
-                        tx.send(net::decide(session, client, client_id, action_id, approve).await);
+                    let _ = tx.send(
+                        net::decide(session, client, client_id, action_id, line, approve).await,
+                    );
                 });
                 None
             }
