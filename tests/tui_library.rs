@@ -328,3 +328,81 @@ fn a_curl_command_pasted_into_the_url_field_fills_the_request() {
             .starts_with("imported curl")
     );
 }
+
+/// A history entry sent from the demo profile: `PUT /company/c1?x=1`, a body with a CRLF,
+/// a tab and wide characters, answered 200.
+fn sent_entry() -> xsign::store::HistoryEntry {
+    let body = "{\r\n\t\"name\": \"Zürich – 東京\"\r\n}"
+        .as_bytes()
+        .to_vec();
+    let mut e = xsign::store::HistoryEntry::new(
+        "demo",
+        "PUT",
+        format!("{}/company/c1?x=1", tui_support::BASE),
+        body,
+    );
+    e.id = 41;
+    e.response = Some(xsign::store::ResponseRecord::capture(
+        200,
+        vec![("content-type".into(), "application/json".into())],
+        br#"{"ok":true}"#,
+    ));
+    e
+}
+
+#[test]
+fn a_history_entry_opened_in_the_inspector_is_loaded_into_the_request_pane() {
+    let mut d = Driver::new(160, 48);
+    // an unrelated request in the editor
+    d.type_str("/assets");
+    let entry = sent_entry();
+    d.app.library.history = vec![entry.clone()];
+    d.app.library.loaded = true;
+    d.app.library.visible = true;
+    d.app.library.tab = xsign::tui::sidebar::LibraryTab::History;
+    d.app.focus = Focus::Sidebar;
+    d.app.editing = false;
+    d.key(KeyCode::Char('i'));
+    settle(&mut d);
+    assert_eq!(
+        d.app.response.tab,
+        xsign::tui::response::ResponseTab::Inspector,
+        "the verdict is shown"
+    );
+    assert_eq!(d.app.method_name(), "PUT");
+    assert_eq!(d.app.url.text(), "/company/c1?x=1");
+    assert_eq!(
+        d.app.body.to_bytes(),
+        entry.body.to_vec(),
+        "the exact bytes"
+    );
+    let screen = d.render();
+    assert!(screen.contains("/company/c1?x=1"), "{screen}");
+    assert!(
+        !screen.contains("/assets"),
+        "the unrelated request is gone:\n{screen}"
+    );
+}
+
+#[test]
+fn a_history_entry_that_is_not_text_leaves_the_request_pane_and_says_so() {
+    let mut d = Driver::new(160, 48);
+    d.type_str("/assets");
+    let mut entry = sent_entry();
+    entry.body = bytes::Bytes::from_static(b"\xff\xfe binary");
+    d.app.library.history = vec![entry];
+    d.app.library.loaded = true;
+    d.app.library.visible = true;
+    d.app.library.tab = xsign::tui::sidebar::LibraryTab::History;
+    d.app.focus = Focus::Sidebar;
+    d.app.editing = false;
+    d.key(KeyCode::Char('i'));
+    let notice = d
+        .app
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(notice.contains("not UTF-8"), "{notice}");
+    assert_eq!(d.app.url.text(), "/assets", "the editor keeps its request");
+}

@@ -1,6 +1,7 @@
 //! The library: show and hide it, save, open saved requests and history entries, and
 //! what the store answers.
 
+use crate::store::history::HistoryEntry;
 use crate::tui::app::{App, Current, Effect, Focus, Level};
 use crate::tui::layout;
 use crate::tui::response::{ResponseState, ResponseView};
@@ -99,37 +100,52 @@ impl App {
                 self.after_open();
             }
             SidebarAction::OpenHistory(entry) => {
-                let Ok(text) = String::from_utf8(entry.body.to_vec()) else {
+                if self.load_history(&entry) {
                     self.notify(
-                        Level::Error,
-                        "that body is not UTF-8 text: it cannot be edited here",
+                        Level::Ok,
+                        format!(
+                            "history #{} loaded: Ctrl-R signs it afresh and sends",
+                            entry.id
+                        ),
                     );
-                    return;
-                };
-                self.set_method(&entry.method);
-                let base = self.profile.base_url.trim_end_matches('/');
-                let url = match entry.url.strip_prefix(base) {
-                    Some(rest) if rest.starts_with('/') || rest.starts_with('?') => {
-                        rest.to_string()
-                    }
-                    _ => entry.url.clone(),
-                };
-                self.url.set(&url);
-                self.body.set_text(&text);
-                self.current = None;
-                self.saved_body = Some(std::sync::Arc::from(&entry.body[..]));
-                self.request_changed();
-                self.notify(
-                    Level::Ok,
-                    format!(
-                        "history #{} loaded: Ctrl-R signs it afresh and sends",
-                        entry.id
-                    ),
-                );
-                self.after_open();
+                    self.after_open();
+                }
             }
-            SidebarAction::InspectHistory(entry) => fx.push(Effect::InspectHistory(entry)),
+            // The verdict and the request it is about, side by side: the entry's request
+            // goes into the request pane as Enter would load it.
+            SidebarAction::InspectHistory(entry) => {
+                self.load_history(&entry);
+                fx.push(Effect::InspectHistory(entry));
+            }
         }
+    }
+
+    /// Puts a history entry's request (method, URL under the profile's base, exact body
+    /// bytes) in the editor. False, with a notice, when the body is not text the editor
+    /// can hold: then the editor keeps what it had.
+    fn load_history(&mut self, entry: &HistoryEntry) -> bool {
+        let Ok(text) = std::str::from_utf8(&entry.body) else {
+            self.notify(
+                Level::Error,
+                format!(
+                    "history #{}: the body is not UTF-8 text, so it cannot be edited here (the request pane keeps its request); `xsign history show {}` prints it",
+                    entry.id, entry.id
+                ),
+            );
+            return false;
+        };
+        self.set_method(&entry.method);
+        let base = self.profile.base_url.trim_end_matches('/');
+        let url = match entry.url.strip_prefix(base) {
+            Some(rest) if rest.starts_with('/') || rest.starts_with('?') => rest.to_string(),
+            _ => entry.url.clone(),
+        };
+        self.url.set(&url);
+        self.body.set_text(text);
+        self.current = None;
+        self.saved_body = Some(std::sync::Arc::from(&entry.body[..]));
+        self.request_changed();
+        true
     }
 
     pub(super) fn after_open(&mut self) {
@@ -210,10 +226,17 @@ impl App {
                 self.response.set(ResponseState::Received(view));
                 self.focus = Focus::Response;
                 self.editing = false;
-                self.notify(
-                    Level::Info,
-                    "history entry in the inspector: b body, h headers",
-                );
+                // a body the editor could not take keeps its error in view
+                if !self
+                    .notice
+                    .as_ref()
+                    .is_some_and(|n| n.level == Level::Error)
+                {
+                    self.notify(
+                        Level::Info,
+                        "history entry in the inspector, its request in the editor: b body, h headers, Ctrl-R sends it again",
+                    );
+                }
             }
             Err(e) => self.notify(Level::Error, e.to_string()),
         }
