@@ -6,9 +6,10 @@ use super::app::{App, Focus};
 use super::json::{Token, tokens_window};
 use super::response::token_style;
 use super::theme;
-use super::widgets::editor::{BodyEditor, cell_width, char_width, rows_for_width, wrapped_rows};
+use super::widgets::editor::{BodyEditor, LineRows, cell_width, char_width, rows_for_width};
+use super::widgets::wrap::Rows;
 use crate::time::bytes_text as human_bytes;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -134,12 +135,15 @@ fn window(line: &str, plain: bool, from_col: usize, to_col: usize) -> Window {
     let mut found = false;
     let mut col = 0;
     for (ci, (i, c)) in line.char_indices().enumerate() {
-        if col >= to_col {
+        let cells = cell_width(c, col);
+        // A zero-width character belongs with the one before it: the window ends before
+        // the next character that takes a cell.
+        if col >= to_col && cells > 0 {
             w.end_byte = i;
             break;
         }
-        let next = col + cell_width(c, col);
-        if !found && next > from_col {
+        let next = col + cells;
+        if !found && (next > from_col || from_col == 0) {
             found = true;
             w.start_byte = i;
             w.start_col = col;
@@ -227,51 +231,67 @@ fn walk(
 /// One line from display column `left`.
 fn draw_line(src: Src<'_>, left: usize, area: Rect, buf: &mut Buffer) {
     let width = area.width as usize;
+    let mut last = None;
     walk(src, left, left + width, |col, glyph, w, style| {
-        put(buf, area, col, left, glyph, w, style)
+        let x = col.checked_sub(left).filter(|&x| x < width);
+        match x.map(|x| (area.x + x as u16, area.y)) {
+            Some(at) if w > 0 => {
+                put(
+                    buf,
+                    at,
+                    glyph,
+                    w.min(width - (at.0 - area.x) as usize),
+                    style,
+                );
+                last = Some(at);
+            }
+            _ if w == 0 => join(buf, last, glyph),
+            _ => {}
+        }
     });
 }
 
-/// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit).
-/// Returns the rows used. Walks only the visible part of the line.
+/// One line soft-wrapped from its row `first_seg`, into `area` (as many rows as fit), by
+/// the one wrap rule: a character that does not fit in what is left of a row starts the
+/// next row, whole. Returns the rows used. Walks only the visible part of the line.
 fn draw_wrapped(src: Src<'_>, first_seg: usize, area: Rect, buf: &mut Buffer) -> usize {
     let width = (area.width as usize).max(1);
     let rows = (area.height as usize).max(1);
-    let start_col = first_seg * width;
-    let end_col = start_col + rows * width;
-    let mut last_row = 0;
-    walk(src, start_col, end_col, |col, glyph, w, style| {
-        let glyph = if char_width(glyph) > 1 && (col + 1) % width == 0 {
-            '?' // a wide character cannot straddle two rows
-        } else {
-            glyph
-        };
-        for k in 0..w {
-            let c = col + k;
-            if c < start_col || c >= end_col {
-                continue;
-            }
-            let rel = c - start_col;
-            let (r, x) = (rel / width, rel % width);
-            last_row = last_row.max(r);
-            let cell = &mut buf[(area.x + x as u16, area.y + r as u16)];
-            let mut b = [0u8; 4];
-            cell.set_symbol(if k == 0 {
-                glyph.encode_utf8(&mut b)
-            } else {
-                " "
-            });
-            cell.set_style(style);
-        }
-    });
-    // Rows this line takes in the window: its remaining rows, as far as they fit.
     let at_end = src
         .cursor
         .is_some_and(|c| c >= char_count(src.line, src.plain));
-    let total = if src.plain {
-        rows_for_width(src.line.len(), width, at_end)
-    } else {
-        wrapped_rows(src.line, width, at_end)
+    // Printable ASCII is one cell per byte: rows are plain arithmetic.
+    let wrapped = (!src.plain).then(|| LineRows::new(src.line, width));
+    let row_start = |seg: usize| match &wrapped {
+        None => Some(seg * width).filter(|&c| c <= src.line.len()),
+        Some(w) => w.start(seg).map(|s| s.1),
+    };
+    let start_col = row_start(first_seg).unwrap_or(usize::MAX);
+    let end_col = row_start(first_seg + rows).unwrap_or(usize::MAX);
+    let mut placer = Rows::new(width);
+    let (mut r, mut r_col, mut last_row) = (0, start_col, 0);
+    let mut last = None;
+    walk(src, start_col, end_col, |col, glyph, w, style| {
+        if placer.place(w) {
+            r += 1;
+            r_col = col;
+        }
+        if r >= rows {
+            return;
+        }
+        last_row = last_row.max(r);
+        if w == 0 {
+            return join(buf, last, glyph);
+        }
+        let x = col.saturating_sub(r_col).min(width - 1);
+        let at = (area.x + x as u16, area.y + r as u16);
+        put(buf, at, glyph, w.min(width - x), style);
+        last = Some(at);
+    });
+    // Rows this line takes in the window: its remaining rows, as far as they fit.
+    let total = match &wrapped {
+        None => rows_for_width(src.line.len(), width, at_end),
+        Some(w) => w.count(at_end),
     };
     total
         .saturating_sub(first_seg)
@@ -279,37 +299,33 @@ fn draw_wrapped(src: Src<'_>, first_seg: usize, area: Rect, buf: &mut Buffer) ->
         .clamp(1, rows)
 }
 
-/// Puts a glyph `w` cells wide at display column `start` (the first cell gets the glyph,
-/// the rest of a tab is blank but keeps the marker's style).
-fn put(
-    buf: &mut Buffer,
-    area: Rect,
-    start: usize,
-    left: usize,
-    glyph: char,
-    w: usize,
-    style: Style,
-) {
-    for k in 0..w {
-        let Some(x) = (start + k).checked_sub(left) else {
-            continue;
-        };
-        if x >= area.width as usize {
-            return;
-        }
-        let cell = &mut buf[(area.x + x as u16, area.y)];
-        if k == 0 {
-            let mut b = [0u8; 4];
-            if char_width(glyph) > w.min(2) {
-                cell.set_symbol("?");
-            } else {
-                cell.set_symbol(glyph.encode_utf8(&mut b));
-            }
-        } else {
-            // the rest of a tab, or the second cell of a wide character
-            cell.set_symbol(" ");
-        }
+/// Puts a glyph at `at`, taking `w` cells (the first gets the glyph; the rest of a tab is
+/// blank but keeps the marker's style).
+fn put(buf: &mut Buffer, at: (u16, u16), glyph: char, w: usize, style: Style) {
+    let mut b = [0u8; 4];
+    // A wide glyph cut by the pane edge (only when scrolled sideways) would spill over it.
+    let symbol = if char_width(glyph) > w.max(1) {
+        "›"
+    } else {
+        glyph.encode_utf8(&mut b)
+    };
+    for k in 0..w.max(1) {
+        let cell = &mut buf[(at.0 + k as u16, at.1)];
+        cell.set_symbol(if k == 0 { symbol } else { " " });
         cell.set_style(style);
+    }
+}
+
+/// A zero-width character (a combining mark) joins the glyph drawn before it, as ratatui
+/// draws text, unless that would make the glyph wider than the cells laid out for it (a
+/// VS16 turning a one-cell symbol into a two-cell emoji).
+fn join(buf: &mut Buffer, last: Option<(u16, u16)>, glyph: char) {
+    let Some(at) = last else { return };
+    let cell = &mut buf[at];
+    let mut joined = cell.symbol().to_string();
+    joined.push(glyph);
+    if joined.cell_width() == cell.symbol().cell_width() {
+        cell.set_symbol(&joined);
     }
 }
 
@@ -321,4 +337,86 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         editing: app.editing && app.focus == Focus::Body,
     }
     .render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::widgets::editor::wrapped_rows;
+
+    /// The body's one line drawn wrapped in a pane `width` cells wide: its rows, read back
+    /// cell by cell (the cell after a wide glyph is its second half, not a character).
+    fn drawn_rows(text: &str, width: u16) -> Vec<String> {
+        let editor = BodyEditor::from_text(text);
+        let area = Rect::new(0, 0, width + 2, 200);
+        let mut buf = Buffer::empty(area);
+        BodyView {
+            editor: &editor,
+            focused: false,
+            editing: false,
+        }
+        .render(area, &mut buf);
+        let mut rows = Vec::new();
+        for y in 1..area.height - 1 {
+            let mut row = String::new();
+            let mut x = 1;
+            while x <= width {
+                let s = buf[(x, y)].symbol();
+                row.push_str(s);
+                x += s.cell_width().max(1);
+            }
+            rows.push(row);
+        }
+        let used = wrapped_rows(text, width as usize, false);
+        assert!(rows[used..].iter().all(|r| r.trim().is_empty()), "{rows:?}");
+        rows.truncate(used);
+        rows
+    }
+
+    /// What the body pane shows for `text`: invisibles as their markers, trailing spaces as
+    /// `·`. A VS16 is left out: it would widen the glyph before it past its cells.
+    fn shown(text: &str) -> String {
+        let trailing = text.trim_end_matches(' ').len();
+        let tail = "·".repeat(text.len() - trailing);
+        text[..trailing]
+            .chars()
+            .filter(|&c| c != '\u{fe0f}')
+            .map(|c| marker(c).unwrap_or(c))
+            .chain(tail.chars())
+            .collect()
+    }
+
+    fn assert_drawn_exactly(text: &str, width: u16) {
+        if text.is_empty() {
+            return; // the pane shows its "(empty body)" note instead
+        }
+        let rows = drawn_rows(text, width);
+        // Spaces are left out: the blank cell a wide glyph leaves at a row's end is one too.
+        let drawn: String = rows.concat().chars().filter(|&c| c != ' ').collect();
+        let want: String = shown(text).chars().filter(|&c| c != ' ').collect();
+        assert_eq!(drawn, want, "at width {width}: {rows:?}");
+    }
+
+    #[test]
+    fn wide_characters_wrap_whole_and_nothing_is_lost() {
+        let zurich = "{\"name\":\"Zürich – 東京 😀\",\"city\":\"Genève\",\
+                      \"team\":\"👨\u{200d}👩\u{200d}👧 שלום e\u{301}\"}";
+        let tokyo = format!("{{\"name\":\"{}\"}}", "東京".repeat(40));
+        for width in [5, 7, 10, 23, 38, 39, 40, 41, 57, 78] {
+            assert_drawn_exactly(zurich, width);
+            assert_drawn_exactly(&tokyo, width);
+        }
+        // the wide glyph that does not fit moves down whole: no `?`, no half glyph
+        assert_eq!(drawn_rows("ab東京", 3), ["ab ", "東 ", "京 "]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_script_is_drawn_exactly(
+            text in crate::tui::widgets::wrap::tests::mixed_text(),
+            width in 2u16..40,
+        ) {
+            assert_drawn_exactly(&text, width);
+        }
+    }
 }

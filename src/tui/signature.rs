@@ -6,11 +6,13 @@ use super::app::{App, Focus};
 use super::lint_view::Severity;
 use super::sign_worker::{Piece, PieceKind, SignOutcome};
 use super::theme;
+use super::widgets::wrap::{Rows, text_width, wrap_str};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// 1048576 → "1,048,576".
 pub fn group(n: usize) -> String {
@@ -34,12 +36,12 @@ fn piece_style(kind: PieceKind) -> Style {
     }
 }
 
-/// Wraps pieces into rows of `width` cells; each row knows how many payload bytes it shows.
+/// Wraps pieces into rows of `width` cells (the one wrap rule, by display width); each row
+/// knows how many payload bytes it shows.
 fn wrap(pieces: &[Piece], width: usize) -> Vec<(Line<'static>, usize)> {
-    let width = width.max(1);
     let mut rows: Vec<(Line<'static>, usize)> = Vec::new();
     let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
+    let mut placer = Rows::new(width);
     let mut bytes = 0;
     let flush = |rows: &mut Vec<_>, spans: &mut Vec<Span<'static>>, bytes: &mut usize| {
         rows.push((Line::from(std::mem::take(spans)), *bytes));
@@ -48,41 +50,40 @@ fn wrap(pieces: &[Piece], width: usize) -> Vec<(Line<'static>, usize)> {
     for p in pieces {
         let style = piece_style(p.kind);
         let escape = matches!(p.kind, PieceKind::Escape | PieceKind::Newline);
-        if escape {
-            // Escapes stay whole: `\u{feff}` split over two rows would be unreadable.
-            let w = p.text.chars().count();
-            if used + w > width && used > 0 {
+        let text = p.text.as_str();
+        // Escapes stay whole (`\u{feff}` split over two rows is hard to read) unless wider
+        // than a row. Plain text is cut between grapheme clusters; a doubled backslash
+        // stands for one byte and stays whole.
+        let whole = escape && text_width(text) <= width;
+        let mut from = 0;
+        let mut units = text.grapheme_indices(true).peekable();
+        while let Some((i, g)) = units.next() {
+            let (w, n) = if whole {
+                while units.next().is_some() {}
+                (text_width(text), p.bytes)
+            } else if escape {
+                (text_width(g), if i == 0 { p.bytes } else { 0 })
+            } else if g == "\\" && units.peek().is_some_and(|u| u.1 == "\\") {
+                units.next();
+                (2, 1)
+            } else {
+                (text_width(g), g.len())
+            };
+            if placer.place(w) {
+                if from < i {
+                    spans.push(Span::styled(text[from..i].to_string(), style));
+                }
                 flush(&mut rows, &mut spans, &mut bytes);
-                used = 0;
+                from = i;
             }
-            spans.push(Span::styled(p.text.clone(), style));
-            used += w;
-            bytes += p.bytes;
-            if p.kind == PieceKind::Newline {
-                flush(&mut rows, &mut spans, &mut bytes);
-                used = 0;
-            }
-            continue;
+            bytes += n;
         }
-        // Plain text: one payload byte per char is not true for UTF-8, so count bytes
-        // per char as we cut.
-        let mut chunk = String::new();
-        for c in p.text.chars() {
-            if used == width {
-                spans.push(Span::styled(std::mem::take(&mut chunk), style));
-                flush(&mut rows, &mut spans, &mut bytes);
-                used = 0;
-            }
-            chunk.push(c);
-            used += 1;
-            // A doubled backslash stands for one byte.
-            bytes += if c == '\\' { 0 } else { c.len_utf8() };
+        if from < text.len() {
+            spans.push(Span::styled(text[from..].to_string(), style));
         }
-        if p.text.contains('\\') {
-            bytes += p.text.matches("\\\\").count();
-        }
-        if !chunk.is_empty() {
-            spans.push(Span::styled(chunk, style));
+        if p.kind == PieceKind::Newline {
+            flush(&mut rows, &mut spans, &mut bytes);
+            placer = Rows::new(width);
         }
     }
     if !spans.is_empty() || rows.is_empty() {
@@ -145,16 +146,20 @@ pub fn payload_rows(o: &SignOutcome, width: usize, budget: usize) -> Vec<Line<'s
     out
 }
 
-/// Cuts `text` into rows of `width` chars, at most `max_rows`, the last ending in `…` when
+/// Cuts `text` into rows of `width` cells, at most `max_rows`, the last ending in `…` when
 /// cut short.
 fn wrap_text(text: &str, width: usize, max_rows: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
     let width = width.max(2);
-    let mut rows: Vec<String> = chars.chunks(width).map(|c| c.iter().collect()).collect();
+    let mut rows: Vec<String> = wrap_str(text, width)
+        .into_iter()
+        .map(String::from)
+        .collect();
     if rows.len() > max_rows {
         rows.truncate(max_rows);
         if let Some(last) = rows.last_mut() {
-            last.pop();
+            while text_width(last) + 1 > width {
+                last.pop();
+            }
             last.push('…');
         }
     }
@@ -238,15 +243,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let room = w.saturating_sub(8);
             let rows_for_all = x.len().div_ceil(room.max(1));
             if inner.height >= 14 && rows_for_all <= 4 {
-                let chars: Vec<char> = x.chars().collect();
-                for (i, chunk) in chars.chunks(room.max(1)).enumerate() {
+                for (i, chunk) in wrap_str(x, room).into_iter().enumerate() {
                     bottom.push(Line::from(vec![
                         if i == 0 {
                             label("x-sign  ")
                         } else {
                             Span::raw("        ")
                         },
-                        Span::styled(chunk.iter().collect::<String>(), theme::ok()),
+                        Span::styled(chunk.to_string(), theme::ok()),
                     ]));
                 }
             } else {
@@ -390,6 +394,44 @@ mod tests {
         let rows = wrap(&o.preview.head, 1000);
         let bytes: usize = rows.iter().map(|r| r.1).sum();
         assert_eq!(bytes, o.preview.total);
+    }
+
+    /// Rows of a short payload at `width`: each fits, and end to end they are the preview.
+    fn assert_rows_exact(body: &str, width: usize) {
+        let o = outcome(body.as_bytes());
+        assert_eq!(o.preview.elided, 0);
+        let rows = text(&payload_rows(&o, width, 10_000));
+        for r in &rows {
+            let w = crate::tui::widgets::wrap::text_width(r);
+            // one grapheme cluster wider than the pane is alone on its row
+            let alone = r.graphemes(true).count() == 1;
+            assert!(w <= width || alone, "{r:?} is {w} cells, the pane {width}");
+        }
+        let shown: String = o.preview.head.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(rows.concat(), shown, "at width {width}");
+        let bytes: usize = wrap(&o.preview.head, width).iter().map(|r| r.1).sum();
+        assert_eq!(bytes, o.preview.total);
+    }
+
+    #[test]
+    fn wide_characters_wrap_by_display_width() {
+        let zurich = "{\"name\":\"Zürich – 東京 😀\",\"city\":\"Genève\",\
+                      \"team\":\"👨\u{200d}👩\u{200d}👧 שלום e\u{301} ❤\u{fe0f}\"}";
+        let tokyo = format!("{{\"name\":\"{}\"}}", "東京".repeat(40));
+        for width in [7, 10, 23, 38, 40, 41, 57, 78] {
+            assert_rows_exact(zurich, width);
+            assert_rows_exact(&tokyo, width);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_script_wraps_without_loss(
+            text in crate::tui::widgets::wrap::tests::mixed_text(),
+            width in 4usize..60,
+        ) {
+            assert_rows_exact(&text, width);
+        }
     }
 
     #[test]

@@ -13,7 +13,8 @@ mod view;
 
 pub use buffer::normalize_paste;
 pub use view::{
-    cell_width, char_at_col, char_width, display_col, display_width, rows_for_width, wrapped_rows,
+    LineRows, cell_width, char_at_col, char_width, display_col, display_width, rows_for_width,
+    wrapped_rows,
 };
 
 use buffer::Edit;

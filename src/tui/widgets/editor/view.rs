@@ -2,6 +2,8 @@
 //! scrolling to the cursor, wrapping, clicks and the wheel.
 
 use super::BodyEditor;
+use crate::tui::widgets::wrap::Rows;
+use ratatui::buffer::CellWidth;
 use unicode_width::UnicodeWidthChar;
 
 pub fn cell_width(c: char, col: usize) -> usize {
@@ -10,15 +12,21 @@ pub fn cell_width(c: char, col: usize) -> usize {
     }
     match c {
         '\t' => 4 - col % 4,
-        c if (c as u32) < 0x20 || c == '\u{7f}' => 1,
+        // Invisible characters are drawn as a one-cell marker (see `body::marker`).
+        c if crate::lint::is_invisible(c) => 1,
         c => char_width(c),
     }
 }
 
 /// Cells a character takes on screen: 2 for wide (CJK, most emoji), 0 for combining marks
-/// and other zero-width characters, 1 otherwise.
+/// and other zero-width characters, 1 otherwise; exactly what ratatui reckons a cell holding
+/// it takes, so the cells after it are drawn where we lay them out.
 pub fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
+    if c.is_ascii() {
+        return c.width().unwrap_or(0);
+    }
+    let mut b = [0u8; 4];
+    usize::from(c.encode_utf8(&mut b).cell_width())
 }
 
 /// Display width of the first `chars` characters of `line`.
@@ -48,7 +56,61 @@ pub fn display_width(line: &str) -> usize {
 /// Screen rows a line takes when wrapped at `width`; `cursor_at_end` makes room for the
 /// cursor after a line that exactly fills its last row.
 pub fn wrapped_rows(line: &str, width: usize, cursor_at_end: bool) -> usize {
-    rows_for_width(display_width(line), width, cursor_at_end)
+    LineRows::new(line, width).count(cursor_at_end)
+}
+
+/// A line wrapped at `width` by the one wrap rule (`widgets::wrap`): a character that does
+/// not fit in what is left of a row starts the next one, whole.
+pub struct LineRows {
+    /// Per row: the char index and display column of its first character.
+    starts: Vec<(usize, usize)>,
+    chars: usize,
+    /// The row a cursor after the last character sits on.
+    end_row: usize,
+}
+
+impl LineRows {
+    pub fn new(line: &str, width: usize) -> LineRows {
+        let mut starts = vec![(0, 0)];
+        let mut rows = Rows::new(width);
+        let (mut col, mut chars) = (0, 0);
+        for (ci, c) in line.chars().enumerate() {
+            let w = cell_width(c, col);
+            if rows.place(w) {
+                starts.push((ci, col));
+            }
+            col += w;
+            chars = ci + 1;
+        }
+        let end_row = starts.len() - usize::from(!rows.place(1));
+        LineRows {
+            starts,
+            chars,
+            end_row,
+        }
+    }
+
+    pub fn count(&self, cursor_at_end: bool) -> usize {
+        if cursor_at_end {
+            self.end_row + 1
+        } else {
+            self.starts.len()
+        }
+    }
+
+    /// The row holding char `ci`; past the last char, the row of a cursor there.
+    pub fn row_of(&self, ci: usize) -> usize {
+        if ci >= self.chars {
+            self.end_row
+        } else {
+            self.starts.partition_point(|s| s.0 <= ci) - 1
+        }
+    }
+
+    /// Char index and display column where row `r` starts.
+    pub fn start(&self, r: usize) -> Option<(usize, usize)> {
+        self.starts.get(r).copied()
+    }
 }
 
 /// Screen rows for a line `dw` cells wide.
@@ -103,7 +165,11 @@ impl BodyEditor {
             return;
         }
         self.left = 0;
-        let cseg = dcol / width;
+        let cseg = if self.plain[row] {
+            dcol / width
+        } else {
+            LineRows::new(&lines[row], width).row_of(col)
+        };
         // Above the window: the cursor's row becomes the first.
         if (row, cseg) < (self.top, self.top_seg) {
             self.top = row;
@@ -144,27 +210,41 @@ impl BodyEditor {
     /// Mouse click at a row/display column of a window `width` wide.
     pub fn click(&mut self, row_in_view: usize, col_in_view: usize, width: usize) {
         let lines = &self.lines;
-        let (row, dcol) = if self.wrap {
+        let (row, col) = if self.wrap {
             let width = width.max(1);
             let (mut r, mut seg, mut left) = (self.top, self.top_seg, row_in_view);
             loop {
                 let rows = self.rows_of(r, width, false);
                 if seg + left < rows || r + 1 >= lines.len() {
-                    break (r, (seg + left).min(rows - 1) * width + col_in_view);
+                    let seg = (seg + left).min(rows - 1);
+                    break (r, self.char_in_row(r, seg, col_in_view, width));
                 }
                 left -= rows - seg;
                 seg = 0;
                 r += 1;
             }
         } else {
-            (
-                (self.top + row_in_view).min(lines.len() - 1),
-                self.left + col_in_view,
-            )
+            let row = (self.top + row_in_view).min(lines.len() - 1);
+            (row, char_at_col(&lines[row], self.left + col_in_view))
         };
-        let col = char_at_col(&lines[row], dcol);
         self.anchor = None;
         self.jump(row, col);
+    }
+
+    /// The char at display column `x` of wrapped row `seg` of line `row`; past the row's
+    /// end (or on the cell a wide character left blank), the row's last char.
+    fn char_in_row(&self, row: usize, seg: usize, x: usize, width: usize) -> usize {
+        let line = &self.lines[row];
+        if self.plain[row] {
+            return (seg * width + x).min(line.len());
+        }
+        let wrapped = LineRows::new(line, width);
+        let (first, start_col) = wrapped.start(seg).unwrap_or((0, 0));
+        let col = char_at_col(line, start_col + x);
+        match wrapped.start(seg + 1) {
+            Some((next, _)) => col.min(next.saturating_sub(1)).max(first),
+            None => col,
+        }
     }
 
     /// Scrolls the view by `rows` without moving the text (mouse wheel).
@@ -182,6 +262,7 @@ impl BodyEditor {
 #[cfg(test)]
 mod tests {
     use super::super::BodyEditor;
+    use super::LineRows;
     use super::*;
 
     #[test]
@@ -233,5 +314,26 @@ mod tests {
         assert_eq!(e.cursor(), (1, 3));
         assert_eq!(wrapped_rows("abcd", 2, true), 3);
         assert_eq!(wrapped_rows("", 2, true), 1);
+    }
+
+    #[test]
+    fn a_wide_character_that_does_not_fit_starts_the_next_row() {
+        // "ab東京" in 3 cells: "ab" | "東" + a blank cell | "京"
+        let mut e = BodyEditor::from_text("ab東京");
+        assert_eq!(wrapped_rows("ab東京", 3, false), 3);
+        assert_eq!(wrapped_rows("ab東京", 3, true), 3);
+        assert_eq!(wrapped_rows("ab東京", 4, true), 2);
+        assert_eq!(wrapped_rows("ab東京", 6, true), 2);
+        e.jump(0, 2);
+        e.scroll_to_cursor(1, 3);
+        assert_eq!((e.top, e.top_seg), (0, 1));
+        // the blank cell after 東 belongs to 東's row
+        e.click(0, 2, 3);
+        assert_eq!(e.cursor(), (0, 2));
+        e.jump(0, 4);
+        e.scroll_to_cursor(1, 3);
+        assert_eq!((e.top, e.top_seg), (0, 2));
+        let rows = LineRows::new("ab東京", 3);
+        assert_eq!((rows.row_of(1), rows.row_of(2), rows.row_of(3)), (0, 1, 2));
     }
 }
