@@ -77,3 +77,80 @@ fn page_down_and_the_wheel_reach_the_last_line() {
     }
     shows_the_end(&d);
 }
+
+/// A 200 whose headers hold a long `x-mock-detail`, sent with a 344-char x-sign, the
+/// headers tab open in the focused response pane.
+fn long_headers(w: u16, h: u16) -> (Driver, String, String) {
+    let mut d = Driver::new(w, h);
+    d.type_str("/company");
+    d.key(KeyCode::Enter);
+    d.ctrl('r');
+    let id = d.sent_job_id();
+    let detail: Vec<String> = (0..60).map(|i| format!("part{i:02}")).collect();
+    let detail = format!("{}-THE-END", detail.join("-"));
+    let x_sign: String = (0..344).map(|i| (b'A' + (i % 26) as u8) as char).collect();
+    let mut sent = tui_support::sent_post_company(0);
+    sent.x_sign = Some(x_sign.clone());
+    let view = ResponseView::new(
+        200,
+        "OK",
+        vec![
+            ("content-type".into(), "application/json".into()),
+            ("date".into(), "Tue, 14 Dec 2021 14:01:35 GMT".into()),
+            ("x-mock-detail".into(), detail.clone()),
+        ],
+        b"{}".to_vec(),
+        5,
+        sent,
+    );
+    d.send(Message::Sent {
+        id,
+        result: Ok(Box::new(view)),
+    });
+    d.send(Message::Key(KeyEvent::from(KeyCode::Esc)));
+    d.key(KeyCode::Char('5'));
+    d.key(KeyCode::Char('h'));
+    (d, detail, x_sign)
+}
+
+/// The insides of the screen's bordered rows, end to end: a value wrapped over full rows
+/// reads back whole.
+fn pane_text(d: &Driver) -> String {
+    d.render()
+        .lines()
+        .map(|l| l.trim_matches('"'))
+        .filter_map(|l| l.strip_prefix('│')?.strip_suffix('│'))
+        .collect()
+}
+
+#[test]
+fn long_header_values_wrap_whole() {
+    let (mut d, detail, x_sign) = long_headers(120, 40);
+    d.key(KeyCode::Char('z'));
+    let text = pane_text(&d);
+    assert!(
+        text.contains(&format!("x-mock-detail: {detail}")),
+        "{}",
+        d.render()
+    );
+    assert!(
+        text.contains(&format!("x-sign: {x_sign}")),
+        "{}",
+        d.render()
+    );
+    assert!(text.contains("date: Tue, 14 Dec 2021"), "{}", d.render());
+}
+
+#[test]
+fn the_last_wrapped_header_row_is_reachable() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let (mut d, _, _) = long_headers(w, h);
+        d.key(KeyCode::Char('G'));
+        assert!(pane_text(&d).contains("part59-THE-END"), "{}", d.render());
+        let (mut d, _, _) = long_headers(w, h);
+        for _ in 0..40 {
+            d.key(KeyCode::Char('j'));
+        }
+        assert!(pane_text(&d).contains("part59-THE-END"), "{}", d.render());
+    }
+}

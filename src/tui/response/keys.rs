@@ -1,6 +1,6 @@
 //! The response pane's keys: scroll, tabs, copy, and the search field.
 
-use super::{ResponsePane, ResponseTab};
+use super::{Page, ResponsePane, ResponseTab};
 use crate::tui::app::Level;
 use crate::tui::widgets::text_input::InputKey;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -17,13 +17,13 @@ pub enum ResponseKey {
 
 impl ResponsePane {
     /// A key while the pane has focus and the search is not being typed; `page` is the
-    /// height of the pane's text.
-    pub fn key(&mut self, key: KeyEvent, page: usize) -> ResponseKey {
+    /// window on the pane's text.
+    pub fn key(&mut self, key: KeyEvent, page: Page) -> ResponseKey {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1, page),
             KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1, page),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page as isize, page),
-            KeyCode::PageUp => self.scroll_by(-(page as isize), page),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page.rows as isize, page),
+            KeyCode::PageUp => self.scroll_by(-(page.rows as isize), page),
             KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
             KeyCode::End | KeyCode::Char('G') => self.scroll_to(usize::MAX, page),
             KeyCode::Char('/') => {
@@ -65,7 +65,7 @@ impl ResponsePane {
 
     /// A key while the search query is being typed: Enter searches, Esc cancels, the rest
     /// edits the query (the `TextInput` keys).
-    pub fn search_key(&mut self, key: KeyEvent, page: usize) -> ResponseKey {
+    pub fn search_key(&mut self, key: KeyEvent, page: Page) -> ResponseKey {
         match key.code {
             KeyCode::Esc => {
                 let s = &mut self.search;

@@ -7,7 +7,8 @@ mod view;
 
 pub use keys::ResponseKey;
 pub use view::{
-    SPINNER, body_line, content_area, render, render_body, render_headers, status_line, token_style,
+    SPINNER, body_line, content_area, header_rows, render, render_body, render_headers,
+    status_line, token_style,
 };
 
 use super::inspector::InspectorView;
@@ -112,6 +113,13 @@ pub enum ResponseState {
     Received(Box<ResponseView>),
 }
 
+/// The window the scrolled content is seen through: rows in view and cells per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub rows: usize,
+    pub width: usize,
+}
+
 /// The pane: what arrived plus how the user is looking at it.
 #[derive(Debug, Clone, Default)]
 pub struct ResponsePane {
@@ -148,11 +156,12 @@ impl ResponsePane {
         }
     }
 
-    /// Number of lines in the current tab, for scrolling.
-    pub fn line_count(&self) -> usize {
+    /// Number of lines in the current tab, for scrolling; the headers tab counts the rows
+    /// its long values wrap into at `width`.
+    pub fn line_count(&self, width: usize) -> usize {
         match (&self.state, self.tab) {
             (ResponseState::Received(v), ResponseTab::Body) => v.lines.len(),
-            (ResponseState::Received(v), ResponseTab::Headers) => v.headers.len() + 4,
+            (ResponseState::Received(v), ResponseTab::Headers) => header_rows(v, width).len(),
             (ResponseState::Received(v), ResponseTab::Inspector) => {
                 v.inspector.as_ref().map_or(0, |i| i.line_count())
             }
@@ -160,13 +169,13 @@ impl ResponsePane {
         }
     }
 
-    pub fn scroll_by(&mut self, delta: isize, page: usize) {
-        let max = self.line_count().saturating_sub(page.max(1));
+    pub fn scroll_by(&mut self, delta: isize, page: Page) {
+        let max = self.line_count(page.width).saturating_sub(page.rows.max(1));
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 
-    pub fn scroll_to(&mut self, line: usize, page: usize) {
-        let max = self.line_count().saturating_sub(page.max(1));
+    pub fn scroll_to(&mut self, line: usize, page: Page) {
+        let max = self.line_count(page.width).saturating_sub(page.rows.max(1));
         self.scroll = line.min(max);
     }
 
@@ -189,7 +198,7 @@ impl ResponsePane {
         self.search.matches = matches;
     }
 
-    pub fn next_match(&mut self, forward: bool, page: usize) {
+    pub fn next_match(&mut self, forward: bool, page: Page) {
         let n = self.search.matches.len();
         if n == 0 {
             return;
@@ -202,10 +211,10 @@ impl ResponsePane {
         self.show_current_match(page);
     }
 
-    pub fn show_current_match(&mut self, page: usize) {
+    pub fn show_current_match(&mut self, page: Page) {
         if let Some(&line) = self.search.matches.get(self.search.current) {
             self.tab = ResponseTab::Body;
-            self.scroll_to(line.saturating_sub(page / 3), page);
+            self.scroll_to(line.saturating_sub(page.rows / 3), page);
         }
     }
 }
@@ -259,9 +268,13 @@ mod tests {
         p.search.query = TextInput::new("acme");
         p.run_search();
         assert_eq!(p.search.matches, vec![1, 3]);
-        p.next_match(true, 10);
+        let page = Page {
+            rows: 10,
+            width: 40,
+        };
+        p.next_match(true, page);
         assert_eq!(p.search.current, 1);
-        p.next_match(true, 10);
+        p.next_match(true, page);
         assert_eq!(p.search.current, 0);
     }
 }

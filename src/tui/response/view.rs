@@ -5,6 +5,7 @@ use super::{ResponsePane, ResponseState, ResponseTab, ResponseView};
 use crate::time::{bytes_text as human_bytes, elapsed_ms_text as human_ms};
 use crate::tui::json;
 use crate::tui::theme;
+use crate::tui::widgets::wrap::wrap_line;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -143,16 +144,22 @@ pub fn render_body(v: &ResponseView, pane: &ResponsePane, area: Rect, buf: &mut 
         .render(area, buf);
 }
 
-pub fn render_headers(v: &ResponseView, area: Rect, buf: &mut Buffer, scroll: usize) {
+/// The headers tab as rows `width` cells wide: what was sent, then the response headers;
+/// long values (an x-sign, an `x-mock-detail`) wrap instead of running off the edge.
+pub fn header_rows(v: &ResponseView, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled("sent ", theme::label()),
         Span::raw(format!("{} {}", v.sent.method, v.sent.url)),
     ])];
-    if let (Some(value), Some(x)) = (&v.sent.value, &v.sent.x_sign) {
+    if let Some(value) = &v.sent.value {
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", value.header_name()), theme::label()),
             Span::raw(value.to_string()),
-            Span::styled("  x-sign: ", theme::label()),
+        ]));
+    }
+    if let Some(x) = &v.sent.x_sign {
+        lines.push(Line::from(vec![
+            Span::styled("x-sign: ", theme::label()),
             Span::raw(x.clone()),
         ]));
     }
@@ -163,9 +170,16 @@ pub fn render_headers(v: &ResponseView, area: Rect, buf: &mut Buffer, scroll: us
             Span::raw(val.clone()),
         ]));
     }
-    Paragraph::new(lines)
-        .scroll((scroll.min(u16::MAX as usize) as u16, 0))
-        .render(area, buf);
+    lines.iter().flat_map(|l| wrap_line(l, width)).collect()
+}
+
+pub fn render_headers(v: &ResponseView, area: Rect, buf: &mut Buffer, scroll: usize) {
+    let rows: Vec<Line> = header_rows(v, area.width as usize)
+        .into_iter()
+        .skip(scroll)
+        .take(area.height as usize)
+        .collect();
+    Paragraph::new(rows).render(area, buf);
 }
 
 /// Spinner frames, chosen by elapsed time so renders under an injected clock are stable.

@@ -87,9 +87,13 @@ impl App {
         }
     }
 
-    /// How many lines of the response the pane shows at once.
-    pub(super) fn response_page(&self) -> usize {
-        crate::tui::response::content_area(self, self.panes().response_inner).height as usize
+    /// The window on the response: rows shown at once, and their width.
+    pub(super) fn response_page(&self) -> crate::tui::response::Page {
+        let area = crate::tui::response::content_area(self, self.panes().response_inner);
+        crate::tui::response::Page {
+            rows: area.height as usize,
+            width: area.width as usize,
+        }
     }
 
     pub(super) fn on_response_key(&mut self, key: KeyEvent, fx: &mut Vec<Effect>) {

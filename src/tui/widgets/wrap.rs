@@ -6,6 +6,7 @@
 //! grapheme clusters at ratatui's own widths.
 
 use ratatui::buffer::CellWidth;
+use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Places items, each some cells wide, on rows of `width` cells.
@@ -66,6 +67,32 @@ pub fn wrap_str(text: &str, width: usize) -> Vec<&str> {
     rows
 }
 
+/// A styled line as rows of at most `width` cells, by the same rule; each piece keeps its
+/// span's style.
+pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
+    let mut rows = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut placer = Rows::new(width);
+    for span in &line.spans {
+        let text = span.content.as_ref();
+        let mut from = 0;
+        for (i, g) in text.grapheme_indices(true) {
+            if placer.place(grapheme_width(g)) {
+                if from < i {
+                    spans.push(Span::styled(text[from..i].to_string(), span.style));
+                }
+                rows.push(Line::from(std::mem::take(&mut spans)).style(line.style));
+                from = i;
+            }
+        }
+        if from < text.len() {
+            spans.push(Span::styled(text[from..].to_string(), span.style));
+        }
+    }
+    rows.push(Line::from(spans).style(line.style));
+    rows
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -109,6 +136,17 @@ pub(crate) mod tests {
         assert_eq!(wrap_str("", 5), [""]);
         // too wide for any row: a row of its own, nothing dropped
         assert_eq!(wrap_str("a東b", 1), ["a", "東", "b"]);
+    }
+
+    #[test]
+    fn styled_lines_wrap_by_the_same_rule() {
+        let key = ratatui::style::Style::new().bold();
+        let line = Line::from(vec![Span::styled("x-sign: ", key), Span::raw("東京abcdef")]);
+        let rows = wrap_line(&line, 9);
+        let text: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+        assert_eq!(text, ["x-sign: ", "東京abcde", "f"]);
+        assert_eq!(rows[0].spans[0].style, key);
+        assert_eq!(wrap_line(&Line::raw(""), 4).len(), 1);
     }
 
     proptest! {
