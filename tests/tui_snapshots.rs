@@ -220,3 +220,35 @@ fn feed_tab() {
         snap("feed_tab", w, h, &d);
     }
 }
+
+/// The library sidebar (F6) beside the panes, never over them: the body stays readable and
+/// the header keeps the profile, the key and the auth mode, at 80 columns too.
+#[test]
+fn sidebar_open() {
+    for (w, h) in SIZES {
+        let mut d = compose(w, h);
+        d.key(KeyCode::F(6));
+        let p = d.app.panes();
+        assert!(p.sidebar.width > 0, "the sidebar is open");
+        for pane in [p.request, p.body, p.signature, p.response] {
+            assert!(
+                p.sidebar.intersection(pane).is_empty(),
+                "{w}x{h}: the sidebar {:?} covers a pane {pane:?}",
+                p.sidebar
+            );
+        }
+        let screen = d.render();
+        let top = screen.lines().next().unwrap();
+        for part in ["demo", "key ", "timestamp"] {
+            assert!(
+                top.contains(part),
+                "{w}x{h}: the header lacks {part:?}: {top}"
+            );
+        }
+        assert!(
+            screen.contains("\"name\""),
+            "{w}x{h}: the body is hidden:\n{screen}"
+        );
+        snap("sidebar_open", w, h, &d);
+    }
+}

@@ -21,32 +21,68 @@ pub fn render_top(app: &App, area: Rect, buf: &mut Buffer) {
     };
     debug_assert_eq!(TAB_REQUEST.1 - TAB_REQUEST.0, 9);
     debug_assert_eq!(TAB_FEED.1 - TAB_FEED.0, 6);
-    let p = &app.profile;
     let mut spans = vec![
         Span::styled(" xsign ", Style::new().add_modifier(Modifier::BOLD)),
         tab(Tab::Request, " Request "),
         tab(Tab::Feed, " Feed "),
         Span::raw("  "),
-        Span::styled(p.name.clone(), theme::title(true)),
-        Span::styled(" · ", theme::dim()),
-        Span::raw(p.base_url.clone()),
-        Span::styled(" · ", theme::dim()),
     ];
-    match (&p.fingerprint, p.signing) {
-        (Some(fp), _) => spans.push(Span::raw(format!(
-            "key {fp}{}",
-            p.bits.map(|b| format!(" ({b})")).unwrap_or_default()
-        ))),
-        (None, false) => spans.push(Span::styled("signing off", theme::warning())),
-        (None, true) => spans.push(Span::styled("no key", theme::error())),
-    }
-    spans.push(Span::styled(" · ", theme::dim()));
-    spans.push(Span::raw(p.mode_name()));
+    let used: usize = spans.iter().map(Span::width).sum();
+    spans.extend(profile_spans(
+        app,
+        (area.width as usize).saturating_sub(used),
+    ));
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// `demo · http://127.0.0.1:8001/api/v1/p · key sha256:8b79f8954a2657c1 (2048) · timestamp`,
+/// in `room` cells. The profile, the key and the auth mode always show: to fit, the base URL
+/// loses its scheme and path and then goes, the key its size and then digits. A problem comes
+/// last, cut by the edge if need be.
+fn profile_spans(app: &App, room: usize) -> Vec<Span<'static>> {
+    let p = &app.profile;
+    let sep = || Span::styled(" · ", theme::dim());
+    let host = p
+        .base_url
+        .split_once("://")
+        .map_or(p.base_url.as_str(), |(_, rest)| rest);
+    let host = host.split('/').next().unwrap_or(host);
+    let urls = [Some(p.base_url.clone()), Some(host.to_string()), None];
+    let key = |short: u8| match (&p.fingerprint, p.signing) {
+        (Some(fp), _) => {
+            let bits = p.bits.map(|b| format!(" ({b})")).unwrap_or_default();
+            Span::raw(match short {
+                0 => format!("key {fp}{bits}"),
+                1 => format!("key {fp}"),
+                _ => format!(
+                    "key {}",
+                    fp.trim_start_matches("sha256:").get(..8).unwrap_or(fp)
+                ),
+            })
+        }
+        (None, false) => Span::styled("signing off", theme::warning()),
+        (None, true) => Span::styled("no key", theme::error()),
+    };
+    let build = |url: &Option<String>, short: u8| {
+        let mut spans = vec![Span::styled(p.name.clone(), theme::title(true))];
+        if let Some(url) = url {
+            spans.extend([sep(), Span::raw(url.clone())]);
+        }
+        spans.extend([sep(), key(short), sep(), Span::raw(p.mode_name())]);
+        spans
+    };
+    let fits = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>() <= room;
+    let tries = [(0, 0), (1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)];
+    let mut spans = tries
+        .iter()
+        .map(|&(u, k)| build(&urls[u], k))
+        .find(|s| fits(s))
+        .unwrap_or_else(|| build(&None, 2));
     if !p.problems.is_empty() {
         spans.push(Span::styled(" · ⚠ ", theme::error()));
         spans.push(Span::styled(p.problems[0].clone(), theme::error()));
     }
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    spans
 }
 
 pub fn render_request(app: &App, p: &Panes, buf: &mut Buffer) {

@@ -7,6 +7,10 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 /// Terminals at least this wide put the response beside the editor.
 pub const WIDE: u16 = 120;
 
+/// Terminals at least this wide put the library sidebar beside the panes; narrower ones
+/// show it in their place.
+pub const SIDEBAR_BESIDE: u16 = 64;
+
 /// Below this many columns × rows the panes do not fit, and the screen says so instead. 11
 /// rows are the header line, the request box, body and signature boxes of one line each
 /// (55% of what is left), a response box of one line, and the status bar; 40 columns keep
@@ -80,23 +84,26 @@ pub fn compute(area: Rect, app: &App) -> Panes {
         height: request.height + main.height,
         ..request
     };
-    // The sidebar: a column on wide screens, drawn over the left side on narrow ones.
+    // The sidebar: a column beside the panes, which shrink to make room; below
+    // `SIDEBAR_BESIDE` columns there is no room for both, and it takes the panes' place.
     let mut sidebar = Rect::new(area.x, request.y, 0, 0);
+    let mut covered = false;
     let (request, main) = if app.library.visible && app.tab == Tab::Request {
-        if area.width >= WIDE {
-            let w = 36.min(area.width / 4);
-            sidebar = Rect::new(area.x, request.y, w, request.height + main.height);
-            let shift = |r: Rect| Rect {
-                x: r.x + w,
-                width: r.width - w,
-                ..r
-            };
-            (shift(request), shift(main))
+        let w = if area.width >= WIDE {
+            36.min(area.width / 4)
+        } else if area.width >= SIDEBAR_BESIDE {
+            (area.width / 3).clamp(20, 30)
         } else {
-            let w = 44.min(area.width * 6 / 10);
-            sidebar = Rect::new(area.x, request.y, w, request.height + main.height);
-            (request, main)
-        }
+            covered = true;
+            area.width
+        };
+        sidebar = Rect::new(area.x, request.y, w, request.height + main.height);
+        let shift = |r: Rect| Rect {
+            x: r.x + w,
+            width: r.width - w,
+            ..r
+        };
+        (shift(request), shift(main))
     } else {
         (request, main)
     };
@@ -117,7 +124,9 @@ pub fn compute(area: Rect, app: &App) -> Panes {
     };
     // Zoom: the focused pane takes the whole middle of the screen.
     let hidden = Rect::new(main.x, main.y, 0, 0);
+    let request = if covered { hidden } else { request };
     let (body, signature, response) = match (app.zoom, app.focus) {
+        _ if covered => (hidden, hidden, hidden),
         (true, Focus::Body) => (main, hidden, hidden),
         (true, Focus::Signature) => (hidden, main, hidden),
         (true, Focus::Response) => (hidden, hidden, main),
