@@ -181,6 +181,7 @@ fn bench_parts(c: &mut Criterion) {
                 &xsign::tui::lint_view::LintInput {
                     method: "POST",
                     url: &url,
+                    signed_url: &url,
                     body: &body,
                     saved_body: None,
                     now_unix: T0,

@@ -25,6 +25,9 @@ pub struct LintInput<'a> {
     pub method: &'a str,
     /// The URL as typed (absolute).
     pub url: &'a str,
+    /// The URL the signature covers, when it is not `url`: xsign's own sends sign the wire
+    /// form (`signing::wire_url`), the URL reqwest puts on the wire. None: `url` is signed.
+    pub signed_url: Option<&'a str>,
     pub body: &'a [u8],
     /// The body saved with the request, when it comes from a collection.
     pub saved_body: Option<&'a [u8]>,
@@ -40,6 +43,7 @@ impl<'a> LintInput<'a> {
         LintInput {
             method,
             url,
+            signed_url: None,
             body,
             saved_body: None,
             timestamp: None,
@@ -125,7 +129,7 @@ impl Fix {
             Fix::Compact => "compact the JSON",
             Fix::StripTabs => "replace tabs with spaces (\\t inside strings)",
             Fix::DropTrailingNewline => "drop the trailing newline",
-            Fix::UseWireUrl => "use the URL as sent",
+            Fix::UseWireUrl => "type the URL as it is sent",
         }
     }
 }
@@ -162,26 +166,47 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     out
 }
 
+/// The URL: a warning only when the signature covers another string than the one that goes
+/// on the wire (the server hashes the wire form). When xsign signs the wire form itself, a
+/// rewrite is only worth knowing, and the fix types the URL the way it is sent.
 fn check_url(input: &LintInput<'_>, out: &mut Vec<Finding>) {
-    match wire_url(input.url) {
-        Err(e) => out.push(Finding::new(
-            FindingKind::UrlInvalid,
-            Severity::Error,
-            e.to_string(),
-            None,
-        )),
-        Ok(w) if w.differs() => out.push(Finding::new(
+    let w = match wire_url(input.url) {
+        Ok(w) => w,
+        Err(e) => {
+            out.push(Finding::new(
+                FindingKind::UrlInvalid,
+                Severity::Error,
+                e.to_string(),
+                None,
+            ));
+            return;
+        }
+    };
+    let signed = input.signed_url.unwrap_or(input.url);
+    if signed != w.wire {
+        out.push(Finding::new(
             FindingKind::UrlRewritten,
             Severity::Warning,
             format!(
-                "the HTTP library sends this URL as {} ({}); the signature must cover that string, \
-                 and one over the URL as typed fails with 1020",
+                "the HTTP library sends this URL as {} ({}), and the server checks the signature \
+                 over that string; one over {signed} fails with 1020",
                 w.wire,
                 w.reasons().join(", ")
             ),
             Some(Fix::UseWireUrl),
-        )),
-        Ok(_) => {}
+        ));
+    } else if w.differs() {
+        out.push(Finding::new(
+            FindingKind::UrlRewritten,
+            Severity::Info,
+            format!(
+                "this URL goes on the wire as {} ({}), and that is the string signed, so the \
+                 signature matches",
+                w.wire,
+                w.reasons().join(", ")
+            ),
+            Some(Fix::UseWireUrl),
+        ));
     }
 }
 

@@ -392,3 +392,36 @@ mod props {
         }
     }
 }
+
+#[test]
+fn a_rewritten_url_warns_only_when_the_signature_covers_another_string() {
+    // issue 9 #16: the workbench signs the wire form, so a space is no fault there.
+    let typed = "https://api.qredo.network/api/v1/p/company/search?query=ACME Corp";
+    let wire = "https://api.qredo.network/api/v1/p/company/search?query=ACME%20Corp";
+    let signed_as_sent = check(&LintInput {
+        signed_url: Some(wire),
+        ..LintInput::new("GET", typed, b"", NOW)
+    });
+    let u = find(&signed_as_sent, FindingKind::UrlRewritten);
+    assert_eq!(u.severity, Severity::Info);
+    assert!(
+        u.message.contains("that is the string signed"),
+        "{}",
+        u.message
+    );
+    assert!(!u.message.contains("1020"), "{}", u.message);
+    // Signed as typed (the reference client's way, `xsign sign` without --curl): a fault.
+    let signed_as_typed = check(&LintInput {
+        signed_url: Some(typed),
+        ..LintInput::new("GET", typed, b"", NOW)
+    });
+    let u = find(&signed_as_typed, FindingKind::UrlRewritten);
+    assert_eq!(u.severity, Severity::Warning);
+    assert!(u.message.contains("1020"), "{}", u.message);
+    // Nothing to say when typed, signed and sent agree.
+    let clean = check(&LintInput {
+        signed_url: Some(wire),
+        ..LintInput::new("GET", wire, b"", NOW)
+    });
+    assert_eq!(clean, vec![]);
+}

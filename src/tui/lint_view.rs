@@ -52,10 +52,12 @@ impl From<Finding> for LintNote {
     }
 }
 
-/// What the checks look at; `url` is the absolute URL as typed.
+/// What the checks look at; `url` is the absolute URL as typed, `signed_url` the one the
+/// workbench signs and sends (its wire form, `Target::wire`).
 pub struct LintInput<'a> {
     pub method: &'a str,
     pub url: &'a str,
+    pub signed_url: &'a str,
     pub body: &'a [u8],
     pub saved_body: Option<&'a [u8]>,
     pub now_unix: i64,
@@ -64,6 +66,7 @@ pub struct LintInput<'a> {
 pub fn check(input: &LintInput<'_>) -> Vec<LintNote> {
     let mut core = lint::LintInput::new(input.method, input.url, input.body, input.now_unix);
     core.saved_body = input.saved_body;
+    core.signed_url = Some(input.signed_url);
     lint::check(&core).into_iter().map(LintNote::from).collect()
 }
 

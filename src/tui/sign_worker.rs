@@ -82,6 +82,7 @@ pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
         Ok(t) => lint_view::check(&LintInput {
             method: &job.method,
             url: &t.typed,
+            signed_url: &t.wire,
             body: &job.body,
             saved_body: job.saved_body.as_deref(),
             now_unix: now,

@@ -2,7 +2,7 @@
 //! exact string that will be on the wire (and therefore signed).
 
 use crate::signing::wire_url;
-use crate::store::collection::join_url;
+use crate::store::collection::{is_absolute, join_url};
 
 /// The URL field after resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +33,28 @@ pub fn resolve(base_url: &str, field: &str) -> Result<Target, String> {
     Ok(Target {
         typed,
         wire: wire.wire,
+    })
+}
+
+/// The URL field as it goes on the wire, written the way the user wrote it: a path stays a
+/// path under the base URL (no base, no port written in), an absolute URL stays absolute.
+/// None when the field is not a URL, or when its wire form leaves the base URL (a `..`
+/// that climbs out of it), so it cannot stay relative.
+pub fn wire_field(base_url: &str, field: &str) -> Option<String> {
+    let target = resolve(base_url, field).ok()?;
+    if is_absolute(field) {
+        return Some(target.wire);
+    }
+    let base = wire_url(&join_url(base_url, "/")).ok()?.wire;
+    let rest = target.wire.strip_prefix(base.trim_end_matches('/'))?;
+    if !rest.is_empty() && !rest.starts_with(['/', '?']) {
+        return None;
+    }
+    // join_url puts one slash between base and path; keep the field's own choice.
+    Some(if field.starts_with('/') || rest.starts_with('?') {
+        rest.to_string()
+    } else {
+        rest.trim_start_matches('/').to_string()
     })
 }
 

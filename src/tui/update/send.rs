@@ -43,6 +43,7 @@ impl App {
         let notes = lint_view::check(&LintInput {
             method: self.method_name(),
             url: &target.typed,
+            signed_url: &target.wire,
             body: &body,
             saved_body: self.saved_body.as_deref(),
             now_unix: self.now.unix,
@@ -151,7 +152,7 @@ impl App {
                 else {
                     return;
                 };
-                if fix.fix.applies_to_body() {
+                let undo = if fix.fix.applies_to_body() {
                     let fixed = fix.fix.apply(&self.body.to_bytes());
                     match String::from_utf8(fixed) {
                         Ok(text) => self.body.set_text(&text),
@@ -160,23 +161,33 @@ impl App {
                             return;
                         }
                     }
+                    "Ctrl-Z in the body undoes".to_string()
                 } else {
-                    let typed =
-                        crate::store::collection::join_url(&self.profile.base_url, self.url.text());
-                    match fix.fix.apply_to_url(&typed) {
+                    // A path stays a path: the base URL (the demo's port) is not written in.
+                    let before = self.url.text().to_string();
+                    match target::wire_field(&self.profile.base_url, &before) {
                         Some(url) => self.url.set(&url),
-                        None => return,
+                        None => {
+                            self.notify(
+                                Level::Warn,
+                                "this URL leaves the base URL when sent: type it as the \
+                                 signature pane shows it",
+                            );
+                            return;
+                        }
                     }
-                }
+                    format!("the URL field held {before}")
+                };
                 self.request_changed();
-                self.recheck_confirm(fix.label);
+                self.recheck_confirm(fix.label, &undo);
             }
             _ => {}
         }
     }
 
-    /// After a one-key fix: the confirmation stays only while warnings remain.
-    pub(super) fn recheck_confirm(&mut self, done: &str) {
+    /// After a one-key fix: the confirmation stays only while warnings remain. `undo` says
+    /// how to go back, and only what is true for that fix.
+    pub(super) fn recheck_confirm(&mut self, done: &str, undo: &str) {
         let Ok(t) = target::resolve(&self.profile.base_url, self.url.text()) else {
             self.confirm = None;
             return;
@@ -185,18 +196,19 @@ impl App {
         let notes = lint_view::check(&LintInput {
             method: self.method_name(),
             url: &t.typed,
+            signed_url: &t.wire,
             body: &body,
             saved_body: self.saved_body.as_deref(),
             now_unix: self.now.unix,
         });
         if lint_view::needs_confirmation(&notes) {
             self.confirm = Some(Confirm { notes });
-            self.notify(Level::Ok, format!("{done}: done"));
+            self.notify(Level::Ok, format!("{done}: done ({undo})"));
         } else {
             self.confirm = None;
             self.notify(
                 Level::Ok,
-                format!("{done}: no warnings left. Ctrl-R sends (Ctrl-Z in the body undoes)"),
+                format!("{done}: no warnings left. Ctrl-R sends ({undo})"),
             );
         }
     }

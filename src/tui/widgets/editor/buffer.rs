@@ -6,14 +6,26 @@ use super::{BodyEditor, Pos, byte_of, is_plain};
 /// One change, enough to undo and redo it.
 #[derive(Debug, Clone)]
 pub(super) enum Edit {
-    Insert { at: Pos, text: String },
-    Delete { at: Pos, text: String },
+    Insert {
+        at: Pos,
+        text: String,
+    },
+    Delete {
+        at: Pos,
+        text: String,
+    },
+    /// The whole text replaced (a fix, an example, a reformat): one step to undo.
+    Replace {
+        old: String,
+        new: String,
+    },
 }
 
 impl Edit {
     fn bytes(&self) -> usize {
         match self {
             Edit::Insert { text, .. } | Edit::Delete { text, .. } => text.len(),
+            Edit::Replace { old, new } => old.len() + new.len(),
         }
     }
 }
@@ -181,6 +193,7 @@ impl BodyEditor {
             Edit::Delete { at, text } => {
                 self.cursor = self.raw_insert(*at, text);
             }
+            Edit::Replace { old, new } => self.raw_replace(new, old),
         }
         self.redo.push(edit);
         self.anchor = None;
@@ -198,6 +211,7 @@ impl BodyEditor {
                 self.raw_delete(*at, Self::end_of(*at, text));
                 self.cursor = *at;
             }
+            Edit::Replace { old, new } => self.raw_replace(old, new),
         }
         self.undo.push(edit);
         self.anchor = None;
@@ -209,21 +223,27 @@ impl BodyEditor {
 
     /// Replaces the whole body (one undo step), cursor at the top.
     pub fn set_text(&mut self, text: &str) {
-        if text == self.to_text() {
+        let old = self.to_text();
+        if text == old {
             return;
         }
         self.anchor = None;
-        let end = (
-            self.lines.len() - 1,
-            self.lines.last().map_or(0, String::len),
-        );
-        self.delete((0, 0), end);
-        self.cursor = (0, 0);
-        self.insert(text);
-        self.cursor = (0, 0);
+        self.raw_replace(&old, text);
+        self.goal = None;
+        self.record(Edit::Replace {
+            old,
+            new: text.to_string(),
+        });
         self.top = 0;
         self.top_seg = 0;
         self.left = 0;
+    }
+
+    /// The whole text `from` becomes `to`, unrecorded; the cursor goes to the top.
+    fn raw_replace(&mut self, from: &str, to: &str) {
+        self.raw_delete((0, 0), Self::end_of((0, 0), from));
+        self.raw_insert((0, 0), to);
+        self.cursor = (0, 0);
     }
 
     /// Inserts pasted text at the cursor, byte for byte (after `normalize_paste`).
