@@ -131,3 +131,188 @@ fn the_tab_fix_says_a_true_undo_and_one_ctrl_z_brings_the_body_back() {
     d.ctrl('z');
     assert_eq!(d.app.body.to_text(), body, "one Ctrl-Z undoes the fix");
 }
+
+// --- issue 9 #19: the inspector's evidence list names each fact once, with one symbol ---
+
+mod inspector {
+    use super::tui_support::{BASE, T0, fixture_key};
+    use std::path::Path;
+    use xsign::diagnose::{self, CheckKey, Evidence, Signed};
+    use xsign::signing::{
+        AuthValue, Payload, PrivateKey, RsaSigner, encode_signature, generate_key,
+    };
+    use xsign::store::history::{AuthRecord, HistoryEntry, ResponseRecord};
+    use xsign::tui::inspector::InspectorView;
+
+    const BODY: &[u8] = br#"{"name":"ACME Corp","city":"Paris","country":"FR"}"#;
+    const REFUSED: &[u8] =
+        br#"{"code":1020,"msg":"errPartnerAuth","detail":{"reason":"signature"}}"#;
+
+    /// Another RSA-2048 key (the 4096-bit fixture would be told apart by its length).
+    fn other_key() -> PrivateKey {
+        static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let pem = PEM.get_or_init(|| generate_key(2048).expect("a key").to_pkcs1_pem());
+        PrivateKey::from_pem(pem, Path::new("other.pem")).expect("the key back")
+    }
+
+    fn url() -> String {
+        format!("{BASE}/company")
+    }
+
+    /// A history entry sent as (`url`, `body`), its x-sign made by `key` over what was signed.
+    fn entry(
+        key: fn() -> PrivateKey,
+        signed: (&str, &[u8]),
+        sent: (&str, &[u8]),
+        status: u16,
+    ) -> HistoryEntry {
+        let value = AuthValue::Timestamp(T0);
+        let x_sign = encode_signature(
+            &RsaSigner::new(key()).sign_payload(&Payload::new(value, signed.0, signed.1)),
+        );
+        let mut e = HistoryEntry::new("demo", "POST", sent.0, sent.1.to_vec());
+        e.sent_at_ms = T0 * 1000;
+        e.x_sign = Some(x_sign.to_string());
+        e.auth = Some(AuthRecord::from_value(value));
+        let body = if status == 200 { &b"{}"[..] } else { REFUSED };
+        e.response = Some(ResponseRecord::capture(status, vec![], body));
+        e
+    }
+
+    /// The inspector for `entry` as the workbench builds it, `signed` replaced when the
+    /// workbench knows it sent something else (F4).
+    fn view(
+        entry: &HistoryEntry,
+        signed: Option<(&str, &[u8])>,
+    ) -> (InspectorView, diagnose::Report) {
+        let key = CheckKey {
+            public_key: fixture_key().public_key(),
+            source: "the demo profile's key".into(),
+        };
+        let mut ev = Evidence::from_history(entry, Some(key), T0 + 1);
+        if let Some((url, body)) = signed {
+            ev.signed = Signed {
+                url: Some(url.into()),
+                body: Some(body.to_vec()),
+                value: Some(AuthValue::Timestamp(T0)),
+            };
+        }
+        let report = diagnose::diagnose(&ev);
+        let refused = entry.status() != Some(200);
+        let v = InspectorView::from_report(&report, refused.then_some("signature"), refused);
+        (v, report)
+    }
+
+    fn text(v: &InspectorView) -> Vec<String> {
+        v.lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// The lines after the heading and the verdict that state whether the x-sign verifies.
+    fn x_sign_facts(v: &InspectorView) -> Vec<String> {
+        text(v)
+            .into_iter()
+            .skip(2)
+            .filter(|l| l.contains("x-sign") && (l.contains("verif") || l.contains("another key")))
+            .collect()
+    }
+
+    /// No evidence line says one thing with two symbols.
+    fn no_line_twice(v: &InspectorView) {
+        let lines = text(v);
+        for (i, a) in lines.iter().enumerate() {
+            for b in &lines[i + 1..] {
+                if !a.is_empty()
+                    && a.chars().skip(2).collect::<String>()
+                        == b.chars().skip(2).collect::<String>()
+                {
+                    panic!("said twice: {a:?} / {b:?}\n{lines:#?}");
+                }
+            }
+        }
+    }
+
+    fn one_fact(v: &InspectorView, mark: char) -> String {
+        let facts = x_sign_facts(v);
+        assert_eq!(
+            facts.len(),
+            1,
+            "one line on whether the x-sign verifies: {:#?}",
+            text(v)
+        );
+        assert!(facts[0].starts_with(mark), "{mark} {:?}", facts[0]);
+        no_line_twice(v);
+        facts[0].clone()
+    }
+
+    #[test]
+    fn clean() {
+        let e = entry(fixture_key, (&url(), BODY), (&url(), BODY), 200);
+        let (v, report) = view(&e, None);
+        let fact = one_fact(&v, '✓');
+        assert!(fact.contains("exactly the bytes sent"), "{fact}");
+        assert!(
+            !text(&v).iter().any(|l| l.starts_with('✗')),
+            "{:#?}",
+            text(&v)
+        );
+        assert_eq!(report.verdict.kind, diagnose::VerdictKind::Clean);
+    }
+
+    #[test]
+    fn body_changed_after_signing() {
+        let sent = [BODY, b"\n"].concat();
+        let e = entry(fixture_key, (&url(), BODY), (&url(), &sent), 401);
+        // As the history knows it (the doctor finds the signed form) and as F4 knows it.
+        for signed in [None, Some((url(), BODY.to_vec()))] {
+            let (v, report) = view(&e, signed.as_ref().map(|(u, b)| (u.as_str(), b.as_slice())));
+            let fact = one_fact(&v, '✓');
+            assert!(
+                !fact.contains("not over"),
+                "a ✓ line says no bad news: {fact}"
+            );
+            assert!(report.has(diagnose::CauseKind::BodyBytes), "{report:#?}");
+            assert!(
+                text(&v)
+                    .iter()
+                    .any(|l| l.starts_with('✗') && l.contains("newline")),
+                "{:#?}",
+                text(&v)
+            );
+        }
+    }
+
+    #[test]
+    fn url_changed_after_signing() {
+        let path_only = "/api/v1/p/company";
+        let e = entry(fixture_key, (path_only, BODY), (&url(), BODY), 401);
+        let (v, report) = view(&e, Some((path_only, BODY)));
+        one_fact(&v, '✓');
+        assert!(report.has(diagnose::CauseKind::Url), "{report:#?}");
+        assert!(
+            text(&v)
+                .iter()
+                .any(|l| l.starts_with('✗') && l.contains("URL")),
+            "{:#?}",
+            text(&v)
+        );
+    }
+
+    #[test]
+    fn wrong_key() {
+        let e = entry(other_key, (&url(), BODY), (&url(), BODY), 401);
+        let (v, report) = view(&e, None);
+        one_fact(&v, '✗');
+        assert!(report.has(diagnose::CauseKind::WrongKey), "{report:#?}");
+        assert!(
+            !text(&v)
+                .iter()
+                .skip(2)
+                .any(|l| l.starts_with('✓') && l.contains("x-sign")),
+            "{:#?}",
+            text(&v)
+        );
+    }
+}

@@ -3,9 +3,7 @@
 //! scrolls and wraps them.
 
 use super::theme;
-use crate::diagnose::{
-    ByteDiff, ClockReading, LocalCheck, Report, Severity, VerdictKind, escaped_window,
-};
+use crate::diagnose::{ByteDiff, ClockReading, Report, Severity, VerdictKind, escaped_window};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -39,51 +37,6 @@ fn severity_span(s: Severity) -> Span<'static> {
         Severity::Info => Span::styled("· ", theme::info()),
         Severity::Pass => Span::styled("✓ ", theme::ok()),
     }
-}
-
-fn local_check_line(c: &LocalCheck, refused: bool) -> Line<'static> {
-    let (ok, text) = match c {
-        LocalCheck::NotPossible { missing } => (
-            None,
-            format!("not possible here (missing {})", missing.join(", ")),
-        ),
-        LocalCheck::VerifiesOverSent if refused => (
-            Some(true),
-            "the x-sign verifies over exactly the bytes sent: the bytes are right; the key, \
-             the API key or the clock is the problem"
-                .to_string(),
-        ),
-        LocalCheck::VerifiesOverSent => (
-            Some(true),
-            "the x-sign verifies over exactly the bytes sent".to_string(),
-        ),
-        LocalCheck::VerifiesOverSigned => (
-            Some(false),
-            "the x-sign verifies over the bytes that were signed, which are not the bytes sent"
-                .to_string(),
-        ),
-        LocalCheck::VerifiesOverVariant { label, .. } => (
-            Some(false),
-            format!("the x-sign verifies over {label}, not over the bytes sent"),
-        ),
-        LocalCheck::BadEncoding(e) => (Some(false), format!("the x-sign is malformed: {e}")),
-        LocalCheck::Fails => (
-            Some(false),
-            "the x-sign does not verify over the bytes sent, the bytes signed or any nearby \
-             form with this key: another key made it"
-                .to_string(),
-        ),
-    };
-    let mark = match ok {
-        Some(true) => Span::styled("✓ ", theme::ok()),
-        Some(false) => Span::styled("✗ ", theme::error()),
-        None => Span::styled("? ", theme::dim()),
-    };
-    Line::from(vec![
-        Span::styled("local verification  ", theme::label()),
-        mark,
-        Span::raw(text),
-    ])
 }
 
 fn clock_line(c: &ClockReading) -> Line<'static> {
@@ -156,8 +109,8 @@ fn diff_lines(d: &ByteDiff) -> Vec<Line<'static>> {
 }
 
 impl InspectorView {
-    /// Lays out the doctor's report: the verdict, the local verification, the clock, then
-    /// each finding with its byte differences highlighted and what to do.
+    /// Lays out the doctor's report: the verdict, the clock, then each finding (the local
+    /// verification among them) with its byte differences highlighted and what to do.
     /// `refused`: the server answered 1020 (a history entry may have been accepted).
     pub fn from_report(report: &Report, server_reason: Option<&str>, refused: bool) -> Self {
         let heading = if refused {
@@ -182,7 +135,8 @@ impl InspectorView {
             Span::raw(report.verdict.summary.clone()),
         ]));
         lines.push(Line::raw(""));
-        lines.push(local_check_line(&report.local_check, refused));
+        // Whether the x-sign verifies is one of the findings, with one symbol: the view
+        // does not restate it (it once said ✗ beside the report's ✓, issue 9 #19).
         if let Some(c) = &report.clock {
             lines.push(clock_line(c));
         }

@@ -120,8 +120,12 @@ pub(super) fn report_local_check(ev: &Evidence, local: &LocalCheck, f: &mut Find
             f.push(
                 CauseKind::LocalVerification,
                 Severity::Pass,
-                format!("The x-sign verifies over what was signed ({source}, {key}), not over what was sent"),
-                vec!["The key and the signature are right; the bytes changed between signing and sending.".into()],
+                format!(
+                    "The x-sign verifies over what was signed ({source}, {key}): the key is right"
+                ),
+                vec![
+                    "The bytes changed between signing and sending; the cause names which.".into(),
+                ],
                 "",
             );
         }
@@ -129,8 +133,11 @@ pub(super) fn report_local_check(ev: &Evidence, local: &LocalCheck, f: &mut Find
             f.push(
                 CauseKind::LocalVerification,
                 Severity::Pass,
-                format!("The x-sign verifies with {label} ({source}, {key})"),
-                vec!["So that is what was signed, and the bytes sent differ from it.".into()],
+                format!("The x-sign verifies over {label} ({source}, {key}): the key is right"),
+                vec![
+                    "So that is what was signed; the bytes sent differ from it, as the cause says."
+                        .into(),
+                ],
                 "",
             );
         }
