@@ -31,6 +31,14 @@ pub enum InputKey {
     Edited,
 }
 
+/// `text` with each control character as its marker (ratatui would drop it from a span, and
+/// what is signed must show every character).
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| crate::tui::body::marker(c).unwrap_or(c))
+        .collect()
+}
+
 fn byte_at(s: &str, chars: usize) -> usize {
     s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
 }
@@ -190,11 +198,16 @@ impl TextInput {
         let end = area.x + area.width;
         let mut x = area.x;
         for (i, c) in self.text.chars().enumerate().skip(self.left) {
+            // A pasted tab or CR is part of what is signed: it is drawn as its marker, as in
+            // the body, and never handed to the terminal raw.
+            let (c, mut style) = match crate::tui::body::marker(c) {
+                Some(m) => (m, theme::marker()),
+                None => (c, Style::new()),
+            };
             let w = c.width().unwrap_or(0).max(1) as u16;
             if x + w > end {
                 break;
             }
-            let mut style = Style::new();
             if self.selection.is_some_and(|(s, e)| i >= s && i < e) {
                 style = theme::selection();
             }
@@ -213,17 +226,20 @@ impl TextInput {
     /// The text as spans for a line of other spans, with the cursor when `focused`.
     pub fn spans(&self, focused: bool) -> Vec<Span<'static>> {
         if !focused {
-            return vec![Span::raw(self.text.clone())];
+            return vec![Span::raw(shown(&self.text))];
         }
         let at = byte_at(&self.text, self.cursor);
         let (before, rest) = self.text.split_at(at);
         let mut chars = rest.chars();
         let under = chars.next();
-        let mut out = vec![Span::raw(before.to_string())];
+        let mut out = vec![Span::raw(shown(before))];
         match under {
             Some(c) => {
-                out.push(Span::styled(c.to_string(), theme::cursor()));
-                out.push(Span::raw(chars.as_str().to_string()));
+                out.push(Span::styled(
+                    shown(c.encode_utf8(&mut [0; 4])),
+                    theme::cursor(),
+                ));
+                out.push(Span::raw(shown(chars.as_str())));
             }
             None => out.push(Span::styled(" ", theme::cursor())),
         }
@@ -315,5 +331,18 @@ mod tests {
         assert_eq!(text(&t.spans(true)), ["a", "b", ""]);
         assert_eq!(text(&t.spans(false)), ["ab"]);
         assert_eq!(text(&t.masked_spans('•', true)), ["•", "•", ""]);
+    }
+
+    #[test]
+    fn a_pasted_tab_or_cr_is_drawn_as_its_marker_not_raw() {
+        let mut t = TextInput::new("");
+        t.insert("a\tb\r");
+        let text = |s: &[Span]| s.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(&t.spans(false)), "a→b␍");
+        let area = Rect::new(0, 0, 10, 1);
+        let mut buf = Buffer::empty(area);
+        t.render(area, &mut buf, true);
+        let row: String = (0..4).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert_eq!(row, "a→b␍");
     }
 }
