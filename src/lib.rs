@@ -11,6 +11,7 @@ pub mod curl;
 pub mod diagnose;
 pub mod feed;
 pub mod http;
+pub mod input_file;
 pub mod lint;
 pub mod mock;
 pub mod paths;

@@ -11,6 +11,7 @@ const GROUND: &[&str] = &[
     "time",
     "secret",
     "atomic_file",
+    "input_file",
     "paths",
     "catalog",
 ];

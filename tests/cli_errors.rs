@@ -551,3 +551,69 @@ fn number_flags_out_of_range_are_usage_errors() {
         fails_with(&out, 2, "--timeout");
     }
 }
+
+/// Every file xsign reads is bounded by its kind: `--key /dev/zero` grew to 7.3 GB and
+/// `--body-file /dev/zero` to 3 GB, `mock --pubkey /dev/zero` hung. Now each is refused at
+/// once, as is an oversized key file, without reading it whole.
+#[test]
+fn devices_and_oversized_files_are_refused_not_read() {
+    let sb = Sandbox::new().with_reference_files();
+    let url = "https://api.qredo.network/api/v1/p/company";
+    let out = sb.run(&["sign", "--url", url, "--body-file", "/dev/zero"], b"");
+    fails_with(&out, 1, "/dev/zero is a character device, not a file");
+    let out = sb.run(
+        &[
+            "sign",
+            "--url",
+            url,
+            "--key",
+            "/dev/zero",
+            "--body-file",
+            "-",
+        ],
+        b"",
+    );
+    fails_with(&out, 1, "/dev/zero is a character device, not a file");
+    let out = sb.run(
+        &["mock", "--pubkey", "/dev/zero", "--addr", "127.0.0.1:0"],
+        b"",
+    );
+    fails_with(&out, 1, "/dev/zero is a character device, not a file");
+    std::fs::write(sb.work().join("huge.pem"), vec![b'A'; 1024 * 1024]).unwrap();
+    let out = sb.run(
+        &[
+            "sign",
+            "--url",
+            url,
+            "--key",
+            "huge.pem",
+            "--body-file",
+            "-",
+        ],
+        b"",
+    );
+    fails_with(
+        &out,
+        1,
+        "holds more than 64.0 KiB (the most a private key file may hold",
+    );
+    // A body over 1 MiB on stdin is refused until --max-body raises the bound.
+    let big = vec![b' '; 1024 * 1024 + 1];
+    let out = sb.run(&["sign", "--url", url, "--body-file", "-"], &big);
+    fails_with(&out, 1, "raise --max-body");
+    let out = sb.run(
+        &[
+            "sign",
+            "--url",
+            url,
+            "--body-file",
+            "-",
+            "--max-body",
+            "2MiB",
+        ],
+        &big,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sb.run(&["sign", "--url", url, "--max-body", "lots"], b"");
+    fails_with(&out, 2, "is not a size");
+}

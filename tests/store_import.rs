@@ -262,3 +262,51 @@ fn exported_curl_gives_the_exact_bytes_in_a_real_shell_and_imports_back() {
         }
     }
 }
+
+#[test]
+fn a_body_linked_outside_the_folder_a_device_or_an_oversized_body_is_refused() {
+    let env = Env::new();
+    let root = env.work().join("refs");
+    let secret = env.tmp.path().join("secret.txt");
+    std::fs::write(&secret, b"root:$6$hash").unwrap();
+    write_request(&root, "company", b"POST /company\n", None);
+    let body = root.join("requests/company/body");
+    std::os::unix::fs::symlink(&secret, &body).unwrap();
+    let out = env.run(&["import", "folder", root.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("outside the folder being imported"),
+        "{stderr}"
+    );
+    assert!(
+        env.store().list().unwrap().is_empty(),
+        "nothing half imported"
+    );
+
+    std::fs::remove_file(&body).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &body).unwrap();
+    let out = env.run(&["import", "folder", root.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("outside the folder"), "{stderr}");
+
+    // A link inside the folder is fine; a body over the bound is refused until raised.
+    std::fs::remove_file(&body).unwrap();
+    std::fs::write(root.join("big"), vec![b' '; 2 * 1024 * 1024]).unwrap();
+    std::os::unix::fs::symlink(root.join("big"), &body).unwrap();
+    let out = env.run(&["import", "folder", root.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("holds more than 1.00 MiB"), "{stderr}");
+    let out = env.run(&[
+        "import",
+        "folder",
+        root.to_str().unwrap(),
+        "--max-body",
+        "2MiB",
+    ]);
+    ok(&out);
+    let c = env.store().load("refs").unwrap().value;
+    assert_eq!(c.get("company").unwrap().body.len(), 2 * 1024 * 1024);
+}

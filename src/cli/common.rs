@@ -4,8 +4,7 @@ use super::Context;
 use crate::credentials::{self, Passphrase, ProfileFlags, Selected, Unchosen};
 use crate::signing::PrivateKey;
 use crate::store::ConfigStore;
-use anyhow::Context as _;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
 /// The longest timeout a flag accepts: a day. Far beyond any request, and small enough that
@@ -69,39 +68,6 @@ pub fn http_method(m: &str) -> anyhow::Result<String> {
         anyhow::bail!("{m:?} is not an HTTP method: use GET, POST, PUT or DELETE");
     }
     Ok(upper)
-}
-
-/// The body, byte-exact: from a file, or from stdin when `file` is None or `-`.
-/// On a terminal, says how to end the input, as the reference client does.
-pub fn read_body(file: Option<&Path>) -> anyhow::Result<Vec<u8>> {
-    match file {
-        Some(p) if p != Path::new("-") => std::fs::read(p).map_err(|e| {
-            use std::io::ErrorKind::*;
-            match e.kind() {
-                NotFound => anyhow::anyhow!(
-                    "no body file at {}: check the path, or pass `-` to read the body from stdin",
-                    p.display()
-                ),
-                IsADirectory => anyhow::anyhow!(
-                    "{} is a directory: give the file that holds the body",
-                    p.display()
-                ),
-                _ => anyhow::anyhow!("cannot read the body file {}: {e}", p.display()),
-            }
-        }),
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                eprintln!("body (end with Ctrl-D on a new line; nothing for no body):");
-            }
-            let mut body = Vec::new();
-            stdin
-                .lock()
-                .read_to_end(&mut body)
-                .context("cannot read the body from stdin")?;
-            Ok(body)
-        }
-    }
 }
 
 /// Lint findings worth a line on stderr when signing from the CLI: warnings and errors, not

@@ -8,7 +8,6 @@ use crate::signing::{AuthValue, PublicKey, now_unix};
 use crate::store::{ConfigStore, History};
 use crate::time::parse_http_date;
 use anyhow::Context as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -47,6 +46,8 @@ pub struct Flags {
     /// The body that was sent, when it differs from the one signed
     #[arg(long, value_name = "FILE")]
     pub sent_body_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub body_limit: crate::cli::body::BodyLimit,
     /// The x-timestamp that was signed and sent
     #[arg(
         long,
@@ -119,7 +120,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
         sent.url = Some(u.clone());
     }
     if let Some(p) = &args.sent_body_file {
-        sent.body = Some(read_file(p, "sent body")?);
+        sent.body = Some(read_file(p, args.body_limit.kind())?);
     }
     if let Some(s) = &args.sign {
         sent.x_sign = Some(s.clone());
@@ -137,7 +138,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
         sent.api_key = Some(k.clone());
     }
     if let Some(p) = &args.apikey_file {
-        let bytes = read_file(p, "API key")?;
+        let bytes = read_file(p, crate::input_file::API_KEY)?;
         let key = String::from_utf8(bytes).map_err(|_| {
             anyhow::anyhow!(
                 "the API key file {} is not text: copy the key again from the web app",
@@ -149,7 +150,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     let signed = Signed {
         url: args.url.clone(),
         body: match &args.body_file {
-            Some(p) => Some(read_file(p, "signed body")?),
+            Some(p) => Some(read_file(p, args.body_limit.kind())?),
             None => None,
         },
         value: signed_value(args)?,
@@ -219,11 +220,11 @@ fn public_key(
 
 fn from_curl(command: &str) -> anyhow::Result<Sent> {
     let text = if command == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("cannot read the curl command from stdin")?;
-        s
+        let bytes =
+            crate::input_file::read_stream(std::io::stdin().lock(), crate::input_file::CURL)
+                .map_err(|e| anyhow::anyhow!("cannot read the curl command from stdin: {e}"))?;
+        String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("the curl command on stdin is not UTF-8 text"))?
     } else {
         command.to_string()
     };
@@ -289,6 +290,7 @@ fn from_history(id: u64) -> anyhow::Result<(Sent, Recorded)> {
     ))
 }
 
-fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read the {what} file {}", path.display()))
+/// A file the doctor compares, read within the bound of its kind.
+fn read_file(path: &Path, kind: crate::input_file::Kind) -> anyhow::Result<Vec<u8>> {
+    Ok(crate::input_file::read(path, kind)?)
 }

@@ -7,7 +7,7 @@ use crate::credentials::{ProfileFlags, Unchosen};
 use crate::store::import::{parse_curl, parse_curl_words, read_reference_folders, relative_to};
 use crate::store::{CollectionStore, Request};
 use anyhow::Context as _;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,6 +42,8 @@ pub enum Command {
         /// Keep URLs absolute even when they start with the profile's base URL
         #[arg(long)]
         absolute: bool,
+        #[command(flatten)]
+        body_limit: crate::cli::body::BodyLimit,
     },
 }
 
@@ -58,7 +60,8 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
             path,
             collection,
             absolute,
-        } => folder(ctx, path, collection, absolute),
+            body_limit,
+        } => folder(ctx, path, collection, absolute, body_limit),
     }
 }
 
@@ -128,11 +131,10 @@ fn read_stdin_command(cwd: &std::path::Path) -> anyhow::Result<crate::store::imp
     if stdin.is_terminal() {
         eprintln!("paste the curl command, then Ctrl-D on a new line:");
     }
-    let mut text = String::new();
-    stdin
-        .lock()
-        .read_to_string(&mut text)
-        .context("cannot read the curl command from stdin")?;
+    let bytes = crate::input_file::read_stream(stdin.lock(), crate::input_file::CURL)
+        .map_err(|e| anyhow::anyhow!("cannot read the curl command from stdin: {e}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("the curl command on stdin is not UTF-8 text"))?;
     if text.trim().is_empty() {
         anyhow::bail!(
             "no curl command given: pass it quoted (xsign import curl 'curl -X POST ...'), \
@@ -157,6 +159,7 @@ fn folder(
     path: PathBuf,
     collection: Option<String>,
     absolute: bool,
+    body_limit: crate::cli::body::BodyLimit,
 ) -> anyhow::Result<ExitCode> {
     if !path.is_dir() {
         anyhow::bail!(
@@ -164,7 +167,7 @@ fn folder(
             path.display()
         );
     }
-    let mut imported = read_reference_folders(&path)?;
+    let mut imported = read_reference_folders(&path, body_limit.kind())?;
     for n in &imported.notes {
         eprintln!("note: {n}");
     }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 #[macro_use]
 pub mod out;
 
+pub mod body;
 pub mod collection;
 pub mod common;
 pub mod demo;

@@ -6,7 +6,7 @@ use crate::store::config::{ProfileOrigin, resolve_profile};
 use crate::store::profile::{ApiKeySource, Profile, validate_base_url, validate_profile_name};
 use crate::store::{Config, ConfigStore, Loaded, StoreError};
 use anyhow::Context as _;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -321,14 +321,17 @@ fn remove(store: &ConfigStore, name: String) -> anyhow::Result<ExitCode> {
 impl Fields {
     fn prepare(mut self: Box<Self>) -> anyhow::Result<Box<Self>> {
         if self.api_key_inline.as_deref() == Some("-") {
-            let mut key = String::new();
-            if std::io::stdin().is_terminal() {
-                key = rpassword::prompt_password("API key: ").context("reading the API key")?;
+            let key = if std::io::stdin().is_terminal() {
+                rpassword::prompt_password("API key: ").context("reading the API key")?
             } else {
-                std::io::stdin()
-                    .read_to_string(&mut key)
-                    .context("reading the API key from stdin")?;
-            }
+                let bytes = crate::input_file::read_stream(
+                    std::io::stdin().lock(),
+                    crate::input_file::API_KEY,
+                )
+                .map_err(|e| anyhow::anyhow!("reading the API key from stdin: {e}"))?;
+                String::from_utf8(bytes)
+                    .map_err(|_| anyhow::anyhow!("the API key on stdin is not text"))?
+            };
             self.api_key_inline = Some(key.trim().to_string());
         }
         // A profile is used from any directory: a path given relative to this one would

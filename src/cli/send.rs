@@ -1,7 +1,7 @@
 //! `xsign send`: sign the exact bytes, send them, print the response; on a 1020, say why.
 
 use super::Context;
-use super::common::{load_private_key, read_body, select_profile};
+use super::common::{load_private_key, select_profile};
 use crate::credentials::ProfileFlags;
 use crate::diagnose::{self, CheckKey, Evidence};
 use crate::http::{
@@ -52,6 +52,8 @@ pub struct Args {
     #[arg(long, short = 'd', value_name = "FILE")]
     pub body_file: Option<PathBuf>,
     #[command(flatten)]
+    pub body_limit: crate::cli::body::BodyLimit,
+    #[command(flatten)]
     pub profile_flags: ProfileFlags,
     /// Authenticate with x-nonce (the next one for this API key) instead of x-timestamp
     #[arg(long)]
@@ -83,7 +85,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut setup = Setup::resolve(&args, ctx)?;
     let url = join_url(&setup.base_url, &args.url);
     let body = match &args.body_file {
-        Some(path) => read_body(Some(path))?,
+        Some(path) => crate::cli::body::read_body(Some(path), args.body_limit)?,
         None => Vec::new(),
     };
     for note in body_notes(method.as_str(), &url, &body) {

@@ -1,7 +1,7 @@
 //! `xsign sign`: the reference client's `sign`, scriptable, with notes on bytes that bite.
 
 use super::Context;
-use super::common::{http_method, load_private_key, read_body, select_profile, sign_notes};
+use super::common::{http_method, load_private_key, select_profile, sign_notes};
 use crate::credentials::{ProfileFlags, Selected, absolute_url};
 use crate::curl::{CurlBody, to_curl};
 use crate::lint::LintInput;
@@ -44,6 +44,8 @@ pub struct Args {
     /// Read the body from FILE (byte-exact); without it the body is read from stdin
     #[arg(long, value_name = "FILE")]
     pub body_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub body_limit: crate::cli::body::BodyLimit,
     /// Sign with this Unix timestamp (seconds) instead of now
     #[arg(
         long,
@@ -82,7 +84,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         };
         eprintln!("note: signing {url} ({} under {base})", args.url);
     }
-    let body = read_body(args.body_file.as_deref())?;
+    let body = crate::cli::body::read_body(args.body_file.as_deref(), args.body_limit)?;
     let method = match &args.method {
         Some(m) => http_method(m)?,
         None => if body.is_empty() { "GET" } else { "POST" }.to_string(),

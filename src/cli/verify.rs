@@ -1,7 +1,7 @@
 //! `xsign verify`: does this x-sign match this request under this public key?
 
 use super::Context;
-use super::common::{load_private_key, read_body, select_profile};
+use super::common::{load_private_key, select_profile};
 use crate::credentials::{ProfileFlags, absolute_url, load_public_key};
 use crate::signing::{AuthValue, Payload, PublicKey, verify_x_sign, wire_url};
 use std::path::PathBuf;
@@ -35,6 +35,8 @@ pub struct Args {
     /// The body exactly as signed (`-` for stdin); without it the body is empty
     #[arg(long, value_name = "FILE")]
     pub body_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub body_limit: crate::cli::body::BodyLimit,
     /// The x-timestamp that was signed
     #[arg(long, value_name = "T", allow_negative_numbers = true)]
     pub timestamp: Option<i64>,
@@ -58,7 +60,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         None => load_public_key(&PathBuf::from("public.pem"), "--pubkey")?,
     };
     let body = match &args.body_file {
-        Some(path) => read_body(Some(path))?,
+        Some(path) => crate::cli::body::read_body(Some(path), args.body_limit)?,
         None => Vec::new(),
     };
     let value = match (args.timestamp, args.nonce) {

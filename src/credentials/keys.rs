@@ -22,7 +22,11 @@ pub fn load_private_key(path: &Path, ask: Passphrase<'_>) -> anyhow::Result<Load
     let warning = check_key_file_mode(path);
     let key = match (PrivateKey::from_file(path), ask) {
         (Err(KeyError::Encrypted { tool: "pkey", .. }), Some(ask)) => {
-            let text = std::fs::read_to_string(path)?;
+            let text = String::from_utf8(crate::input_file::read(
+                path,
+                crate::input_file::PRIVATE_KEY,
+            )?)
+            .map_err(|_| KeyError::NotPem(path.to_path_buf()))?;
             let pass = ask(path).map_err(|e| anyhow::anyhow!("reading the passphrase: {e}"))?;
             PrivateKey::from_pem_with_passphrase(&text, &pass, path)?
         }
@@ -50,15 +54,18 @@ pub fn load_public_key(path: &Path, flag: &str) -> anyhow::Result<PublicKey> {
 
 /// Reads an API key file the way the reference client does: whitespace around it trimmed.
 pub fn read_api_key(path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            anyhow::anyhow!(
-                "no API key file at {}: save the API key from the web app into it, or pass --apikey-file FILE",
-                path.display()
-            )
-        } else {
-            anyhow::anyhow!("cannot read the API key file {}: {e}", path.display())
-        }
+    let bytes = crate::input_file::read(path, crate::input_file::API_KEY).map_err(|e| match e {
+        crate::input_file::ReadError::NotFound { .. } => anyhow::anyhow!(
+            "no API key file at {}: save the API key from the web app into it, or pass --apikey-file FILE",
+            path.display()
+        ),
+        other => other.into(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the API key file {} is not text: copy the key again from the web app",
+            path.display()
+        )
     })?;
     let key = text.trim();
     if key.is_empty() {

@@ -1,3 +1,4 @@
+use crate::input_file::{self, ReadError};
 use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, LineEnding};
 use pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
@@ -20,11 +21,8 @@ pub enum KeyError {
         "no key file at {0}: create one with `xsign keygen`, or point at yours with --key FILE"
     )]
     NotFound(PathBuf),
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] ReadError),
     #[error(
         "{0} is empty: it should hold a PEM private key starting with -----BEGIN RSA PRIVATE KEY-----; create one with `xsign keygen`"
     )]
@@ -149,7 +147,7 @@ impl PrivateKey {
     /// Reads a key file. An encrypted key is refused with `KeyError::Encrypted`;
     /// callers on a terminal can ask for the passphrase and call `from_pem_with_passphrase`.
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
-        let text = read_key_text(path)?;
+        let text = read_key_text(path, input_file::PRIVATE_KEY)?;
         Self::from_pem(&text, path)
     }
 
@@ -286,7 +284,7 @@ pub struct PublicKey {
 
 impl PublicKey {
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
-        let text = read_key_text(path)?;
+        let text = read_key_text(path, input_file::PUBLIC_KEY)?;
         Self::from_pem(&text, path)
     }
 
@@ -328,13 +326,12 @@ impl PublicKey {
     }
 }
 
-fn read_key_text(path: &Path) -> Result<String, KeyError> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => KeyError::NotFound(path.to_path_buf()),
-        _ => KeyError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        },
+/// A key file's text, read within the bound of its kind (`--key /dev/zero` is refused, not
+/// read until memory runs out).
+pub(crate) fn read_key_text(path: &Path, kind: input_file::Kind) -> Result<String, KeyError> {
+    let bytes = input_file::read(path, kind).map_err(|e| match e {
+        ReadError::NotFound { .. } => KeyError::NotFound(path.to_path_buf()),
+        other => KeyError::Read(other),
     })?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(KeyError::Empty(path.to_path_buf()));

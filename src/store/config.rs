@@ -187,11 +187,11 @@ pub enum ProfileError {
         path: PathBuf,
         fix: String,
     },
-    #[error("profile `{profile}`: cannot read the API key file {path}: {source}")]
+    #[error("profile `{profile}`: {source}")]
     ApiKeyFileUnreadable {
         profile: String,
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::input_file::ReadError,
     },
     #[error(
         "profile `{profile}` reads its API key from the environment variable {var}, which is not set. Export it, or `xsign profile edit {profile} --api-key-file FILE`"
@@ -226,9 +226,26 @@ const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key
 pub fn profile_api_key(p: &Profile) -> Result<String, ProfileError> {
     let profile = p.name.clone();
     let (raw, source_desc) = match &p.api_key {
-        ApiKeySource::File(path) => match std::fs::read_to_string(path) {
-            Ok(text) => (text, format!("file {}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        ApiKeySource::File(path) => match crate::input_file::read(path, crate::input_file::API_KEY)
+        {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => (text, format!("file {}", path.display())),
+                Err(_) => {
+                    return Err(ProfileError::ApiKeyFileUnreadable {
+                        profile,
+                        path: path.clone(),
+                        source: crate::input_file::ReadError::Io {
+                            what: "API key",
+                            path: path.clone(),
+                            source: std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                "it is not text; copy the key again from the web app",
+                            ),
+                        },
+                    });
+                }
+            },
+            Err(crate::input_file::ReadError::NotFound { .. }) => {
                 let fix = if p.name == "demo" {
                     DEMO_FIX.to_string()
                 } else {

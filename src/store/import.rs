@@ -17,6 +17,14 @@ pub enum ImportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "{} links to {}, outside the folder being imported: copy the file into the folder if it is meant to be imported",
+        path.display(),
+        target.display()
+    )]
+    OutsideFolder { path: PathBuf, target: PathBuf },
+    #[error(transparent)]
+    Read(#[from] crate::input_file::ReadError),
 }
 
 /// A request parsed from curl, with what was dropped or changed on the way.
@@ -133,8 +141,13 @@ pub struct FolderImport {
 }
 
 /// Reads `requests/<name>/uri` (one line `METHOD URL`) and, for POST, PUT and PATCH,
-/// `requests/<name>/body` byte for byte. `dir` is the `requests` folder or its parent.
-pub fn read_reference_folders(dir: &Path) -> Result<FolderImport, ImportError> {
+/// `requests/<name>/body` byte for byte, each body within `body_kind`'s bound. `dir` is the
+/// `requests` folder or its parent; a file that links outside it, or that is not a regular
+/// file, is refused (a saved request is replayed later: `body -> /etc/shadow` must not be).
+pub fn read_reference_folders(
+    dir: &Path,
+    body_kind: crate::input_file::Kind,
+) -> Result<FolderImport, ImportError> {
     let requests_dir = if dir.join("requests").is_dir() {
         dir.join("requests")
     } else {
@@ -144,6 +157,7 @@ pub fn read_reference_folders(dir: &Path) -> Result<FolderImport, ImportError> {
         let path = path.to_path_buf();
         move |source| ImportError::Io { path, source }
     };
+    let root = std::fs::canonicalize(dir).map_err(io(dir))?;
     let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(&requests_dir)
         .map_err(io(&requests_dir))?
         .filter_map(|e| e.ok())
@@ -158,7 +172,7 @@ pub fn read_reference_folders(dir: &Path) -> Result<FolderImport, ImportError> {
     let mut notes = Vec::new();
     for (name, path) in names {
         let uri_path = path.join("uri");
-        let uri = std::fs::read(&uri_path).map_err(io(&uri_path))?;
+        let uri = inside(&root, &uri_path, URI)?.unwrap_or_default();
         let uri = String::from_utf8_lossy(&uri);
         let line = uri
             .lines()
@@ -176,15 +190,13 @@ pub fn read_reference_folders(dir: &Path) -> Result<FolderImport, ImportError> {
         let url = url.trim().to_string();
         let body_path = path.join("body");
         let body = if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
-            match std::fs::read(&body_path) {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    notes.push(format!(
-                        "{name}: {method} without a body file; saved with an empty body"
-                    ));
-                    Vec::new()
-                }
-                Err(e) => return Err(io(&body_path)(e)),
+            if let Some(b) = inside(&root, &body_path, body_kind)? {
+                b
+            } else {
+                notes.push(format!(
+                    "{name}: {method} without a body file; saved with an empty body"
+                ));
+                Vec::new()
             }
         } else {
             if body_path.is_file() {
@@ -218,6 +230,48 @@ pub fn read_reference_folders(dir: &Path) -> Result<FolderImport, ImportError> {
         requests,
         notes,
     })
+}
+
+/// A `uri` file holds one line.
+const URI: crate::input_file::Kind = crate::input_file::Kind {
+    what: "uri",
+    max: 64 * 1024,
+};
+
+/// The bytes of `path` if it exists, is (or links to) a regular file under `root`, and is
+/// within `kind`'s bound.
+fn inside(
+    root: &Path,
+    path: &Path,
+    kind: crate::input_file::Kind,
+) -> Result<Option<Vec<u8>>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+        Ok(_) => {}
+    }
+    // Every link on the way (the request's folder too) is resolved before judging.
+    let target = std::fs::canonicalize(path).map_err(io)?;
+    if !target.starts_with(root) {
+        return Err(ImportError::OutsideFolder {
+            path: path.to_path_buf(),
+            target,
+        });
+    }
+    let meta = std::fs::metadata(&target).map_err(io)?;
+    if !meta.is_file() {
+        return Err(crate::input_file::ReadError::NotAFile {
+            what: kind.what,
+            kind: "special file",
+            path: path.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(Some(crate::input_file::read(&target, kind)?))
 }
 
 #[cfg(test)]

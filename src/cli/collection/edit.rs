@@ -12,7 +12,7 @@ pub(super) fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCod
     check_request_url(&a.url)?;
     let body = match (&a.body, &a.body_file) {
         (Some(text), _) => text.clone().into_bytes(),
-        (None, Some(file)) => crate::cli::common::read_body(Some(file))?,
+        (None, Some(file)) => crate::cli::body::read_body(Some(file), a.body_limit)?,
         (None, None) => Vec::new(),
     };
     // Saved as given, byte for byte; say now what will bite when it is signed.

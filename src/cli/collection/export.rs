@@ -132,10 +132,10 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
 
 pub(super) fn import(
     store: &CollectionStore,
-    file: &PathBuf,
+    file: &std::path::Path,
     name: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = crate::input_file::read(file, crate::input_file::COLLECTION)?;
     let incoming = Collection::from_file_bytes(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "{} is not an xsign collection file ({e}). For curl commands use `xsign import curl`, for the reference client's folders `xsign import folder`",

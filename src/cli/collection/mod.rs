@@ -111,6 +111,8 @@ pub struct AddArgs {
     /// Body file, byte-exact (`-` for stdin)
     #[arg(long, group = "body_src", value_name = "FILE")]
     pub body_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub body_limit: crate::cli::body::BodyLimit,
     /// Body given inline, byte-exact
     #[arg(long, group = "body_src")]
     pub body: Option<String>,
