@@ -74,6 +74,10 @@ pub async fn send(
     }
     if !ticket.body.is_empty() {
         builder = builder.body(ticket.body.clone());
+    } else if ticket.expects_body() {
+        // RFC 9110 §8.6: a POST, PUT or PATCH with no body still says so, as the Go client
+        // does (the HTTP library sends no length at all for an empty body).
+        builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
     }
     let sent_at = SystemTime::now();
     let started = Instant::now();

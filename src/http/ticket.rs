@@ -155,6 +155,11 @@ impl Ticket {
             .collect()
     }
 
+    /// A method whose request carries a body, so an empty one is sent as `content-length: 0`.
+    pub fn expects_body(&self) -> bool {
+        matches!(self.method, Method::POST | Method::PUT | Method::PATCH)
+    }
+
     /// The headers the HTTP library adds on its own, for a faithful `-v`.
     pub fn implicit_headers(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -165,9 +170,7 @@ impl Ticket {
             None => host.to_string(),
         };
         out.push(("host".to_string(), host));
-        if !self.body.is_empty()
-            || matches!(self.method, Method::POST | Method::PUT | Method::PATCH)
-        {
+        if !self.body.is_empty() || self.expects_body() {
             out.push(("content-length".to_string(), self.body.len().to_string()));
         }
         out
