@@ -88,6 +88,8 @@ pub enum ReadError {
         secs: u64,
         path: PathBuf,
     },
+    #[error("{} is not text (not UTF-8): check it is the {what} file", path.display())]
+    NotText { what: &'static str, path: PathBuf },
     #[error("cannot read the {what} file {}: {source}", path.display())]
     Io {
         what: &'static str,
@@ -142,6 +144,14 @@ fn read_waiting(path: &Path, kind: Kind, wait: Duration) -> Result<Vec<u8>, Read
     read_stream(file, kind).map_err(|e| match e {
         StreamError::TooLarge => too_large(path, kind),
         StreamError::Io(e) => io(e),
+    })
+}
+
+/// `read`, as UTF-8 text.
+pub fn read_text(path: &Path, kind: Kind) -> Result<String, ReadError> {
+    String::from_utf8(read(path, kind)?).map_err(|_| ReadError::NotText {
+        what: kind.what,
+        path: path.to_path_buf(),
     })
 }
 

@@ -20,3 +20,4 @@ pub mod signing;
 pub mod store;
 pub mod time;
 pub mod tui;
+pub mod visible;

@@ -12,6 +12,7 @@ const GROUND: &[&str] = &[
     "secret",
     "atomic_file",
     "input_file",
+    "visible",
     "paths",
     "catalog",
 ];

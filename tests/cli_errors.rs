@@ -617,3 +617,43 @@ fn devices_and_oversized_files_are_refused_not_read() {
     let out = sb.run(&["sign", "--url", url, "--max-body", "lots"], b"");
     fails_with(&out, 2, "is not a size");
 }
+
+/// A URL holding a terminal escape (`ESC ] 0;PWNED BEL` retitles the window) is quoted in
+/// messages with the escape shown, never written raw to the terminal.
+#[test]
+fn escape_sequences_in_a_url_are_shown_not_sent_to_the_terminal() {
+    let sb = Sandbox::new().with_reference_files();
+    let evil = "\u{1b}]0;PWNED\u{7}";
+    let cases: Vec<Vec<String>> = vec![
+        vec![
+            "send".into(),
+            "GET".into(),
+            format!("http://127.0.0.1:1/{evil}"),
+            "--timeout".into(),
+            "2".into(),
+        ],
+        vec!["send".into(), "GET".into(), format!("ftp://{evil}/x")],
+        vec![
+            "sign".into(),
+            "--url".into(),
+            format!("{evil}://x/y"),
+            "--body-file".into(),
+            "-".into(),
+        ],
+        vec![
+            "import".into(),
+            "curl".into(),
+            format!("curl -X {evil} http://x.test/"),
+        ],
+        vec!["collection".into(), "show".into(), evil.into()],
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sb.run(&args, b"");
+        let err = stderr(&out);
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}'),
+            "{args:?}: {err:?}"
+        );
+    }
+}

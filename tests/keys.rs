@@ -201,3 +201,27 @@ fn a_group_readable_key_warns_and_a_private_one_does_not() {
     // The warning never stops the key from loading.
     assert!(PrivateKey::from_file(&path).is_ok());
 }
+
+/// `mock --pubkey` and `verify --pubkey` name what a public key file holds: an EC or
+/// Ed25519 key was "an RSA key that cannot be parsed (unknown OID)", an OpenSSH `.pub`
+/// was told to convert from DER, and a 1024-bit key was taken silently.
+#[test]
+fn public_keys_of_another_kind_or_too_small_are_named() {
+    let load = |name: &str| {
+        PublicKey::from_file(&refusal(name))
+            .map(|_| ())
+            .expect_err(name)
+            .to_string()
+    };
+    let ec = load("ec-public.pem");
+    assert_names(&ec, &["holds an EC key", "needs RSA"]);
+    assert!(!ec.contains("looks like an RSA key"), "{ec}");
+    assert_names(&load("ed25519-public.pem"), &["Ed25519", "needs RSA"]);
+    let ssh = load("openssh-rsa.pub");
+    assert_names(&ssh, &["OpenSSH public key", "ssh-keygen -e -m PKCS8"]);
+    assert!(!ssh.contains("DER"), "{ssh}");
+    assert_names(&load("rsa1024-public.pem"), &["1024 bits", "at least 2048"]);
+    // The good ones still load.
+    PublicKey::from_file(&refusal("public-key.pem")).unwrap();
+    PublicKey::from_file(&refusal("rsa-public-key.pem")).unwrap();
+}

@@ -232,7 +232,7 @@ fn an_unwritable_config_dir_gives_a_clear_error_and_keeps_the_request() {
         assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
         let msg = err.to_string();
         assert!(
-            msg.contains(expect) && msg.contains("edit is still open"),
+            msg.contains(expect) && msg.contains("Nothing was changed"),
             "{msg}"
         );
         // The caller's request is untouched and can be saved elsewhere.
@@ -250,6 +250,11 @@ fn an_unwritable_config_dir_gives_a_clear_error_and_keeps_the_request() {
         let err = text(&out.stderr);
         assert!(
             err.contains("error: cannot") && err.contains(expect),
+            "{err}"
+        );
+        // The CLI has no editor: its error must not speak of one (issue 10 #18).
+        assert!(
+            !err.contains("still open") && !err.contains("edit"),
             "{err}"
         );
     }
@@ -286,6 +291,9 @@ fn killing_xsign_during_a_save_leaves_the_old_or_the_new_file() {
             "/fees",
             "--body-file",
             body_file.to_str().unwrap(),
+            // Over the API's 1 MiB on purpose: a long write to interrupt.
+            "--max-body",
+            "8MiB",
         ])
     };
     assert!(add("first").status().unwrap().success());

@@ -80,7 +80,7 @@ pub fn read_body(file: Option<&Path>, limit: BodyLimit) -> anyhow::Result<Vec<u8
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
-                eprintln!("body (end with Ctrl-D on a new line; nothing for no body):");
+                errln!("body (end with Ctrl-D on a new line; nothing for no body):");
             }
             input_file::read_stream(stdin.lock(), kind).map_err(|e| match e {
                 StreamError::TooLarge => anyhow::anyhow!("stdin: {}", over()),

@@ -40,7 +40,7 @@ pub fn select_profile_or(
 ) -> anyhow::Result<Selected> {
     let loaded = ConfigStore::open_default().load()?;
     for m in &loaded.moved_aside {
-        eprintln!("warning: {m}");
+        errln!("warning: {m}");
     }
     credentials::select_or(&loaded.value, ctx.profile.as_deref(), flags, unchosen)
 }
@@ -56,7 +56,7 @@ pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
     let ask: Passphrase<'_> = if terminal { Some(&ask) } else { None };
     let loaded = credentials::load_private_key(path, ask)?;
     if let Some(warning) = &loaded.warning {
-        eprintln!("{warning}");
+        errln!("{warning}");
     }
     Ok(loaded.key)
 }

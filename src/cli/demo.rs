@@ -44,13 +44,13 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         let _ = std::fs::remove_dir_all(dir.join("mock"));
     }
-    eprintln!(
+    errln!(
         "xsign demo: starting the mock and preparing the demo key in {}",
         dir.display()
     );
     let demo = rt.block_on(start(&dir))?;
     if demo.live.is_none() {
-        eprintln!(
+        errln!(
             "xsign demo: another demo is running; `--profile demo` on the command line reaches that one, not this one on {}",
             demo.mock.base_url()
         );

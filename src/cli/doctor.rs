@@ -231,13 +231,13 @@ fn from_curl(command: &str) -> anyhow::Result<Sent> {
     // The same reading as `import curl`; files relative to here, as curl ran here.
     let parsed = crate::curl::parse(&text, &mut crate::store::import::files_in(Path::new(".")))?;
     for n in &parsed.notes {
-        eprintln!("note: {n}");
+        errln!("note: {n}");
     }
     let req = parsed.request;
     // Judge what curl put on the wire, not the URL as typed.
     let wire = req.wire()?;
     if !wire.changes.is_empty() {
-        eprintln!(
+        errln!(
             "note: curl sends {} ({})",
             wire.server_url(),
             wire.changes.join(", ")
@@ -276,7 +276,7 @@ fn from_history(id: u64) -> anyhow::Result<(Sent, Recorded)> {
         .unwrap_or_default();
     let EntryKey { key, note } = key_for_entry(&entry, &config, None);
     if let Some(note) = note {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let ev = Evidence::from_history(&entry, None, now_unix());
     Ok((

@@ -72,7 +72,7 @@ fn list(
         .into_iter()
         .take(limit)
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::out::stdout_text();
     if json {
         for e in entries {
             serde_json::to_writer(&mut out, e)?;
@@ -159,11 +159,12 @@ fn show(
             history.retention()
         );
     };
-    let mut out = std::io::stdout().lock();
     if body {
-        out.write_all(&e.body)?;
+        // The body is data, byte for byte, even on a terminal.
+        std::io::stdout().lock().write_all(&e.body)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = crate::cli::out::stdout_text();
     if response_body {
         out.write_all(e.response.as_ref().map(|r| &r.body[..]).unwrap_or_default())?;
         return Ok(ExitCode::SUCCESS);

@@ -101,7 +101,7 @@ fn curl(
         }
     };
     for n in &imported.notes {
-        eprintln!("note: {n}");
+        errln!("note: {n}");
     }
     if !absolute {
         imported.request.url = relative_to(&imported.request.url, &base_url(ctx)?);
@@ -116,7 +116,7 @@ fn curl(
     }
     let out = CollectionStore::open_default().save_request(&collection, r)?;
     for m in &out.moved_aside {
-        eprintln!("warning: {m}");
+        errln!("warning: {m}");
     }
     outln!(
         "{} {collection}/{}",
@@ -129,7 +129,7 @@ fn curl(
 fn read_stdin_command(cwd: &std::path::Path) -> anyhow::Result<crate::store::import::CurlImport> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!("paste the curl command, then Ctrl-D on a new line:");
+        errln!("paste the curl command, then Ctrl-D on a new line:");
     }
     let bytes = crate::input_file::read_stream(stdin.lock(), crate::input_file::CURL)
         .map_err(|e| anyhow::anyhow!("cannot read the curl command from stdin: {e}"))?;
@@ -169,7 +169,7 @@ fn folder(
     }
     let mut imported = read_reference_folders(&path, body_limit.kind())?;
     for n in &imported.notes {
-        eprintln!("note: {n}");
+        errln!("note: {n}");
     }
     if !absolute {
         let base = base_url(ctx)?;

@@ -34,7 +34,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         .collect();
     if !existing.is_empty() && !args.force {
         let names: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
-        eprintln!(
+        errln!(
             "error: {} already exist{}; a key in use would be lost. Choose another place with --out DIR, \
              or replace {} with --force (the old files are kept aside)",
             names.join(" and "),
@@ -52,14 +52,14 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the directory {}", args.out.display()))?;
 
-    eprintln!("generating a {}-bit RSA key...", args.bits);
+    errln!("generating a {}-bit RSA key...", args.bits);
     let key = generate_key(args.bits)?;
     let public = key.public_key();
 
     if args.force {
         for path in &existing {
             let aside = keep_aside(path)?;
-            eprintln!("kept the old {} as {}", path.display(), aside.display());
+            errln!("kept the old {} as {}", path.display(), aside.display());
         }
     }
     write_atomic(&private_path, key.to_pkcs1_pem().as_bytes(), 0o600)
@@ -67,12 +67,12 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     write_atomic(&public_path, public.to_pem().as_bytes(), 0o644)
         .with_context(|| format!("cannot write {}", public_path.display()))?;
 
-    eprintln!(
+    errln!(
         "wrote {} (keep it secret) and {}",
         private_path.display(),
         public_path.display()
     );
-    eprintln!("paste this public key into the Qredo web app:");
+    errln!("paste this public key into the Qredo web app:");
     out!("{}", public.to_pem());
     outln!("fingerprint: {}", public.info().fingerprint);
     Ok(ExitCode::SUCCESS)

@@ -75,7 +75,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         ),
     };
     if target.rewritten() {
-        eprintln!(
+        errln!(
             "note: the URL on the wire is {} (given: {}); signing the wire form",
             target.wire_url(),
             target.typed()
@@ -110,7 +110,7 @@ async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::R
     loop {
         let event = tokio::select! {
             _ = &mut ctrl_c => {
-                eprintln!("closing the feed");
+                errln!("closing the feed");
                 handle.close().await;
                 return Ok(ExitCode::SUCCESS);
             }
@@ -122,14 +122,14 @@ async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::R
         match event {
             FeedEvent::Connecting { attempt, url } => {
                 if attempt == 1 {
-                    eprintln!("connecting to {url}");
+                    errln!("connecting to {url}");
                 } else {
-                    eprintln!("reconnecting to {url} (attempt {attempt})");
+                    errln!("reconnecting to {url} (attempt {attempt})");
                 }
             }
             FeedEvent::Connected { value, .. } => {
                 connected = true;
-                eprintln!(
+                errln!(
                     "connected ({} {}); waiting for messages, Ctrl-C to stop",
                     value.header_name(),
                     value
@@ -167,12 +167,12 @@ async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::R
                     ""
                 };
                 match retry_in {
-                    Some(d) => eprintln!(
+                    Some(d) => errln!(
                         "{prefix}{reason} (retrying in {} with a fresh signature)",
                         crate::time::elapsed_text(d)
                     ),
                     None => {
-                        eprintln!("{prefix}{reason}");
+                        errln!("{prefix}{reason}");
                         return Ok(ExitCode::from(1));
                     }
                 }

@@ -80,11 +80,11 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         print_banner(&mock.base_url(), &api_key, &source, &keys, &args);
         wait_for_stop().await;
-        eprintln!("mock: stopping");
+        errln!("mock: stopping");
         mock.shutdown().await?;
         match &args.data {
-            Some(dir) => eprintln!("mock: stopped; state saved in {}", dir.display()),
-            None => eprintln!("mock: stopped"),
+            Some(dir) => errln!("mock: stopped; state saved in {}", dir.display()),
+            None => errln!("mock: stopped"),
         }
         Ok(ExitCode::SUCCESS)
     })

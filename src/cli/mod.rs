@@ -118,7 +118,7 @@ pub fn main() -> ExitCode {
         // The reader of stdout left (`| head -1`): what it wanted was written.
         Err(e) if out::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::from(1)
         }
     }

@@ -118,7 +118,7 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
 
 pub(crate) fn report_moved<T>(loaded: &Loaded<T>) {
     for m in &loaded.moved_aside {
-        eprintln!("warning: {m}");
+        errln!("warning: {m}");
     }
 }
 

@@ -105,7 +105,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             (fresh_ticket(&profile, &req, false)?, Vec::new())
         };
         for n in notes {
-            eprintln!("warning: {n}");
+            errln!("warning: {n}");
         }
         let row = sender.send(&profile, &ticket, &source, true);
         return Ok(finish_single(row));
@@ -142,7 +142,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             {
                 Some(entry) => as_signed_ticket(entry, &profile).map(|(t, notes)| {
                     for n in notes {
-                        eprintln!("warning: {}: {n}", req.name);
+                        errln!("warning: {}: {n}", req.name);
                     }
                     t
                 }),
@@ -176,7 +176,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let failed = rows.iter().filter(|r| !r.ok).count();
     if failed > 0 {
         let auth = rows.iter().any(|r| r.verdict.starts_with("1020"));
-        eprintln!(
+        errln!(
             "{failed} of {} failed; `xsign history show ID` shows what was sent and received{}",
             rows.len(),
             if auth {
@@ -192,14 +192,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
 
 fn finish_single(row: Row) -> ExitCode {
     if !row.ok {
-        eprintln!("{}", row.verdict);
+        errln!("{}", row.verdict);
         if let Some(id) = row.history_id {
             if row.verdict.starts_with("1020") {
-                eprintln!(
-                    "recorded as history {id}: `xsign doctor --history {id}` explains the 1020"
-                );
+                errln!("recorded as history {id}: `xsign doctor --history {id}` explains the 1020");
             } else {
-                eprintln!("recorded as history {id}: `xsign history show {id}` shows it");
+                errln!("recorded as history {id}: `xsign history show {id}` shows it");
             }
         }
         return ExitCode::from(1);
@@ -419,7 +417,7 @@ impl Sender<'_> {
         let history_id = match &exchange.record_error {
             None => Some(exchange.entry.id),
             Some(e) => {
-                eprintln!("warning: not recorded in history: {e}");
+                errln!("warning: not recorded in history: {e}");
                 None
             }
         };
@@ -427,7 +425,7 @@ impl Sender<'_> {
         match exchange.outcome {
             Ok(r) => {
                 if print_response {
-                    eprintln!(
+                    errln!(
                         "{}  {} ms  {}  ({} {})",
                         r.status_line(),
                         r.elapsed.as_millis(),
@@ -437,7 +435,7 @@ impl Sender<'_> {
                     );
                     if self.verbose {
                         for (k, v) in &r.headers {
-                            eprintln!("< {k}: {v}");
+                            errln!("< {k}: {v}");
                         }
                     }
                     use std::io::Write;

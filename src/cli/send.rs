@@ -89,7 +89,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     for note in body_notes(method.as_str(), &url, &body) {
-        eprintln!("{note}");
+        errln!("{note}");
     }
 
     let (value, last_nonce) = match setup.mode {
@@ -112,7 +112,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     spec.extra_headers = setup.headers.clone();
     let ticket = build_ticket(&spec, &creds, value)?;
 
-    let mut err = std::io::stderr().lock();
+    let mut err = crate::cli::out::stderr();
     if ticket.url_rewritten() {
         writeln!(
             err,
@@ -136,19 +136,19 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     let exchange = send_blocking(ticket, setup.timeout, &origin, &History::open_default())?;
     if let Some(e) = &exchange.record_error {
-        eprintln!("warning: the request was not recorded in the history: {e}");
+        errln!("warning: the request was not recorded in the history: {e}");
     }
     let Exchange { outcome, entry, .. } = exchange;
     let response = match outcome {
         Ok(r) => r,
         Err(SendError::Cancelled) => {
-            eprintln!("cancelled");
+            errln!("cancelled");
             return Ok(ExitCode::from(130));
         }
         Err(e) => return Err(e.into()),
     };
 
-    let mut err = std::io::stderr().lock();
+    let mut err = crate::cli::out::stderr();
     writeln!(
         err,
         "{}  {}  {}",
@@ -179,7 +179,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         let mut evidence = Evidence::from_history(&entry, key, now_unix());
         evidence.last_nonce = last_nonce;
         let report = diagnose::diagnose(&evidence);
-        eprintln!();
+        errln!();
         eprint!("{}", diagnose::render::to_text(&report));
     }
     Ok(ExitCode::from(1))
@@ -297,7 +297,7 @@ fn write_body(response: &Response, raw: bool) -> std::io::Result<()> {
         }
     }
     if response.truncated {
-        eprintln!(
+        errln!(
             "note: the body was cut at {}; the server sent more",
             crate::time::bytes_text(http::MAX_RESPONSE_BODY)
         );

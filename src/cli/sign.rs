@@ -82,7 +82,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         } else {
             format!("the base URL of profile `{}`", selected.name())
         };
-        eprintln!("note: signing {url} ({} under {base})", args.url);
+        errln!("note: signing {url} ({} under {base})", args.url);
     }
     let body = crate::cli::body::read_body(args.body_file.as_deref(), args.body_limit)?;
     let method = match &args.method {
@@ -103,16 +103,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         ..LintInput::new(&method, signed_url, &body, now_unix())
     };
     for note in sign_notes(&lint) {
-        eprintln!("{note}");
+        errln!("{note}");
     }
     if args.curl && wire.differs() {
-        eprintln!(
+        errln!(
             "note: the URL goes on the wire as {} ({}); the curl command sends that form and the signature covers it",
             wire.wire,
             wire.reasons().join(", ")
         );
-        eprintln!("  typed:   {url}");
-        eprintln!("  on wire: {}", wire.wire);
+        errln!("  typed:   {url}");
+        errln!("  on wire: {}", wire.wire);
     }
 
     let signed = RsaSigner::new(key).sign(&method, signed_url, &body, value);
@@ -124,7 +124,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             Ok(k) => k,
             Err(e) => {
                 out!("{}", plain_output(&signed));
-                eprintln!("error: --curl needs the API key for the x-api-key header: {e:#}");
+                errln!("error: --curl needs the API key for the x-api-key header: {e:#}");
                 return Ok(ExitCode::from(1));
             }
         };
@@ -172,7 +172,7 @@ fn auth_value(
             if let Some(last) = store.record(key, n)?
                 && n <= last
             {
-                eprintln!(
+                errln!(
                     "note: nonce {n} is not above {last}, the last one used with this API key; \
                      the server refuses a nonce that does not increase. Omit N to take the next one"
                 );

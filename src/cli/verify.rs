@@ -69,7 +69,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         (None, None) => anyhow::bail!("give the signed value: --timestamp T or --nonce N"),
     };
     if url != args.url {
-        eprintln!("note: checking {url}");
+        errln!("note: checking {url}");
     }
     let x_sign = args.x_sign.trim();
     let payload = Payload::new(value, &url, &body);
@@ -84,7 +84,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 payload.hash_hex()
             );
             if let Some(w) = &wire {
-                eprintln!(
+                errln!(
                     "warning: the HTTP library sends this URL as {} ({}); the server checks that form, \
                      so this x-sign will fail there with 1020. Sign the URL as sent",
                     w.wire,
@@ -95,7 +95,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         Err(e) => {
             outln!("FAILED: {e}");
-            eprintln!(
+            errln!(
                 "checked: {} {} + URL ({} bytes) + body ({} bytes), hash {}, key {}",
                 value.header_name(),
                 value,
@@ -116,7 +116,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
 fn explain_wire_form(key: &PublicKey, value: AuthValue, wire: &str, body: &[u8], x_sign: &str) {
     let on_wire = Payload::new(value, wire, body);
     if verify_x_sign(key, &on_wire, x_sign).is_ok() {
-        eprintln!(
+        errln!(
             "note: it verifies over the URL as sent on the wire, {wire}: check with --url {}",
             crate::curl::shell_quote(wire.as_bytes())
         );

@@ -22,11 +22,7 @@ pub fn load_private_key(path: &Path, ask: Passphrase<'_>) -> anyhow::Result<Load
     let warning = check_key_file_mode(path);
     let key = match (PrivateKey::from_file(path), ask) {
         (Err(KeyError::Encrypted { tool: "pkey", .. }), Some(ask)) => {
-            let text = String::from_utf8(crate::input_file::read(
-                path,
-                crate::input_file::PRIVATE_KEY,
-            )?)
-            .map_err(|_| KeyError::NotPem(path.to_path_buf()))?;
+            let text = crate::input_file::read_text(path, crate::input_file::PRIVATE_KEY)?;
             let pass = ask(path).map_err(|e| anyhow::anyhow!("reading the passphrase: {e}"))?;
             PrivateKey::from_pem_with_passphrase(&text, &pass, path)?
         }
@@ -54,18 +50,12 @@ pub fn load_public_key(path: &Path, flag: &str) -> anyhow::Result<PublicKey> {
 
 /// Reads an API key file the way the reference client does: whitespace around it trimmed.
 pub fn read_api_key(path: &Path) -> anyhow::Result<String> {
-    let bytes = crate::input_file::read(path, crate::input_file::API_KEY).map_err(|e| match e {
+    let text = crate::input_file::read_text(path, crate::input_file::API_KEY).map_err(|e| match e {
         crate::input_file::ReadError::NotFound { .. } => anyhow::anyhow!(
             "no API key file at {}: save the API key from the web app into it, or pass --apikey-file FILE",
             path.display()
         ),
         other => other.into(),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!(
-            "the API key file {} is not text: copy the key again from the web app",
-            path.display()
-        )
     })?;
     let key = text.trim();
     if key.is_empty() {

@@ -17,7 +17,14 @@ pub fn to_text(report: &Report) -> String {
         VerdictKind::Clean => "no fault found",
         VerdictKind::Unknown => "undecided",
     };
-    let _ = writeln!(out, "doctor: {head}: {}", report.verdict.summary);
+    let summary = &report.verdict.summary;
+    // A summary that already opens with the verdict is not prefixed with it again
+    // ("doctor: no fault found: No fault found: …").
+    if summary.to_lowercase().starts_with(head) {
+        let _ = writeln!(out, "doctor: {summary}");
+    } else {
+        let _ = writeln!(out, "doctor: {head}: {summary}");
+    }
     for cause in &report.findings {
         out.push('\n');
         write_cause(&mut out, cause);
@@ -109,5 +116,23 @@ mod tests {
             .find(|l| l.trim_start().starts_with('^'))
             .unwrap();
         assert_eq!(marker.find('^').unwrap(), "      signed: {".len(), "{text}");
+    }
+
+    #[test]
+    fn a_clean_verdict_is_said_once() {
+        let report = Report {
+            findings: Vec::new(),
+            verdict: super::super::Verdict {
+                kind: VerdictKind::Clean,
+                summary: "No fault found: the signature verifies over exactly what was sent".into(),
+            },
+            local_check: super::super::LocalCheck::VerifiesOverSent,
+            clock: None,
+        };
+        let text = to_text(&report);
+        assert_eq!(
+            text.lines().next().unwrap(),
+            "doctor: No fault found: the signature verifies over exactly what was sent"
+        );
     }
 }

@@ -101,9 +101,12 @@ pub(crate) async fn authenticate(
 
     let status = response.status().as_u16();
     if shared.config.verbose {
-        eprintln!("{}", describe(&verdict, status));
+        eprintln!("{}", crate::visible::visible(&describe(&verdict, status)));
     } else if shared.config.access_log {
-        eprintln!("{}", access_line(&verdict, status));
+        eprintln!(
+            "{}",
+            crate::visible::visible(&access_line(&verdict, status))
+        );
     }
     if shared.verdicts.receiver_count() > 0 {
         let _ = shared.verdicts.send(Arc::new(verdict));

@@ -37,7 +37,10 @@ impl MockServer {
         if let Some(dir) = &config.data_dir {
             let loaded = persist::load(dir)?;
             if let Some(w) = &loaded.warning {
-                eprintln!("mock: warning: {w}");
+                eprintln!(
+                    "{}",
+                    crate::visible::visible(&format!("mock: warning: {w}"))
+                );
             }
             store = loaded.store;
             judge.restore_nonces(loaded.nonces);

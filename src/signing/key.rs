@@ -70,6 +70,16 @@ pub enum KeyError {
     Malformed { path: PathBuf, detail: String },
     #[error("{0} is not a public key PEM (-----BEGIN PUBLIC KEY-----)")]
     NotPublic(PathBuf),
+    #[error(
+        "{0} is an OpenSSH public key (ssh-…). If it is RSA, convert it to PEM: `ssh-keygen -e -m PKCS8 -f {0} > public.pem`; the Partner API needs RSA"
+    )]
+    OpenSshPublic(PathBuf),
+}
+
+/// `ssh-rsa AAAA…`, `ecdsa-sha2-nistp256 AAAA…`: one line of an OpenSSH `.pub` file.
+fn is_openssh_public(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") || t.starts_with("sk-")
 }
 
 fn encrypted_message(path: &Path, tool: &str) -> String {
@@ -292,9 +302,15 @@ impl PublicKey {
     pub fn from_pem(text: &str, path: &Path) -> Result<Self, KeyError> {
         let key = match pem_label(text) {
             None if text.trim().is_empty() => return Err(KeyError::Empty(path.to_path_buf())),
+            None if is_openssh_public(text) => {
+                return Err(KeyError::OpenSshPublic(path.to_path_buf()));
+            }
             None => return Err(KeyError::NotPem(path.to_path_buf())),
-            Some("PUBLIC KEY") => rsa::PublicKey::from_public_key_pem(pem_block(text))
-                .map_err(|e| malformed(path, e))?,
+            Some("PUBLIC KEY") => {
+                check_spki_algorithm(text, path)?;
+                rsa::PublicKey::from_public_key_pem(pem_block(text))
+                    .map_err(|e| malformed(path, e))?
+            }
             Some("RSA PUBLIC KEY") => {
                 rsa::PublicKey::from_pkcs1_pem(pem_block(text)).map_err(|e| malformed(path, e))?
             }
@@ -303,8 +319,17 @@ impl PublicKey {
             }
             Some(_) => return Err(KeyError::NotPublic(path.to_path_buf())),
         };
+        let bits = key.n_bits_precision() as usize;
+        // The signer refuses such a key; a checker that took it would accept what the
+        // server refuses.
+        if bits < MIN_BITS {
+            return Err(KeyError::TooSmall {
+                path: path.to_path_buf(),
+                bits,
+            });
+        }
         let info = KeyInfo {
-            bits: key.n_bits_precision() as usize,
+            bits,
             fingerprint: fingerprint_of(&key),
         };
         Ok(PublicKey { key, info })
@@ -356,7 +381,19 @@ fn pem_block(text: &str) -> &str {
 
 fn check_pkcs8_algorithm(der: &[u8], path: &Path) -> Result<(), KeyError> {
     let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|e| malformed(path, e))?;
-    let oid = info.algorithm.oid.to_string();
+    check_algorithm(info.algorithm.oid.to_string(), path)
+}
+
+/// A `BEGIN PUBLIC KEY` block names its algorithm: an EC or Ed25519 key is named as such
+/// rather than failing to parse as RSA ("looks like an RSA key … unknown OID").
+fn check_spki_algorithm(text: &str, path: &Path) -> Result<(), KeyError> {
+    let (_, doc) = pkcs8::Document::from_pem(pem_block(text)).map_err(|e| malformed(path, e))?;
+    let info = pkcs8::spki::SubjectPublicKeyInfoRef::try_from(doc.as_bytes())
+        .map_err(|e| malformed(path, e))?;
+    check_algorithm(info.algorithm.oid.to_string(), path)
+}
+
+fn check_algorithm(oid: String, path: &Path) -> Result<(), KeyError> {
     match oid.as_str() {
         OID_RSA => Ok(()),
         OID_EC => Err(KeyError::Ec(path.to_path_buf())),

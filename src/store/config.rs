@@ -221,30 +221,15 @@ pub enum ProfileError {
 /// Resolves one profile: reads the API key (trimmed), checks the key file when signing.
 const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key";
 
+use crate::input_file::API_KEY as API_KEY_FILE;
+
 /// The profile's API key from its source, trimmed as the reference client trims it.
 /// Each failure names the fix.
 pub fn profile_api_key(p: &Profile) -> Result<String, ProfileError> {
     let profile = p.name.clone();
     let (raw, source_desc) = match &p.api_key {
-        ApiKeySource::File(path) => match crate::input_file::read(path, crate::input_file::API_KEY)
-        {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => (text, format!("file {}", path.display())),
-                Err(_) => {
-                    return Err(ProfileError::ApiKeyFileUnreadable {
-                        profile,
-                        path: path.clone(),
-                        source: crate::input_file::ReadError::Io {
-                            what: "API key",
-                            path: path.clone(),
-                            source: std::io::Error::new(
-                                std::io::ErrorKind::InvalidData,
-                                "it is not text; copy the key again from the web app",
-                            ),
-                        },
-                    });
-                }
-            },
+        ApiKeySource::File(path) => match crate::input_file::read_text(path, API_KEY_FILE) {
+            Ok(text) => (text, format!("file {}", path.display())),
             Err(crate::input_file::ReadError::NotFound { .. }) => {
                 let fix = if p.name == "demo" {
                     DEMO_FIX.to_string()

@@ -58,21 +58,22 @@ impl StoreError {
     }
 }
 
-/// The advice that matches the failure a user can act on.
+/// The advice that matches the failure a user can act on. It says nothing of an editor:
+/// the CLI shows it too, and the workbench adds that the request is still open.
 fn io_hint(e: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
     match e.kind() {
         PermissionDenied | ReadOnlyFilesystem => {
-            "The directory is not writable: fix its permissions, or set XSIGN_CONFIG_DIR / XSIGN_DATA_DIR to a writable one. Nothing was changed; your edit is still open, save it elsewhere"
+            "The directory is not writable: fix its permissions, or set XSIGN_CONFIG_DIR / XSIGN_DATA_DIR to a writable one. Nothing was changed"
         }
         StorageFull | QuotaExceeded => {
-            "The disk is full: free some space and save again. Nothing was changed; your edit is still open"
+            "The disk is full: free some space and try again. Nothing was changed"
         }
         NotADirectory => {
-            "A file stands where a directory is expected: move it away or set XSIGN_CONFIG_DIR / XSIGN_DATA_DIR. Nothing was changed; your edit is still open"
+            "A file stands where a directory is expected: move it away or set XSIGN_CONFIG_DIR / XSIGN_DATA_DIR. Nothing was changed"
         }
         NotFound => "Check that the path exists",
-        _ => "Nothing was changed; your edit is still open",
+        _ => "Nothing was changed",
     }
 }
 

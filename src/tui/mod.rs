@@ -62,7 +62,7 @@ pub struct Launch {
 pub fn run(chosen: Option<&str>, stores: stores::Stores) -> anyhow::Result<Option<app::Next>> {
     let loaded = stores.config.load()?;
     for m in &loaded.moved_aside {
-        eprintln!("{m}");
+        eprintln!("{}", crate::visible::visible(&m.to_string()));
     }
     let config = loaded.value;
     let name = config.selected_name(chosen);

@@ -29,7 +29,7 @@ pub(super) fn add(store: &CollectionStore, a: AddArgs) -> anyhow::Result<ExitCod
                 crate::lint::FindingKind::UrlRewritten | crate::lint::FindingKind::UrlInvalid
             )
         {
-            eprintln!("note: {} (saved as given)", f.message);
+            errln!("note: {} (saved as given)", f.message);
         }
     }
     let mut headers = Vec::new();

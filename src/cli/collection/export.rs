@@ -68,7 +68,7 @@ pub(super) fn export(
         Some(path) => {
             crate::atomic_file::write_atomic(&path, &bytes, 0o600)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            errln!("wrote {}", path.display());
         }
         None => std::io::stdout().write_all(&bytes)?,
     }
@@ -85,7 +85,7 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
     let wire = crate::signing::wire_url(&typed)
         .with_context(|| format!("request `{}` cannot be exported", req.name))?;
     if wire.differs() {
-        eprintln!(
+        errln!(
             "note: {}: the URL goes on the wire as {} ({}); the command sends that form",
             req.name,
             wire.wire,
@@ -108,18 +108,18 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
                 for (k, v) in signed.headers() {
                     headers.push((k.to_string(), v));
                 }
-                eprintln!(
+                errln!(
                     "note: signed now with {}; a timestamp is only accepted for a short while",
                     signed.value.mode_name()
                 );
             }
             if !opts.show_secrets {
-                eprintln!("note: the API key is REDACTED; add --show-secrets to include it");
+                errln!("note: the API key is REDACTED; add --show-secrets to include it");
             }
         }
         Err(e) => {
             headers.push(("x-api-key".into(), "REDACTED".into()));
-            eprintln!("note: exported without a signature: {e:#}");
+            errln!("note: exported without a signature: {e:#}");
         }
     }
     Ok(to_curl(

@@ -173,7 +173,7 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
 
 fn report_moved_list(moved: &[crate::store::MovedAside]) {
     for m in moved {
-        eprintln!("warning: {m}");
+        errln!("warning: {m}");
     }
 }
 

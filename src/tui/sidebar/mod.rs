@@ -142,6 +142,15 @@ impl StoreAction {
             StoreAction::Delete => "not deleted",
         }
     }
+
+    /// What the user still has after the failure: a save that failed leaves the request
+    /// in the editor.
+    pub fn kept(self) -> &'static str {
+        match self {
+            StoreAction::Save => "; the request is still in the editor, unchanged",
+            _ => "",
+        }
+    }
 }
 
 /// What a key in the sidebar asks the app to do.

@@ -210,9 +210,10 @@ impl App {
                 self.notify(Level::Ok, text);
                 fx.push(Effect::Store(StoreOp::Load));
             }
-            LibraryMessage::Failed { action, error } => {
-                self.notify(Level::Error, format!("{}: {error}", action.not_done()))
-            }
+            LibraryMessage::Failed { action, error } => self.notify(
+                Level::Error,
+                format!("{}: {error}{}", action.not_done(), action.kept()),
+            ),
         }
     }
 
