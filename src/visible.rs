@@ -32,6 +32,26 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The most of a quoted value (a URL, a header) a message shows.
+pub const QUOTE_MAX: usize = 160;
+
+/// `text` for quoting in a message: visible, and when longer than `QUOTE_MAX` characters its
+/// head and tail with the length between (a 100 KB URL is not printed whole).
+pub fn quoted(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= QUOTE_MAX {
+        return visible(text).into_owned();
+    }
+    let head: String = text.chars().take(QUOTE_MAX - 40).collect();
+    let tail: String = text.chars().skip(n - 30).collect();
+    format!(
+        "{}…({} characters in all)…{}",
+        visible(&head),
+        n,
+        visible(&tail)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +62,19 @@ mod tests {
         assert_eq!(visible(url), "https://x.test/␛]0;PWNED␇/a");
         assert_eq!(visible("csi \u{9b}2J"), "csi \\u{9b}2J");
         assert_eq!(visible("cr\r del\u{7f}"), "cr␍ del␡");
+    }
+
+    #[test]
+    fn a_long_value_is_quoted_by_its_ends() {
+        let url = format!("https://x.test/{}", "a".repeat(100_000));
+        let q = quoted(&url);
+        assert!(q.len() < 300, "{q}");
+        assert!(
+            q.starts_with("https://x.test/aaa") && q.ends_with("aaa"),
+            "{q}"
+        );
+        assert!(q.contains("(100015 characters in all)"), "{q}");
+        assert_eq!(quoted("/assets"), "/assets");
     }
 
     #[test]

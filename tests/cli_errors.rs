@@ -657,3 +657,59 @@ fn escape_sequences_in_a_url_are_shown_not_sent_to_the_terminal() {
         );
     }
 }
+
+/// URLs that are not what they seem get a message that says what was meant (issue 10 #18).
+#[test]
+fn urls_without_a_scheme_or_empty_say_what_to_write() {
+    let sb = Sandbox::new().with_reference_files();
+    // No base URL: a host without a scheme is not glued under the production base URL.
+    let out = sb.run(
+        &[
+            "sign",
+            "--url",
+            "api.qredo.network/api/v1/p/company",
+            "--body-file",
+            "-",
+        ],
+        b"",
+    );
+    let err = fails_with(&out, 1, "looks like a host without a scheme");
+    assert!(
+        err.contains("https://api.qredo.network/api/v1/p/company"),
+        "{err}"
+    );
+    assert!(!err.contains("/p/api.qredo.network"), "{err}");
+    // With a base URL, `send 127.0.0.1:47801/x` is not joined as a path.
+    let out = sb.run(
+        &[
+            "send",
+            "GET",
+            "127.0.0.1:47801/api/v1/p/assets",
+            "--base-url",
+            "http://127.0.0.1:1/api/v1/p",
+        ],
+        b"",
+    );
+    let err = fails_with(&out, 1, "looks like a host without a scheme");
+    assert!(
+        err.contains("http://127.0.0.1:47801/api/v1/p/assets"),
+        "{err}"
+    );
+    let out = sb.run(
+        &[
+            "send",
+            "GET",
+            "",
+            "--base-url",
+            "http://127.0.0.1:1/api/v1/p",
+        ],
+        b"",
+    );
+    fails_with(&out, 1, "the URL is empty");
+    let out = sb.run(
+        &["sign", "--url", "file:///etc/passwd", "--body-file", "-"],
+        b"",
+    );
+    let err = fails_with(&out, 1, "`file:` is not a scheme");
+    assert!(!err.contains("https:///"), "{err}");
+}

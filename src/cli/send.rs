@@ -83,6 +83,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--timeout must be a positive number of seconds");
     }
     let mut setup = Setup::resolve(&args, ctx)?;
+    if !crate::store::collection::is_absolute(&args.url) {
+        crate::credentials::check_relative(&args.url)?;
+    }
     let url = join_url(&setup.base_url, &args.url);
     let body = match &args.body_file {
         Some(path) => crate::cli::body::read_body(Some(path), args.body_limit)?,

@@ -255,20 +255,49 @@ const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key
 /// the profile or `--base-url`. With neither, a relative URL is refused: signing it
 /// against a made-up host would only yield a signature the server rejects.
 pub fn absolute_url(selected: &Selected, url: &str) -> anyhow::Result<String> {
-    if is_absolute(url) || url.trim().is_empty() {
+    if is_absolute(url) {
         return Ok(url.to_string());
     }
+    check_relative(url)?;
     if !selected.base_url_chosen() {
         anyhow::bail!(
-            "`{url}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host \
+            "`{}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host \
              (such as https://api.qredo.network/api/v1/p{}), or select a profile with a base URL \
              (--profile NAME; `xsign profile list`), or pass --base-url URL",
-            if url.starts_with('/') {
-                url.to_string()
-            } else {
-                format!("/{url}")
-            }
+            crate::visible::quoted(url),
+            crate::visible::quoted(&format!("/{}", url.trim_start_matches('/')))
         );
     }
     Ok(join_url(&selected.base_url()?, url))
+}
+
+/// A URL that is not absolute must be a path (or query) under the base URL. An empty one
+/// would quietly mean the base URL itself, and `127.0.0.1:8001/x` or `api.qredo.network/x`
+/// is a host without its scheme, which joining would bury inside the path.
+pub fn check_relative(url: &str) -> anyhow::Result<()> {
+    if url.trim().is_empty() {
+        anyhow::bail!(
+            "the URL is empty: give a path under the base URL, such as /assets, or a full URL"
+        );
+    }
+    let first = url.split(['/', '?']).next().unwrap_or("");
+    let host_like = first == "localhost"
+        || first.starts_with("localhost:")
+        || (first.contains('.') && !first.starts_with('.'))
+        || first
+            .split_once(':')
+            .is_some_and(|(_, port)| !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()));
+    if !url.starts_with(['/', '?']) && host_like {
+        let scheme = if first.starts_with("localhost") || first.starts_with("127.") {
+            "http"
+        } else {
+            "https"
+        };
+        anyhow::bail!(
+            "`{}` looks like a host without a scheme: write {scheme}://{} (a path under the base URL starts with /)",
+            crate::visible::quoted(url),
+            crate::visible::quoted(url)
+        );
+    }
+    Ok(())
 }

@@ -98,16 +98,27 @@ pub enum UrlError {
     )]
     Empty,
     #[error(
-        "`{0}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host, \
-         such as https://api.qredo.network/api/v1/p/assets"
+        "`{}` is not a full URL: the signature covers the whole URL, so start it with https:// and the host, \
+         such as https://api.qredo.network/api/v1/p/assets",
+        crate::visible::quoted(.0)
     )]
     Relative(String),
-    #[error(
-        "`{scheme}:` is not a scheme xsign can send (it takes https, http, wss, ws). Write the full URL, \
-         such as https://{example}"
+    #[error("`{}:` is not a scheme xsign can send (it takes https, http, wss, ws).{}",
+        crate::visible::quoted(scheme),
+        match example {
+            Some(e) => format!(" Write the full URL, such as https://{}", crate::visible::quoted(e)),
+            None => " Write an https:// URL to the API".to_string(),
+        }
     )]
-    BadScheme { scheme: String, example: String },
-    #[error("`{typed}` is not a valid URL ({detail}). Check the host and port")]
+    BadScheme {
+        scheme: String,
+        /// The URL they meant, when the scheme was a host (`localhost:8001/x`).
+        example: Option<String>,
+    },
+    #[error(
+        "`{}` is not a valid URL ({detail}). Check the host and port",
+        crate::visible::quoted(typed)
+    )]
     Invalid { typed: String, detail: String },
 }
 
@@ -127,13 +138,13 @@ pub fn wire_url(typed: &str) -> Result<WireUrl, UrlError> {
         // "localhost:8001/x" parses with scheme "localhost": suggest the URL they meant.
         let scheme = url.scheme().to_string();
         let example = typed.trim().trim_start_matches("//").to_string();
-        let example = if example.contains("://") {
-            example
-                .split_once("://")
-                .map(|(_, r)| r.to_string())
-                .unwrap_or_default()
-        } else {
-            example
+        // `ftp://h/x` suggests https://h/x, and `localhost:8001/x` (a host read as a scheme)
+        // its https:// form; `file:///etc/passwd` names no host, so no `https:///etc/passwd`.
+        let rest = example.get(scheme.len()..).unwrap_or("");
+        let example = match example.split_once("://") {
+            Some((_, r)) => (!r.is_empty() && !r.starts_with('/')).then(|| r.to_string()),
+            None => (rest.starts_with(':') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+                .then_some(example),
         };
         return Err(UrlError::BadScheme { scheme, example });
     }
@@ -439,6 +450,16 @@ mod tests {
             e.to_string()
                 .contains("https://localhost:8001/api/v1/p/assets"),
             "{e}"
+        );
+        let e = wire_url("file:///etc/passwd").unwrap_err().to_string();
+        assert!(!e.contains("https:///"), "{e}");
+        assert!(e.contains("`file:` is not a scheme xsign can send"), "{e}");
+        let long = format!("https://h:99999/{}", "a".repeat(100_000));
+        let e = wire_url(&long).unwrap_err().to_string();
+        assert!(
+            e.len() < 400,
+            "a 100 KB URL is not quoted whole: {} bytes",
+            e.len()
         );
         let e = wire_url("https://h:99999/x").unwrap_err();
         assert!(matches!(e, UrlError::Invalid { .. }), "{e:?}");
