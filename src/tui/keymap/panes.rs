@@ -8,6 +8,7 @@ pub const URL: &[Hint] = &[
     h("type", "a path (/company) or a full URL"),
     h("↓ ↑", "endpoint list; Enter or Tab picks"),
     h("Enter", "to the body (when no list is open)"),
+    h("Enter / i", "edit the URL (when not typing in it)"),
 ];
 
 /// The keys of `widgets::text_input`, the same in every one-line field.
@@ -170,7 +171,7 @@ pub fn status_hints(app: &App) -> Vec<&'static Hint> {
     let mut out: Vec<&Hint> = match (app.focus, app.editing) {
         (Focus::Url, true) => URL.iter().take(3).collect(),
         (Focus::Body, true) => vec![&BODY_EDIT[2], &BODY_EDIT[3], &BODY_EDIT[4]],
-        (Focus::Url, false) => vec![&BODY_NAV[0]],
+        (Focus::Url, false) => vec![&URL[3]],
         (Focus::Body, false) => BODY_NAV.iter().collect(),
         (Focus::Method, _) => METHOD.iter().collect(),
         (Focus::Sidebar, _) => LIBRARY.iter().take(5).collect(),
