@@ -320,19 +320,28 @@ fn check_body(input: &LintInput<'_>, out: &mut Vec<Finding>) {
 fn tab_finding(body: &[u8], scan: &body::BodyScan, at: usize) -> Finding {
     let mut message = format!(
         "{} tab{} (first at {}: {}): the API guide reports 1020 for JSON formatted with tabs, \
-         as pasting and tools change tabs and the server then hashes other bytes. xsign sends \
-         them exactly as signed; spaces are safe in every copy",
+         as pasting and tools change tabs and the server then hashes other bytes. Sent exactly \
+         as signed they verify (the mock accepts them); spaces are safe in every copy",
         scan.tabs,
         plural(scan.tabs),
         position(body, at),
         excerpt(body, at, EXCERPT_RADIUS)
     );
     if let Some(s) = scan.first_string_tab {
+        let which = match (scan.tabs, scan.string_tabs) {
+            (1, _) => "It stands inside a string".to_string(),
+            (_, 1) => format!(
+                "1 of them stands inside a string (at {})",
+                position(body, s)
+            ),
+            (_, n) => format!(
+                "{n} of them stand inside strings (first at {})",
+                position(body, s)
+            ),
+        };
         message.push_str(&format!(
-            ". {} of them inside a string (first at {}), where a raw tab is invalid JSON: the fix \
-             writes {} as the escape \\t, the same character, and never as spaces",
-            scan.string_tabs,
-            position(body, s),
+            ". {which}, where a raw tab is invalid JSON: the fix writes {} as the escape \\t, \
+             the same character, and never as spaces",
             if scan.string_tabs == 1 { "it" } else { "them" }
         ));
     }

@@ -232,11 +232,17 @@ fn the_tab_fix_leaves_string_contents_alone_and_escapes_a_tab_in_a_string() {
     assert!(tab.message.contains("2 tabs"), "{}", tab.message);
     assert!(
         tab.message
-            .contains("1 of them inside a string (first at line 1, column 13)"),
+            .contains("1 of them stands inside a string (at line 1, column 13)"),
         "{}",
         tab.message
     );
     assert!(tab.message.contains("escape \\t"), "{}", tab.message);
+    let only = find(&lint("POST", URL, b"{\"a\":\"x\ty\"}"), FindingKind::Tab).clone();
+    assert!(
+        only.message.contains("It stands inside a string"),
+        "{}",
+        only.message
+    );
 }
 
 #[test]
