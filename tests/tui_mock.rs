@@ -460,6 +460,15 @@ fn the_real_loop_copies_through_its_host_draws_and_ends_on_q() {
     b.key(KeyCode::Char('x'));
     let x_sign = b.app.sig.latest.as_ref().and_then(|o| o.x_sign.clone());
     assert_eq!(b.host.copied, vec![x_sign.expect("an x-sign")]);
+    // the copy is confirmed on screen, and the message goes by itself: the loop wakes for it
+    assert!(b.render().contains("copied x-sign ("), "{}", b.render());
+    let waited = Instant::now();
+    b.turn(Some(Duration::from_secs(30)));
+    assert!(
+        waited.elapsed() < Duration::from_secs(20),
+        "the loop slept on"
+    );
+    assert!(!b.render().contains("copied x-sign"), "{}", b.render());
     b.tx.send(Message::Key(KeyEvent::new(
         KeyCode::Char('q'),
         KeyModifiers::NONE,

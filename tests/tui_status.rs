@@ -8,6 +8,9 @@ use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use tui_support::Driver;
+use xsign::tui::app::{Effect, Message};
+use xsign::tui::clock::Moment;
+use xsign::tui::errors::CopyError;
 use xsign::tui::keymap::status_hints;
 
 /// The status bar alone at `width` columns, as text.
@@ -105,4 +108,76 @@ fn the_url_field_says_what_enter_does_there() {
     let text = status_text(&d, 200);
     assert!(text.contains("edit the URL"), "{text}");
     assert!(!text.contains("edit the body"), "{text}");
+}
+
+/// The x-sign copied from the signature pane: the effect asked of the runtime.
+fn copy_x_sign() -> (Driver, String, String) {
+    let mut d = Driver::new(120, 40);
+    d.type_str("/company");
+    d.key(KeyCode::Enter);
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::Char('4'));
+    d.key(KeyCode::Char('x'));
+    match d.take_effects().as_slice() {
+        [Effect::Copy { what, text }] => {
+            let (what, text) = (what.clone(), text.clone());
+            (d, what, text)
+        }
+        other => panic!("expected one copy, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_copy_says_what_went_on_the_clipboard_until_the_next_key_or_a_few_seconds() {
+    let (mut d, what, text) = copy_x_sign();
+    assert_eq!(what, "x-sign");
+    let copied = |d: &mut Driver| {
+        d.send(Message::Copied {
+            what: what.clone(),
+            chars: text.chars().count(),
+            result: Ok(()),
+        })
+    };
+    copied(&mut d);
+    let want = format!("copied x-sign ({} chars)", text.chars().count());
+    assert!(
+        status_text(&d, 120).contains(&want),
+        "{}",
+        status_text(&d, 120)
+    );
+    d.key(KeyCode::Down);
+    assert!(
+        !status_text(&d, 120).contains("copied"),
+        "the next key clears it"
+    );
+    copied(&mut d);
+    let later = |ms| {
+        Message::Tick(Moment {
+            unix: tui_support::T0 + 1,
+            mono_ms: ms,
+        })
+    };
+    d.send(later(1_000));
+    assert!(
+        status_text(&d, 120).contains(&want),
+        "still there after a second"
+    );
+    d.send(later(10_000));
+    assert!(
+        !status_text(&d, 120).contains("copied"),
+        "gone after a few seconds"
+    );
+}
+
+#[test]
+fn a_failed_copy_says_why() {
+    let (mut d, what, text) = copy_x_sign();
+    d.send(Message::Copied {
+        what,
+        chars: text.chars().count(),
+        result: Err(CopyError::Terminal("Broken pipe (os error 32)".into())),
+    });
+    let bar = status_text(&d, 200);
+    assert!(bar.contains("could not copy x-sign"), "{bar}");
+    assert!(bar.contains("Broken pipe"), "{bar}");
 }

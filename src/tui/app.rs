@@ -94,7 +94,12 @@ pub enum Level {
 pub struct Notice {
     pub text: String,
     pub level: Level,
+    /// When it goes by itself (monotonic ms); without one it stays until the next key.
+    pub until_ms: Option<u64>,
 }
+
+/// How long a brief notice ("copied x-sign (344 chars)") stays when no key comes.
+pub const BRIEF_NOTICE_MS: u64 = 3_000;
 
 /// The live signature and the bookkeeping that keeps signing off the draw loop:
 /// at most one job is out; edits made meanwhile mark it dirty and are signed next.
@@ -185,6 +190,12 @@ pub enum Message {
     Sent {
         id: u64,
         result: Result<Box<ResponseView>, SendFailure>,
+    },
+    /// The host put `chars` characters of `what` on the clipboard, or says why not.
+    Copied {
+        what: String,
+        chars: usize,
+        result: Result<(), super::errors::CopyError>,
     },
     /// `$EDITOR` exited: the new body, or why it could not be used.
     EditorClosed(Result<Vec<u8>, EditorError>),
@@ -387,6 +398,24 @@ impl App {
         self.notice = Some(Notice {
             text: text.into(),
             level,
+            until_ms: None,
         });
+    }
+
+    /// A notice that also goes by itself after `BRIEF_NOTICE_MS`.
+    pub fn notify_briefly(&mut self, level: Level, text: impl Into<String>) {
+        self.notify(level, text);
+        if let Some(n) = &mut self.notice {
+            n.until_ms = Some(self.now.mono_ms + BRIEF_NOTICE_MS);
+        }
+    }
+
+    /// How long until the notice goes by itself, at monotonic time `now_ms`: the event
+    /// loop wakes then to redraw without it.
+    pub fn notice_expires_in(&self, now_ms: u64) -> Option<std::time::Duration> {
+        let until = self.notice.as_ref()?.until_ms?;
+        Some(std::time::Duration::from_millis(
+            until.saturating_sub(now_ms),
+        ))
     }
 }

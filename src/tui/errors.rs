@@ -123,3 +123,11 @@ pub enum OnboardError {
     #[error("cannot save the profile: {0}")]
     Profile(Arc<StoreError>),
 }
+
+/// Why text did not reach the clipboard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CopyError {
+    /// The OSC 52 sequence could not be written to the terminal.
+    #[error("the terminal could not be written to ({0}); select the text with the mouse instead")]
+    Terminal(String),
+}

@@ -45,6 +45,11 @@ impl Loop {
                 (true, None) => Some(TICK),
                 (false, w) => w,
             };
+            // A brief notice goes by itself: wake then to draw the screen without it.
+            let wait = match (wait, app.notice_expires_in(runtime.clock.now().mono_ms)) {
+                (Some(w), Some(e)) => Some(w.min(e)),
+                (w, e) => w.or(e),
+            };
             let first = match wait {
                 Some(w) => match rx.recv_timeout(w) {
                     Ok(m) => Some(m),
@@ -71,10 +76,11 @@ impl Loop {
                 runtime.accept(&msg);
                 for effect in app.update(msg) {
                     let back = match effect {
-                        Effect::Copy { text, .. } => {
-                            host.copy(&text);
-                            Vec::new()
-                        }
+                        Effect::Copy { what, text } => vec![Message::Copied {
+                            result: host.copy(&text),
+                            chars: text.chars().count(),
+                            what,
+                        }],
                         Effect::OpenEditor(bytes) => vec![Message::EditorClosed(host.edit(&bytes))],
                         other => runtime.perform(other),
                     };

@@ -3,7 +3,7 @@
 //! `TestHost` draws on a `TestBackend`, so tests run the real loop headless.
 
 use crate::tui::app::Message;
-use crate::tui::errors::EditorError;
+use crate::tui::errors::{CopyError, EditorError};
 use crate::tui::terminal::Guard;
 use crossterm::event::{self, Event};
 use ratatui::Terminal;
@@ -18,8 +18,8 @@ use std::time::Duration;
 pub trait Host {
     type Backend: Backend;
     fn terminal(&mut self) -> &mut Terminal<Self::Backend>;
-    /// Puts `text` on the clipboard.
-    fn copy(&mut self, text: &str);
+    /// Puts `text` on the clipboard, or says why it could not.
+    fn copy(&mut self, text: &str) -> Result<(), CopyError>;
     /// Lets the user edit `body` in their editor; the bytes back, or why not.
     fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, EditorError>;
 }
@@ -39,8 +39,10 @@ impl Host for TerminalHost<'_> {
         &mut self.guard.terminal
     }
 
-    fn copy(&mut self, text: &str) {
-        let _ = self.guard.copy_osc52(text);
+    fn copy(&mut self, text: &str) -> Result<(), CopyError> {
+        self.guard
+            .copy_osc52(text)
+            .map_err(|e| CopyError::Terminal(e.to_string()))
     }
 
     fn edit(&mut self, body: &[u8]) -> Result<Vec<u8>, EditorError> {
@@ -79,8 +81,9 @@ impl Host for TestHost {
         &mut self.terminal
     }
 
-    fn copy(&mut self, text: &str) {
+    fn copy(&mut self, text: &str) -> Result<(), CopyError> {
         self.copied.push(text.to_string());
+        Ok(())
     }
 
     fn edit(&mut self, _body: &[u8]) -> Result<Vec<u8>, EditorError> {

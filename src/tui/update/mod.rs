@@ -27,6 +27,10 @@ impl App {
             Message::Resize(w, h) => self.size = (w, h),
             Message::Tick(now) => {
                 self.now = now;
+                let until = self.notice.as_ref().and_then(|n| n.until_ms);
+                if until.is_some_and(|t| t <= now.mono_ms) {
+                    self.notice = None;
+                }
                 // A timestamp is only accepted for a short while: on any activity, re-sign a
                 // stale one so the pane shows what a send would carry now.
                 let signed_at = self.sig.latest.as_ref().and_then(|o| o.value);
@@ -49,6 +53,14 @@ impl App {
                     self.on_sent_reload(&mut fx);
                 }
             }
+            Message::Copied {
+                what,
+                chars,
+                result,
+            } => match result {
+                Ok(()) => self.notify_briefly(Level::Ok, format!("copied {what} ({chars} chars)")),
+                Err(e) => self.notify(Level::Error, format!("could not copy {what}: {e}")),
+            },
             Message::EditorClosed(result) => self.on_editor_closed(result),
             Message::Feed(m) => self.on_feed_message(m),
             Message::Library(m) => self.on_library(m, &mut fx),
