@@ -486,3 +486,30 @@ fn the_real_loop_copies_through_its_host_draws_and_ends_on_q() {
         .unwrap();
     assert!(!running && b.app.quit, "q ends the loop");
 }
+
+/// The newcomer's steps (type /company, Enter picks it and inserts the example body, Ctrl-R)
+/// done twice against one mock, which keeps its companies as the demo's does between runs:
+/// 200 both times, each example carrying its own `ref` (issue 9 #7).
+#[test]
+fn the_example_company_is_created_again_on_a_second_run() {
+    let mut b = Bench::start();
+    let mut refs = Vec::new();
+    for run in 1..=2 {
+        b.app = App::new(b.app.profile.clone(), (120, 40), b.app.now);
+        b.type_str("/company");
+        b.key(KeyCode::Enter);
+        assert_eq!(b.app.method_name(), "POST");
+        b.wait_for("the signature", |a| {
+            a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
+        });
+        b.ctrl('r');
+        assert!(b.app.confirm.is_none(), "the example sends without asking");
+        b.wait_for("the response", |a| a.response.view().is_some());
+        let v = b.app.response.view().unwrap();
+        let body = String::from_utf8_lossy(&v.body).into_owned();
+        assert_eq!(v.status, 200, "run {run}: {body}");
+        let json: serde_json::Value = serde_json::from_slice(&v.body).unwrap();
+        refs.push(json["ref"].as_str().unwrap().to_string());
+    }
+    assert_ne!(refs[0], refs[1]);
+}

@@ -584,3 +584,32 @@ fn the_library_reloads_after_a_send_only_while_it_is_shown() {
     });
     assert_eq!(reloads(&mut d), 1, "shown: the new entry is read");
 }
+
+/// A 409 (a `ref` already used: the demo keeps its companies) says what to change and how to
+/// start afresh, instead of a bare "409 Conflict" (issue 9 #7).
+#[test]
+fn a_409_names_the_ref_and_the_reset() {
+    let mut d = post_company();
+    d.type_str(r#"{"name":"ACME Corp","ref":"r-1"}"#);
+    d.ctrl('r');
+    if d.app.confirm.is_some() {
+        d.key(KeyCode::Enter);
+    }
+    let id = send_id(&mut d);
+    let body = r#"{"code":409,"msg":"errConflict","detail":{"reason":"ref \"r-1\" is already used by company 2a: each company needs its own ref"}}"#;
+    d.send(Message::Sent {
+        id,
+        result: Ok(Box::new(ResponseView::new(
+            409,
+            "Conflict",
+            vec![],
+            body.as_bytes().to_vec(),
+            5,
+            sent(),
+        ))),
+    });
+    let notice = &d.app.notice.as_ref().unwrap().text;
+    assert!(notice.starts_with("409 Conflict"), "{notice}");
+    assert!(notice.contains("\"ref\""), "{notice}");
+    assert!(notice.contains("xsign demo --reset"), "{notice}");
+}

@@ -133,7 +133,7 @@ pub async fn start_at(dir: &Path, preferred: SocketAddr) -> anyhow::Result<Demo>
 pub fn examples() -> Vec<Request> {
     let company = crate::catalog::Catalog::builtin()
         .find("POST", "/company")
-        .and_then(|e| e.example_body())
+        .and_then(|e| e.fresh_example_body(&mut crate::catalog::RefSource::random()))
         .unwrap_or_default();
     vec![
         Request::new("list assets", "GET", "/assets"),

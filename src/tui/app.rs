@@ -14,6 +14,7 @@ use super::sidebar::{Library, LibraryMessage, StoreOp};
 use super::sign_worker::{SignJob, SignOutcome};
 use super::url_field::UrlField;
 use super::widgets::editor::BodyEditor;
+use crate::catalog::RefSource;
 use crate::store::Request;
 use crate::store::history::HistoryEntry;
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -284,6 +285,8 @@ pub struct App {
     pub saved_body: Option<Arc<[u8]>>,
     /// An example body offered after picking an endpoint, taken with Ctrl-B.
     pub offer: Option<String>,
+    /// The `ref` each inserted example gets (seeded in tests, like the clock).
+    pub refs: RefSource,
     pub sig: SignatureState,
     pub send: SendState,
     pub response: ResponsePane,
@@ -321,6 +324,7 @@ impl App {
             body: BodyEditor::default(),
             saved_body: None,
             offer: None,
+            refs: RefSource::random(),
             sig: SignatureState {
                 dirty: true,
                 ..Default::default()

@@ -224,7 +224,7 @@ impl App {
                 UrlKey::Chose(e) => {
                     self.set_method(&e.method);
                     self.request_changed();
-                    if let Some(example) = e.example_body() {
+                    if let Some(example) = e.fresh_example_body(&mut self.refs) {
                         if self.body.is_empty() {
                             self.body.set_text(&example);
                             self.notify(

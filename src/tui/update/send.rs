@@ -246,6 +246,8 @@ impl App {
                         "{} {}: signature refused. The inspector (response pane) explains why",
                         view.status, view.reason
                     )
+                } else if let Some(hint) = conflict_hint(&view, self.profile.name == "demo") {
+                    format!("{} {}: {hint}", view.status, view.reason)
                 } else {
                     format!("{} {}", view.status, view.reason)
                 };
@@ -266,4 +268,23 @@ impl App {
             }
         }
     }
+}
+
+/// The next step after a 409 over a `ref` (a company's own reference, unique per API key):
+/// the demo's mock keeps its companies from one run to the next, so a second run of the
+/// same steps meets the first run's `ref`.
+fn conflict_hint(view: &crate::tui::response::ResponseView, demo: bool) -> Option<String> {
+    if view.status != 409 {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(&view.body).ok()?;
+    let reason = json["detail"]["reason"].as_str()?;
+    // Short enough for the status line at 80 columns; the body shows the whole reason.
+    reason.contains("ref").then(|| {
+        if demo {
+            r#"edit "ref" in the body (or xsign demo --reset)"#.to_string()
+        } else {
+            r#"this "ref" is already used: edit "ref" in the body"#.to_string()
+        }
+    })
 }
