@@ -13,6 +13,7 @@ use xsign::mock::{MockConfig, MockHandle, MockServer};
 use xsign::signing::AuthMode;
 use xsign::tui::app::{App, Message};
 use xsign::tui::clock::SystemClock;
+use xsign::tui::onboarding::OnboardMessage;
 use xsign::tui::response::ResponseTab;
 use xsign::tui::runtime::{self, Loop, Runtime, TestHost};
 use xsign::tui::session::Session;
@@ -81,6 +82,56 @@ impl Bench {
             runtime,
             tx,
             rx,
+            host: TestHost::new(120, 40),
+            turns,
+            _dir: dir,
+        };
+        b.turn(Some(Duration::ZERO));
+        b
+    }
+
+    /// The workbench as `xsign` with no config opens it (`tui::start`, as `tui::open` does
+    /// before the terminal): the production profile read from the config, first-run set-up on.
+    fn first_run() -> Bench {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let stores = Stores::in_dirs(&dir.path().join("config"), &dir.path().join("data"));
+        let profile = stores
+            .config
+            .load()
+            .unwrap()
+            .value
+            .profile("production")
+            .unwrap();
+        let clock = SystemClock::shared();
+        let session = Arc::new(Session::from_profile_quiet(
+            &profile,
+            clock.clone(),
+            &stores,
+        ));
+        let launch = xsign::tui::Launch {
+            profile,
+            rt: rt.handle().clone(),
+            clock,
+            welcome: None,
+            request: None,
+            first_run: true,
+            pinned: false,
+            stores,
+        };
+        let started = xsign::tui::start(launch, session, (120, 40));
+        let turns = Loop::new(&started.runtime);
+        let mut b = Bench {
+            rt,
+            mock: None,
+            app: started.app,
+            tx: started.runtime.tx.clone(),
+            runtime: started.runtime,
+            rx: started.rx,
             host: TestHost::new(120, 40),
             turns,
             _dir: dir,
@@ -512,4 +563,58 @@ fn the_example_company_is_created_again_on_a_second_run() {
         refs.push(json["ref"].as_str().unwrap().to_string());
     }
     assert_ne!(refs[0], refs[1]);
+}
+
+/// First run: `g` (the key pair made), the API key pasted, Enter: the profile just written
+/// is the one in use at once, header included, and F7 to it again keeps it (issue 9 #8).
+#[test]
+fn the_profile_first_run_writes_is_in_use_at_once() {
+    let mut b = Bench::first_run();
+    assert!(b.app.onboarding.is_some());
+    assert!(!b.app.profile.problems.is_empty(), "nothing set up yet");
+    // What `g` ends with, without generating 2048 bits in a debug build: a key pair in the
+    // keys dir, reported by the runtime.
+    let keys = b.runtime.stores.keys_dir.clone();
+    std::fs::create_dir_all(&keys).unwrap();
+    let key_path = keys.join("private.pem");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/test-rsa2048.pkcs1.pem"),
+        &key_path,
+    )
+    .unwrap();
+    b.key(KeyCode::Char('g'));
+    b.apply(Message::Onboard(OnboardMessage::Generated {
+        key_path,
+        public_path: keys.join("public.pem"),
+    }));
+    b.apply(Message::Paste("pasted-api-key-0001".into()));
+    b.key(KeyCode::Enter);
+    b.wait_for("the new profile", |a| {
+        a.onboarding.is_none() && a.profile.fingerprint.is_some()
+    });
+    assert_eq!(b.app.profile.name, "production");
+    assert!(
+        b.app.profile.problems.is_empty(),
+        "{:?}",
+        b.app.profile.problems
+    );
+    let screen = b.render();
+    assert!(!screen.contains("does not exist"), "{screen}");
+    assert!(!screen.contains("no key"), "{screen}");
+    assert_eq!(b.app.profile.api_key_masked.as_deref(), Some("****0001"));
+    // F7, production (first in the list), Enter: the same profile, read again.
+    b.key(KeyCode::F(7));
+    b.wait_for("the profile list", |a| {
+        a.picker.as_ref().is_some_and(|p| !p.loading)
+    });
+    assert_eq!(b.app.picker.as_ref().unwrap().items[0].name, "production");
+    b.app.profile.api_key_masked = None;
+    b.key(KeyCode::Enter);
+    b.wait_for("the switch", |a| a.profile.api_key_masked.is_some());
+    assert!(
+        b.app.profile.problems.is_empty(),
+        "{:?}",
+        b.app.profile.problems
+    );
 }

@@ -65,6 +65,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         welcome: Some(welcome),
         request: None,
         first_run: false,
+        pinned: true,
         stores: tui::stores::Stores::in_dirs(
             &crate::paths::config_dir(),
             &crate::paths::data_dir(),

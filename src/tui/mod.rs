@@ -52,8 +52,44 @@ pub struct Launch {
     pub request: Option<(String, String, Vec<u8>)>,
     /// Nothing is set up: offer the demo, a new key, or existing files.
     pub first_run: bool,
+    /// The profile was made for this run (the demo's, pointing at its mock) rather than read
+    /// from the config: switching back to it uses it as it is. Otherwise every switch
+    /// re-reads the config, so a profile first-run set-up or `xsign profile` wrote applies.
+    pub pinned: bool,
     /// The files the workbench reads and writes.
     pub stores: stores::Stores,
+}
+
+/// The workbench before the loop: its first state, the runtime that performs its effects,
+/// and the channel they report on. [`open`] runs it on the terminal; tests on a test host.
+pub struct Started {
+    pub app: app::App,
+    pub runtime: runtime::Runtime,
+    pub rx: std::sync::mpsc::Receiver<app::Message>,
+}
+
+/// Sets up the workbench for `launch` with `session` (made from `launch.profile`) at `size`.
+pub fn start(launch: Launch, session: Arc<Session>, size: (u16, u16)) -> Started {
+    let mut app = app::App::new(session.view.clone(), size, launch.clock.now());
+    if let Some((method, url, body)) = &launch.request {
+        app.set_method(method);
+        app.url.set(url);
+        app.body.set_text(&String::from_utf8_lossy(body));
+    }
+    if let Some(w) = launch.welcome {
+        app.notify(app::Level::Info, w);
+    } else if let Some(p) = session.view.problems.first() {
+        app.notify(app::Level::Error, p.clone());
+    }
+    if launch.first_run {
+        app.onboarding = Some(onboarding::Onboarding::default());
+    }
+    let (tx, rx) = runtime::channel();
+    let mut runtime = runtime::Runtime::new(session, launch.rt, tx, launch.stores);
+    if launch.pinned {
+        runtime.launch_profile = Some(launch.profile);
+    }
+    Started { app, runtime, rx }
 }
 
 /// `xsign` with no command: the workbench with the profile chosen on the command line (or
@@ -87,6 +123,7 @@ pub fn run(chosen: Option<&str>, stores: stores::Stores) -> anyhow::Result<Optio
         welcome: None,
         request: None,
         first_run,
+        pinned: false,
         stores,
     })?;
     drop(rt);
@@ -96,6 +133,7 @@ pub fn run(chosen: Option<&str>, stores: stores::Stores) -> anyhow::Result<Optio
 /// Opens the workbench and runs it until the user quits. The terminal is restored on every
 /// way out, panics included. Returns what first-run set-up asked to do next.
 pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
+    // Before raw mode: loading the key may ask for its passphrase.
     let session = Arc::new(Session::from_profile(
         &launch.profile,
         launch.clock.clone(),
@@ -103,27 +141,11 @@ pub fn open(launch: Launch) -> anyhow::Result<Option<app::Next>> {
     ));
     let mut guard = terminal::Guard::new()?;
     let size = guard.terminal.size()?;
-    let mut app = app::App::new(
-        session.view.clone(),
-        (size.width, size.height),
-        launch.clock.now(),
-    );
-    if let Some((method, url, body)) = &launch.request {
-        app.set_method(method);
-        app.url.set(url);
-        app.body.set_text(&String::from_utf8_lossy(body));
-    }
-    if let Some(w) = launch.welcome {
-        app.notify(app::Level::Info, w);
-    } else if let Some(p) = session.view.problems.first() {
-        app.notify(app::Level::Error, p.clone());
-    }
-    if launch.first_run {
-        app.onboarding = Some(onboarding::Onboarding::default());
-    }
-    let (tx, rx) = runtime::channel();
-    let mut rt = runtime::Runtime::new(session, launch.rt, tx, launch.stores);
-    rt.launch_profile = Some(launch.profile.clone());
+    let Started {
+        mut app,
+        runtime: mut rt,
+        rx,
+    } = start(launch, session, (size.width, size.height));
     let input = runtime::Input::spawn(rt.tx.clone());
     runtime::signals::watch(&rt.rt, rt.tx.clone());
     let mut host = runtime::TerminalHost {

@@ -36,7 +36,8 @@ pub struct Runtime {
     client: Option<reqwest::Client>,
     sends: HashMap<u64, tokio::task::AbortHandle>,
     feeds: HashMap<u64, FeedStop>,
-    /// The profile the workbench opened with.
+    /// The profile the workbench opened with, when it was made for this run rather than
+    /// read from the config (`Launch::pinned`).
     pub launch_profile: Option<crate::store::Profile>,
 }
 
@@ -233,8 +234,8 @@ pub fn channel() -> (Sender<Message>, Receiver<Message>) {
     mpsc::channel()
 }
 
-/// Loads another profile (its key and API key files). The one the workbench opened with
-/// (the demo's, pointing at the mock) is used as it was, not re-read from the config.
+/// Loads another profile (its key and API key files) as the config has it now. A profile
+/// made for this run (the demo's, pointing at its mock) is used as it was.
 fn switch_profile(
     launch: Option<crate::store::Profile>,
     stores: &Stores,

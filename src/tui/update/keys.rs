@@ -63,9 +63,9 @@ impl App {
                 PickerAction::Close => self.picker = None,
                 PickerAction::Switch(name) => {
                     self.picker = None;
-                    if name != self.profile.name {
-                        fx.push(Effect::SwitchProfile(name));
-                    }
+                    // The current one too: it is read again, to pick up a change made
+                    // outside (`xsign profile edit`, a key file written since).
+                    fx.push(Effect::SwitchProfile(name));
                 }
             }
             return;
