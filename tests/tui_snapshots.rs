@@ -249,6 +249,10 @@ fn sidebar_open() {
             screen.contains("\"name\""),
             "{w}x{h}: the body is hidden:\n{screen}"
         );
+        assert!(
+            screen.contains("┌ body "),
+            "{w}x{h}: the body's name is drawn over:\n{screen}"
+        );
         snap("sidebar_open", w, h, &d);
     }
 }

@@ -38,22 +38,25 @@ impl Widget for BodyView<'_> {
         let e = self.editor;
         let (row, col) = e.cursor();
         let mode = if self.editing { " editing " } else { "" };
+        // The position and size on the right, shortened rather than drawn over the name.
+        let room = (area.width as usize).saturating_sub(2 + " body ".len() + mode.len());
+        let place = [
+            format!(
+                " Ln {}, Col {} · {} ",
+                row + 1,
+                col + 1,
+                human_bytes(e.len_bytes())
+            ),
+            format!(" Ln {}, Col {} ", row + 1, col + 1),
+        ]
+        .into_iter()
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or_default();
         let block = Block::bordered()
             .border_style(theme::border(self.focused))
             .title(Line::styled(" body ", theme::title(self.focused)))
             .title(Line::styled(mode, theme::dim()))
-            .title(
-                Line::styled(
-                    format!(
-                        " Ln {}, Col {} · {} ",
-                        row + 1,
-                        col + 1,
-                        human_bytes(e.len_bytes())
-                    ),
-                    theme::label(),
-                )
-                .right_aligned(),
-            );
+            .title(Line::styled(place, theme::label()).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
         if e.is_empty() && !self.editing {
