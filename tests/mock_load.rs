@@ -85,3 +85,66 @@ async fn a_chunked_body_past_the_limit_is_cut_off_with_413() {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("errPayloadTooLarge"), "{answer}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_20_mb_body_gets_its_413_not_a_broken_pipe() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let body = vec![b'x'; 20 * 1024 * 1024];
+    // A few tries: the broken pipe came often, not always.
+    for _ in 0..3 {
+        let url = c.url("/company");
+        let s = c
+            .signer
+            .sign("POST", &url, &body, AuthValue::Timestamp(now_unix()));
+        let mut req = c
+            .http
+            .post(&url)
+            .header("x-api-key", API_KEY)
+            .body(body.clone());
+        for (name, v) in s.headers() {
+            req = req.header(name, v);
+        }
+        let resp = req
+            .send()
+            .await
+            .expect("the client sees an answer, not a broken pipe");
+        assert_eq!(resp.status().as_u16(), 413);
+        let text = resp.text().await.unwrap();
+        assert!(text.contains("errPayloadTooLarge"), "{text}");
+    }
+}
+
+/// A client that writes its whole request before reading (curl, Go, most scripts): the
+/// answer must still be there once it has written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_writes_20_mb_before_reading_gets_the_413() {
+    let mock = start(MockConfig::default()).await;
+    let addr = mock.addr();
+    let len = 20 * 1024 * 1024;
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let head = format!(
+            "POST /api/v1/p/company HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {len}\r\n\r\n"
+        );
+        tcp.write_all(head.as_bytes()).unwrap();
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut written = Ok(());
+        for _ in 0..len / chunk.len() {
+            written = tcp.write_all(&chunk);
+            if written.is_err() {
+                break;
+            }
+        }
+        let mut out = Vec::new();
+        let read = tcp.read_to_end(&mut out);
+        (written, read, String::from_utf8_lossy(&out).into_owned())
+    })
+    .await
+    .unwrap();
+    let (written, read, text) = answer;
+    written.expect("the whole body could be written");
+    assert!(text.starts_with("HTTP/1.1 413"), "{read:?}: {text}");
+    assert!(text.contains("errPayloadTooLarge"), "{text}");
+}

@@ -4,6 +4,12 @@ use std::time::Duration;
 
 /// Bodies past this get 413, as the issue asks (1 MiB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A body past MAX_BODY_BYTES is read and thrown away up to this many bytes before the 413
+/// goes out: closing on a client still sending makes the kernel reset the connection, and
+/// the client sees "broken pipe" instead of the answer. Past this, the connection is closed.
+pub const MAX_DISCARD_BYTES: u64 = 256 * 1024 * 1024;
+/// ... and for at most this long.
+pub const DISCARD_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client has this long to send its headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client has this long to send its body once headers are in.

@@ -4,18 +4,20 @@ use super::API_PREFIX;
 use super::auth::SignedParts;
 use super::error::{ApiError, unauthorized};
 use super::ids::owner_tag;
-use super::limits::{BODY_READ_TIMEOUT, MAX_BODY_BYTES};
+use super::limits::{BODY_READ_TIMEOUT, DISCARD_TIMEOUT, MAX_BODY_BYTES, MAX_DISCARD_BYTES};
 use super::shared::Shared;
 use super::url::request_url;
 use super::verdict::{access_line, describe};
 use crate::signing::now_unix;
-use axum::body::Body;
+use axum::body::{Body, BodyDataStream};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use std::sync::Arc;
+
+type BodyStream = BodyDataStream;
 
 /// Who is calling, for handlers: records are scoped to the API key's owner tag.
 #[derive(Debug, Clone)]
@@ -37,21 +39,26 @@ pub(crate) async fn authenticate(
         ))
         .into_response();
     }
-    // Waiting here holds only the headers; bodies are read by at most max_in_flight requests.
-    let Ok(_permit) = shared.in_flight.clone().acquire_owned().await else {
-        return ApiError::unavailable("the mock is shutting down").into_response();
-    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        // Thrown away as it arrives: no request slot, no memory, just time (bounded).
+        let mut stream = req.into_body().into_data_stream();
+        discard(&mut stream, 0).await;
         return ApiError::too_large(MAX_BODY_BYTES).into_response();
     }
+    // Waiting here holds only the headers; bodies are read by at most max_in_flight requests.
+    let Ok(_permit) = shared.in_flight.clone().acquire_owned().await else {
+        return ApiError::unavailable("the mock is shutting down").into_response();
+    };
     let (parts, body) = req.into_parts();
     let capacity = declared.unwrap_or(0) as usize;
-    let bytes = match tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body, capacity)).await {
+    let mut stream = body.into_data_stream();
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(&mut stream, capacity)).await;
+    let bytes = match read {
         Err(_) => {
             return ApiError::timeout(format!(
                 "the body did not arrive within {} s",
@@ -59,7 +66,11 @@ pub(crate) async fn authenticate(
             ))
             .into_response();
         }
-        Ok(Err(e)) => return e.into_response(),
+        Ok(Err(BodyError::TooLarge(read))) => {
+            discard(&mut stream, read).await;
+            return ApiError::too_large(MAX_BODY_BYTES).into_response();
+        }
+        Ok(Err(BodyError::Broken(e))) => return e.into_response(),
         Ok(Ok(b)) => b,
     };
 
@@ -114,19 +125,42 @@ pub(crate) async fn authenticate(
     response
 }
 
+enum BodyError {
+    /// Past MAX_BODY_BYTES, after this many bytes.
+    TooLarge(u64),
+    Broken(ApiError),
+}
+
 /// Reads at most MAX_BODY_BYTES, whatever Content-Length claimed.
-async fn read_body(body: Body, capacity: usize) -> Result<Vec<u8>, ApiError> {
-    let mut stream = body.into_data_stream();
+async fn read_body(stream: &mut BodyStream, capacity: usize) -> Result<Vec<u8>, BodyError> {
     let mut buf = Vec::with_capacity(capacity.min(MAX_BODY_BYTES));
     while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            BodyError::Broken(ApiError::bad_request(format!(
+                "the body could not be read: {e}"
+            )))
+        })?;
         if buf.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::too_large(MAX_BODY_BYTES));
+            return Err(BodyError::TooLarge((buf.len() + chunk.len()) as u64));
         }
         buf.extend_from_slice(&chunk);
     }
     Ok(buf)
+}
+
+/// Reads the rest of a refused body into nothing, up to MAX_DISCARD_BYTES in all and for
+/// DISCARD_TIMEOUT, so the client has finished sending when the 413 arrives and reads it
+/// instead of failing its write. A body past either bound is left: the connection closes.
+async fn discard(stream: &mut BodyStream, mut read: u64) {
+    let drain = async {
+        while read <= MAX_DISCARD_BYTES {
+            match stream.next().await {
+                Some(Ok(chunk)) => read += chunk.len() as u64,
+                Some(Err(_)) | None => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DISCARD_TIMEOUT, drain).await;
 }
 
 fn host_of(url: &str) -> &str {
