@@ -352,3 +352,47 @@ async fn request_target_is_not_decoded_or_re_encoded() {
         .unwrap();
     assert!(answer.contains(r#""reason":"headers""#), "{answer}");
 }
+
+/// The mock binds the host it is addressed by and the scheme of the route: a signature over
+/// another host (absolute-form target) or over `ws://` for a REST route does not pass.
+/// (Blocking socket calls on the test thread: the mock runs on the other workers.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signed_url_must_name_this_host_and_the_routes_scheme() {
+    let mock = start(MockConfig::default()).await;
+    let signer = RsaSigner::new(private_key());
+    let addr = mock.addr();
+    let host = format!("127.0.0.1:{}", addr.port());
+    let now = now_unix();
+    let send = |target: &str, signed_url: &str, extra: &str| {
+        let s = signer.sign("GET", signed_url, b"", AuthValue::Timestamp(now));
+        let req = format!(
+            "GET {target} HTTP/1.1\r\nHost: {host}\r\nx-api-key: {API_KEY}\r\nx-timestamp: {now}\r\nx-sign: {}\r\n{extra}Connection: close\r\n\r\n",
+            s.x_sign
+        );
+        raw_http(addr, req.as_bytes())
+    };
+    let evil = "http://evil.example/api/v1/p/assets";
+    let answer = send(evil, evil, "");
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains(r#""reason":"headers""#), "{answer}");
+    assert!(
+        answer.contains("not a proxy"),
+        "x-mock-detail says why: {answer}"
+    );
+    // Absolute form naming this very host is fine.
+    let own = format!("http://{host}/api/v1/p/assets");
+    assert!(send(&own, &own, "").starts_with("HTTP/1.1 200"));
+
+    // Upgrade alone (no `Connection: Upgrade`), so the answer ends with the connection.
+    let upgrade = "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let answer = send(
+        "/api/v1/p/assets",
+        &format!("ws://{host}/api/v1/p/assets"),
+        upgrade,
+    );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains(r#""reason":"signature""#), "{answer}");
+    assert!(answer.contains("signed over http://"), "{answer}");
+    let answer = send("/api/v1/p/assets", &own, upgrade);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

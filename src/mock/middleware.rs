@@ -1,12 +1,12 @@
 //! In front of every route: bounded body reading, the judge's verdict, logging.
 
 use super::API_PREFIX;
-use super::auth::SignedParts;
+use super::auth::{Reason, SignedParts};
 use super::error::{ApiError, unauthorized};
 use super::ids::owner_tag;
 use super::limits::{BODY_READ_TIMEOUT, DISCARD_TIMEOUT, MAX_BODY_BYTES, MAX_DISCARD_BYTES};
 use super::shared::Shared;
-use super::url::request_url;
+use super::url::{request_url, scheme_hint};
 use super::verdict::{access_line, describe};
 use crate::signing::now_unix;
 use axum::body::{Body, BodyDataStream};
@@ -75,7 +75,7 @@ pub(crate) async fn authenticate(
     };
 
     let url = request_url(&parts.uri, &parts.headers);
-    let verdict = shared.judge.judge(
+    let mut verdict = shared.judge.judge(
         &SignedParts {
             method: parts.method.as_str(),
             url: url.as_deref().map_err(String::as_str),
@@ -85,6 +85,12 @@ pub(crate) async fn authenticate(
         now_unix(),
     );
 
+    if let Some(f) = verdict.failure.as_mut()
+        && f.reason == Reason::Signature
+        && let Some(hint) = scheme_hint(&parts.uri, &parts.headers)
+    {
+        f.detail.push_str(hint);
+    }
     let mut response = match &verdict.failure {
         Some(f) => {
             let mut r = unauthorized(f.reason);

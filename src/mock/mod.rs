@@ -13,7 +13,8 @@
 //! Auth follows the reference exactly (see `auth`): a registered `x-api-key`, exactly one of
 //! `x-timestamp` / `x-nonce`, a timestamp within the skew, a nonce above the last one seen
 //! for that key, and an `x-sign` over value + URL + raw body, where the URL is rebuilt from
-//! the scheme, the `Host` header and the request target exactly as received.
+//! the route's scheme (`ws` for a feed, `http` otherwise), the `Host` header and the request
+//! target exactly as received. An absolute-form target must name the `Host` (see `url`).
 //!
 //! Choices where the API is silent:
 //! - Records belong to the API key that created them; other keys get 404.
