@@ -402,3 +402,47 @@ async fn state_and_nonces_survive_a_restart_with_data() {
     );
     mock.shutdown().await.unwrap();
 }
+
+/// A change that could not be saved is undone: the client's retry (after a 500) creates one
+/// record, not two. The failure is injected by putting a directory where the state file
+/// goes, so the atomic rename fails.
+#[tokio::test]
+async fn a_change_that_cannot_be_saved_is_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("state");
+    let config = MockConfig {
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    let mock = start(config).await;
+    let c = Client::new(&mock);
+    let body = br#"{"name":"ACME Corp","city":"Paris","country":"FR","domain":""}"#;
+    ok(&c.call("POST", "/company", body).await);
+
+    let state = data.join("mock-state.json");
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir_all(state.join("blocker")).unwrap();
+    let with_ref = br#"{"name":"Retry Co","city":"Paris","country":"FR","domain":"","ref":"r-1"}"#;
+    let mut reasons = Vec::new();
+    for attempt in [&body[..], &with_ref[..]] {
+        let r = c.call("POST", "/company", attempt).await;
+        assert_eq!(r.status, 500, "{}", String::from_utf8_lossy(&r.body));
+        assert_eq!(r.json()["msg"], "errStorage");
+        reasons.push(r.reason());
+    }
+    let all = ok(&c.call("GET", "/company/search", b"").await);
+    assert_eq!(
+        all["total_count"], 1,
+        "nothing of the failed saves is kept: {all}"
+    );
+    assert!(
+        reasons.iter().all(|r| r.contains("not kept")),
+        "{reasons:?}"
+    );
+
+    std::fs::remove_dir_all(&state).unwrap();
+    ok(&c.call("POST", "/company", with_ref).await);
+    let all = ok(&c.call("GET", "/company/search", b"").await);
+    assert_eq!(all["total_count"], 2, "{all}");
+    mock.shutdown().await.unwrap();
+}

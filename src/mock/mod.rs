@@ -25,7 +25,8 @@
 //! - Every answer behind the prefix carries `x-mock-payload-sha256` (the hash the mock
 //!   checked) and a 1020 carries `x-mock-detail` (why, in words). The real API sends neither.
 //! - With `data_dir`, state is saved after every change; nonces are saved with it and at
-//!   shutdown (a killed mock may forget the last nonces).
+//!   shutdown (a killed mock may forget the last nonces). A change that cannot be saved is
+//!   undone and answered 500 `errStorage`, so a retry does not make a duplicate.
 
 pub mod auth;
 mod config;

@@ -52,8 +52,51 @@ impl Shared {
         f(&mut store)
     }
 
-    /// Writes the state to `--data` (a no-op in memory). Saves are serialized and each
-    /// snapshot is taken inside the save lock, so a later save never loses to an earlier one.
+    /// Applies a change to the state and, with `--data`, saves it; a change that cannot be
+    /// saved is undone before the 500 goes out, so a client that retries creates one record,
+    /// not two. Changes are serialized by the save lock so none lands between another's
+    /// change and its undo.
+    pub async fn change<R>(&self, f: impl FnOnce(&mut Store) -> ApiResult<R>) -> ApiResult<R> {
+        self.change_if(f, |_| true).await
+    }
+
+    /// As `change`, saving only when `changed` says the outcome changed anything (a repeated
+    /// `partner_txID` answers the first transfer and writes nothing).
+    pub async fn change_if<R>(
+        &self,
+        f: impl FnOnce(&mut Store) -> ApiResult<R>,
+        changed: impl FnOnce(&R) -> bool,
+    ) -> ApiResult<R> {
+        let Some(path) = self.state_path.clone() else {
+            return self.with_store(f);
+        };
+        let _guard = self.save_lock.lock().await;
+        let nonces = self.judge.nonces_snapshot();
+        let (result, before, bytes) = self.with_store(|s| {
+            let before = s.clone();
+            let result = f(s);
+            let bytes = match &result {
+                Ok(r) if changed(r) => Some(persist::snapshot(s, &nonces)),
+                _ => None,
+            };
+            (result, before, bytes)
+        });
+        let outcome = result?;
+        let Some(bytes) = bytes else {
+            return Ok(outcome);
+        };
+        match write(path, bytes).await {
+            Ok(()) => Ok(outcome),
+            Err(reason) => {
+                self.with_store(|s| *s = before);
+                Err(ApiError::storage(format!(
+                    "{reason}; the change is not kept: fix the disk, then send the request again"
+                )))
+            }
+        }
+    }
+
+    /// Writes the state to `--data` (a no-op in memory): at shutdown, for the nonces.
     pub async fn save(&self) -> ApiResult<()> {
         let Some(path) = self.state_path.clone() else {
             return Ok(());
@@ -61,15 +104,17 @@ impl Shared {
         let _guard = self.save_lock.lock().await;
         let nonces = self.judge.nonces_snapshot();
         let bytes = self.with_store(|s| persist::snapshot(s, &nonces));
-        let shown = path.display().to_string();
-        let result = tokio::task::spawn_blocking(move || persist::write(&path, &bytes)).await;
-        match result {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ApiError::storage(format!(
-                "could not save {shown}: {e}; the change is kept in memory only"
-            ))),
-            Err(e) => Err(ApiError::storage(format!("could not save {shown}: {e}"))),
-        }
+        write(path, bytes).await.map_err(ApiError::storage)
+    }
+}
+
+/// Writes `bytes` to the state file off the async workers; `Err` says what failed.
+async fn write(path: PathBuf, bytes: Vec<u8>) -> Result<(), String> {
+    let shown = path.display().to_string();
+    match tokio::task::spawn_blocking(move || persist::write(&path, &bytes)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("could not save {shown}: {e}")),
+        Err(e) => Err(format!("could not save {shown}: {e}")),
     }
 }
 

@@ -31,8 +31,9 @@ pub(crate) async fn create(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody<NewCompany>,
 ) -> ApiResult<Json<Value>> {
-    let company = shared.with_store(|s| s.create_company(&caller.owner, body, now_unix()))?;
-    shared.save().await?;
+    let company = shared
+        .change(|s| s.create_company(&caller.owner, body, now_unix()))
+        .await?;
     Ok(created(&company))
 }
 
@@ -52,8 +53,9 @@ pub(crate) async fn update(
     Path(company_id): Path<String>,
     JsonBody(body): JsonBody<NewCompany>,
 ) -> ApiResult<Json<Value>> {
-    let company = shared.with_store(|s| s.update_company(&caller.owner, &company_id, body))?;
-    shared.save().await?;
+    let company = shared
+        .change(|s| s.update_company(&caller.owner, &company_id, body))
+        .await?;
     Ok(created(&company))
 }
 

@@ -70,8 +70,9 @@ pub(crate) async fn create(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody<NewCoreClient>,
 ) -> ApiResult<Json<Value>> {
-    let client = shared.with_store(|s| s.create_coreclient(&caller.owner, body, now_unix()))?;
-    shared.save().await?;
+    let client = shared
+        .change(|s| s.create_coreclient(&caller.owner, body, now_unix()))
+        .await?;
     Ok(Json(info(&client, &caller.host)))
 }
 
@@ -152,13 +153,14 @@ async fn decide(
     approve: bool,
 ) -> ApiResult<Json<Value>> {
     let now = now_unix();
-    let (action, transfer, view) = shared.with_store(|s| {
-        let (action, transfer) =
-            s.decide_action(&caller.owner, &client_id, &action_id, approve, now)?;
-        let view = details(s, &action, now);
-        Ok::<_, ApiError>((action, transfer, view))
-    })?;
-    shared.save().await?;
+    let (action, transfer, view) = shared
+        .change(|s| {
+            let (action, transfer) =
+                s.decide_action(&caller.owner, &client_id, &action_id, approve, now)?;
+            let view = details(s, &action, now);
+            Ok::<_, ApiError>((action, transfer, view))
+        })
+        .await?;
     shared
         .feeds
         .publish(Feed::CoreClient, &client_id, &action_message(&action, now));

@@ -19,9 +19,9 @@ pub(crate) async fn create(
     Path(company_id): Path<String>,
     JsonBody(body): JsonBody<NewFund>,
 ) -> ApiResult<Json<Value>> {
-    let fund =
-        shared.with_store(|s| s.create_fund(&caller.owner, &company_id, body, now_unix()))?;
-    shared.save().await?;
+    let fund = shared
+        .change(|s| s.create_fund(&caller.owner, &company_id, body, now_unix()))
+        .await?;
     for w in &fund.wallets {
         let event = json!({
             "event": "wallet_created",

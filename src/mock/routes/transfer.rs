@@ -24,10 +24,13 @@ pub(crate) async fn create(
     JsonBody(body): JsonBody<NewTransfer>,
 ) -> ApiResult<Json<Value>> {
     let now = now_unix();
-    let outcome =
-        shared.with_store(|s| s.create_transfer(&caller.owner, &company_id, body, now))?;
+    let outcome = shared
+        .change_if(
+            |s| s.create_transfer(&caller.owner, &company_id, body, now),
+            |o| o.created,
+        )
+        .await?;
     if outcome.created {
-        shared.save().await?;
         for a in &outcome.actions {
             shared
                 .feeds

@@ -12,7 +12,7 @@ use super::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Store {
     #[serde(default)]
     pub companies: BTreeMap<String, Company>,
