@@ -207,3 +207,25 @@ fn the_cli_lists_and_shows_entries() {
     let out = run(&["history", "show", "99"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// An `Authorization: Bearer …` or a cookie from an imported curl command is a secret like
+/// the API key: history keeps it masked.
+#[test]
+fn every_secret_header_is_masked_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let h = History::new(tmp.path().join("history"), 1000);
+    let mut e = entry(1);
+    e.request_headers.push((
+        "Authorization".into(),
+        "Bearer eyJ-very-secret-token".into(),
+    ));
+    e.request_headers
+        .push(("Cookie".into(), "sid=very-secret-cookie".into()));
+    h.record(e).unwrap();
+    let on_disk: String = segment_files(&tmp.path().join("history"))
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(!on_disk.contains("very-secret"), "{on_disk}");
+    assert!(on_disk.contains("Bearer ****oken"), "{on_disk}");
+}

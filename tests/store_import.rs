@@ -310,3 +310,60 @@ fn a_body_linked_outside_the_folder_a_device_or_an_oversized_body_is_refused() {
     let c = env.store().load("refs").unwrap().value;
     assert_eq!(c.get("company").unwrap().body.len(), 2 * 1024 * 1024);
 }
+
+/// A pasted curl command's `Authorization` header is not saved in the collection (a shared,
+/// plain file): the import says so and where it belongs.
+#[test]
+fn a_secret_header_from_curl_is_left_out_with_a_note() {
+    let env = Env::new();
+    let out = env.run(&[
+        "import",
+        "curl",
+        "-c",
+        "sec",
+        "curl https://api.qredo.network/api/v1/p/assets -H 'Authorization: Bearer very-secret-token' -H 'Accept: application/json'",
+    ]);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Authorization was left out: it is a secret"),
+        "{stderr}"
+    );
+    let c = env.store().load("sec").unwrap().value;
+    let r = &c.requests[0];
+    assert_eq!(
+        r.headers,
+        vec![("Accept".to_string(), "application/json".to_string())]
+    );
+    let file = std::fs::read_to_string(env.store().path_of("sec")).unwrap();
+    assert!(!file.contains("very-secret"), "{file}");
+}
+
+/// A profile's `Authorization` header is redacted in an export as the API key is, unless
+/// `--show-secrets`.
+#[test]
+fn an_export_redacts_every_secret_header() {
+    let env = Env::new();
+    ok(&env.run(&[
+        "profile",
+        "add",
+        "acme",
+        "--base-url",
+        "https://api.qredo.network/api/v1/p",
+        "--header",
+        "Authorization: Bearer very-secret-token",
+        "--default",
+    ]));
+    ok(&env.run(&["collection", "add", "c/assets", "--url", "/assets"]));
+    let script = ok(&env.run(&["collection", "export", "c/assets", "--unsigned"]));
+    assert!(!script.contains("very-secret"), "{script}");
+    assert!(script.contains("Authorization: REDACTED"), "{script}");
+    let script = ok(&env.run(&[
+        "collection",
+        "export",
+        "c/assets",
+        "--unsigned",
+        "--show-secrets",
+    ]));
+    assert!(script.contains("Bearer very-secret-token"), "{script}");
+}

@@ -141,18 +141,9 @@ impl Ticket {
             .map(|s| Payload::new(s.value, self.wire_url(), &self.body))
     }
 
-    /// The headers to show on screen: the API key masked.
+    /// The headers to show on screen: the API key and every other secret masked.
     pub fn headers_masked(&self) -> Vec<(String, String)> {
-        self.headers
-            .iter()
-            .map(|(n, v)| {
-                if n.eq_ignore_ascii_case(API_KEY) {
-                    (n.clone(), mask_api_key(v))
-                } else {
-                    (n.clone(), v.clone())
-                }
-            })
-            .collect()
+        crate::secret::mask_headers(&self.headers)
     }
 
     /// A method whose request carries a body, so an empty one is sent as `content-length: 0`.

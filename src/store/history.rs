@@ -157,15 +157,17 @@ impl HistoryEntry {
         self.response.as_ref().map(|r| r.status)
     }
 
-    /// Masks any `x-api-key` header so the key never reaches the disk.
+    /// Masks the API key and every other secret header (`Authorization`, cookies, tokens)
+    /// so none reaches the disk.
     fn scrub(&mut self) {
         for (k, v) in &mut self.request_headers {
-            if k.eq_ignore_ascii_case("x-api-key") && !v.starts_with("****") {
-                if self.api_key_id.is_none() {
-                    self.api_key_id = Some(super::profile::api_key_id(v));
-                }
-                *v = crate::secret::mask_api_key(v);
+            if !crate::secret::is_secret_header(k) || v.contains("****") {
+                continue;
             }
+            if k.eq_ignore_ascii_case("x-api-key") && self.api_key_id.is_none() {
+                self.api_key_id = Some(super::profile::api_key_id(v));
+            }
+            *v = crate::secret::mask_header_value(v);
         }
     }
 }

@@ -86,6 +86,12 @@ fn from_parsed(parsed: Parsed) -> CurlImport {
             "x-sign" | "x-timestamp" | "x-nonce" => {
                 notes.push(format!("{lower} was left out: xsign signs afresh when it sends"))
             }
+            // A collection is a plain file that gets shared; a credential belongs in the
+            // profile, whose file is private.
+            _ if crate::secret::is_secret_header(&lower) => notes.push(format!(
+                "{k} was left out: it is a secret, and collections never store secrets. \
+                 Add it to the profile: `xsign profile edit NAME --header '{k}: …'`"
+            )),
             _ => kept.push((k, v)),
         }
     }

@@ -95,6 +95,14 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
     let url = wire.wire.as_str();
     let mut headers: Vec<(String, String)> = selected.headers();
     headers.extend(req.headers.iter().cloned());
+    if !opts.show_secrets {
+        // The profile's `Authorization` and the like are redacted as the API key is.
+        for (k, v) in &mut headers {
+            if crate::secret::is_secret_header(k) {
+                *v = "REDACTED".into();
+            }
+        }
+    }
     match selected.resolve() {
         Ok(resolved) => {
             let key = if opts.show_secrets {
