@@ -302,3 +302,35 @@ fn closed_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A body over 64 KiB is sent whole but kept in the history by its start, length and hash:
+/// `history show` says so and `replay --history` refuses rather than send a cut body.
+#[test]
+fn a_large_body_is_sent_whole_and_kept_in_part() {
+    let env = Env::start();
+    let big = vec![b' '; 2 * 1024 * 1024];
+    let file = env.write("big.json", &big);
+    let run = env.send(&[
+        "POST",
+        "/company",
+        "--body-file",
+        file.to_str().unwrap(),
+        "--max-body",
+        "4MiB",
+    ]);
+    // The mock refuses more than 1 MiB: that it answered 413 shows the whole body went.
+    assert!(run.stderr.contains("413"), "{run:?}");
+    let entry = &env.history().recent(1).unwrap()[0];
+    assert_eq!(entry.sent_body_len(), 2 * 1024 * 1024);
+    assert!(entry.body_cut());
+    let id = entry.id.to_string();
+    let show = env.xsign(&["history", "show", &id]);
+    assert!(
+        show.stdout
+            .contains("body:      2097152 bytes, the first 65536 kept (sha256 "),
+        "{show:?}"
+    );
+    let replay = env.xsign(&["replay", "--history", &id]);
+    assert_ne!(replay.code, 0, "{replay:?}");
+    assert!(replay.stderr.contains("kept only the first 65536 bytes"), "{replay:?}");
+}

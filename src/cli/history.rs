@@ -205,7 +205,17 @@ fn show(
         let scheme = e.scheme.as_deref().unwrap_or("partner-rsa");
         writeln!(out, "signed by: {} {scheme}{file}", k.fingerprint)?;
     }
-    writeln!(out, "body:      {} bytes", e.body.len())?;
+    if e.body_cut() {
+        writeln!(
+            out,
+            "body:      {} bytes, the first {} kept (sha256 {})",
+            e.sent_body_len(),
+            e.body.len(),
+            e.body_sha256.as_deref().unwrap_or("unknown")
+        )?;
+    } else {
+        writeln!(out, "body:      {} bytes", e.body.len())?;
+    }
     if !e.body.is_empty() {
         writeln!(out, "{}", visible_bytes(&e.body))?;
     }

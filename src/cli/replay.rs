@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 name: source.clone(),
                 method: entry.method.clone(),
                 url: entry.url.clone(),
-                body: entry.body.to_vec(),
+                body: entry.replayable_body()?.to_vec(),
                 notes: String::new(),
                 headers: extra_headers_of(&entry),
             };
@@ -369,7 +369,7 @@ pub(crate) fn as_signed_ticket(
     let ticket = Ticket {
         method,
         wire,
-        body: entry.body.clone(),
+        body: entry.replayable_body()?.clone(),
         headers,
         signed: None,
         // The recorded signature is resent, so the key that made it is the recorded one.

@@ -44,12 +44,14 @@ impl Evidence {
         Evidence {
             signed: Signed {
                 url: Some(entry.url.clone()),
-                body: Some(entry.body.to_vec()),
+                // Over 64 KiB only the start was kept: the body is then not known.
+                body: entry.whole_body().map(|b| b.to_vec()),
                 value,
             },
             sent: Sent {
                 url: Some(entry.url.clone()),
-                body: Some(entry.body.to_vec()),
+                // Over 64 KiB only the start was kept: the body is then not known.
+                body: entry.whole_body().map(|b| b.to_vec()),
                 // Only a masked form of the API key is recorded, so it is not checked.
                 api_key: None,
                 x_sign: entry.x_sign.clone().or_else(|| header("x-sign")),

@@ -6,171 +6,12 @@
 //! first id minus its own, and the last id is read from the head of the last line.
 
 use super::StoreError;
+pub use super::history_entry::*;
 use super::lock::FileLock;
 use crate::atomic_file::ensure_private_dir;
-use crate::signing::{AuthMode, AuthValue};
-use bytes::Bytes;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-
-/// How much of a response body is kept.
-pub const RESPONSE_BODY_CAP: usize = 64 * 1024;
-
-/// One sent request. The API key is never stored: only `api_key_id` (a short hash) and a
-/// masked `x-api-key` header.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HistoryEntry {
-    /// Assigned by [`History::record`]; must stay the first field (read from line heads).
-    #[serde(default)]
-    pub id: u64,
-    /// Unix time in milliseconds when the request left.
-    pub sent_at_ms: i64,
-    pub profile: String,
-    pub method: String,
-    /// The absolute URL exactly as signed and sent.
-    pub url: String,
-    /// Headers as sent, in order (`x-api-key` masked).
-    #[serde(default)]
-    pub request_headers: Vec<(String, String)>,
-    /// The exact body bytes sent, shared with the request that sent them.
-    #[serde(with = "super::body", default)]
-    pub body: Bytes,
-    /// Hex SHA-256 of the payload; absent when the request was not signed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_hash: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x_sign: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth: Option<AuthRecord>,
-    /// `sha256:` + 12 hex digits of the API key (see `profile::api_key_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<ResponseRecord>,
-    /// Why no response came (connection refused, timeout...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    pub duration_ms: u64,
-    /// `COLLECTION/REQUEST` when sent from a collection, `history:ID` for a replay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The signing scheme (`partner-rsa`); absent when the request was not signed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
-    /// The key that signed, so the doctor checks an old request with the key that made it
-    /// rather than whatever the profile holds now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<KeyRecord>,
-}
-
-/// Which private key signed a request: its fingerprint always, its file when it had one.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct KeyRecord {
-    /// `sha256:` + hex of the public key's SPKI DER (see `KeyInfo::fingerprint`).
-    pub fingerprint: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<PathBuf>,
-}
-
-/// The timestamp or nonce that was signed and sent.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AuthRecord {
-    pub mode: AuthMode,
-    pub value: String,
-}
-
-impl AuthRecord {
-    pub fn from_value(v: AuthValue) -> Self {
-        AuthRecord {
-            mode: v.mode(),
-            value: v.to_string(),
-        }
-    }
-
-    pub fn to_value(&self) -> Option<AuthValue> {
-        match self.mode {
-            AuthMode::Timestamp => self.value.parse().ok().map(AuthValue::Timestamp),
-            AuthMode::Nonce => self.value.parse().ok().map(AuthValue::Nonce),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ResponseRecord {
-    pub status: u16,
-    #[serde(default)]
-    pub headers: Vec<(String, String)>,
-    /// The first [`RESPONSE_BODY_CAP`] bytes.
-    #[serde(with = "super::body", default)]
-    pub body: Vec<u8>,
-    /// The full body length.
-    pub body_len: u64,
-    #[serde(default)]
-    pub truncated: bool,
-}
-
-impl ResponseRecord {
-    /// Keeps at most [`RESPONSE_BODY_CAP`] bytes of `body`.
-    pub fn capture(status: u16, headers: Vec<(String, String)>, body: &[u8]) -> Self {
-        let kept = body.len().min(RESPONSE_BODY_CAP);
-        ResponseRecord {
-            status,
-            headers,
-            body: body[..kept].to_vec(),
-            body_len: body.len() as u64,
-            truncated: kept < body.len(),
-        }
-    }
-}
-
-impl HistoryEntry {
-    /// An entry for a request about to be sent now; fill in the rest as it goes.
-    pub fn new(
-        profile: impl Into<String>,
-        method: impl Into<String>,
-        url: impl Into<String>,
-        body: impl Into<Bytes>,
-    ) -> Self {
-        HistoryEntry {
-            id: 0,
-            sent_at_ms: now_ms(),
-            profile: profile.into(),
-            method: method.into(),
-            url: url.into(),
-            request_headers: Vec::new(),
-            body: body.into(),
-            payload_hash: None,
-            x_sign: None,
-            auth: None,
-            api_key_id: None,
-            response: None,
-            error: None,
-            duration_ms: 0,
-            source: None,
-            scheme: None,
-            key: None,
-        }
-    }
-
-    pub fn status(&self) -> Option<u16> {
-        self.response.as_ref().map(|r| r.status)
-    }
-
-    /// Masks the API key and every other secret header (`Authorization`, cookies, tokens)
-    /// so none reaches the disk.
-    fn scrub(&mut self) {
-        for (k, v) in &mut self.request_headers {
-            if !crate::secret::is_secret_header(k) || v.contains("****") {
-                continue;
-            }
-            if k.eq_ignore_ascii_case("x-api-key") && self.api_key_id.is_none() {
-                self.api_key_id = Some(super::profile::api_key_id(v));
-            }
-            *v = crate::secret::mask_header_value(v);
-        }
-    }
-}
 
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -246,6 +87,7 @@ impl History {
     /// Appends `entry` with the next id (the API key masked) and returns it as stored.
     pub fn record(&self, mut entry: HistoryEntry) -> Result<HistoryEntry, StoreError> {
         entry.scrub();
+        entry.cap_body();
         ensure_private_dir(&self.dir)
             .map_err(|e| StoreError::io("create the directory", &self.dir, e))?;
         let _lock = FileLock::acquire(&self.dir.join(".history.lock"))?;

@@ -8,6 +8,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod history;
+pub mod history_entry;
 pub mod import;
 pub mod lock;
 pub mod profile;

@@ -162,7 +162,7 @@ pub fn inspect(session: &Session, config: &ConfigStore, entry: &HistoryEntry) ->
             value,
             hash_hex: entry.payload_hash.clone(),
             x_sign: entry.x_sign.clone(),
-            body_len: entry.body.len(),
+            body_len: usize::try_from(entry.sent_body_len()).unwrap_or(usize::MAX),
         },
     );
     view.note = note;

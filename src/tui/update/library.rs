@@ -124,6 +124,17 @@ impl App {
     /// bytes) in the editor. False, with a notice, when the body is not text the editor
     /// can hold: then the editor keeps what it had.
     fn load_history(&mut self, entry: &HistoryEntry) -> bool {
+        if entry.body_cut() {
+            self.notify(
+                Level::Error,
+                format!(
+                    "history #{}: its {}-byte body was kept only in part (the first 64 KiB), so it cannot be loaded (the request pane keeps its request)",
+                    entry.id,
+                    entry.sent_body_len()
+                ),
+            );
+            return false;
+        }
         let Ok(text) = std::str::from_utf8(&entry.body) else {
             self.notify(
                 Level::Error,
