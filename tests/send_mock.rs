@@ -332,5 +332,8 @@ fn a_large_body_is_sent_whole_and_kept_in_part() {
     );
     let replay = env.xsign(&["replay", "--history", &id]);
     assert_ne!(replay.code, 0, "{replay:?}");
-    assert!(replay.stderr.contains("kept only the first 65536 bytes"), "{replay:?}");
+    assert!(
+        replay.stderr.contains("kept only the first 65536 bytes"),
+        "{replay:?}"
+    );
 }
