@@ -33,6 +33,8 @@ enum Step {
     Send(&'static str),
     /// Close the connection with a Close frame.
     Close,
+    /// Send a Close frame and wait (5 s) for the client to echo it; logs whether it did.
+    CloseAwaitEcho,
     /// Keep the connection open until the client closes it.
     Hold,
     /// Keep the connection open but never read from it: pings go unanswered.
@@ -51,6 +53,8 @@ struct Seen {
 struct Log {
     handshakes: Vec<Seen>,
     closes: Vec<Option<CloseCode>>,
+    /// For each CloseAwaitEcho: whether the client answered with its own Close.
+    echoes: Vec<bool>,
 }
 
 struct TestServer {
@@ -156,6 +160,13 @@ async fn serve(
                 let _ = ws.close(None).await;
                 return;
             }
+            Step::CloseAwaitEcho => {
+                let _ = ws.close(None).await;
+                let echoed = tokio::time::timeout(Duration::from_secs(5), ws.next()).await;
+                let echoed = matches!(echoed, Ok(Some(Ok(Message::Close(_)))));
+                log.lock().unwrap().echoes.push(echoed);
+                return;
+            }
             Step::Stall => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return;
@@ -220,6 +231,36 @@ fn texts(events: &[FeedEvent]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// RFC 6455 §5.5.1: a Close from the server is answered with a Close.
+#[tokio::test]
+async fn the_servers_close_is_echoed() {
+    let server = TestServer::start(
+        TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        Path::new(PUB),
+        vec![vec![Step::Send(r#"{"n":1}"#), Step::CloseAwaitEcho]],
+    )
+    .await;
+    let mut c = config(
+        &server.base_url(),
+        FeedKind::Wallets,
+        FeedAuth::timestamp(signer(), API_KEY),
+    );
+    c.reconnect = false;
+    let mut handle = feed::connect(c);
+    let events = collect_messages(&mut handle, 2).await;
+    assert!(events.last().unwrap().is_final(), "{events:#?}");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while server.log.lock().unwrap().echoes.is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server never heard back"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.log.lock().unwrap().echoes, [true]);
+    server.shutdown().await;
 }
 
 #[tokio::test]

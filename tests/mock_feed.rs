@@ -2,7 +2,7 @@
 
 mod mock_support;
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use mock_support::{API_KEY, Client, start};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -217,4 +217,50 @@ async fn a_stalled_subscriber_does_not_hold_back_the_others() {
     .await
     .expect("the reading subscriber kept up");
     assert_eq!(last, total - 1);
+}
+
+/// RFC 6455 §5.5.1: the mock answers a client's Close with a Close.
+#[tokio::test]
+async fn a_clients_close_is_echoed() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let mut ws = subscribe(&c, &mock.feed_url(Feed::LiquidityHub, ""))
+        .await
+        .unwrap();
+    ws.send(Message::Close(None)).await.unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .expect("an answer within 5 s");
+    assert!(
+        matches!(answer, Some(Ok(Message::Close(_)))),
+        "a Close back, not a dropped connection: {answer:?}"
+    );
+}
+
+/// Something in the mock's API feeds the liquidity hub: adding a swap to it.
+#[tokio::test]
+async fn adding_to_the_liquidity_hub_is_announced_on_its_feed() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let mut hub = subscribe(&c, &mock.feed_url(Feed::LiquidityHub, ""))
+        .await
+        .unwrap();
+    let (company, _, _) = c.setup_transfer().await;
+    let path = format!("/company/{company}/liquidityhub");
+    let r = c
+        .call("POST", &path, br#"{"tx_id":"1lm519eiGTk15sA7xHrEYvSBuSn"}"#)
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let event = next_json(&mut hub).await;
+    assert_eq!(
+        event,
+        json!({"txID": "1lm519eiGTk15sA7xHrEYvSBuSn", "status": "added"})
+    );
+    assert_eq!(c.call("POST", &path, br#"{}"#).await.status, 400);
+    assert_eq!(
+        c.call("POST", "/company/nope/liquidityhub", br#"{"tx_id":"x"}"#)
+            .await
+            .status,
+        404
+    );
 }

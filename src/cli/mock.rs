@@ -19,12 +19,14 @@ Endpoints (under /api/v1/p; each needs x-api-key, x-sign and x-timestamp or x-no
   POST /company/{id}/fund       GET /company/{id}/fund/search
   GET /company/{id}/fund/{fund_id}
   POST /company/{id}/transfer   GET /company/{id}/transfer/{tx_id}
+  POST /company/{id}/liquidityhub  {\"tx_id\":ID}: announced on /liquidityhub/feed
   POST|GET /coreclient          GET /coreclient/{client_id}/actions
   GET|PUT|DELETE /coreclient/{client_id}/action/{action_id}   (PUT approves, DELETE rejects)
 Feeds (websocket, handshake signed over the ws:// URL with an empty body):
   /coreclient/{client_id}/feed   /wallets/feed   /liquidityhub/feed
 A transfer asks the core client named by \"authorize_id\" to approve it, or every core client
-of the API key when it names none; the action is pushed on that client's feed.
+of the API key when it names none; the action is pushed on that client's feed. Either side
+may close a feed; the other answers its Close frame.
 Refusals are HTTP 401 {\"code\":1020,\"msg\":\"errPartnerAuth\",\"detail\":{\"reason\":R}} with R one
 of signature, timestamp, nonce, apikey, headers; -v says which check failed and what was signed.";
 

@@ -304,6 +304,9 @@ where
                     Some(Ok(Message::Binary(b))) => String::from_utf8_lossy(&b).into_owned(),
                     Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
                     Some(Ok(Message::Close(frame))) => {
+                        // Echo the server's Close (queued by tungstenite; closing flushes
+                        // it) so the closing handshake completes (RFC 6455 §5.5.1).
+                        let _ = tokio::time::timeout(Duration::from_secs(1), write.close()).await;
                         return End::Dropped(match frame {
                             Some(f) if !f.reason.is_empty() => format!("the server closed the feed ({}: {})", u16::from(f.code), f.reason),
                             Some(f) => format!("the server closed the feed ({})", u16::from(f.code)),

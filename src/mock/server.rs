@@ -196,7 +196,7 @@ impl MockHandle {
         self.shared.verdicts.subscribe()
     }
 
-    /// Pushes a message on the liquidity hub feed (nothing in the mock creates swaps).
+    /// Pushes a message on the liquidity hub feed (as `POST /company/{id}/liquidityhub` does).
     pub fn publish_liquidityhub(&self, message: &serde_json::Value) {
         self.shared.feeds.publish(Feed::LiquidityHub, "", message);
     }

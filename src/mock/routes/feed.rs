@@ -130,7 +130,13 @@ async fn relay(
                 Err(RecvError::Closed) => break,
             },
             incoming = stream.next() => match incoming {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                None | Some(Err(_)) => break,
+                // The protocol layer queued the echo of the client's Close (RFC 6455
+                // §5.5.1); closing the sink sends it, so the client sees a clean close.
+                Some(Ok(Message::Close(_))) => {
+                    let _ = timeout(FEED_SEND_TIMEOUT, sink.close()).await;
+                    break;
+                }
                 // Feeds are read-only; pings are answered by the protocol layer.
                 Some(Ok(_)) => {}
             },

@@ -5,6 +5,7 @@ mod company;
 mod coreclient;
 mod feed;
 mod fund;
+mod liquidityhub;
 mod transfer;
 
 use super::API_PREFIX;
@@ -36,6 +37,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/company/{company_id}/fund/search", get(fund::search))
         .route("/company/{company_id}/fund/{fund_id}", get(fund::get))
+        .route(
+            "/company/{company_id}/liquidityhub",
+            axum::routing::post(liquidityhub::add),
+        )
         .route(
             "/company/{company_id}/transfer",
             axum::routing::post(transfer::create),
