@@ -406,3 +406,149 @@ fn a_history_entry_that_is_not_text_leaves_the_request_pane_and_says_so() {
     assert!(notice.contains("not UTF-8"), "{notice}");
     assert_eq!(d.app.url.text(), "/assets", "the editor keeps its request");
 }
+
+/// The save-as prompt's text, after Ctrl-S with nothing saved yet.
+fn save_as_prompt(d: &mut Driver) -> String {
+    d.ctrl('s');
+    settle(d);
+    let prompt = d.app.library.prompt.as_ref().expect("save as prompt");
+    prompt
+        .input()
+        .expect("a prompt to type in")
+        .text()
+        .to_string()
+}
+
+/// The save-as prompt edits like every other field: Ctrl-U clears the prefilled
+/// `collection/`, Ctrl-W deletes the word before the cursor (issue 9 #9).
+#[test]
+fn the_save_as_prompt_takes_the_editing_keys() {
+    let mut d = Driver::new(120, 40);
+    d.type_str("/assets");
+    assert!(save_as_prompt(&mut d).ends_with('/'));
+    d.ctrl('u');
+    let text = |d: &Driver| {
+        d.app
+            .library
+            .prompt
+            .as_ref()
+            .unwrap()
+            .input()
+            .unwrap()
+            .text()
+            .to_string()
+    };
+    assert_eq!(text(&d), "", "Ctrl-U clears");
+    d.type_str("mine/first try");
+    d.ctrl('w');
+    assert_eq!(text(&d), "mine/first ", "Ctrl-W deletes a word");
+    d.ctrl('w');
+    assert_eq!(text(&d), "mine/", "then the name");
+    d.type_str("assets");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    let current = d.app.current.clone().expect("saved");
+    assert_eq!(
+        (current.collection.as_str(), current.request.name.as_str()),
+        ("mine", "assets")
+    );
+}
+
+/// A second `/` in the name is refused with the rule, the prompt kept to fix it, nothing
+/// saved (it used to save `mine/r2` in `demo` without a word) (issue 9 #9).
+#[test]
+fn a_slash_in_the_request_name_is_refused_and_the_prompt_kept() {
+    let mut d = Driver::new(120, 40);
+    d.type_str("/assets");
+    save_as_prompt(&mut d);
+    d.ctrl('u');
+    d.type_str("demo/mine/r2");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    assert!(d.app.current.is_none(), "nothing saved");
+    let notice = d.app.notice.as_ref().expect("a notice").text.clone();
+    assert!(notice.contains("one '/'"), "{notice}");
+    let prompt = d.app.library.prompt.as_ref().expect("the prompt stays");
+    assert_eq!(prompt.input().unwrap().text(), "demo/mine/r2");
+}
+
+/// A URL under the profile's base URL is saved relative to it: the demo's port changes
+/// from run to run (issue 9 #9).
+#[test]
+fn a_url_under_the_base_is_saved_relative() {
+    let mut d = Driver::new(120, 40);
+    d.type_str(&format!("{}/assets?x=1", tui_support::BASE));
+    save_as_prompt(&mut d);
+    d.ctrl('u');
+    d.type_str("rel/assets");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    let current = d.app.current.clone().expect("saved");
+    assert_eq!(current.request.url, "/assets?x=1");
+    let saved = stores().collections.load("rel").unwrap().value;
+    assert_eq!(saved.get("assets").unwrap().url, "/assets?x=1");
+}
+
+/// Ctrl-S on a request opened from a collection and changed since asks before it
+/// overwrites, saying what changes; unchanged, it writes nothing (issue 9 #9).
+#[test]
+fn ctrl_s_over_a_saved_request_asks_first() {
+    let mut d = Driver::new(120, 40);
+    d.type_str("/assets");
+    save_as_prompt(&mut d);
+    d.ctrl('u');
+    d.type_str("keep/assets");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    assert!(d.app.current.is_some());
+    d.ctrl('s');
+    settle(&mut d);
+    assert!(
+        d.app
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing changed"),
+        "{:?}",
+        d.app.notice
+    );
+    // A burst of keys lands in the URL, then Ctrl-S.
+    d.key(KeyCode::Char('2')); // the URL, typing
+    d.key(KeyCode::End);
+    d.type_str("x!");
+    d.ctrl('s');
+    settle(&mut d);
+    let saved = || {
+        stores()
+            .collections
+            .load("keep")
+            .unwrap()
+            .value
+            .get("assets")
+            .unwrap()
+            .url
+            .clone()
+    };
+    assert_eq!(saved(), "/assets", "not written yet");
+    let screen = d.render();
+    assert!(
+        screen.contains("y overwrites keep/assets (URL /assets → /assetsx!)"),
+        "{screen}"
+    );
+    d.key(KeyCode::Char('n'));
+    settle(&mut d);
+    assert_eq!(saved(), "/assets", "n keeps the saved one");
+    d.ctrl('s');
+    d.key(KeyCode::Char('y'));
+    settle(&mut d);
+    assert_eq!(saved(), "/assetsx!");
+    assert!(
+        d.app
+            .notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("saved keep/assets")
+    );
+}

@@ -380,7 +380,8 @@ impl App {
         })
     }
 
-    /// The request in the editor, to save under `name`.
+    /// The request in the editor, to save under `name`. A URL under the profile's base URL
+    /// is kept relative to it, however it came to be absolute (a fix, a paste).
     pub fn request_named(&self, name: &str) -> Request {
         let mut r = self
             .current
@@ -389,7 +390,7 @@ impl App {
             .unwrap_or_else(|| Request::new(name, "GET", ""));
         r.name = name.to_string();
         r.method = self.method_name().to_string();
-        r.url = self.url.text().to_string();
+        r.url = crate::store::collection::relative_to(&self.profile.base_url, self.url.text());
         r.body = self.body.to_bytes();
         r
     }

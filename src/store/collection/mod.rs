@@ -9,7 +9,7 @@ mod url;
 
 pub use disk::{CollectionStore, SaveOutcome};
 pub use names::{split_target, validate_collection_name, validate_request_name};
-pub use url::{is_absolute, join_url};
+pub use url::{is_absolute, join_url, relative_to};
 
 const FORMAT: &str = "xsign-collection/1";
 

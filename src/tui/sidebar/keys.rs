@@ -2,8 +2,28 @@
 //! confirm delete).
 
 use super::{Library, LibraryTab, Prompt, SidebarAction, StoreOp};
+use crate::store::collection::split_target;
 use crate::tui::widgets::text_input::TextInput;
 use crossterm::event::{KeyCode, KeyEvent};
+
+/// `collection/name` as the save-as prompt takes it: split at the first `/`, as every
+/// `COLLECTION/REQUEST` on the command line is (`split_target`). A second `/` is refused
+/// rather than silently made part of the name: it usually means folders were meant.
+fn save_as_target(text: &str) -> Result<(String, String), String> {
+    let text = text.trim();
+    match split_target(text) {
+        (c, Some(n)) if !c.trim().is_empty() && !n.contains('/') => {
+            Ok((c.trim().to_string(), n.trim().to_string()))
+        }
+        // Short enough for the status line at 80 columns; the prompt shows the text.
+        (_, Some(n)) if n.contains('/') => Err(format!(
+            "one '/' only, between collection and name (e.g. {} {})",
+            text.split('/').next().unwrap_or_default(),
+            n.replace('/', " ")
+        )),
+        _ => Err("give the name as collection/request with one '/', e.g. demo/create ACME".into()),
+    }
+}
 
 impl Library {
     /// Handles a key while the sidebar has focus.
@@ -25,18 +45,42 @@ impl Library {
                     self.prompt = None;
                     SidebarAction::Notice("not deleted".into())
                 }
-                (Prompt::SaveAs { input }, KeyCode::Enter) => {
-                    let input = input.take();
-                    self.prompt = None;
-                    match input.trim().split_once('/') {
-                        Some((c, n)) if !c.trim().is_empty() && !n.trim().is_empty() => {
-                            SidebarAction::SaveAs(c.trim().to_string(), n.trim().to_string())
-                        }
-                        _ => SidebarAction::Notice(
-                            "give the name as collection/request, e.g. demo/create ACME".into(),
-                        ),
-                    }
+                (Prompt::ConfirmOverwrite { .. }, KeyCode::Char('y')) => {
+                    let Some(Prompt::ConfirmOverwrite {
+                        collection,
+                        request,
+                    }) = self.prompt.take()
+                    else {
+                        unreachable!("matched an overwrite confirmation")
+                    };
+                    SidebarAction::Store(StoreOp::Save {
+                        collection,
+                        request,
+                        new_only: false,
+                    })
                 }
+                (
+                    Prompt::ConfirmOverwrite {
+                        collection,
+                        request,
+                    },
+                    _,
+                ) => {
+                    let notice = format!(
+                        "not saved: {collection}/{} keeps what was saved (Ctrl-S asks again)",
+                        request.name
+                    );
+                    self.prompt = None;
+                    SidebarAction::Notice(notice)
+                }
+                (Prompt::SaveAs { input }, KeyCode::Enter) => match save_as_target(input.text()) {
+                    Ok((c, n)) => {
+                        self.prompt = None;
+                        SidebarAction::SaveAs(c, n)
+                    }
+                    // The prompt stays, with the text, to be fixed.
+                    Err(why) => SidebarAction::Notice(why),
+                },
                 (Prompt::Rename { .. }, KeyCode::Enter) => {
                     let Some(Prompt::Rename {
                         collection,

@@ -36,6 +36,12 @@ pub enum Prompt {
     },
     /// Delete `collection/name`: y or Enter confirms.
     ConfirmDelete { collection: String, name: String },
+    /// Ctrl-S over a saved request that the editor changed: only y writes `request` (as it
+    /// was when asked) into `collection`, so a stray Enter in a burst of keys does not.
+    ConfirmOverwrite {
+        collection: String,
+        request: Request,
+    },
 }
 
 impl Prompt {
@@ -50,14 +56,14 @@ impl Prompt {
     pub fn input(&self) -> Option<&TextInput> {
         match self {
             Prompt::SaveAs { input } | Prompt::Rename { input, .. } => Some(input),
-            Prompt::ConfirmDelete { .. } => None,
+            Prompt::ConfirmDelete { .. } | Prompt::ConfirmOverwrite { .. } => None,
         }
     }
 
     pub fn input_mut(&mut self) -> Option<&mut TextInput> {
         match self {
             Prompt::SaveAs { input } | Prompt::Rename { input, .. } => Some(input),
-            Prompt::ConfirmDelete { .. } => None,
+            Prompt::ConfirmDelete { .. } | Prompt::ConfirmOverwrite { .. } => None,
         }
     }
 

@@ -148,6 +148,10 @@ impl Widget for SidebarView<'_> {
                 format!("delete {name}? y yes · Esc no"),
                 theme::error(),
             )]),
+            Some(Prompt::ConfirmOverwrite { .. }) => Line::from(vec![Span::styled(
+                "y overwrites · other key: no",
+                theme::error(),
+            )]),
             Some(Prompt::SaveAs { input }) => {
                 let mut spans = vec![Span::styled("save as ", theme::info())];
                 spans.extend(input.spans(true));

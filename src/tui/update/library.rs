@@ -1,11 +1,13 @@
 //! The library: show and hide it, save, open saved requests and history entries, and
 //! what the store answers.
 
+use crate::store::Request;
+use crate::store::collection::relative_to;
 use crate::store::history::HistoryEntry;
 use crate::tui::app::{App, Current, Effect, Focus, Level};
 use crate::tui::layout;
 use crate::tui::response::{ResponseState, ResponseView};
-use crate::tui::sidebar::{LibraryMessage, SidebarAction, StoreOp};
+use crate::tui::sidebar::{LibraryMessage, Prompt, SidebarAction, StoreOp};
 
 impl App {
     pub(super) fn toggle_library(&mut self, fx: &mut Vec<Effect>) {
@@ -22,31 +24,49 @@ impl App {
         fx.push(Effect::Store(StoreOp::Load));
     }
 
+    /// Ctrl-S. A request never saved asks for `collection/name`. One opened from (or saved
+    /// to) a collection is written again only after `y`, the changes named, since a stray
+    /// Ctrl-S would otherwise replace it with whatever was typed since; unchanged, nothing
+    /// is written.
     pub(super) fn save(&mut self, fx: &mut Vec<Effect>) {
-        match &self.current {
+        let prompt = match self.current.clone() {
             Some(c) => {
                 let request = self.request_named(&c.request.name);
-                fx.push(Effect::Store(StoreOp::Save {
-                    collection: c.collection.clone(),
+                if request == c.request {
+                    let text = format!(
+                        "{}/{}: nothing changed since it was saved",
+                        c.collection, c.request.name
+                    );
+                    return self.notify(Level::Info, text);
+                }
+                let text = format!(
+                    "y overwrites {}/{} ({}); any other key keeps it",
+                    c.collection,
+                    request.name,
+                    changes(&c.request, &request)
+                );
+                self.notify(Level::Warn, text);
+                Prompt::ConfirmOverwrite {
+                    collection: c.collection,
                     request,
-                    new_only: false,
-                }));
+                }
             }
             None => {
-                self.stop_typing();
-                self.library.visible = true;
-                self.focus = Focus::Sidebar;
-                self.editing = false;
                 let collection = self
                     .library
                     .collections
                     .first()
                     .map_or("default".to_string(), |c| c.name.clone());
-                self.library.prompt = Some(crate::tui::sidebar::Prompt::save_as(&collection));
-                if !self.library.loaded {
-                    fx.push(Effect::Store(StoreOp::Load));
-                }
+                Prompt::save_as(&collection)
             }
+        };
+        self.stop_typing();
+        self.library.visible = true;
+        self.focus = Focus::Sidebar;
+        self.editing = false;
+        self.library.prompt = Some(prompt);
+        if !self.library.loaded {
+            fx.push(Effect::Store(StoreOp::Load));
         }
     }
 
@@ -146,12 +166,8 @@ impl App {
             return false;
         };
         self.set_method(&entry.method);
-        let base = self.profile.base_url.trim_end_matches('/');
-        let url = match entry.url.strip_prefix(base) {
-            Some(rest) if rest.starts_with('/') || rest.starts_with('?') => rest.to_string(),
-            _ => entry.url.clone(),
-        };
-        self.url.set(&url);
+        self.url
+            .set(&relative_to(&self.profile.base_url, &entry.url));
         self.body.set_text(text);
         self.current = None;
         self.saved_body = Some(std::sync::Arc::from(&entry.body[..]));
@@ -179,7 +195,17 @@ impl App {
                 collection,
                 request,
             } => {
-                self.notify(Level::Ok, format!("saved {collection}/{}", request.name));
+                // What was written, so a save is never a surprise.
+                self.notify(
+                    Level::Ok,
+                    format!(
+                        "saved {collection}/{}: {} {}, body {}",
+                        request.name,
+                        request.method,
+                        request.url,
+                        crate::time::bytes_text(request.body.len())
+                    ),
+                );
                 self.saved_body = Some(request.body.clone().into());
                 self.current = Some(Current {
                     collection,
@@ -253,4 +279,20 @@ impl App {
             Err(e) => self.notify(Level::Error, e.to_string()),
         }
     }
+}
+
+/// What saving `now` over `saved` changes: "URL /a → /b, body 107 B → 3 B".
+fn changes(saved: &Request, now: &Request) -> String {
+    let mut out = Vec::new();
+    if saved.method != now.method {
+        out.push(format!("method {} → {}", saved.method, now.method));
+    }
+    if saved.url != now.url {
+        out.push(format!("URL {} → {}", saved.url, now.url));
+    }
+    if saved.body != now.body {
+        let size = |b: &[u8]| crate::time::bytes_text(b.len());
+        out.push(format!("body {} → {}", size(&saved.body), size(&now.body)));
+    }
+    out.join(", ")
 }
