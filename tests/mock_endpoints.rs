@@ -446,3 +446,31 @@ async fn a_change_that_cannot_be_saved_is_rolled_back() {
     assert_eq!(all["total_count"], 2, "{all}");
     mock.shutdown().await.unwrap();
 }
+
+/// The state is bounded by bytes as well as records: big bodies fill it before
+/// `max_records` would (300 funds with 1 MB names once added 293 MB).
+#[tokio::test]
+async fn the_state_is_bounded_by_bytes() {
+    let mock = start(MockConfig {
+        max_state_bytes: 20_000,
+        ..Default::default()
+    })
+    .await;
+    let c = Client::new(&mock);
+    let big = |n: u8| {
+        let name = char::from(b'a' + n).to_string().repeat(8_000);
+        format!(r#"{{"name":"{name}","city":"Paris","country":"FR","domain":""}}"#)
+    };
+    ok(&c.call("POST", "/company", big(0).as_bytes()).await);
+    ok(&c.call("POST", "/company", big(1).as_bytes()).await);
+    let full = c.call("POST", "/company", big(2).as_bytes()).await;
+    assert_eq!(full.status, 507, "{}", String::from_utf8_lossy(&full.body));
+    assert_eq!(full.json()["msg"], "errMockFull");
+    assert!(
+        full.reason().contains("max_state_bytes"),
+        "{}",
+        full.reason()
+    );
+    let all = ok(&c.call("GET", "/company/search", b"").await);
+    assert_eq!(all["total_count"], 2, "reads still work");
+}

@@ -24,6 +24,9 @@ pub struct MockConfig {
     pub feed_buffer: usize,
     /// Records of each kind (companies, funds, transfers, ...) the mock holds at most.
     pub max_records: usize,
+    /// Bytes of accepted POST/PUT bodies the state may take in (what it holds is at most
+    /// this plus ids); past it, changes get 507 `errMockFull`.
+    pub max_state_bytes: usize,
 }
 
 impl Default for MockConfig {
@@ -38,6 +41,7 @@ impl Default for MockConfig {
             max_feed_subscribers: 1024,
             feed_buffer: 256,
             max_records: 100_000,
+            max_state_bytes: 64 * 1024 * 1024,
         }
     }
 }

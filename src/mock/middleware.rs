@@ -11,7 +11,7 @@ use super::verdict::{access_line, describe};
 use crate::signing::now_unix;
 use axum::body::{Body, BodyDataStream};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -99,7 +99,17 @@ pub(crate) async fn authenticate(
             }
             r
         }
+        None if counts_against_state(&parts.method, &bytes)
+            && !shared.room_for(bytes.len()) =>
+        {
+            ApiError::full(format!(
+                "the mock took in {} bytes of bodies already, the most it keeps (max_state_bytes); restart it, or use a fresh --data dir",
+                shared.config.max_state_bytes
+            ))
+            .into_response()
+        }
         None => {
+            let charged = counts_against_state(&parts.method, &bytes).then_some(bytes.len());
             let url = verdict.url.as_deref().unwrap_or_default();
             let caller = Caller {
                 owner: owner_tag(verdict.api_key.as_deref().unwrap_or_default()),
@@ -107,7 +117,13 @@ pub(crate) async fn authenticate(
             };
             let mut req = Request::from_parts(parts, Body::from(bytes));
             req.extensions_mut().insert(caller);
-            next.run(req).await
+            let response = next.run(req).await;
+            if let Some(n) = charged
+                && response.status().is_success()
+            {
+                shared.took_in(n);
+            }
+            response
         }
     };
     if let Some(p) = &verdict.payload
@@ -167,6 +183,11 @@ async fn discard(stream: &mut BodyStream, mut read: u64) {
         }
     };
     let _ = tokio::time::timeout(DISCARD_TIMEOUT, drain).await;
+}
+
+/// A create or update: its body may end up in the state.
+fn counts_against_state(method: &Method, body: &[u8]) -> bool {
+    (method == Method::POST || method == Method::PUT) && !body.is_empty()
 }
 
 fn host_of(url: &str) -> &str {

@@ -22,6 +22,8 @@
 //!   core client of the API key when it names none; each action is pushed on that client's
 //!   feed, and again when approved (PUT) or rejected (DELETE).
 //! - A nonce is spent only by a request whose signature verifies.
+//! - The state is bounded by records (`max_records` of each kind) and by bytes: accepted
+//!   POST/PUT bodies count against `max_state_bytes` (an upper bound of what it holds).
 //! - Every answer behind the prefix carries `x-mock-payload-sha256` (the hash the mock
 //!   checked) and a 1020 carries `x-mock-detail` (why, in words). The real API sends neither.
 //! - With `data_dir`, state is saved after every change; nonces are saved with it and at

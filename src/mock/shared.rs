@@ -7,6 +7,7 @@ use super::feeds::Feeds;
 use super::persist;
 use super::store::Store;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, broadcast, watch};
 
@@ -21,6 +22,9 @@ pub(crate) struct Shared {
     pub subscribers: Arc<Semaphore>,
     pub verdicts: broadcast::Sender<Arc<Verdict>>,
     pub shutdown: watch::Receiver<bool>,
+    /// Bytes of accepted POST/PUT bodies (plus the state loaded from --data): what the
+    /// state may hold at most, bounded by `max_state_bytes`.
+    state_bytes: AtomicUsize,
     state_path: Option<PathBuf>,
     save_lock: tokio::sync::Mutex<()>,
 }
@@ -32,8 +36,14 @@ impl Shared {
         store: Store,
         shutdown: watch::Receiver<bool>,
     ) -> Self {
+        let state_path = config.data_dir.as_deref().map(persist::state_path);
+        let loaded = state_path
+            .as_deref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
         Shared {
-            state_path: config.data_dir.as_deref().map(persist::state_path),
+            state_bytes: AtomicUsize::new(loaded),
+            state_path,
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
             subscribers: Arc::new(Semaphore::new(config.max_feed_subscribers)),
             feeds: Feeds::new(config.feed_buffer),
@@ -44,6 +54,16 @@ impl Shared {
             shutdown,
             save_lock: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Whether a body of `n` bytes still fits under `max_state_bytes`.
+    pub fn room_for(&self, n: usize) -> bool {
+        self.state_bytes.load(Ordering::Relaxed).saturating_add(n) <= self.config.max_state_bytes
+    }
+
+    /// Counts an accepted body of `n` bytes.
+    pub fn took_in(&self, n: usize) {
+        self.state_bytes.fetch_add(n, Ordering::Relaxed);
     }
 
     /// Runs `f` on the state under its lock. Keep `f` short: no awaits, no I/O.
