@@ -189,11 +189,38 @@ fn a_corrupt_collection_is_set_aside_never_overwritten() {
     let c = env.collections().load("c").unwrap().value;
     assert_eq!(c.requests.len(), 1);
 
-    // Reading (list) also sets a broken file aside and says so.
+    // Reading (list, show) names a broken file but never moves it (issue 10 #5): only a
+    // write keeps it aside, as above.
     std::fs::write(dir.join("d.json"), b"not json at all").unwrap();
     let out = env.run(&["collection", "list"]);
     assert!(out.status.success());
-    assert!(text(&out.stderr).contains("d.json.corrupt-"));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("d.json cannot be read") && err.contains("left as it is"),
+        "{err}"
+    );
+    assert!(
+        text(&out.stdout).contains('c'),
+        "the others are still listed"
+    );
+    let out = env.run(&["collection", "show", "d"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("left as it is"));
+    assert_eq!(
+        std::fs::read(dir.join("d.json")).unwrap(),
+        b"not json at all"
+    );
+    let aside = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("d.json.corrupt-")
+        })
+        .count();
+    assert_eq!(aside, 0, "a read moved the file");
 }
 
 fn unwritable_config_dirs(env: &Env) -> Vec<(PathBuf, &'static str)> {

@@ -226,6 +226,11 @@ fn a_burst_of_random_keys_at_random_sizes_neither_panics_nor_leaves_junk_saved()
         .load_all()
         .expect("every collection still loads");
     assert!(
+        collections.unreadable.is_empty(),
+        "a collection no longer parses: {:?}",
+        collections.unreadable
+    );
+    assert!(
         collections.moved_aside.is_empty(),
         "a collection was set aside as damaged: {:?}",
         collections.moved_aside

@@ -120,6 +120,9 @@ pub(crate) fn report_moved<T>(loaded: &Loaded<T>) {
     for m in &loaded.moved_aside {
         errln!("warning: {m}");
     }
+    for u in &loaded.unreadable {
+        errln!("warning: {u}");
+    }
 }
 
 fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -354,6 +354,7 @@ impl ConfigStore {
                             aside,
                             reason: e.to_string(),
                         }],
+                        unreadable: Vec::new(),
                     })
                 }
             },
@@ -373,6 +374,7 @@ impl ConfigStore {
         let Loaded {
             value: mut config,
             moved_aside,
+            ..
         } = self.load()?;
         let out = change(&mut config)?;
         let mut bytes =
@@ -386,6 +388,7 @@ impl ConfigStore {
         Ok(Loaded {
             value: out,
             moved_aside,
+            unreadable: Vec::new(),
         })
     }
 }
@@ -393,10 +396,11 @@ impl ConfigStore {
 /// The one call for commands and the TUI: load the config file and resolve the profile
 /// chosen by `--profile` / `XSIGN_PROFILE` (`selected`) or the config's default.
 pub fn resolve_selected(selected: Option<&str>) -> Result<Loaded<ResolvedProfile>, ProfileError> {
-    let Loaded { value, moved_aside } = ConfigStore::open_default().load()?;
+    let loaded = ConfigStore::open_default().load()?;
     Ok(Loaded {
-        value: value.resolve(selected)?,
-        moved_aside,
+        value: loaded.value.resolve(selected)?,
+        moved_aside: loaded.moved_aside,
+        unreadable: loaded.unreadable,
     })
 }
 

@@ -19,6 +19,11 @@ pub enum StoreError {
         format: String,
         reads: &'static str,
     },
+    #[error(
+        "{} cannot be read ({reason}); it is left as it is. Fix it, or move it away to start afresh; saving to it keeps it aside as .corrupt-<time> first",
+        path.display()
+    )]
+    Damaged { path: PathBuf, reason: String },
     #[error("{what} `{name}` not found. {hint}")]
     NotFound {
         what: &'static str,
@@ -102,6 +107,9 @@ impl fmt::Display for MovedAside {
 pub struct Loaded<T> {
     pub value: T,
     pub moved_aside: Vec<MovedAside>,
+    /// Files left unread because they do not parse (a read never moves a file), as
+    /// messages to show.
+    pub unreadable: Vec<String>,
 }
 
 impl<T> Loaded<T> {
@@ -109,6 +117,7 @@ impl<T> Loaded<T> {
         Loaded {
             value,
             moved_aside: Vec::new(),
+            unreadable: Vec::new(),
         }
     }
 }

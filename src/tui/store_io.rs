@@ -81,6 +81,7 @@ fn load(stores: &Stores) -> LibraryMessage {
     let collections = match stores.collections.load_all() {
         Ok(l) => {
             warnings.extend(l.moved_aside.iter().map(|m| m.to_string()));
+            warnings.extend(l.unreadable.iter().cloned());
             l.value
         }
         Err(e) => {

@@ -155,6 +155,7 @@ pub(super) fn import(
     let Loaded {
         value: replaced,
         moved_aside,
+        ..
     } = store.modify(&target, true, |c| Ok(c.upsert_all(&incoming.requests)))?;
     report_moved_list(&moved_aside);
     outln!(

@@ -1,5 +1,6 @@
-//! The collections directory: list, load (setting unreadable files aside), and change
-//! a collection under its lock (reload, change, atomic write).
+//! The collections directory: list, load (an unreadable file is reported and left as it
+//! is), and change a collection under its lock (reload, change, atomic write; a file that
+//! does not parse is first kept aside).
 
 use super::{Collection, Request, validate_collection_name, validate_request_name};
 use crate::atomic_file::{ensure_private_dir, move_aside, write_atomic};
@@ -67,8 +68,8 @@ impl CollectionStore {
         self.path_of(collection).is_file()
     }
 
-    /// Loads one collection. A file that does not parse is moved aside and reported, and
-    /// an empty collection of that name is returned.
+    /// Loads one collection. A file that does not parse is an error that leaves it as it is
+    /// (`collection list` must not rename files); only a write sets it aside.
     pub fn load(&self, collection: &str) -> Result<Loaded<Collection>, StoreError> {
         validate_collection_name(collection)?;
         let path = self.path_of(collection);
@@ -79,44 +80,34 @@ impl CollectionStore {
                 hint: "`xsign collection list` shows the collections".into(),
             }),
             Err(e) => Err(StoreError::io("read", &path, e)),
-            Ok(bytes) => self.parse_or_set_aside(collection, &path, &bytes),
+            Ok(bytes) => parse(collection, &path, &bytes).map(Loaded::clean),
         }
     }
 
+    /// For a write: the collection on disk, or a fresh one after a file that does not parse
+    /// was moved aside (and reported), so the write never overwrites it.
     fn parse_or_set_aside(
         &self,
         collection: &str,
         path: &Path,
         bytes: &[u8],
     ) -> Result<Loaded<Collection>, StoreError> {
-        if let Some(format) = Collection::newer_format(bytes) {
-            return Err(StoreError::NewerFormat {
-                path: path.to_path_buf(),
-                format,
-                reads: Collection::FORMAT,
-            });
-        }
-        match Collection::from_file_bytes(bytes) {
-            Ok(mut c) => {
-                // The file name is the collection's identity.
-                c.name = collection.to_string();
-                Ok(Loaded::clean(c))
-            }
-            Err(reason) => {
+        match parse(collection, path, bytes) {
+            Err(StoreError::Damaged { reason, .. }) => {
                 let aside = move_aside(path).map_err(|e| StoreError::io("move aside", path, e))?;
-                Ok(Loaded {
-                    value: Collection::new(collection),
-                    moved_aside: vec![MovedAside {
-                        path: path.to_path_buf(),
-                        aside,
-                        reason,
-                    }],
-                })
+                let mut out = Loaded::clean(Collection::new(collection));
+                out.moved_aside.push(MovedAside {
+                    path: path.to_path_buf(),
+                    aside,
+                    reason,
+                });
+                Ok(out)
             }
+            other => other.map(Loaded::clean),
         }
     }
 
-    /// Every collection (for a sidebar); unreadable files are set aside and reported.
+    /// Every collection (for a sidebar); files that do not parse are reported, left as they are.
     pub fn load_all(&self) -> Result<Loaded<Vec<Collection>>, StoreError> {
         let mut out = Loaded::clean(Vec::new());
         for name in self.list()? {
@@ -128,6 +119,8 @@ impl CollectionStore {
                     out.value.push(l.value);
                     out.moved_aside.extend(l.moved_aside);
                 }
+                // One damaged file does not hide the others; it is named, not moved.
+                Err(e @ StoreError::Damaged { .. }) => out.unreadable.push(e.to_string()),
                 // Removed by another process between list and load.
                 Err(StoreError::NotFound { .. }) => {}
                 Err(e) => return Err(e),
@@ -163,6 +156,7 @@ impl CollectionStore {
         let Loaded {
             value: mut current,
             moved_aside,
+            ..
         } = match std::fs::read(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
                 Loaded::clean(Collection::new(collection))
@@ -188,6 +182,7 @@ impl CollectionStore {
         Ok(Loaded {
             value: out,
             moved_aside,
+            unreadable: Vec::new(),
         })
     }
 
@@ -390,4 +385,22 @@ fn free_copy_name(c: &Collection, from: &str) -> String {
         .map(|n| format!("{from} copy {n}"))
         .find(|n| c.get(n).is_none())
         .expect("some copy name is free")
+}
+
+/// The collection in `bytes`, named by its file; a newer format or damage is an error.
+fn parse(collection: &str, path: &Path, bytes: &[u8]) -> Result<Collection, StoreError> {
+    if let Some(format) = Collection::newer_format(bytes) {
+        return Err(StoreError::NewerFormat {
+            path: path.to_path_buf(),
+            format,
+            reads: Collection::FORMAT,
+        });
+    }
+    let mut c = Collection::from_file_bytes(bytes).map_err(|reason| StoreError::Damaged {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    // The file name is the collection's identity.
+    c.name = collection.to_string();
+    Ok(c)
 }
