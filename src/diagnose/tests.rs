@@ -358,6 +358,21 @@ fn api_key_with_whitespace_is_named() {
         diagnose(&ev).causes().next().is_none(),
         "a key file's final newline is trimmed"
     );
+    // When the server refused the API key, that newline is the headline (issue 10 #23).
+    ev.server_reason = Some("apikey".into());
+    let r = diagnose(&ev);
+    let c = only_cause(&r);
+    assert_eq!(c.kind, CauseKind::ApiKeyWhitespace);
+    assert!(
+        r.verdict.summary.contains("ends with a line break"),
+        "{}",
+        r.verdict.summary
+    );
+    assert!(
+        !r.verdict.summary.contains("does not know"),
+        "{}",
+        r.verdict.summary
+    );
 }
 
 #[test]
@@ -366,10 +381,22 @@ fn wrong_key_is_named() {
     ev.sent.x_sign = Some(x_sign(key("4096"), AuthValue::Timestamp(TS), URL, BODY));
     ev.public_key = Some(key("4096").public_key());
     ev.signed = Signed::default();
-    // The 4096 signature checked with the 2048 public key: right length for neither.
+    // The 4096 signature checked with the 2048 public key: the key size is named, not the
+    // encoding blamed (issue 10 #21).
     ev.public_key = Some(key("2048").public_key());
     let r = diagnose(&ev);
-    assert_eq!(only_cause(&r).kind, CauseKind::XSignEncoding);
+    let c = only_cause(&r);
+    assert_eq!(c.kind, CauseKind::WrongKey);
+    assert!(
+        c.title.contains("made by a 4096-bit key") && c.title.contains("2048-bit"),
+        "{}",
+        c.title
+    );
+    assert!(
+        !r.verdict.summary.contains("base64url"),
+        "{}",
+        r.verdict.summary
+    );
 
     // Same size, other key: made with a fresh 2048-bit key.
     let other = crate::signing::generate_key(2048).unwrap();

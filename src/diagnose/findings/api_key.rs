@@ -22,6 +22,21 @@ pub(super) fn api_key(ev: &Evidence, f: &mut Findings) {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
     {
+        // The server refused the key itself: the line break, sent by a tool that reads the
+        // file verbatim, is then the likely cause and the headline, not a note.
+        if ev.server_reason.as_deref() == Some("apikey") {
+            f.push(
+                CauseKind::ApiKeyWhitespace,
+                Severity::Cause,
+                "The API key file ends with a line break, and the server refused the API key",
+                vec![
+                    "A tool that sends the file as it is sends the line break too, and the server compares the key byte for byte.".into(),
+                    "xsign and the reference client trim it; if xsign sent this request, copy the key again from the web app of this environment.".into(),
+                ],
+                "Strip the line break: `printf %s \"$(cat apikey)\" > apikey`, and send again.",
+            );
+            return;
+        }
         f.push(
             CauseKind::ApiKeyWhitespace,
             Severity::Info,

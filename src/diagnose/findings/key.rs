@@ -141,6 +141,24 @@ pub(super) fn report_local_check(ev: &Evidence, local: &LocalCheck, f: &mut Find
                 "",
             );
         }
+        // A whole signature of another key size: the key is wrong, not the encoding.
+        LocalCheck::BadEncoding(crate::signing::VerifyError::WrongLength { got, want, bits })
+            if [128, 256, 384, 512, 1024].contains(got) =>
+        {
+            f.push(
+                CauseKind::WrongKey,
+                Severity::Cause,
+                format!(
+                    "The x-sign was made by a {}-bit key; {source} is a {bits}-bit key",
+                    got * 8
+                ),
+                vec![format!(
+                    "It decodes to {got} bytes, a whole RSA signature of {} bits; a {bits}-bit key signs {want} bytes.",
+                    got * 8
+                )],
+                "Sign with the private key whose public key is registered, or check against the public key of the key that signed.",
+            );
+        }
         LocalCheck::BadEncoding(e) => {
             f.push(
                 CauseKind::XSignEncoding,
