@@ -25,7 +25,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Level::Warn => theme::warning(),
                 Level::Error => theme::error(),
             };
-            Line::from(Span::styled(format!(" {}", n.text), style))
+            let room = usize::from(area.width.saturating_sub(right.width() as u16));
+            Line::from(Span::styled(
+                format!(" {}", fit_words(&n.text, room.saturating_sub(1))),
+                style,
+            ))
         }
         None => hint_line(
             &status_hints(app),
@@ -64,4 +68,55 @@ fn hint_line(hints: &[&Hint], room: u16) -> Line<'static> {
         .map(|(n, what)| line(n, what))
         .find(fits)
         .unwrap_or_else(|| line(0, false))
+}
+
+/// `text` within `room` cells: whole, or cut after its last whole word with `…`, so a notice
+/// never ends mid-word ("Pick a saved reques").
+pub fn fit_words(text: &str, room: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= room {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let next = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if next.width() + 1 > room {
+            break;
+        }
+        out = next;
+    }
+    if out.is_empty() {
+        // Not one word fits: as many characters as do.
+        out = text
+            .chars()
+            .scan(0, |w, c| {
+                *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                (*w < room).then_some(c)
+            })
+            .collect();
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_words;
+
+    #[test]
+    fn a_long_notice_is_cut_after_a_whole_word() {
+        let t = "Demo: mock on 127.0.0.1:8001, throwaway key. Pick a saved request";
+        assert_eq!(fit_words(t, 100), t);
+        let cut = fit_words(t, 58);
+        assert_eq!(
+            cut,
+            "Demo: mock on 127.0.0.1:8001, throwaway key. Pick a saved…"
+        );
+        assert!(fit_words("abcdefghij", 4).chars().count() <= 4);
+        assert_eq!(fit_words("東京東京", 5), "東京…");
+    }
 }
