@@ -49,17 +49,13 @@ pub fn lines() -> Vec<Line<'static>> {
         Line::raw("  1. Type a path in the URL field (↓ lists the endpoints; Enter picks one)."),
         Line::raw("  2. Enter moves to the body; type or paste JSON. Esc leaves the field."),
         Line::raw("  3. Watch the signature pane: payload, SHA-256 and x-sign follow every key."),
-        Line::raw(
-            "  4. Ctrl-R sends. The answer shows in the response pane (5 focuses it, z zooms).",
-        ),
+        Line::raw("  4. Ctrl-R sends; the response pane shows the answer (5 focuses it, z zooms)."),
         Line::raw("  5. F4 sends with a mistake on purpose; the inspector explains the 1020."),
         Line::raw(""),
+        // One line each, wrapped by the pane: broken by hand for one width, they left a
+        // lone word on a row at 80 columns.
         Line::styled(
-            "The payload signed is timestamp (or nonce) + URL + body, byte for byte, with no",
-            theme::label(),
-        ),
-        Line::styled(
-            "separators: a tab, a CR or a trailing newline changes it, and so the signature.",
+            "The payload signed is timestamp (or nonce) + URL + body, byte for byte, with no separators: a tab, a CR or a trailing newline changes it, and so the signature.",
             theme::label(),
         ),
     ];
