@@ -552,3 +552,40 @@ fn ctrl_s_over_a_saved_request_asks_first() {
             .contains("saved keep/assets")
     );
 }
+
+/// F6 closing the library gives the keys back to the pane that had them, not typing: the
+/// next `q`, digit or letter must not land in the URL (issue 9, newcomer run at 80×24).
+#[test]
+fn f6_closing_the_library_returns_to_the_pane_that_had_focus_not_typing() {
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut d = Driver::new(w, h);
+        d.type_str("/assets");
+        d.key(KeyCode::Esc);
+        d.key(KeyCode::Char('5'));
+        assert_eq!(d.app.focus, Focus::Response);
+        library(&mut d);
+        assert_eq!(d.app.focus, Focus::Sidebar);
+        d.key(KeyCode::F(6));
+        settle(&mut d);
+        assert_eq!(d.app.focus, Focus::Response, "{w}×{h}: back where it was");
+        assert!(!d.app.is_typing(), "{w}×{h}: not typing");
+        d.key(KeyCode::Char('x'));
+        assert_eq!(
+            d.app.url.text(),
+            "/assets",
+            "{w}×{h}: a key is not typed in the URL"
+        );
+
+        // Ctrl-S opens it too (save as); closing it unsaved goes back the same way.
+        let mut d = Driver::new(w, h);
+        d.type_str("/assets");
+        d.key(KeyCode::Esc);
+        d.key(KeyCode::Char('3'));
+        d.ctrl('s');
+        settle(&mut d);
+        d.key(KeyCode::Esc); // closes the prompt
+        d.key(KeyCode::F(6));
+        assert_eq!(d.app.focus, Focus::Body, "{w}×{h}: back to the body");
+        assert!(!d.app.is_typing(), "{w}×{h}: not typing after save-as");
+    }
+}

@@ -191,6 +191,9 @@ pub struct Library {
     pub selected: usize,
     pub prompt: Option<Prompt>,
     pub loaded: bool,
+    /// The pane F6 or Ctrl-S took the keys from: closing the library gives them back to
+    /// it, outside typing, so the next key is not typed into a field by surprise.
+    pub return_focus: Option<crate::tui::app::Focus>,
 }
 
 impl Library {

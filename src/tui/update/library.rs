@@ -13,15 +13,31 @@ impl App {
     pub(super) fn toggle_library(&mut self, fx: &mut Vec<Effect>) {
         self.stop_typing();
         if self.library.visible && self.focus == Focus::Sidebar {
-            self.library.visible = false;
-            self.focus = Focus::Url;
-            self.editing = true;
+            self.leave_library(true);
             return;
+        }
+        self.focus_library();
+        fx.push(Effect::Store(StoreOp::Load));
+    }
+
+    /// Shows the library and gives it the keys, remembering which pane had them.
+    fn focus_library(&mut self) {
+        if self.focus != Focus::Sidebar {
+            self.library.return_focus = Some(self.focus);
         }
         self.library.visible = true;
         self.focus = Focus::Sidebar;
         self.editing = false;
-        fx.push(Effect::Store(StoreOp::Load));
+    }
+
+    /// Gives the keys back to the pane that had them before the library (the body when
+    /// it was focused another way), outside typing; `hide` also hides it.
+    fn leave_library(&mut self, hide: bool) {
+        self.focus = self.library.return_focus.take().unwrap_or(Focus::Body);
+        self.editing = false;
+        if hide {
+            self.library.visible = false;
+        }
     }
 
     /// Ctrl-S. A request never saved asks for `collection/name`. One opened from (or saved
@@ -61,9 +77,7 @@ impl App {
             }
         };
         self.stop_typing();
-        self.library.visible = true;
-        self.focus = Focus::Sidebar;
-        self.editing = false;
+        self.focus_library();
         self.library.prompt = Some(prompt);
         if !self.library.loaded {
             fx.push(Effect::Store(StoreOp::Load));
@@ -74,13 +88,7 @@ impl App {
         match action {
             SidebarAction::None => {}
             SidebarAction::Notice(n) => self.notify(Level::Info, n),
-            SidebarAction::Leave => {
-                self.focus = Focus::Body;
-                self.editing = false;
-                if self.size.0 < layout::WIDE {
-                    self.library.visible = false;
-                }
-            }
+            SidebarAction::Leave => self.leave_library(self.size.0 < layout::WIDE),
             SidebarAction::Store(op) => fx.push(Effect::Store(op)),
             SidebarAction::SaveAs(collection, name) => {
                 let request = self.request_named(&name);
@@ -179,6 +187,8 @@ impl App {
         if self.size.0 < layout::WIDE {
             self.library.visible = false;
         }
+        // An opened request is edited in the body, wherever the keys came from.
+        self.library.return_focus = None;
         self.focus = Focus::Body;
         self.editing = false;
     }
