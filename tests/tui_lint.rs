@@ -316,3 +316,28 @@ mod inspector {
         );
     }
 }
+
+/// A newcomer warned about a tab must see, beside the warning, which key fixes it: at
+/// 200×60 the pane had ten empty rows under the warning and no word of the `t` fix, which
+/// only the confirmation Ctrl-R opens shows (issue 9, newcomer run).
+#[test]
+fn the_signature_pane_names_the_one_key_fix_beside_its_warning() {
+    for (w, h) in [(200, 60), (120, 40), (80, 24)] {
+        let mut d = Driver::new(w, h);
+        d.key(KeyCode::F(2)); // GET → POST
+        d.type_str("/company");
+        d.key(KeyCode::Esc);
+        edit_body(&mut d);
+        d.type_str("{\"name\":\"ACME\",\"city\":\"Paris\"}");
+        for _ in 0..8 {
+            d.key(KeyCode::Left);
+        }
+        d.key(KeyCode::Tab);
+        let screen = d.render();
+        assert!(screen.contains("1 tab"), "{w}×{h}: warned\n{screen}");
+        assert!(
+            screen.contains("Ctrl-R, then t"),
+            "{w}×{h}: the fix key is named\n{screen}"
+        );
+    }
+}

@@ -283,12 +283,34 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if o.findings.is_empty() {
         lint.push(Line::styled("✓ no lint findings", theme::ok()));
     }
+    // Ctrl-R stops at a confirmation (with the fixes) only when something warns.
+    let confirms = super::lint_view::needs_confirmation(&o.findings);
+    fn fix_of(
+        f: &super::lint_view::LintNote,
+        confirms: bool,
+    ) -> Option<&super::lint_view::FixView> {
+        f.fix
+            .as_ref()
+            .filter(|_| confirms && f.severity >= Severity::Warning)
+    }
     for f in &o.findings {
         let text = format!("{} {}", severity_mark(f.severity), f.message);
         for row in wrap_text(&text, w, 2) {
             lint.push(Line::styled(row, severity_style(f.severity)));
         }
+        // The fix is one key in the confirmation Ctrl-R opens: say so where the warning is.
+        if let Some(fix) = fix_of(f, confirms) {
+            let text = format!("  Ctrl-R, then {}: {}", fix.key, fix.label);
+            for row in wrap_text(&text, w, 1) {
+                lint.push(Line::styled(row, theme::dim()));
+            }
+        }
     }
+    let fix_keys: String = o
+        .findings
+        .iter()
+        .filter_map(|f| fix_of(f, confirms).map(|x| x.key))
+        .collect();
     // The payload keeps at least two rows; lint gets what is left.
     let room = (inner.height as usize)
         .saturating_sub(bottom.len() + 3)
@@ -296,10 +318,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if lint.len() > room {
         let hidden = o.findings.len();
         lint.truncate(room - 1);
-        lint.push(Line::styled(
-            format!("… {hidden} findings in all: Ctrl-R lists them"),
-            theme::dim(),
-        ));
+        let summary = if fix_keys.is_empty() {
+            format!("… {hidden} findings in all: Ctrl-R lists them")
+        } else {
+            format!("… {hidden} findings: Ctrl-R, then {fix_keys} fixes")
+        };
+        lint.push(Line::styled(summary, theme::dim()));
     }
     bottom.extend(lint);
     let header = Line::from(vec![
