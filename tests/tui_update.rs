@@ -422,6 +422,23 @@ fn f4_sends_with_a_mistake_on_purpose() {
     }
 }
 
+/// The F4 menu's text reflows to the dialog: at 60×20 it was cut after "to see what the
+/// server", an orphan row, because the intro was two lines broken for 76 columns.
+#[test]
+fn the_f4_menu_reflows_its_intro_at_60_columns() {
+    let mut d = Driver::new(60, 20);
+    d.type_str("/assets");
+    d.key(KeyCode::F(4));
+    let screen = d.render();
+    let rows: Vec<&str> = screen.lines().collect();
+    let row_of = |s: &str| rows.iter().position(|r| r.contains(s)).expect(s);
+    assert_eq!(
+        row_of("explains it:") - row_of("Send this request"),
+        1,
+        "the intro fills whole rows:\n{screen}"
+    );
+}
+
 #[test]
 fn copy_keys_ask_for_osc52() {
     let mut d = post_company();

@@ -67,8 +67,10 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
 pub fn render_sabotage(area: Rect, buf: &mut Buffer) {
     use super::app::Sabotage;
     let mut lines = vec![
-        Line::raw("Send this request with a deliberate mistake, to see what the server"),
-        Line::raw("answers and how the inspector explains it:"),
+        // One line, so the dialog's wrap reflows it to any width.
+        Line::raw(
+            "Send this request with a deliberate mistake, to see what the server answers and how the inspector explains it:",
+        ),
         Line::raw(""),
     ];
     for s in Sabotage::ALL {
