@@ -401,6 +401,25 @@ fn replay_of_an_empty_collection_says_how_to_fill_it() {
     fails_with(&out, 1, "xsign collection add empty/NAME --url /assets");
 }
 
+/// `xsign replay mine` for a request saved as `default/mine` (what the workbench's save-as
+/// offers) names the target to give; `collection list` counts one request in the singular.
+#[test]
+fn replay_of_a_bare_request_name_points_to_its_collection() {
+    let sb = Sandbox::new();
+    sb.ok(&["collection", "add", "default/mine", "--url", "/assets"]);
+    let out = sb.run(&["replay", "mine"], b"");
+    let err = fails_with(&out, 1, "collection `mine` not found");
+    assert!(
+        err.contains("saved as default/mine") && err.contains("`xsign replay default/mine`"),
+        "{err}"
+    );
+    let list = sb.ok(&["collection", "list"]);
+    assert!(
+        list.contains("1 request") && !list.contains("1 requests"),
+        "{list}"
+    );
+}
+
 /// Wrong flags, missing files, bad URLs and missing names on every command: exit 1 or 2
 /// with a message on stderr, never a panic, never a silent success.
 #[test]

@@ -11,6 +11,7 @@ use crate::http::{
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
 };
+use crate::store::StoreError;
 use crate::store::collection::split_target;
 use crate::store::{CollectionStore, ConfigStore, History, HistoryEntry, Request, ResolvedProfile};
 use std::process::ExitCode;
@@ -114,7 +115,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let target = args.target.unwrap_or_default();
     let (collection, request) = split_target(&target);
     let store = CollectionStore::open_default();
-    let loaded = store.load(collection)?;
+    let loaded = store.load(collection).map_err(|e| match e {
+        StoreError::NotFound { .. } if request.is_none() => store.hint_for_bare_name(collection, e),
+        other => other,
+    })?;
     report_moved(&loaded);
     let requests: Vec<Request> = match request {
         Some(name) => vec![store.load_request(collection, name)?],

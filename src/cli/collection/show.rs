@@ -16,7 +16,12 @@ pub(super) fn list(store: &CollectionStore) -> anyhow::Result<ExitCode> {
         );
     }
     for c in &loaded.value {
-        outln!("{:<30} {} requests", c.name, c.requests.len());
+        let n = c.requests.len();
+        outln!(
+            "{:<30} {n} request{}",
+            c.name,
+            if n == 1 { "" } else { "s" }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -129,6 +129,32 @@ impl CollectionStore {
         Ok(out)
     }
 
+    /// `err` (no collection `name`) with the targets to give instead when requests of that
+    /// name exist: `xsign replay mine` for the request saved as `default/mine`.
+    pub fn hint_for_bare_name(&self, name: &str, err: StoreError) -> StoreError {
+        let Ok(all) = self.load_all() else {
+            return err;
+        };
+        let targets: Vec<String> = all
+            .value
+            .iter()
+            .filter(|c| c.get(name).is_some())
+            .map(|c| format!("{}/{name}", c.name))
+            .collect();
+        match (err, targets.is_empty()) {
+            (StoreError::NotFound { what, name, .. }, false) => StoreError::NotFound {
+                what,
+                hint: format!(
+                    "A request of that name is saved as {}: give COLLECTION/REQUEST, e.g. `xsign replay {}`",
+                    targets.join(", "),
+                    targets[0]
+                ),
+                name,
+            },
+            (err, _) => err,
+        }
+    }
+
     /// Finds `COLLECTION/REQUEST`.
     pub fn load_request(&self, collection: &str, request: &str) -> Result<Request, StoreError> {
         let c = self.load(collection)?.value;
