@@ -298,17 +298,21 @@ mod tests {
     }
 
     #[cfg(unix)]
+    fn fifo(dir: &Path) -> std::path::PathBuf {
+        let p = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        p
+    }
+
+    #[cfg(unix)]
     #[test]
     fn a_fifo_with_a_writer_is_read() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("fifo");
-        assert!(
-            std::process::Command::new("mkfifo")
-                .arg(&p)
-                .status()
-                .unwrap()
-                .success()
-        );
+        let p = fifo(dir.path());
         let w = p.clone();
         let writer = std::thread::spawn(move || std::fs::write(w, b"abc").unwrap());
         assert_eq!(read(&p, SMALL).unwrap(), b"abc");
@@ -319,14 +323,7 @@ mod tests {
     #[test]
     fn a_fifo_nobody_writes_to_times_out_with_a_message() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("fifo");
-        assert!(
-            std::process::Command::new("mkfifo")
-                .arg(&p)
-                .status()
-                .unwrap()
-                .success()
-        );
+        let p = fifo(dir.path());
         let e = read_waiting(&p, SMALL, Duration::from_millis(50)).unwrap_err();
         assert!(matches!(e, ReadError::NoWriter { .. }), "{e}");
         assert!(

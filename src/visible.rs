@@ -8,9 +8,17 @@ use std::borrow::Cow;
 /// (`␛` for ESC, `␇` for BEL), `\u{9b}`-style for C1. `None` for any other character.
 pub fn stand_in(c: char) -> Option<String> {
     match c {
-        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(String::from),
-        '\u{7f}' => Some("␡".into()),
         '\u{80}'..='\u{9f}' => Some(format!("\\u{{{:x}}}", c as u32)),
+        c => control_picture(c).map(String::from),
+    }
+}
+
+/// The Unicode control picture of a C0 control or DEL (`␉`, `␍`, `␛`, `␡`): the one
+/// mapping the CLI's messages and the workbench's markers share.
+pub fn control_picture(c: char) -> Option<char> {
+    match c {
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+        '\u{7f}' => Some('␡'),
         _ => None,
     }
 }

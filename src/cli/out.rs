@@ -33,10 +33,7 @@ pub fn print(args: std::fmt::Arguments) {
 /// Writes `args` to stderr, every control character but newline and tab shown as a
 /// stand-in: messages quote URLs, headers and servers' words, which a terminal would obey.
 pub fn eprint(args: std::fmt::Arguments) {
-    let text = args.to_string();
-    let _ = io::stderr()
-        .lock()
-        .write_all(crate::visible::visible(&text).as_bytes());
+    let _ = stderr().write_fmt(args);
 }
 
 /// A writer that shows control characters as stand-ins on the way through (see

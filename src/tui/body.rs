@@ -19,11 +19,9 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 pub fn marker(c: char) -> Option<char> {
     match c {
         '\t' => Some('→'),
-        '\r' => Some('␍'),
-        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32),
-        '\u{7f}' => Some('␡'),
-        c if crate::lint::is_invisible(c) => Some('¤'),
-        _ => None,
+        // A control as its picture (CR ␍, ESC ␛); any other invisible as ¤.
+        c => crate::visible::control_picture(c)
+            .or_else(|| crate::lint::is_invisible(c).then_some('¤')),
     }
 }
 
