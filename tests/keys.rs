@@ -181,6 +181,36 @@ fn a_pkcs1_export_reloads_as_the_same_key() {
     assert_eq!(again.info(), key.info());
 }
 
+#[test]
+fn a_pkcs8_key_exports_the_pkcs1_text_openssl_wrote() {
+    let key = PrivateKey::from_file(&fixture("test-rsa2048.pkcs8.pem")).unwrap();
+    let openssl = std::fs::read_to_string(fixture("test-rsa2048.pkcs1.pem")).unwrap();
+    assert_eq!(key.to_pkcs1_pem(), openssl);
+}
+
+/// Well-formed DER whose numbers do not make a key (a prime changed): refused as damaged,
+/// before anything is signed with it.
+#[test]
+fn a_key_whose_numbers_disagree_is_refused() {
+    use base64::Engine;
+    let text = std::fs::read_to_string(fixture("test-rsa2048.pkcs1.pem")).unwrap();
+    let b64: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+    let mut der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    // Past the version, modulus, exponents and into the first prime.
+    let at = der.len() - 400;
+    der[at] ^= 0x5a;
+    let body = base64::engine::general_purpose::STANDARD.encode(&der);
+    let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
+    let err = PrivateKey::from_pem(&pem, Path::new("damaged.pem")).unwrap_err();
+    assert!(matches!(err, KeyError::Malformed { .. }), "{err:?}");
+    assert_names(
+        &err.to_string(),
+        &["damaged.pem", "copied whole", "xsign keygen"],
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_group_readable_key_warns_and_a_private_one_does_not() {

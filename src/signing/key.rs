@@ -1,6 +1,7 @@
 use crate::input_file::{self, ReadError};
+use pkcs1::der::Decode;
 use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, LineEnding};
-use pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
+use pkcs8::{DecodePublicKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -122,10 +123,13 @@ pub fn short_fingerprint(fingerprint: &str) -> &str {
 
 /// An RSA private key, parsed once and ready to sign.
 ///
-/// The `rsa` form parses and exports; the aws-lc-rs form signs, because it is several
-/// times faster and both give the same bytes (PKCS#1 v1.5 is deterministic).
+/// aws-lc-rs signs, because it is several times faster than the `rsa` crate and both give the
+/// same bytes (PKCS#1 v1.5 is deterministic). The key is kept as PKCS#1 DER for export and
+/// for the `rsa` crate's cross-check, which parses it only when asked: its parse and
+/// precomputation were a third of a `xsign sign` process.
 pub struct PrivateKey {
-    rsa: rsa::PrivateKey,
+    pkcs1: pkcs8::SecretDocument,
+    public: rsa::PublicKey,
     signer: aws_lc_rs::signature::RsaKeyPair,
     info: KeyInfo,
 }
@@ -170,7 +174,7 @@ impl PrivateKey {
         let Some(label) = pem_label(text) else {
             return Err(KeyError::NotPem(p()));
         };
-        let rsa = match label {
+        let pkcs1 = match label {
             "RSA PRIVATE KEY" => {
                 if text.contains("Proc-Type: 4,ENCRYPTED") {
                     return Err(KeyError::Encrypted {
@@ -178,13 +182,14 @@ impl PrivateKey {
                         tool: "rsa",
                     });
                 }
-                rsa::PrivateKey::from_pkcs1_pem(pem_block(text)).map_err(|e| malformed(path, e))?
+                let (_, doc) = pkcs8::SecretDocument::from_pem(pem_block(text))
+                    .map_err(|e| malformed(path, e))?;
+                doc
             }
             "PRIVATE KEY" => {
                 let (_, doc) = pkcs8::SecretDocument::from_pem(pem_block(text))
                     .map_err(|e| malformed(path, e))?;
-                check_pkcs8_algorithm(doc.as_bytes(), path)?;
-                rsa::PrivateKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| malformed(path, e))?
+                pkcs1_of_pkcs8(doc.as_bytes(), path)?
             }
             "ENCRYPTED PRIVATE KEY" => {
                 return Err(KeyError::Encrypted {
@@ -204,7 +209,7 @@ impl PrivateKey {
                 });
             }
         };
-        Self::from_rsa(rsa, path)
+        Self::from_pkcs1(pkcs1, path)
     }
 
     /// Decrypts an `ENCRYPTED PRIVATE KEY` (PKCS#8, as `openssl genpkey -aes256` writes).
@@ -223,28 +228,44 @@ impl PrivateKey {
         let secret = info
             .decrypt(passphrase)
             .map_err(|_| KeyError::BadPassphrase(path.to_path_buf()))?;
-        check_pkcs8_algorithm(secret.as_bytes(), path)?;
-        let rsa =
-            rsa::PrivateKey::from_pkcs8_der(secret.as_bytes()).map_err(|e| malformed(path, e))?;
-        Self::from_rsa(rsa, path)
+        let pkcs1 = pkcs1_of_pkcs8(secret.as_bytes(), path)?;
+        Self::from_pkcs1(pkcs1, path)
     }
 
-    fn from_rsa(rsa: rsa::PrivateKey, path: &Path) -> Result<Self, KeyError> {
-        let bits = rsa.n_bits_precision() as usize;
+    /// Checks and loads a PKCS#1 `RSAPrivateKey`: the public half is read for the size and
+    /// fingerprint, and aws-lc validates the whole key as it loads it for signing.
+    fn from_pkcs1(pkcs1: pkcs8::SecretDocument, path: &Path) -> Result<Self, KeyError> {
+        let parsed =
+            pkcs1::RsaPrivateKeyRef::from_der(pkcs1.as_bytes()).map_err(|e| malformed(path, e))?;
+        if parsed.version() != pkcs1::Version::TwoPrime {
+            return Err(malformed(path, "a multi-prime RSA key is not supported"));
+        }
+        let public =
+            rsa::PublicKey::try_from(parsed.public_key()).map_err(|e| malformed(path, e))?;
+        let bits = public.n_bits_precision() as usize;
         if bits < MIN_BITS {
             return Err(KeyError::TooSmall {
                 path: path.to_path_buf(),
                 bits,
             });
         }
-        let der = rsa.to_pkcs1_der().map_err(|e| malformed(path, e))?;
-        let signer = aws_lc_rs::signature::RsaKeyPair::from_der(der.as_bytes())
-            .map_err(|e| malformed(path, e))?;
+        let signer = aws_lc_rs::signature::RsaKeyPair::from_der(pkcs1.as_bytes()).map_err(|e| {
+            // aws-lc only says "InvalidEncoding"; the rsa crate says what is wrong.
+            match rsa::PrivateKey::from_pkcs1_der(pkcs1.as_bytes()) {
+                Err(detail) => malformed(path, detail),
+                Ok(_) => malformed(path, format!("aws-lc refused it: {e}")),
+            }
+        })?;
         let info = KeyInfo {
             bits,
-            fingerprint: fingerprint_of(rsa.as_public_key()),
+            fingerprint: fingerprint_of(&public),
         };
-        Ok(PrivateKey { rsa, signer, info })
+        Ok(PrivateKey {
+            pkcs1,
+            public,
+            signer,
+            info,
+        })
     }
 
     pub fn info(&self) -> &KeyInfo {
@@ -253,7 +274,7 @@ impl PrivateKey {
 
     pub fn public_key(&self) -> PublicKey {
         PublicKey {
-            key: self.rsa.to_public_key(),
+            key: self.public.clone(),
             info: self.info.clone(),
         }
     }
@@ -262,15 +283,16 @@ impl PrivateKey {
         &self.signer
     }
 
-    pub(crate) fn rsa_key(&self) -> &rsa::PrivateKey {
-        &self.rsa
+    /// The key in the `rsa` crate's form, parsed on each call: for cross-checks only.
+    pub(crate) fn rsa_key(&self) -> Result<rsa::PrivateKey, pkcs1::Error> {
+        rsa::PrivateKey::from_pkcs1_der(self.pkcs1.as_bytes())
     }
 
     /// PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), the one form the reference client reads.
     pub fn to_pkcs1_pem(&self) -> String {
-        self.rsa
-            .to_pkcs1_pem(LineEnding::LF)
-            .expect("an RSA private key always encodes")
+        self.pkcs1
+            .to_pem("RSA PRIVATE KEY", LineEnding::LF)
+            .expect("DER always encodes as PEM")
             .to_string()
     }
 }
@@ -282,7 +304,9 @@ pub fn generate_key(bits: usize) -> Result<PrivateKey, KeyError> {
         path: PathBuf::from("<generated>"),
         detail: e.to_string(),
     })?;
-    PrivateKey::from_rsa(rsa, Path::new("<generated>"))
+    let path = Path::new("<generated>");
+    let der = rsa.to_pkcs1_der().map_err(|e| malformed(path, e))?;
+    PrivateKey::from_pkcs1(der, path)
 }
 
 /// An RSA public key, for verifying and for pasting into the web app.
@@ -379,9 +403,11 @@ fn pem_block(text: &str) -> &str {
     }
 }
 
-fn check_pkcs8_algorithm(der: &[u8], path: &Path) -> Result<(), KeyError> {
+/// The PKCS#1 key inside a PKCS#8 `PrivateKeyInfo`, once its algorithm is known to be RSA.
+fn pkcs1_of_pkcs8(der: &[u8], path: &Path) -> Result<pkcs8::SecretDocument, KeyError> {
     let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|e| malformed(path, e))?;
-    check_algorithm(info.algorithm.oid.to_string(), path)
+    check_algorithm(info.algorithm.oid.to_string(), path)?;
+    pkcs8::SecretDocument::try_from(info.private_key.as_bytes()).map_err(|e| malformed(path, e))
 }
 
 /// A `BEGIN PUBLIC KEY` block names its algorithm: an EC or Ed25519 key is named as such

@@ -92,6 +92,7 @@ impl RsaSigner {
     pub fn sign_payload_with_rsa_crate(&self, payload: &Payload) -> Vec<u8> {
         self.key
             .rsa_key()
+            .expect("a key aws-lc loaded parses with the rsa crate")
             .sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &payload.sha256())
             .expect("PKCS#1 v1.5 signing with a validated key does not fail")
     }
