@@ -13,6 +13,7 @@ mod findings;
 pub mod render;
 mod signature;
 mod url;
+mod url_encoding;
 
 pub use api_error::ApiError;
 pub use body::BodyChange;

@@ -222,6 +222,52 @@ fn query_encoding_is_named() {
     );
 }
 
+/// Issue 10 #20: each way an HTTP library rewrites a query is named, both when the signed
+/// URL is known and when only what was sent is (the x-sign found over a variant).
+#[test]
+fn each_query_rewrite_is_named_from_either_side() {
+    let search = format!("{URL}/search");
+    let cases = [
+        ("address=a%2Fb", "address=a/b", "%2F was sent decoded, as /"),
+        ("q=a%3Db", "q=a=b", "%3D was sent decoded, as ="),
+        ("q=a%26b", "q=a&b", "%26 was sent decoded, as &"),
+        ("q=caf%c3%a9", "q=caf%C3%A9", "hex digits in the other case"),
+        ("q=a%7Eb", "q=a~b", "%7E was sent decoded, as ~"),
+        (
+            "q=café",
+            "q=caf%C3%A9",
+            "é was signed raw and sent percent-encoded",
+        ),
+        ("b=2&a=1", "a=1&b=2", "another order"),
+    ];
+    for (signed_q, sent_q, named) in cases {
+        let signed = format!("{search}?{signed_q}");
+        let sent = format!("{search}?{sent_q}");
+        let x = x_sign(key("2048"), AuthValue::Timestamp(TS), &signed, b"");
+        for signed_known in [true, false] {
+            let mut ev = evidence(&sent, b"");
+            ev.sent.x_sign = Some(x.clone());
+            ev.signed = if signed_known {
+                Signed {
+                    url: Some(signed.clone()),
+                    body: Some(Vec::new()),
+                    value: Some(AuthValue::Timestamp(TS)),
+                }
+            } else {
+                Signed::default()
+            };
+            let r = diagnose(&ev);
+            let text = render::to_text(&r);
+            let c = only_cause(&r);
+            assert_eq!(c.kind, CauseKind::Url, "{signed} / {sent}: {text}");
+            assert!(
+                c.title.contains(named) || c.detail.iter().any(|l| l.contains(named)),
+                "{signed} / {sent} (signed side known: {signed_known}): {text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn url_found_from_sent_side_alone_by_variant_search() {
     // A curl capture: only what was sent is known; the x-sign was made over http://.

@@ -1,6 +1,8 @@
 //! How a sent URL differs from the signed one, part by part. Raw strings are compared,
 //! never parsed-and-normalized forms: the server rebuilds the URL from the bytes it got.
 
+use super::url_encoding;
+
 /// The API's path prefix.
 pub const API_PREFIX: &str = "/api/v1/p";
 
@@ -43,6 +45,11 @@ pub enum UrlDifference {
         signed: String,
         sent: String,
     },
+    /// The same parameters in another order.
+    QueryReordered {
+        signed: String,
+        sent: String,
+    },
     Query {
         signed: Option<String>,
         sent: Option<String>,
@@ -79,14 +86,21 @@ impl UrlDifference {
             UrlDifference::ApiPrefix {
                 missing_on_sent: false,
             } => format!("path: the signed URL lacks {API_PREFIX}"),
-            UrlDifference::PathEncoding { signed, sent } => {
+            UrlDifference::PathEncoding { signed, sent } => with_changes(
                 format!(
                     "path encoding: signed {signed}, sent {sent} (same path, other percent-encoding)"
-                )
-            }
+                ),
+                url_encoding::changes(signed, sent, false),
+            ),
             UrlDifference::Path { signed, sent } => format!("path: signed {signed}, sent {sent}"),
-            UrlDifference::QueryEncoding { signed, sent } => format!(
-                "query encoding: signed ?{signed}, sent ?{sent} (same query, encoded differently)"
+            UrlDifference::QueryEncoding { signed, sent } => with_changes(
+                format!(
+                    "query encoding: signed ?{signed}, sent ?{sent} (same query, encoded differently)"
+                ),
+                url_encoding::changes(signed, sent, true),
+            ),
+            UrlDifference::QueryReordered { signed, sent } => format!(
+                "query order: signed ?{signed}, sent ?{sent} (the same parameters in another order; the signature covers the order)"
             ),
             UrlDifference::Query { signed, sent } => format!(
                 "query: signed {}, sent {}",
@@ -102,6 +116,14 @@ impl UrlDifference {
             }
         }
     }
+}
+
+/// A difference's line, then each rewritten escape on its own.
+fn with_changes(line: String, changes: Vec<String>) -> String {
+    if changes.is_empty() {
+        return line;
+    }
+    format!("{line}: {}", changes.join("; "))
 }
 
 fn port_text(p: Option<&str>) -> String {
@@ -198,11 +220,17 @@ pub fn compare(signed: &str, sent: &str) -> Vec<UrlDifference> {
     }
     if a.query != b.query {
         match (a.query, b.query) {
+            (Some(x), Some(y)) if url_encoding::reordered(x, y) => {
+                out.push(UrlDifference::QueryReordered {
+                    signed: x.into(),
+                    sent: y.into(),
+                });
+            }
             (Some(x), Some(y)) if decode_query(x) == decode_query(y) => {
                 out.push(UrlDifference::QueryEncoding {
                     signed: x.into(),
                     sent: y.into(),
-                })
+                });
             }
             (x, y) => out.push(UrlDifference::Query {
                 signed: x.map(str::to_string),
@@ -375,6 +403,16 @@ pub fn variants(sent: &str) -> Vec<(String, String)> {
         push(
             "with an empty '?'".into(),
             rebuild(u.scheme, u.host, u.port, u.path, Some("")),
+        );
+    }
+    for (label, q) in u
+        .query
+        .map(url_encoding::query_variants)
+        .unwrap_or_default()
+    {
+        push(
+            label.to_string(),
+            rebuild(u.scheme, u.host, u.port, u.path, Some(&q)),
         );
     }
     if let Ok(decoded) = String::from_utf8(percent_decode(u.path)) {

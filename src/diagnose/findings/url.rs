@@ -37,6 +37,9 @@ pub(super) fn url_findings(signed: &str, sent: &str, f: &mut Findings) {
         [UrlDifference::QueryEncoding { .. }] => {
             "The query string was encoded differently when sent".into()
         }
+        [UrlDifference::QueryReordered { .. }] => {
+            "The query parameters were sent in another order than signed".into()
+        }
         [UrlDifference::PathEncoding { .. }] => {
             "The path was percent-encoded differently when sent".into()
         }
@@ -48,6 +51,7 @@ pub(super) fn url_findings(signed: &str, sent: &str, f: &mut Findings) {
         matches!(
             d,
             UrlDifference::QueryEncoding { .. }
+                | UrlDifference::QueryReordered { .. }
                 | UrlDifference::PathEncoding { .. }
                 | UrlDifference::Port { .. }
                 | UrlDifference::Fragment { .. }
