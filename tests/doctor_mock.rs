@@ -336,6 +336,39 @@ fn nonce_that_did_not_increase() {
     );
 }
 
+/// Two senders take nonces from one store; the later one reaches the server first, so the
+/// earlier is refused. The doctor, given only the curl command, reads the store and says
+/// the nonce was overtaken (issue 10 #22).
+#[test]
+fn a_nonce_overtaken_by_a_later_one_from_the_same_store() {
+    let env = Env::start();
+    let key = fixture_key();
+    let store = xsign::signing::NonceStore::new(env.path("data").join("nonces"));
+    let first = store.take(API_KEY).unwrap();
+    let second = store.take(API_KEY).unwrap();
+    let mut later = Attempt::new(&env, &key, "/assets", b"");
+    later.value = AuthValue::Nonce(second);
+    assert_eq!(later.run(&env).status, 200);
+    let mut earlier = Attempt::new(&env, &key, "/assets", b"");
+    earlier.value = AuthValue::Nonce(first);
+    let out = earlier.run(&env);
+    assert_eq!((out.status, out.reason.as_deref()), (401, Some("nonce")));
+    // Without the server's reason too: the curl command is all the user has.
+    for extra in [&["--reason", "nonce"][..], &[]] {
+        let mut args = vec!["doctor", "--curl", &out.curl];
+        args.extend_from_slice(extra);
+        let run = env.xsign(&args);
+        assert_eq!(
+            cause_line(&run),
+            format!(
+                "✗ cause: x-nonce {first} was overtaken: nonces up to {second} were handed out here for this API key after it"
+            ),
+            "{run:?}"
+        );
+        assert!(run.stdout.contains("one at a time"), "{run:?}");
+    }
+}
+
 #[test]
 fn api_key_with_a_trailing_no_break_space() {
     let env = Env::start();

@@ -167,6 +167,14 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
         })?),
         None => recorded.server_date,
     };
+    // A nonce this machine handed out: the store knows whether later ones followed it.
+    let nonce_issued_last = match (&sent.nonce, &sent.api_key) {
+        (Some(_), Some(k)) => crate::signing::NonceStore::new(crate::paths::nonce_dir())
+            .last(k.trim())
+            .ok()
+            .flatten(),
+        _ => None,
+    };
     Ok(Evidence {
         signed,
         sent,
@@ -178,6 +186,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
         sent_at: recorded.sent_at,
         now: Some(now_unix()),
         last_nonce: args.last_nonce,
+        nonce_issued_last,
         server_reason: args.reason.clone().or(recorded.reason),
         skew_window: args.skew_window,
     })

@@ -181,6 +181,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         });
         let mut evidence = Evidence::from_history(&entry, key, now_unix());
         evidence.last_nonce = last_nonce;
+        if matches!(value, AuthValue::Nonce(_)) {
+            evidence.nonce_issued_last = NonceStore::new(paths::nonce_dir())
+                .last(&setup.api_key)
+                .ok()
+                .flatten();
+        }
         let report = diagnose::diagnose(&evidence);
         errln!();
         eprint!("{}", diagnose::render::to_text(&report));

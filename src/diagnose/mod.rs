@@ -68,6 +68,9 @@ pub struct Evidence {
     pub now: Option<i64>,
     /// The last nonce known to be used with this API key.
     pub last_nonce: Option<u64>,
+    /// The highest nonce this machine's nonce store has handed out for this API key, read
+    /// when diagnosing: above the nonce sent, another sender here took a later one.
+    pub nonce_issued_last: Option<u64>,
     /// The server's `detail.reason` on a 1020: signature, timestamp, nonce, apikey, headers.
     pub server_reason: Option<String>,
     /// The accepted clock skew, in seconds.
@@ -87,6 +90,7 @@ impl Default for Evidence {
             sent_at: None,
             now: None,
             last_nonce: None,
+            nonce_issued_last: None,
             server_reason: None,
             skew_window: DEFAULT_SKEW_WINDOW,
         }

@@ -368,6 +368,41 @@ fn nonce_that_did_not_increase_is_named() {
 }
 
 #[test]
+fn the_local_nonce_store_tells_an_overtaken_nonce_from_a_foreign_one() {
+    let value = AuthValue::Nonce(41);
+    let mut ev = evidence(URL, BODY);
+    ev.signed.value = Some(value);
+    ev.sent.timestamp = None;
+    ev.sent.nonce = Some("41".into());
+    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    ev.nonce_issued_last = Some(45);
+    let r = diagnose(&ev);
+    assert!(
+        only_cause(&r).title.contains("41 was overtaken"),
+        "{}",
+        render::to_text(&r)
+    );
+    // The last one handed out, or one from elsewhere: a warning, no cause of its own.
+    for (issued, says) in [
+        (41, "the last one handed out here"),
+        (30, "was not handed out here"),
+    ] {
+        ev.nonce_issued_last = Some(issued);
+        let r = diagnose(&ev);
+        assert!(r.causes().next().is_none(), "{}", render::to_text(&r));
+        assert!(
+            r.findings.iter().any(|c| c.title.contains(says)),
+            "{}",
+            render::to_text(&r)
+        );
+    }
+    // When the server refused the signature, the nonce is beside the point.
+    ev.nonce_issued_last = Some(45);
+    ev.server_reason = Some("signature".into());
+    assert!(!render::to_text(&diagnose(&ev)).contains("overtaken"));
+}
+
+#[test]
 fn a_used_up_nonce_does_not_advise_another_nonce() {
     let value = AuthValue::Nonce(u64::MAX);
     let mut ev = evidence(URL, BODY);
