@@ -155,22 +155,24 @@ impl History {
     }
 
     /// The newest `limit` entries (within the retention), newest first. A line that does
-    /// not parse (a send killed mid-write) is skipped.
+    /// not parse (a send killed mid-write) is skipped. Lines are parsed newest first and
+    /// only until `limit` are found, so `history --limit 5` decodes five entries.
     pub fn recent(&self, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
         let limit = limit.min(self.retention);
         let mut out = Vec::new();
         for first in self.segments()?.into_iter().rev() {
-            let mut entries = self.read_segment(first)?;
-            entries.reverse();
-            for e in entries {
-                if out.len() == limit {
-                    break;
-                }
-                out.push(e);
-            }
             if out.len() == limit {
                 break;
             }
+            let Some(bytes) = self.segment_bytes(first)? else {
+                continue;
+            };
+            out.extend(
+                bytes
+                    .rsplit(|&b| b == b'\n')
+                    .filter_map(|line| serde_json::from_slice::<HistoryEntry>(line).ok())
+                    .take(limit - out.len()),
+            );
         }
         Ok(out)
     }
@@ -185,17 +187,22 @@ impl History {
     }
 
     fn read_segment(&self, first: u64) -> Result<Vec<HistoryEntry>, StoreError> {
-        let path = self.segment_path(first);
-        let bytes = match std::fs::read(&path) {
-            // Pruned by another process meanwhile.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(StoreError::io("read", &path, e)),
-            Ok(b) => b,
-        };
-        Ok(bytes
+        Ok(self
+            .segment_bytes(first)?
+            .unwrap_or_default()
             .split(|&b| b == b'\n')
             .filter_map(|line| serde_json::from_slice::<HistoryEntry>(line).ok())
             .collect())
+    }
+
+    /// A segment's bytes; `None` when another process pruned it meanwhile.
+    fn segment_bytes(&self, first: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let path = self.segment_path(first);
+        match std::fs::read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::io("read", &path, e)),
+            Ok(b) => Ok(Some(b)),
+        }
     }
 }
 
