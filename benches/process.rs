@@ -6,7 +6,7 @@
 //!   reference client's defaults (`private.pem` in the working directory, no profile).
 //! - `process/partner_api_sign`: the reference Go client (`partner-api-sign sign`) on the same
 //!   key, URL, timestamp and body, when it is on PATH.
-//! - then, with both present, 20 runs of each interleaved and their medians as a ratio, the
+//! - then, with both present, 60 runs of each interleaved and their medians as a ratio, the
 //!   figure issue 11 asks for (interleaving keeps a busy neighbour from favouring one side).
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -99,7 +99,7 @@ fn bench(c: &mut Criterion) {
         return;
     };
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for _ in 0..20 {
+    for _ in 0..60 {
         let t = Instant::now();
         xsign_sign(dir.path());
         ours.push(t.elapsed());
@@ -109,7 +109,7 @@ fn bench(c: &mut Criterion) {
     }
     let (ours, theirs) = (median(ours), median(theirs));
     println!(
-        "xsign sign {:.2} ms, partner-api-sign sign {:.2} ms (medians of 20 interleaved): xsign = {:.2}x the Go client",
+        "xsign sign {:.2} ms, partner-api-sign sign {:.2} ms (medians of 60 interleaved): xsign = {:.2}x the Go client",
         ours.as_secs_f64() * 1e3,
         theirs.as_secs_f64() * 1e3,
         ours.as_secs_f64() / theirs.as_secs_f64()
