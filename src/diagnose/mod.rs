@@ -204,3 +204,5 @@ pub fn diagnose(ev: &Evidence) -> Report {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rewrites;

@@ -1,0 +1,85 @@
+//! The doctor on query rewrites and on nonces from the local store (issue 10 #20, #22).
+
+use super::tests::{BODY, TS, URL, evidence, key, only_cause, x_sign};
+use super::*;
+
+/// Issue 10 #20: each way an HTTP library rewrites a query is named, both when the signed
+/// URL is known and when only what was sent is (the x-sign found over a variant).
+#[test]
+fn each_query_rewrite_is_named_from_either_side() {
+    let search = format!("{URL}/search");
+    let cases = [
+        ("address=a%2Fb", "address=a/b", "%2F was sent decoded, as /"),
+        ("q=a%3Db", "q=a=b", "%3D was sent decoded, as ="),
+        ("q=a%26b", "q=a&b", "%26 was sent decoded, as &"),
+        ("q=caf%c3%a9", "q=caf%C3%A9", "hex digits in the other case"),
+        ("q=a%7Eb", "q=a~b", "%7E was sent decoded, as ~"),
+        (
+            "q=café",
+            "q=caf%C3%A9",
+            "é was signed raw and sent percent-encoded",
+        ),
+        ("b=2&a=1", "a=1&b=2", "another order"),
+    ];
+    for (signed_q, sent_q, named) in cases {
+        let signed = format!("{search}?{signed_q}");
+        let sent = format!("{search}?{sent_q}");
+        let x = x_sign(key("2048"), AuthValue::Timestamp(TS), &signed, b"");
+        for signed_known in [true, false] {
+            let mut ev = evidence(&sent, b"");
+            ev.sent.x_sign = Some(x.clone());
+            ev.signed = if signed_known {
+                Signed {
+                    url: Some(signed.clone()),
+                    body: Some(Vec::new()),
+                    value: Some(AuthValue::Timestamp(TS)),
+                }
+            } else {
+                Signed::default()
+            };
+            let r = diagnose(&ev);
+            let text = render::to_text(&r);
+            let c = only_cause(&r);
+            assert_eq!(c.kind, CauseKind::Url, "{signed} / {sent}: {text}");
+            assert!(
+                c.title.contains(named) || c.detail.iter().any(|l| l.contains(named)),
+                "{signed} / {sent} (signed side known: {signed_known}): {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_local_nonce_store_tells_an_overtaken_nonce_from_a_foreign_one() {
+    let value = AuthValue::Nonce(41);
+    let mut ev = evidence(URL, BODY);
+    ev.signed.value = Some(value);
+    ev.sent.timestamp = None;
+    ev.sent.nonce = Some("41".into());
+    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    ev.nonce_issued_last = Some(45);
+    let r = diagnose(&ev);
+    assert!(
+        only_cause(&r).title.contains("41 was overtaken"),
+        "{}",
+        render::to_text(&r)
+    );
+    // The last one handed out, or one from elsewhere: a warning, no cause of its own.
+    for (issued, says) in [
+        (41, "the last one handed out here"),
+        (30, "was not handed out here"),
+    ] {
+        ev.nonce_issued_last = Some(issued);
+        let r = diagnose(&ev);
+        assert!(r.causes().next().is_none(), "{}", render::to_text(&r));
+        assert!(
+            r.findings.iter().any(|c| c.title.contains(says)),
+            "{}",
+            render::to_text(&r)
+        );
+    }
+    // When the server refused the signature, the nonce is beside the point.
+    ev.nonce_issued_last = Some(45);
+    ev.server_reason = Some("signature".into());
+    assert!(!render::to_text(&diagnose(&ev)).contains("overtaken"));
+}
