@@ -1,11 +1,15 @@
 use crate::input_file::{self, ReadError};
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use pkcs1::der::Decode;
-use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, LineEnding};
+use pkcs1::{
+    DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding,
+};
 use pkcs8::{DecodePublicKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The smallest modulus the web app accepts; smaller keys are refused outright.
 pub const MIN_BITS: usize = 2048;
@@ -273,8 +277,12 @@ impl PrivateKey {
     }
 
     pub fn public_key(&self) -> PublicKey {
+        use aws_lc_rs::signature::KeyPair;
+        let verifier = parse_verifier(self.signer.public_key().as_ref())
+            .expect("aws-lc-rs took this key pair, so it takes its public half");
         PublicKey {
             key: self.public.clone(),
+            verifier: Arc::new(verifier),
             info: self.info.clone(),
         }
     }
@@ -310,10 +318,29 @@ pub fn generate_key(bits: usize) -> Result<PrivateKey, KeyError> {
 }
 
 /// An RSA public key, for verifying and for pasting into the web app.
-#[derive(Debug, Clone)]
+///
+/// Parsed once for each library: the `rsa` form encodes (PEM, fingerprint), the aws-lc-rs
+/// form verifies, several times faster. Clones share the parsed aws-lc-rs key.
+#[derive(Clone)]
 pub struct PublicKey {
     key: rsa::PublicKey,
+    verifier: Arc<ParsedPublicKey>,
     info: KeyInfo,
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("bits", &self.info.bits)
+            .field("fingerprint", &self.info.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The verifying form: PKCS#1 v1.5 with SHA-256, the one scheme x-sign uses, for moduli
+/// of 2048 to 8192 bits (the `rsa` crate parses up to 8192 too; MIN_BITS refuses less).
+fn parse_verifier(der: &[u8]) -> Result<ParsedPublicKey, aws_lc_rs::error::KeyRejected> {
+    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der).parse()
 }
 
 impl PublicKey {
@@ -352,19 +379,31 @@ impl PublicKey {
                 bits,
             });
         }
+        let der = key.to_pkcs1_der().map_err(|e| malformed(path, e))?;
+        let verifier = parse_verifier(der.as_bytes()).map_err(|e| malformed(path, e))?;
         let info = KeyInfo {
             bits,
             fingerprint: fingerprint_of(&key),
         };
-        Ok(PublicKey { key, info })
+        Ok(PublicKey {
+            key,
+            verifier: Arc::new(verifier),
+            info,
+        })
     }
 
     pub fn info(&self) -> &KeyInfo {
         &self.info
     }
 
+    /// The `rsa` crate's form: kept to cross-check aws-lc-rs's verdicts in tests.
+    #[cfg(test)]
     pub(crate) fn rsa_key(&self) -> &rsa::PublicKey {
         &self.key
+    }
+
+    pub(crate) fn verifier(&self) -> &ParsedPublicKey {
+        &self.verifier
     }
 
     /// SubjectPublicKeyInfo PEM (`BEGIN PUBLIC KEY`), what the web app takes.
