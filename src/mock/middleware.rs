@@ -9,7 +9,7 @@ use super::shared::Shared;
 use super::url::{request_url, scheme_hint};
 use super::verdict::{access_line, describe};
 use crate::signing::now_unix;
-use axum::body::{Body, BodyDataStream};
+use axum::body::{Body, BodyDataStream, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
@@ -33,7 +33,10 @@ pub(crate) async fn authenticate(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
-    if path != API_PREFIX && !path.starts_with(&format!("{API_PREFIX}/")) {
+    let under_prefix = path
+        .strip_prefix(API_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if !under_prefix {
         return ApiError::not_found(format!(
             "{path} is not an API path: every endpoint is under {API_PREFIX}"
         ))
@@ -56,8 +59,14 @@ pub(crate) async fn authenticate(
     };
     let (parts, body) = req.into_parts();
     let capacity = declared.unwrap_or(0) as usize;
+    // A request without a body (most GETs) needs no read and no timer.
+    let empty = body.is_end_stream();
     let mut stream = body.into_data_stream();
-    let read = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(&mut stream, capacity)).await;
+    let read = if empty {
+        Ok(Ok(Vec::new()))
+    } else {
+        tokio::time::timeout(BODY_READ_TIMEOUT, read_body(&mut stream, capacity)).await
+    };
     let bytes = match read {
         Err(_) => {
             return ApiError::timeout(format!(
