@@ -73,6 +73,8 @@ pub struct Verdict {
     /// The URL as rebuilt from the request (what the signature must cover).
     pub url: Option<String>,
     pub api_key: Option<String>,
+    /// `owner_tag` of the API key once it is found registered: whose records these are.
+    pub owner: Option<String>,
     pub value: Option<AuthValue>,
     /// The exact bytes checked (value + URL + body), once the headers allowed building them.
     pub payload: Option<Payload>,
@@ -101,11 +103,18 @@ impl Verdict {
     }
 }
 
+/// The keys of one API key, and its owner tag, computed once at registration.
+#[derive(Debug, Clone)]
+struct Registered {
+    owner: String,
+    keys: Arc<Vec<PublicKey>>,
+}
+
 /// The registered keys and the nonces seen, shared by every request.
 #[derive(Debug)]
 pub struct Judge {
     skew_secs: i64,
-    keys: RwLock<HashMap<String, Arc<Vec<PublicKey>>>>,
+    keys: RwLock<HashMap<String, Registered>>,
     /// Last nonce per API key, keyed by `owner_tag(api_key)` so it can be saved without the key.
     nonces: Mutex<HashMap<String, u64>>,
 }
@@ -127,23 +136,34 @@ impl Judge {
     /// during a key rotation). Takes effect for the next request.
     pub fn register(&self, api_key: &str, key: PublicKey) {
         let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
-        let entry = keys.entry(api_key.to_string()).or_default();
+        let entry = keys
+            .entry(api_key.to_string())
+            .or_insert_with(|| Registered {
+                owner: owner_tag(api_key),
+                keys: Arc::default(),
+            });
         if entry
+            .keys
             .iter()
             .any(|k| k.info().fingerprint == key.info().fingerprint)
         {
             return;
         }
-        let mut list = entry.as_ref().clone();
+        let mut list = entry.keys.as_ref().clone();
         list.push(key);
-        *entry = Arc::new(list);
+        entry.keys = Arc::new(list);
     }
 
     /// Fingerprints (`sha256:` + hex of the SubjectPublicKeyInfo) registered for `api_key`.
     pub fn fingerprints(&self, api_key: &str) -> Vec<String> {
         let keys = self.keys.read().unwrap_or_else(|e| e.into_inner());
         keys.get(api_key)
-            .map(|list| list.iter().map(|k| k.info().fingerprint.clone()).collect())
+            .map(|r| {
+                r.keys
+                    .iter()
+                    .map(|k| k.info().fingerprint.clone())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -176,6 +196,7 @@ impl Judge {
             method: parts.method.to_string(),
             url: parts.url.ok().map(str::to_string),
             api_key: None,
+            owner: None,
             value: None,
             payload: None,
             x_sign: None,
@@ -228,10 +249,10 @@ impl Judge {
         };
 
         // 2. The API key.
-        let keys = {
+        let Registered { owner, keys } = {
             let registry = self.keys.read().unwrap_or_else(|e| e.into_inner());
             match registry.get(api_key) {
-                Some(list) => list.clone(),
+                Some(registered) => registered.clone(),
                 None => {
                     let hint = near_miss(api_key, registry.keys());
                     return v.fail(
@@ -242,6 +263,7 @@ impl Judge {
             }
         };
         v.fingerprints = keys.iter().map(|k| k.info().fingerprint.clone()).collect();
+        v.owner = Some(owner.clone());
 
         // 3. The value, then the payload it starts.
         let value = match parse_value(name, raw) {
@@ -250,7 +272,6 @@ impl Judge {
         };
         v.value = Some(value);
         v.payload = Some(Payload::new(value, url, parts.body));
-        let owner = owner_tag(api_key);
         match value {
             AuthValue::Timestamp(t) => {
                 let ahead = t.saturating_sub(now);

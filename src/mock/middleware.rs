@@ -3,7 +3,6 @@
 use super::API_PREFIX;
 use super::auth::{Reason, SignedParts};
 use super::error::{ApiError, unauthorized};
-use super::ids::owner_tag;
 use super::limits::{BODY_READ_TIMEOUT, DISCARD_TIMEOUT, MAX_BODY_BYTES, MAX_DISCARD_BYTES};
 use super::shared::Shared;
 use super::url::{request_url, scheme_hint};
@@ -121,7 +120,7 @@ pub(crate) async fn authenticate(
             let charged = counts_against_state(&parts.method, &bytes).then_some(bytes.len());
             let url = verdict.url.as_deref().unwrap_or_default();
             let caller = Caller {
-                owner: owner_tag(verdict.api_key.as_deref().unwrap_or_default()),
+                owner: verdict.owner.clone().unwrap_or_default(),
                 host: host_of(url).to_string(),
             };
             let mut req = Request::from_parts(parts, Body::from(bytes));
