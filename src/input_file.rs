@@ -48,6 +48,12 @@ pub const CURL: Kind = Kind {
     max: 4 * 1024 * 1024,
 };
 
+/// A CA bundle (`--cacert`): a few certificates of about 2 KB each.
+pub const CERT: Kind = Kind {
+    what: "CA certificate",
+    max: 1024 * 1024,
+};
+
 /// A collection file to import: many requests, each body up to the API's 1 MiB.
 pub const COLLECTION: Kind = Kind {
     what: "collection",

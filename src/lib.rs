@@ -15,6 +15,7 @@ pub mod input_file;
 pub mod lint;
 pub mod mock;
 pub mod paths;
+pub mod proxy;
 pub mod secret;
 pub mod signing;
 pub mod store;

@@ -17,6 +17,7 @@ pub mod keygen;
 pub mod listen;
 pub mod mock;
 pub mod profile;
+pub mod proxy;
 pub mod replay;
 pub mod send;
 pub mod sign;
@@ -53,6 +54,8 @@ pub enum Command {
     Doctor(doctor::Args),
     /// Run the embedded mock of the Partner API
     Mock(mock::Args),
+    /// A local signing proxy: any HTTP client calls the API through it, signed
+    Proxy(proxy::Args),
     /// Open the workbench against the embedded mock with a throwaway key
     Demo(demo::Args),
     /// List, show, add or edit profiles
@@ -106,6 +109,7 @@ pub fn main() -> ExitCode {
         Some(Command::Listen(a)) => listen::run(a, &ctx),
         Some(Command::Doctor(a)) => doctor::run(a, &ctx),
         Some(Command::Mock(a)) => mock::run(a, &ctx),
+        Some(Command::Proxy(a)) => proxy::run(a, &ctx),
         Some(Command::Demo(a)) => demo::run(a, &ctx),
         Some(Command::Profile(a)) => profile::run(a, &ctx),
         Some(Command::Collection(a)) => collection::run(a, &ctx),

@@ -11,6 +11,17 @@ const MAX_SPAN_CHARS: usize = 48;
 
 pub fn to_text(report: &Report) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "doctor: {}", headline(report));
+    for cause in &report.findings {
+        out.push('\n');
+        write_cause(&mut out, cause);
+    }
+    out
+}
+
+/// The verdict in one line (`cause found: …`), the first line of [`to_text`] after
+/// `doctor: `.
+pub fn headline(report: &Report) -> String {
     let head = match report.verdict.kind {
         VerdictKind::Found => "cause found",
         VerdictKind::Suspected => "suspected",
@@ -21,15 +32,10 @@ pub fn to_text(report: &Report) -> String {
     // A summary that already opens with the verdict is not prefixed with it again
     // ("doctor: no fault found: No fault found: …").
     if summary.to_lowercase().starts_with(head) {
-        let _ = writeln!(out, "doctor: {summary}");
+        summary.clone()
     } else {
-        let _ = writeln!(out, "doctor: {head}: {summary}");
+        format!("{head}: {summary}")
     }
-    for cause in &report.findings {
-        out.push('\n');
-        write_cause(&mut out, cause);
-    }
-    out
 }
 
 fn tag(s: Severity) -> &'static str {

@@ -170,7 +170,7 @@ where
                 return;
             }
         };
-        let request = match build_request(&config.target, &signed.headers) {
+        let request = match handshake_request(&config.target, &signed.headers) {
             Ok(r) => r,
             Err(e) => {
                 sink(FeedEvent::Failed(e));
@@ -243,7 +243,9 @@ where
     }
 }
 
-fn build_request(
+/// The websocket request for `target` with the signed headers: what [`run`] connects with,
+/// and what the signing proxy sends upstream.
+pub fn handshake_request(
     target: &FeedTarget,
     headers: &[(&'static str, String)],
 ) -> Result<tokio_tungstenite::tungstenite::handshake::client::Request, FeedError> {

@@ -22,7 +22,7 @@ mod target;
 pub use action::{Action, format_epoch};
 pub use auth::{FeedAuth, SignedHandshake};
 pub use backoff::Backoff;
-pub use client::{FeedConfig, FeedHandle, FeedStop, connect, run, spawn};
+pub use client::{FeedConfig, FeedHandle, FeedStop, connect, handshake_request, run, spawn};
 pub use error::{ConnectKind, FeedError, Refusal};
 pub use target::{FeedKind, FeedTarget, ws_base};
 

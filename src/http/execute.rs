@@ -3,7 +3,7 @@
 //! workbench and feed approvals.
 
 use super::response::Response;
-use super::send::{SendError, send};
+use super::send::{Relay, SendError, send_relayed};
 use super::ticket::Ticket;
 use crate::signing::AuthValue;
 use crate::store::{AuthRecord, History, HistoryEntry, KeyRecord, ResponseRecord, StoreError};
@@ -99,10 +99,24 @@ pub async fn execute_until(
     recorder: &dyn Recorder,
     cancel: impl Future<Output = ()>,
 ) -> Exchange {
+    execute_relayed(client, ticket, timeout, origin, recorder, cancel, None).await
+}
+
+/// [`execute_until`], passing the response on to `relay` while it arrives (the signing
+/// proxy streams it to its client); recorded once it is complete.
+pub async fn execute_relayed(
+    client: &reqwest::Client,
+    ticket: Ticket,
+    timeout: Duration,
+    origin: &Origin,
+    recorder: &dyn Recorder,
+    cancel: impl Future<Output = ()>,
+    relay: Option<Relay>,
+) -> Exchange {
     let sent_at = SystemTime::now();
     let started = Instant::now();
     let outcome = tokio::select! {
-        r = send(client, &ticket, timeout) => r,
+        r = send_relayed(client, &ticket, timeout, relay) => r,
         () = cancel => Err(SendError::Cancelled),
     };
     let elapsed = outcome

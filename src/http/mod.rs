@@ -11,7 +11,9 @@ mod send;
 mod ticket;
 
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
-pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_until};
+pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_relayed, execute_until};
 pub use response::{ApiError, Response};
-pub use send::{MAX_RESPONSE_BODY, SendError, client, send};
+pub use send::{
+    MAX_RESPONSE_BODY, Relay, RelayHead, SendError, client, client_trusting, send, send_relayed,
+};
 pub use ticket::{BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_ticket};

@@ -52,6 +52,27 @@ pub fn client() -> Result<reqwest::Client, SendError> {
         .map_err(|e| SendError::Client(chain(&e)))
 }
 
+/// [`client`], trusting the CA certificates in `pem` besides the system's roots
+/// (`xsign proxy --cacert`).
+pub fn client_trusting(pem: &[u8]) -> Result<reqwest::Client, SendError> {
+    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+        SendError::Client(format!(
+            "the CA file holds no PEM certificate ({}): give a file with -----BEGIN CERTIFICATE----- blocks",
+            chain(&e)
+        ))
+    })?;
+    if certs.is_empty() {
+        return Err(SendError::Client(
+            "the CA file holds no PEM certificate: give a file with -----BEGIN CERTIFICATE----- blocks".into(),
+        ));
+    }
+    let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    for cert in certs {
+        builder = builder.add_root_certificate(cert);
+    }
+    builder.build().map_err(|e| SendError::Client(chain(&e)))
+}
+
 /// Sends the ticket: its method, wire URL, headers and body bytes, nothing re-encoded.
 ///
 /// `timeout` covers everything, from connecting to the last byte of the body.
@@ -63,6 +84,37 @@ pub async fn send(
     client: &reqwest::Client,
     ticket: &Ticket,
     timeout: Duration,
+) -> Result<Response, SendError> {
+    send_relayed(client, ticket, timeout, None).await
+}
+
+/// The response's status line and headers, as they arrive, before the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayHead {
+    pub status: u16,
+    /// In the order received; names lower-case; values as raw bytes.
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+/// Passes a response on while it arrives (the signing proxy): the head as soon as it
+/// comes, then, when `wants_body` says so for its status, each body chunk. The response is
+/// still captured and recorded as [`send`] does; past [`MAX_RESPONSE_BODY`] the record is
+/// cut, the relay is not.
+#[derive(Debug)]
+pub struct Relay {
+    pub head: tokio::sync::oneshot::Sender<RelayHead>,
+    pub body: tokio::sync::mpsc::Sender<bytes::Bytes>,
+    /// Whether the body goes to `body` for a response of this status; false: only the
+    /// captured [`Response`] has it.
+    pub wants_body: fn(u16) -> bool,
+}
+
+/// [`send`], handing the response to `relay` as it arrives.
+pub async fn send_relayed(
+    client: &reqwest::Client,
+    ticket: &Ticket,
+    timeout: Duration,
+    relay: Option<Relay>,
 ) -> Result<Response, SendError> {
     let url = ticket.wire.url().clone();
     let authority = authority_of(&url);
@@ -96,14 +148,44 @@ pub async fn send(
             )
         })
         .collect();
+    let mut relay_body = None;
+    if let Some(relay) = relay {
+        let head = RelayHead {
+            status: status.as_u16(),
+            headers: resp
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
+                .collect(),
+        };
+        if (relay.wants_body)(head.status) {
+            relay_body = Some(relay.body);
+        }
+        // The receiver gone (the client hung up) changes nothing: the exchange is recorded.
+        let _ = relay.head.send(head);
+    }
     let mut body = Vec::new();
     let mut truncated = false;
     while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+        if let Some(tx) = &relay_body
+            && tx.send(chunk.clone()).await.is_err()
+        {
+            relay_body = None;
+        }
+        if truncated {
+            if relay_body.is_none() {
+                break;
+            }
+            continue;
+        }
         let room = MAX_RESPONSE_BODY - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
             truncated = true;
-            break;
+            if relay_body.is_none() {
+                break;
+            }
+            continue;
         }
         body.extend_from_slice(&chunk);
     }

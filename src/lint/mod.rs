@@ -85,6 +85,26 @@ pub enum FindingKind {
     FutureTimestamp,
 }
 
+impl FindingKind {
+    /// A short stable name, for one-line summaries (the proxy's `x-xsign-lint` header).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FindingKind::Tab => "tab",
+            FindingKind::InvalidJson => "invalid-json",
+            FindingKind::NotCompact => "not-compact",
+            FindingKind::Reformatted => "reformatted",
+            FindingKind::Crlf => "crlf",
+            FindingKind::Bom => "bom",
+            FindingKind::TrailingNewline => "trailing-newline",
+            FindingKind::BodyOnGet => "body-on-get",
+            FindingKind::UrlRewritten => "url-rewritten",
+            FindingKind::UrlInvalid => "url-invalid",
+            FindingKind::StaleTimestamp => "stale-timestamp",
+            FindingKind::FutureTimestamp => "future-timestamp",
+        }
+    }
+}
+
 /// A one-key remedy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fix {

@@ -49,7 +49,7 @@ mod verdict;
 pub use auth::{AuthFailure, Judge, Reason, SignedParts, Verdict};
 pub use config::MockConfig;
 pub use feeds::Feed;
-pub use server::{MockHandle, MockServer};
+pub use server::{MockHandle, MockServer, serve};
 pub use url::request_url;
 
 /// Every endpoint lives under this path, as on the real API.

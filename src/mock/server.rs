@@ -55,7 +55,7 @@ impl MockServer {
         let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
         let shared = Arc::new(Shared::new(config, judge, store, stop_rx.clone()));
         let app = router(shared.clone());
-        let accept = tokio::spawn(accept_loop(listener, app, connections.clone(), stop_rx));
+        let accept = tokio::spawn(serve(listener, app, connections.clone(), stop_rx));
         Ok(MockHandle {
             shared,
             addr: local,
@@ -80,7 +80,11 @@ fn bind_error(addr: SocketAddr, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), hint)
 }
 
-async fn accept_loop(
+/// Serves `app` on `listener` until `stop` turns true: HTTP/1.1 with upgrades, at most
+/// `connections` open at once (the rest wait in the kernel's backlog), headers within
+/// [`HEADER_READ_TIMEOUT`], open connections given [`SHUTDOWN_GRACE`] at the stop. The
+/// signing proxy serves through it too.
+pub async fn serve(
     listener: TcpListener,
     app: axum::Router,
     connections: Arc<Semaphore>,
