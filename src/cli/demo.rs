@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::mock::{MockConfig, MockHandle, MockServer};
+use crate::proxy::{ProxyHandle, ProxyServer};
 use crate::store::demo::{LiveDemo, ensure_in};
 use crate::store::profile::{DEMO_PORT, builtin_profiles, demo_dir};
 use crate::store::{Collection, CollectionStore, Profile, Request};
@@ -17,6 +18,10 @@ pub struct Args {
     /// Start afresh: a new key and API key, and the mock's records forgotten
     #[arg(long)]
     pub reset: bool,
+    /// Also start the signing proxy in front of the mock on 127.0.0.1:8899, so that
+    /// `curl http://127.0.0.1:8899/assets` gets a signed answer (see `xsign proxy`)
+    #[arg(long)]
+    pub proxy: bool,
 }
 
 /// The collection of example requests the demo opens with.
@@ -27,6 +32,8 @@ pub struct Demo {
     pub mock: MockHandle,
     pub profile: Profile,
     pub key_path: PathBuf,
+    /// The demo's API key, registered with the mock.
+    pub api_key: String,
     /// `None` when another running demo holds the record: the CLI reaches that one.
     pub live: Option<LiveDemo>,
 }
@@ -57,7 +64,25 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     ensure_examples();
     let port = demo.mock.addr().port();
-    let welcome = welcome(port);
+    let mut welcome = welcome(port);
+    let proxy = if args.proxy {
+        let handle = rt.block_on(start_proxy(
+            &demo,
+            std::sync::Arc::new(crate::store::History::open_default()),
+        ))?;
+        errln!(
+            "xsign demo: signing proxy on {0} in front of the mock: curl -s {0}/assets",
+            handle.url()
+        );
+        welcome = format!(
+            "Demo: mock on 127.0.0.1:{port}, signing proxy on {} (its requests show in the history, h). {} for help",
+            handle.addr(),
+            crate::tui::keymap::help_key()
+        );
+        Some(handle)
+    } else {
+        None
+    };
     let launched = tui::open(Launch {
         profile: demo.profile,
         rt: rt.handle().clone(),
@@ -71,12 +96,47 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
             &crate::paths::data_dir(),
         ),
     });
+    if let Some(p) = proxy {
+        rt.block_on(p.shutdown());
+    }
     rt.block_on(demo.mock.shutdown())
         .context("stopping the mock")?;
     match launched? {
         Some(tui::app::Next::Signalled(sig)) => Ok(super::signalled(sig)),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The signing proxy in front of the demo's mock, on 127.0.0.1:8899 (a free port when that
+/// one is taken), recording into the history the workbench shows.
+pub async fn start_proxy(
+    demo: &Demo,
+    recorder: std::sync::Arc<dyn crate::http::Recorder>,
+) -> anyhow::Result<ProxyHandle> {
+    let config = super::proxy::config(super::proxy::Upstream {
+        base_url: demo.mock.base_url(),
+        api_key: demo.api_key.clone(),
+        key: Some(crate::credentials::load_private_key(&demo.key_path, None)?.key),
+        key_path: Some(demo.key_path.clone()),
+        mode: demo.profile.auth_mode,
+        profile: demo.profile.name.clone(),
+        headers: demo.profile.headers.clone(),
+        timeout: std::time::Duration::from_secs(demo.profile.timeout_secs.max(1)),
+        client: crate::http::client()?,
+        recorder,
+        // The workbench has the terminal: the history is the log.
+        on_event: std::sync::Arc::new(|_| {}),
+    });
+    let preferred: SocketAddr = super::proxy::DEFAULT_LISTEN
+        .parse()
+        .expect("the default listen address parses");
+    let started = match ProxyServer::start(config.clone(), preferred).await {
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            ProxyServer::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+        }
+        started => started,
+    };
+    started.context("cannot start the signing proxy")
 }
 
 /// The first status line of the demo, with the mock on `port`.
@@ -125,6 +185,7 @@ pub async fn start_at(dir: &Path, preferred: SocketAddr) -> anyhow::Result<Demo>
         mock,
         profile,
         key_path: creds.key_path,
+        api_key: creds.api_key,
         live,
     })
 }

@@ -97,7 +97,13 @@ pub fn main() -> ExitCode {
                 &crate::paths::data_dir(),
             ),
         ) {
-            Ok(Some(crate::tui::app::Next::Demo)) => demo::run(demo::Args { reset: false }, &ctx),
+            Ok(Some(crate::tui::app::Next::Demo)) => demo::run(
+                demo::Args {
+                    reset: false,
+                    proxy: false,
+                },
+                &ctx,
+            ),
             Ok(Some(crate::tui::app::Next::Signalled(sig))) => Ok(signalled(sig)),
             Ok(None) => Ok(ExitCode::SUCCESS),
             Err(e) => Err(e),

@@ -86,6 +86,7 @@ pub fn start(launch: Launch, session: Arc<Session>, size: (u16, u16)) -> Started
     }
     let (tx, rx) = runtime::channel();
     let mut runtime = runtime::Runtime::new(session, launch.rt, tx, launch.stores);
+    runtime.follow_history();
     if launch.pinned {
         runtime.launch_profile = Some(launch.profile);
     }

@@ -9,7 +9,7 @@ use super::onboarding::{OnboardMessage, OnboardOp};
 use super::profiles::ProfileItem;
 use super::response::{ResponseView, SentRequest};
 use super::session::Session;
-use super::sidebar::{HISTORY_SHOWN, LibraryMessage, StoreAction, StoreOp};
+use super::sidebar::{HISTORY_SHOWN, HistoryNotes, LibraryMessage, StoreAction, StoreOp};
 use super::stores::Stores;
 use crate::atomic_file::write_atomic;
 use crate::credentials::{EntryKey, key_for_entry};
@@ -97,10 +97,62 @@ fn load(stores: &Stores) -> LibraryMessage {
         }
     };
     LibraryMessage::Loaded {
+        notes: history_notes(&history, &stores.config),
         collections,
         history,
         warnings,
     }
+}
+
+/// The newest history, for the list to follow what another process records.
+pub fn history(stores: &Stores) -> Option<Message> {
+    let history = stores.history.recent(HISTORY_SHOWN).ok()?;
+    Some(Message::Library(LibraryMessage::History {
+        notes: history_notes(&history, &stores.config),
+        history,
+    }))
+}
+
+/// What the list shows beside each proxied entry: the lint codes the proxy put in
+/// `x-xsign-lint` and, on a 1020, the doctor's headline it put in `x-xsign-doctor` (the same
+/// checks on the same record, with the key that signed it).
+pub fn history_notes(entries: &[HistoryEntry], config: &ConfigStore) -> HistoryNotes {
+    let proxied = entries
+        .iter()
+        .filter(|e| e.source.as_deref() == Some(crate::proxy::SOURCE));
+    let mut config_read = None;
+    let now = crate::signing::now_unix();
+    let mut notes = HistoryNotes::new();
+    for e in proxied {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(body) = e.whole_body() {
+            let findings =
+                crate::lint::check(&crate::lint::LintInput::new(&e.method, &e.url, body, now));
+            let codes: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.severity >= crate::lint::Severity::Warning)
+                .map(|f| f.kind.code())
+                .collect();
+            if !codes.is_empty() {
+                parts.push(codes.join(","));
+            }
+        }
+        let refused = e
+            .response
+            .as_ref()
+            .is_some_and(|r| diagnose::ApiError::partner_auth(r.status, &r.body).is_some());
+        if refused {
+            let config = config_read
+                .get_or_insert_with(|| config.load().map(|l| l.value).unwrap_or_default());
+            let EntryKey { key, .. } = key_for_entry(e, config, None);
+            let report = diagnose::diagnose(&Evidence::from_history(e, key, now));
+            parts.push(diagnose::render::headline(&report));
+        }
+        if !parts.is_empty() {
+            notes.insert(e.id, parts.join(" · "));
+        }
+    }
+    notes
 }
 
 /// Every profile, for the switcher.

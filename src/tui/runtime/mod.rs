@@ -4,6 +4,7 @@
 //! `$EDITOR`, the input thread), and `signals.rs` (outside signals end the loop cleanly).
 
 mod event_loop;
+mod history_watch;
 mod host;
 pub mod signals;
 
@@ -39,6 +40,15 @@ pub struct Runtime {
     /// The profile the workbench opened with, when it was made for this run rather than
     /// read from the config (`Launch::pinned`).
     pub launch_profile: Option<crate::store::Profile>,
+    history_watch: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(w) = self.history_watch.take() {
+            w.abort();
+        }
+    }
 }
 
 impl Runtime {
@@ -63,6 +73,19 @@ impl Runtime {
             sends: HashMap::new(),
             feeds: HashMap::new(),
             launch_profile: None,
+            history_watch: None,
+        }
+    }
+
+    /// Makes the history list follow what other processes record (the signing proxy's
+    /// exchanges appear as they happen). Stops with the runtime.
+    pub fn follow_history(&mut self) {
+        if self.history_watch.is_none() {
+            self.history_watch = Some(history_watch::spawn(
+                &self.rt,
+                self.stores.clone(),
+                self.tx.clone(),
+            ));
         }
     }
 

@@ -73,6 +73,10 @@ impl Prompt {
     }
 }
 
+/// Beside a proxied entry in the history list: its lint codes and, on a 1020, the doctor's
+/// headline, by entry id.
+pub type HistoryNotes = std::collections::HashMap<u64, String>;
+
 /// The file operations the sidebar asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreOp {
@@ -104,8 +108,16 @@ pub enum LibraryMessage {
     Loaded {
         collections: Vec<Collection>,
         history: Vec<HistoryEntry>,
+        /// What the history list shows beside an entry (see [`HistoryNotes`]).
+        notes: HistoryNotes,
         /// Files that did not parse and were kept aside.
         warnings: Vec<String>,
+    },
+    /// The history changed on disk (the signing proxy or another command recorded an
+    /// exchange): the newest entries, for the list to follow.
+    History {
+        history: Vec<HistoryEntry>,
+        notes: HistoryNotes,
     },
     Saved {
         collection: String,
@@ -188,6 +200,7 @@ pub struct Library {
     pub filtering: bool,
     pub collections: Vec<Collection>,
     pub history: Vec<HistoryEntry>,
+    pub notes: HistoryNotes,
     pub selected: usize,
     pub prompt: Option<Prompt>,
     pub loaded: bool,
@@ -268,16 +281,38 @@ impl Library {
 
     /// Applies what the runtime read or wrote.
     pub fn apply(&mut self, msg: &LibraryMessage) {
-        if let LibraryMessage::Loaded {
-            collections,
-            history,
-            ..
-        } = msg
-        {
-            self.collections = collections.clone();
-            self.history = history.clone();
-            self.loaded = true;
-            self.clamp();
+        match msg {
+            LibraryMessage::Loaded {
+                collections,
+                history,
+                notes,
+                ..
+            } => {
+                self.collections = collections.clone();
+                self.history = history.clone();
+                self.notes = notes.clone();
+                self.loaded = true;
+                self.clamp();
+            }
+            LibraryMessage::History { history, notes } => self.follow(history, notes),
+            _ => {}
         }
+    }
+
+    /// Takes the newest history: the selection stays on its entry, or on the newest one
+    /// when it was there (the list follows new entries).
+    fn follow(&mut self, history: &[HistoryEntry], notes: &HistoryNotes) {
+        let on_history = self.tab == LibraryTab::History;
+        let held = (on_history && self.selected > 0)
+            .then(|| self.history_rows().get(self.selected).map(|e| e.id))
+            .flatten();
+        self.history = history.to_vec();
+        self.notes = notes.clone();
+        if on_history {
+            self.selected = held
+                .and_then(|id| self.history_rows().iter().position(|e| e.id == id))
+                .unwrap_or(0);
+        }
+        self.clamp();
     }
 }

@@ -133,6 +133,13 @@ impl Widget for SidebarView<'_> {
                         Span::styled(format!("{} ", e.method), theme::dim()),
                         Span::raw(path),
                     ]);
+                    if e.source.as_deref() == Some(crate::proxy::SOURCE) {
+                        line.spans.push(Span::styled(" proxy", theme::info()));
+                    }
+                    if let Some(note) = l.notes.get(&e.id) {
+                        line.spans
+                            .push(Span::styled(format!(" {note}"), theme::dim()));
+                    }
                     if i == l.selected && self.focused {
                         line = line.patch_style(theme::selection());
                     }
@@ -162,13 +169,26 @@ impl Widget for SidebarView<'_> {
                 spans.extend(input.spans(true));
                 Line::from(spans)
             }
-            None => Line::styled(
-                match l.tab {
-                    LibraryTab::Saved => "Enter open · a save as · r rename · d dup · x del",
-                    LibraryTab::History => "Enter load · i inspect · / filter",
-                },
-                theme::dim(),
-            ),
+            None => {
+                // A proxied entry's note (lint codes, the doctor's headline) does not fit
+                // its row in a narrow sidebar: the selected one's takes the hint's place.
+                let note = (l.tab == LibraryTab::History)
+                    .then(|| l.history_rows().get(l.selected).map(|e| e.id))
+                    .flatten()
+                    .and_then(|id| l.notes.get(&id));
+                match note {
+                    Some(n) => Line::styled(format!("{n} · i inspect"), theme::info()),
+                    None => Line::styled(
+                        match l.tab {
+                            LibraryTab::Saved => {
+                                "Enter open · a save as · r rename · d dup · x del"
+                            }
+                            LibraryTab::History => "Enter load · i inspect · / filter",
+                        },
+                        theme::dim(),
+                    ),
+                }
+            }
         };
         if last >= inner.y {
             buf.set_line(inner.x, last, &hint, inner.width);

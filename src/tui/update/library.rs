@@ -201,6 +201,8 @@ impl App {
                     self.notify(Level::Warn, w);
                 }
             }
+            // The list followed; nothing to say.
+            LibraryMessage::History { .. } => {}
             LibraryMessage::Saved {
                 collection,
                 request,
