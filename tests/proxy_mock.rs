@@ -520,7 +520,9 @@ async fn refusals_name_the_fix_in_the_apis_error_shape() {
     let proxy = in_front_of(&mock).await;
     let h = http();
     let port = proxy.handle.addr().port();
-    let cases: Vec<(Vec<(&str, String)>, Vec<u8>, u16, &str)> = vec![
+    // (headers, body, status, what the refusal says)
+    type Refusal<'a> = (Vec<(&'a str, String)>, Vec<u8>, u16, &'a str);
+    let cases: Vec<Refusal<'_>> = vec![
         (
             vec![("host", format!("evil.example:{port}"))],
             vec![],

@@ -103,7 +103,7 @@ mod tests {
     /// DigestInfo, a bare digest, another payload.
     fn near_misses(signer: &RsaSigner, payload: &Payload) -> Vec<Vec<u8>> {
         use sha2::Digest;
-        let key = signer.key().rsa_key();
+        let key = signer.key().rsa_key().expect("the fixture key parses");
         let bytes = payload.as_bytes();
         vec![
             key.sign(
