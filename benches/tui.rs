@@ -3,7 +3,8 @@
 //!   for a pretty body (many lines) and a compact one (one 1 MB line);
 //! - a full 200×60 frame showing a 1 MB JSON response.
 //!
-//! Besides criterion's estimates, each keystroke case prints p50/p99 over 300 keystrokes.
+//! Besides criterion's estimates, each keystroke case prints p50/p99 over 300 keystrokes
+//! and where the median keystroke's time went.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -85,16 +86,59 @@ fn editing(session: &Session, body: &str) -> App {
     app
 }
 
+/// Where one keystroke's time went: `update` (the edit and the body snapshot), the
+/// signer (hash, RSA and, in parallel, lint) and the frame.
+#[derive(Default, Clone, Copy)]
+struct Phases {
+    update: Duration,
+    sign: Duration,
+    draw: Duration,
+}
+
 /// One keystroke through update, the signer, update again and a full frame.
-fn keystroke(app: &mut App, session: &Session, term: &mut Terminal<TestBackend>, c: char) {
-    let mut fx = app.update(Message::Key(KeyEvent::from(KeyCode::Char(c))));
+fn keystroke(
+    app: &mut App,
+    session: &Session,
+    term: &mut Terminal<TestBackend>,
+    key: KeyCode,
+) -> Phases {
+    let mut p = Phases::default();
+    let t = Instant::now();
+    let mut fx = app.update(Message::Key(KeyEvent::from(key)));
+    p.update = t.elapsed();
     while let Some(e) = fx.pop() {
         if let Effect::Sign(job) = e {
+            let t = Instant::now();
             let outcome = sign_worker::sign(session, &job);
+            p.sign += t.elapsed();
+            let t = Instant::now();
             fx.extend(app.update(Message::Signed(outcome)));
+            p.update += t.elapsed();
         }
     }
+    let t = Instant::now();
     term.draw(|f| f.render_widget(&*app, f.area())).unwrap();
+    p.draw = t.elapsed();
+    p
+}
+
+/// Typing and deleting in turn, so the body stays 1 MB.
+fn key_for(i: usize) -> KeyCode {
+    if i.is_multiple_of(2) {
+        KeyCode::Char('x')
+    } else {
+        KeyCode::Backspace
+    }
+}
+
+/// Keystrokes timed per body shape: 300, or `XSIGN_BENCH_KEYSTROKES` (fewer under a
+/// profiler, e.g. `valgrind --tool=callgrind`).
+fn keystrokes() -> usize {
+    std::env::var("XSIGN_BENCH_KEYSTROKES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(300)
 }
 
 fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
@@ -109,47 +153,32 @@ fn bench_keystroke(c: &mut Criterion) {
         let body = big_json(pretty);
         let mut app = editing(&session, &body);
         let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
-        keystroke(&mut app, &session, &mut term, 'x');
-        // p99 over 300 keystrokes, typing and deleting so the body stays 1 MB.
-        let mut samples = Vec::with_capacity(300);
-        for i in 0..300 {
+        keystroke(&mut app, &session, &mut term, KeyCode::Char('x'));
+        let n = keystrokes();
+        let mut samples = Vec::with_capacity(n);
+        let mut phases = Vec::with_capacity(n);
+        for i in 0..n {
             let t = Instant::now();
-            if i % 2 == 0 {
-                keystroke(&mut app, &session, &mut term, 'x');
-            } else {
-                let mut fx = app.update(Message::Key(KeyEvent::from(KeyCode::Backspace)));
-                while let Some(e) = fx.pop() {
-                    if let Effect::Sign(job) = e {
-                        let o = sign_worker::sign(&session, &job);
-                        fx.extend(app.update(Message::Signed(o)));
-                    }
-                }
-                term.draw(|f| f.render_widget(&app, f.area())).unwrap();
-            }
+            phases.push(keystroke(&mut app, &session, &mut term, key_for(i)));
             samples.push(t.elapsed());
         }
         let (p50, p99, max) = percentiles(samples);
+        let median = |f: fn(&Phases) -> Duration| percentiles(phases.iter().map(f).collect()).0;
         eprintln!(
-            "keystroke_1mb_{name}: body {} bytes, {} lines; p50 {p50:?}, p99 {p99:?}, max {max:?}",
+            "keystroke_1mb_{name}: body {} bytes, {} lines; {n} keystrokes: p50 {p50:?}, \
+             p99 {p99:?}, max {max:?} (p50 update {:?}, sign {:?}, draw {:?})",
             app.body.len_bytes(),
-            app.body.lines().len()
+            app.body.lines().len(),
+            median(|p| p.update),
+            median(|p| p.sign),
+            median(|p| p.draw),
         );
         c.bench_function(&format!("keystroke_1mb_{name}_to_signature_frame"), |b| {
-            let mut flip = false;
+            let mut i = 0;
             b.iter(|| {
-                flip = !flip;
-                if flip {
-                    keystroke(&mut app, &session, &mut term, 'x');
-                } else {
-                    let mut fx = app.update(Message::Key(KeyEvent::from(KeyCode::Backspace)));
-                    while let Some(e) = fx.pop() {
-                        if let Effect::Sign(job) = e {
-                            let o = sign_worker::sign(&session, &job);
-                            fx.extend(app.update(Message::Signed(o)));
-                        }
-                    }
-                    term.draw(|f| f.render_widget(&app, f.area())).unwrap();
-                }
+                let p = keystroke(&mut app, &session, &mut term, key_for(i));
+                i += 1;
+                p
             })
         });
     }

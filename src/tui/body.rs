@@ -3,10 +3,10 @@
 //! Only the visible window is walked.
 
 use super::app::{App, Focus};
-use super::json::{Token, tokens_window};
+use super::json::{Token, tokens_after};
 use super::response::token_style;
 use super::theme;
-use super::widgets::editor::{BodyEditor, LineRows, cell_width, char_width, rows_for_width};
+use super::widgets::editor::{BodyEditor, cell_width, char_width, rows_for_width};
 use super::widgets::wrap::Rows;
 use crate::time::bytes_text as human_bytes;
 use ratatui::buffer::{Buffer, CellWidth};
@@ -83,6 +83,7 @@ impl Widget for BodyView<'_> {
                 ..inner
             };
             let src = Src {
+                editor: e,
                 line,
                 plain: e.is_plain_line(r),
                 row: r,
@@ -170,6 +171,8 @@ fn char_count(line: &str, plain: bool) -> usize {
 /// One line to draw, and what marks it: the cursor (a char column) and the selection.
 #[derive(Clone, Copy)]
 struct Src<'a> {
+    /// The editor the line is from, and what it keeps of long lines.
+    editor: &'a BodyEditor,
     line: &'a str,
     /// Only printable ASCII (see `BodyEditor::is_plain_line`).
     plain: bool,
@@ -189,7 +192,8 @@ fn walk(
     let line = src.line;
     let trailing_from = line.trim_end_matches([' ', '\r']).len();
     let win = window(line, src.plain, from_col, to_col);
-    let toks = tokens_window(line, win.start_byte, win.end_byte);
+    let state = src.editor.json_state(src.row, win.start_byte);
+    let toks = tokens_after(line, win.start_byte, win.end_byte, state);
     let mut tok = toks.iter().peekable();
     let mut col = win.start_col;
     for (ci, (off, c)) in (win.start_ci..).zip(line[win.start_byte..win.end_byte].char_indices()) {
@@ -262,7 +266,7 @@ fn draw_wrapped(src: Src<'_>, first_seg: usize, area: Rect, buf: &mut Buffer) ->
         .cursor
         .is_some_and(|c| c >= char_count(src.line, src.plain));
     // Printable ASCII is one cell per byte: rows are plain arithmetic.
-    let wrapped = (!src.plain).then(|| LineRows::new(src.line, width));
+    let wrapped = (!src.plain).then(|| src.editor.line_rows(src.row, width));
     let row_start = |seg: usize| match &wrapped {
         None => Some(seg * width).filter(|&c| c <= src.line.len()),
         Some(w) => w.start(seg).map(|s| s.1),
@@ -344,6 +348,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 mod tests {
     use super::*;
     use crate::tui::widgets::editor::wrapped_rows;
+    use crossterm::event::KeyCode;
 
     /// The body's one line drawn wrapped in a pane `width` cells wide: its rows, read back
     /// cell by cell (the cell after a wide glyph is its second half, not a character).
@@ -409,6 +414,77 @@ mod tests {
         }
         // the wide glyph that does not fit moves down whole: no `?`, no half glyph
         assert_eq!(drawn_rows("ab東京", 3), ["ab ", "東 ", "京 "]);
+    }
+
+    /// What the editor keeps of long lines (string states, wrapped rows) never shows: after
+    /// each edit, before or inside the window, the pane and its scrolling are those of a
+    /// fresh editor holding the same text.
+    #[test]
+    fn kept_long_lines_draw_as_a_fresh_editor() {
+        let item = r#"{"name":"Zürich \"東京\" \\","n":-1.5e3,"ok":true,"t":"	"},"#;
+        let line = format!("[{}]", item.repeat(400));
+        let mut e = BodyEditor::from_text(&format!("{line}\n{line}"));
+        let (area, mut seed) = (Rect::new(0, 0, 39, 12), 7u64);
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        e.jump(0, 9000);
+        for step in 0..400 {
+            let (top, top_seg, left) = (e.top, e.top_seg, e.left);
+            let row = next(e.lines().len());
+            let chars = e.lines()[row].chars().count();
+            // mostly near the cursor, sometimes anywhere
+            let (r, c) = e.cursor();
+            let (row, col) = if step % 3 == 0 {
+                (row, next(chars + 1))
+            } else {
+                (r, c)
+            };
+            e.jump(row, col);
+            let keys = [
+                KeyCode::Char('"'),
+                KeyCode::Char('\\'),
+                KeyCode::Char('é'),
+                KeyCode::Char('東'),
+                KeyCode::Tab,
+                KeyCode::Enter,
+                KeyCode::Backspace,
+                KeyCode::Delete,
+                KeyCode::Char('x'),
+            ];
+            let k = keys[next(keys.len())];
+            if step % 17 == 0 {
+                e.undo();
+            } else {
+                e.key(crossterm::event::KeyEvent::from(k), 10);
+            }
+            e.wrap = step % 50 < 40;
+            e.scroll_to_cursor(10, 37);
+            let mut fresh = BodyEditor::from_text(&e.to_text());
+            fresh.wrap = e.wrap;
+            let (r, c) = e.cursor();
+            fresh.jump(r, c);
+            (fresh.top, fresh.top_seg, fresh.left) = (top, top_seg, left);
+            fresh.scroll_to_cursor(10, 37);
+            assert_eq!(
+                (fresh.top, fresh.top_seg, fresh.left),
+                (e.top, e.top_seg, e.left)
+            );
+            let draw = |editor: &BodyEditor| {
+                let mut buf = Buffer::empty(area);
+                BodyView {
+                    editor,
+                    focused: true,
+                    editing: true,
+                }
+                .render(area, &mut buf);
+                buf
+            };
+            assert_eq!(draw(&e), draw(&fresh), "step {step}: {k:?} at {r},{c}");
+        }
     }
 
     proptest::proptest! {

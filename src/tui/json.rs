@@ -128,26 +128,54 @@ pub fn tokens_upto(line: &str, limit: usize) -> Vec<(usize, usize, Token)> {
 /// The tokens of the window `from..limit` of a line. Only the string state is tracked up
 /// to `from` (a byte loop), so a window far into a 1 MB line costs little.
 pub fn tokens_window(line: &str, from: usize, limit: usize) -> Vec<(usize, usize, Token)> {
+    let from = from.min(line.len());
+    let state = StringState::default().scan(&line.as_bytes()[..from], 0);
+    tokens_after(line, from, limit, state)
+}
+
+/// Whether a line's bytes so far end inside a JSON string, and where that string began:
+/// all the tokenizer needs to start anywhere in a line. It depends only on the bytes
+/// before, so a long line's states can be kept and reused until an edit before them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StringState {
+    in_string: bool,
+    escaped: bool,
+    string_start: usize,
+}
+
+impl StringState {
+    /// The state after `bytes` more, which start at byte `at` of the line.
+    pub fn scan(mut self, bytes: &[u8], at: usize) -> StringState {
+        for (i, &c) in bytes.iter().enumerate() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == b'\\' {
+                    self.escaped = true;
+                } else if c == b'"' {
+                    self.in_string = false;
+                }
+            } else if c == b'"' {
+                self.in_string = true;
+                self.string_start = at + i;
+            }
+        }
+        self
+    }
+}
+
+/// `tokens_window` given the string state at `from` (see `StringState`).
+pub fn tokens_after(
+    line: &str,
+    from: usize,
+    limit: usize,
+    state: StringState,
+) -> Vec<(usize, usize, Token)> {
     let b = line.as_bytes();
     let from = from.min(b.len());
-    let (mut in_string, mut escaped, mut string_start) = (false, false, 0);
-    for (i, &c) in b[..from].iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_string = false;
-            }
-        } else if c == b'"' {
-            in_string = true;
-            string_start = i;
-        }
-    }
     let mut start = from;
-    if in_string {
-        start = string_start;
+    if state.in_string {
+        start = state.string_start;
     } else {
         while start > 0
             && matches!(b[start - 1], b'0'..=b'9' | b'-' | b'+' | b'.' | b'a'..=b'z' | b'E')
@@ -309,6 +337,14 @@ mod tests {
             }
             // and the window covers `from`
             assert!(w.first().is_none_or(|t| t.0 <= from), "from {from}: {w:?}");
+            // the string state scanned in two pieces is the state scanned at once
+            let b = line.as_bytes();
+            for cut in 0..=from {
+                let split = StringState::default()
+                    .scan(&b[..cut], 0)
+                    .scan(&b[cut..from], cut);
+                assert_eq!(tokens_after(line, from, line.len(), split), w);
+            }
         }
     }
 }

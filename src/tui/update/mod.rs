@@ -138,7 +138,7 @@ impl App {
             seq: self.sig.seq,
             method: self.method_name().to_string(),
             url: target::resolve(&self.profile.base_url, self.url.text()),
-            body: self.body.to_bytes().into(),
+            body: self.body.snapshot(),
             saved_body: self.saved_body.clone(),
         })
     }

@@ -87,7 +87,8 @@ impl App {
                     Level::Warn,
                     format!("sending with a mistake on purpose: {}", sabotage.label()),
                 );
-                self.dispatch_send(t.wire, self.body.to_bytes().into(), Some(sabotage), fx);
+                let body = self.body.snapshot();
+                self.dispatch_send(t.wire, body, Some(sabotage), fx);
             }
             Err(e) => self.notify(Level::Error, e),
         }
@@ -134,7 +135,10 @@ impl App {
             KeyCode::Enter => {
                 self.confirm = None;
                 match target::resolve(&self.profile.base_url, self.url.text()) {
-                    Ok(t) => self.dispatch_send(t.wire, self.body.to_bytes().into(), None, fx),
+                    Ok(t) => {
+                        let body = self.body.snapshot();
+                        self.dispatch_send(t.wire, body, None, fx)
+                    }
                     Err(e) => self.notify(Level::Error, e),
                 }
             }

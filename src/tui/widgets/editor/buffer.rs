@@ -69,10 +69,12 @@ impl BodyEditor {
         let rest: Vec<&str> = pieces.collect();
         let was_plain = self.plain[r];
         if rest.is_empty() {
+            self.memo.line_changed(r, b);
             self.lines[r].insert_str(b, first);
             self.plain[r] = was_plain && is_plain(first);
             return (r, b + first.len());
         }
+        self.memo.lines_changed(r, b);
         let tail = self.lines[r].split_off(b);
         self.lines[r].push_str(first);
         self.plain[r] = if was_plain {
@@ -95,12 +97,14 @@ impl BodyEditor {
     /// Deletes `start..end`; returns the text removed.
     pub(super) fn raw_delete(&mut self, start: Pos, end: Pos) -> String {
         if start.0 == end.0 {
+            self.memo.line_changed(start.0, start.1);
             let removed: String = self.lines[start.0].drain(start.1..end.1).collect();
             if !self.plain[start.0] {
                 self.plain[start.0] = is_plain(&self.lines[start.0]);
             }
             return removed;
         }
+        self.memo.lines_changed(start.0, start.1);
         let all_plain = self.plain[start.0] && self.plain[end.0];
         let mut removed = self.lines[start.0].split_off(start.1);
         for line in self.lines.drain(start.0 + 1..end.0) {

@@ -8,6 +8,7 @@
 
 mod buffer;
 mod keys;
+mod memo;
 mod motion;
 mod view;
 
@@ -18,6 +19,7 @@ pub use view::{
 };
 
 use buffer::Edit;
+use std::sync::Arc;
 
 /// A position: line and byte offset within it (always on a char boundary).
 type Pos = (usize, usize);
@@ -36,6 +38,11 @@ pub struct BodyEditor {
     redo: Vec<Edit>,
     /// Bumped on every change of the text, so the signer knows a snapshot is stale.
     revision: u64,
+    /// The last `snapshot` and the revision it was taken at: signing again an unchanged
+    /// body (a URL edit, a new timestamp) shares it instead of copying 1 MB again.
+    snapshot: Option<(u64, Arc<[u8]>)>,
+    /// What the view keeps of long lines between frames (see `memo`).
+    memo: memo::Memo,
     /// First visible line and first visible display column: kept by `update`, read by
     /// `draw`. With `wrap`, `top_seg` is the first visible row within line `top`.
     pub top: usize,
@@ -107,6 +114,8 @@ impl BodyEditor {
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
+            snapshot: None,
+            memo: memo::Memo::default(),
             top: 0,
             top_seg: 0,
             left: 0,
@@ -116,6 +125,17 @@ impl BodyEditor {
 
     pub fn lines(&self) -> &[String] {
         &self.lines
+    }
+
+    /// The JSON string state at byte `at` of line `row`, from the states kept every
+    /// `memo::STRIDE` bytes of a long line: where colouring a window of it starts.
+    pub fn json_state(&self, row: usize, at: usize) -> crate::tui::json::StringState {
+        self.memo.string_state(row, &self.lines[row], at)
+    }
+
+    /// Line `row` wrapped at `width`, kept for a long line until it changes.
+    pub fn line_rows(&self, row: usize, width: usize) -> Arc<LineRows> {
+        self.memo.rows(row, &self.lines[row], width)
     }
 
     /// Whether line `row` is only printable ASCII.
@@ -177,6 +197,29 @@ impl BodyEditor {
         out
     }
 
+    /// The body as `to_bytes` gives it, in one shared allocation made once per revision:
+    /// what the signer and the sender get. Copied once, straight into place.
+    pub fn snapshot(&mut self) -> Arc<[u8]> {
+        if let Some((rev, bytes)) = &self.snapshot
+            && *rev == self.revision
+        {
+            return bytes.clone();
+        }
+        let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, self.len_bytes()).collect();
+        let out = Arc::get_mut(&mut bytes).expect("a new Arc has one owner");
+        let mut at = 0;
+        for (i, line) in self.lines.iter().enumerate() {
+            if i > 0 {
+                out[at] = b'\n';
+                at += 1;
+            }
+            out[at..at + line.len()].copy_from_slice(line.as_bytes());
+            at += line.len();
+        }
+        self.snapshot = Some((self.revision, bytes.clone()));
+        bytes
+    }
+
     pub fn to_text(&self) -> String {
         String::from_utf8(self.to_bytes()).expect("lines are strings")
     }
@@ -224,6 +267,43 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn snapshot_follows_every_change() {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let mut e = BodyEditor::from_text("{\"a\":\r\n1}\n");
+        let first = e.snapshot();
+        assert_eq!(&first[..], e.to_bytes());
+        assert!(Arc::ptr_eq(&first, &e.snapshot()), "unchanged: shared");
+        e.jump(1, 1);
+        let steps: [&dyn Fn(&mut BodyEditor); 6] = [
+            &|e| {
+                e.key(key(KeyCode::Char('é')), 10);
+            },
+            &|e| {
+                e.key(key(KeyCode::Enter), 10);
+            },
+            &|e| {
+                e.key(key(KeyCode::Backspace), 10);
+            },
+            &|e| {
+                e.undo();
+            },
+            &|e| {
+                e.redo();
+            },
+            &|e| e.set_text(""),
+        ];
+        for step in steps {
+            let before = e.snapshot();
+            step(&mut e);
+            let now = e.snapshot();
+            assert_eq!(&now[..], e.to_bytes());
+            assert_ne!(before, now);
+        }
+        assert_eq!(&e.snapshot()[..], b"");
     }
 
     #[test]

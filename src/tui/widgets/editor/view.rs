@@ -168,7 +168,7 @@ impl BodyEditor {
         let cseg = if self.plain[row] {
             dcol / width
         } else {
-            LineRows::new(&lines[row], width).row_of(col)
+            self.line_rows(row, width).row_of(col)
         };
         // Above the window: the cursor's row becomes the first.
         if (row, cseg) < (self.top, self.top_seg) {
@@ -203,7 +203,7 @@ impl BodyEditor {
         if self.plain[row] {
             rows_for_width(self.lines[row].len(), width, cursor_at_end)
         } else {
-            wrapped_rows(&self.lines[row], width, cursor_at_end)
+            self.line_rows(row, width).count(cursor_at_end)
         }
     }
 
@@ -238,7 +238,7 @@ impl BodyEditor {
         if self.plain[row] {
             return (seg * width + x).min(line.len());
         }
-        let wrapped = LineRows::new(line, width);
+        let wrapped = self.line_rows(row, width);
         let (first, start_col) = wrapped.start(seg).unwrap_or((0, 0));
         let col = char_at_col(line, start_col + x);
         match wrapped.start(seg + 1) {
