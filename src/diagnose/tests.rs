@@ -55,6 +55,17 @@ fn causes(r: &Report) -> Vec<CauseKind> {
     r.causes().map(|c| c.kind).collect()
 }
 
+/// Evidence for a request signed and sent with x-nonce `n` instead of a timestamp.
+pub(super) fn nonce_evidence(n: u64) -> Evidence {
+    let value = AuthValue::Nonce(n);
+    let mut ev = evidence(URL, BODY);
+    ev.signed.value = Some(value);
+    ev.sent.timestamp = None;
+    ev.sent.nonce = Some(n.to_string());
+    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    ev
+}
+
 pub(super) fn only_cause(r: &Report) -> &Cause {
     let c: Vec<&Cause> = r.causes().collect();
     assert_eq!(c.len(), 1, "{}", render::to_text(r));
@@ -308,12 +319,7 @@ fn timestamp_in_milliseconds_is_named() {
 
 #[test]
 fn nonce_that_did_not_increase_is_named() {
-    let value = AuthValue::Nonce(41);
-    let mut ev = evidence(URL, BODY);
-    ev.signed.value = Some(value);
-    ev.sent.timestamp = None;
-    ev.sent.nonce = Some("41".into());
-    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    let mut ev = nonce_evidence(41);
     ev.last_nonce = Some(41);
     let r = diagnose(&ev);
     assert_eq!(only_cause(&r).kind, CauseKind::NonceNotIncreasing);
@@ -323,12 +329,7 @@ fn nonce_that_did_not_increase_is_named() {
 
 #[test]
 fn a_used_up_nonce_does_not_advise_another_nonce() {
-    let value = AuthValue::Nonce(u64::MAX);
-    let mut ev = evidence(URL, BODY);
-    ev.signed.value = Some(value);
-    ev.sent.timestamp = None;
-    ev.sent.nonce = Some(u64::MAX.to_string());
-    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    let mut ev = nonce_evidence(u64::MAX);
     ev.last_nonce = Some(u64::MAX);
     let r = diagnose(&ev);
     let c = only_cause(&r);

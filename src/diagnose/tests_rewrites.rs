@@ -1,6 +1,6 @@
 //! The doctor on query rewrites and on nonces from the local store (issue 10 #20, #22).
 
-use super::tests::{BODY, TS, URL, evidence, key, only_cause, x_sign};
+use super::tests::{TS, URL, evidence, key, nonce_evidence, only_cause, x_sign};
 use super::*;
 
 /// Issue 10 #20: each way an HTTP library rewrites a query is named, both when the signed
@@ -51,12 +51,7 @@ fn each_query_rewrite_is_named_from_either_side() {
 
 #[test]
 fn the_local_nonce_store_tells_an_overtaken_nonce_from_a_foreign_one() {
-    let value = AuthValue::Nonce(41);
-    let mut ev = evidence(URL, BODY);
-    ev.signed.value = Some(value);
-    ev.sent.timestamp = None;
-    ev.sent.nonce = Some("41".into());
-    ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, BODY));
+    let mut ev = nonce_evidence(41);
     ev.nonce_issued_last = Some(45);
     let r = diagnose(&ev);
     assert!(
