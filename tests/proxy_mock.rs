@@ -481,6 +481,99 @@ async fn a_websocket_through_the_proxy_receives_the_action_a_transfer_pushes() {
         tokio_tungstenite::tungstenite::Error::Http(resp) => assert!(resp.status().as_u16() >= 400),
         other => panic!("{other}"),
     }
+
+    // Both handshakes are in the history, as signed and answered, from the proxy.
+    let entries = proxy.history.recent(10).unwrap();
+    let feeds: Vec<_> = entries
+        .iter()
+        .filter(|e| e.url.starts_with("ws://"))
+        .collect();
+    assert_eq!(feeds.len(), 2, "{entries:#?}");
+    let ok = feeds
+        .iter()
+        .find(|e| e.url.ends_with(&format!("/coreclient/{client}/feed")))
+        .unwrap();
+    assert_eq!(ok.method, "GET");
+    assert_eq!(ok.response.as_ref().unwrap().status, 101);
+    assert_eq!(ok.source.as_deref(), Some("proxy"));
+    assert_eq!(ok.scheme.as_deref(), Some("partner-rsa"));
+    assert!(ok.x_sign.is_some() && ok.payload_hash.is_some() && ok.auth.is_some());
+    assert!(
+        !ok.request_headers
+            .iter()
+            .any(|(n, v)| n == "x-api-key" && v == API_KEY),
+        "the API key is masked: {:?}",
+        ok.request_headers
+    );
+    let refused = feeds
+        .iter()
+        .find(|e| e.url.ends_with("/nope/feed"))
+        .unwrap();
+    assert!(refused.response.as_ref().unwrap().status >= 400);
+}
+
+#[tokio::test]
+async fn a_refused_feed_handshake_gets_the_doctors_headline() {
+    let mock = start(MockConfig::default()).await;
+    let (_, _, client) = mock_support::Client::new(&mock).setup_transfer().await;
+    // A key the server does not hold for this API key.
+    let proxy = start_proxy(&mock.base_url(), other_key(), API_KEY, AuthMode::Timestamp).await;
+    let url = format!("ws://{}/coreclient/{client}/feed", proxy.handle.addr());
+    let err = tokio_tungstenite::connect_async(url).await.unwrap_err();
+    let tokio_tungstenite::tungstenite::Error::Http(resp) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(resp.status().as_u16(), 401);
+    let body: Value = serde_json::from_slice(resp.body().as_deref().unwrap()).unwrap();
+    assert_eq!(body["code"], 1020, "the body unchanged");
+    let doctor = resp.headers()[DOCTOR_HEADER].to_str().unwrap();
+    assert!(doctor.contains("another public key"), "{doctor}");
+    let e = proxy.history.recent(1).unwrap().remove(0);
+    assert_eq!(e.response.unwrap().status, 401);
+    assert!(e.url.starts_with("ws://"));
+}
+
+#[tokio::test]
+async fn the_subprotocol_the_client_offers_goes_upstream_and_the_chosen_one_comes_back() {
+    use axum::extract::ws::WebSocketUpgrade;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    // An upstream that speaks only "qredo.v2" and echoes one text frame.
+    let app = axum::Router::new().route(
+        "/api/v1/p/feed",
+        axum::routing::get(|up: WebSocketUpgrade| async move {
+            up.protocols(["qredo.v2"]).on_upgrade(|mut ws| async move {
+                if let Some(Ok(m)) = ws.recv().await {
+                    let _ = ws.send(m).await;
+                }
+            })
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let proxy = start_proxy(
+        &format!("http://{addr}/api/v1/p"),
+        private_key(),
+        API_KEY,
+        AuthMode::Timestamp,
+    )
+    .await;
+    let mut req = format!("ws://{}/feed", proxy.handle.addr())
+        .into_client_request()
+        .unwrap();
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        "qredo.v1, qredo.v2".parse().unwrap(),
+    );
+    let (mut ws, resp) = tokio_tungstenite::connect_async(req).await.unwrap();
+    assert_eq!(resp.headers()["sec-websocket-protocol"], "qredo.v2");
+    ws.send(Message::text("hello")).await.unwrap();
+    let m = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(m, Message::text("hello"));
 }
 
 // Several workers, so that without the ordering requests really do overtake each other.

@@ -177,14 +177,14 @@ fn the_history_list_follows_the_proxy_with_lint_codes_and_the_doctors_headline()
     assert!(screen.contains("cause found: The server holds"), "{screen}");
     b.key(KeyCode::Down);
     assert!(
-        b.host.screen().contains("tab · i inspect"),
+        b.host.screen().contains("tab · Enter inspect"),
         "{}",
         b.host.screen()
     );
     b.key(KeyCode::Up);
 
-    // The newest (the 1020) is selected: the inspector opens on it.
-    b.key(KeyCode::Char('i'));
+    // The newest (the 1020) is selected: Enter opens the inspector on a proxied entry.
+    b.key(KeyCode::Enter);
     b.wait_for("the inspector", |a| {
         a.focus == Focus::Response && a.response.view().is_some_and(|v| v.status == 401)
     });

@@ -78,14 +78,19 @@ impl FeedAuth {
 
     /// Signs a handshake to `wire_url` with a fresh value.
     pub fn sign(&self, wire_url: &str) -> Result<SignedHandshake, FeedError> {
-        let value = self.next_value()?;
+        Ok(self.sign_value(wire_url, self.next_value()?))
+    }
+
+    /// Signs a handshake to `wire_url` with a value taken elsewhere (the signing proxy
+    /// takes its nonces in one ordered step for HTTP and feeds alike).
+    pub fn sign_value(&self, wire_url: &str, value: AuthValue) -> SignedHandshake {
         let signed = self.signer.sign("GET", wire_url, b"", value);
         let mut headers = vec![("x-api-key", self.api_key.clone())];
         headers.extend(signed.headers());
-        Ok(SignedHandshake {
+        SignedHandshake {
             url: wire_url.to_string(),
             signed,
             headers,
-        })
+        }
     }
 }

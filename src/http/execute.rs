@@ -4,8 +4,8 @@
 
 use super::response::Response;
 use super::send::{Relay, SendError, send_relayed};
-use super::ticket::Ticket;
-use crate::signing::AuthValue;
+use super::ticket::{SignedBy, Ticket};
+use crate::signing::{AuthValue, SignedRequest};
 use crate::store::{AuthRecord, History, HistoryEntry, KeyRecord, ResponseRecord, StoreError};
 use std::future::Future;
 use std::path::PathBuf;
@@ -154,40 +154,20 @@ fn entry_of(
         ticket.wire_url(),
         ticket.body.clone(),
     );
-    if let Ok(d) = sent_at.duration_since(UNIX_EPOCH) {
-        e.sent_at_ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-    }
-    e.duration_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-    e.request_headers = ticket.headers_masked();
-    let api_key = ticket.api_key();
-    if !api_key.is_empty() {
-        e.api_key_id = Some(crate::store::profile::api_key_id(api_key));
-    }
-    // A resend as signed carries its recorded signature in the headers, not in `signed`.
-    e.x_sign = match &ticket.signed {
-        Some(s) => Some(s.x_sign.to_string()),
-        None => ticket.header("x-sign").map(str::to_string),
+    let signing = Signing {
+        headers: &ticket.headers,
+        api_key: ticket.api_key(),
+        signed: ticket.signed.as_ref(),
+        signed_by: ticket.signed_by.as_ref(),
     };
-    e.payload_hash = ticket.signed.as_ref().map(|s| s.hash_hex.clone());
-    e.auth = ticket
-        .signed
-        .as_ref()
-        .map(|s| s.value)
-        .or_else(|| auth_from_headers(ticket))
-        .map(AuthRecord::from_value);
-    if let Some(by) = &ticket.signed_by {
-        e.scheme = Some(by.scheme.clone());
-        // Absolute, so the key is found again from another directory.
-        let path = origin
-            .key_path
-            .as_ref()
-            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()));
-        e.key = by
-            .fingerprint
-            .clone()
-            .map(|fingerprint| KeyRecord { fingerprint, path });
+    signing.fill(&mut e, sent_at, elapsed, origin);
+    // A resend as signed carries its recorded signature in the headers, not in `signed`.
+    if e.x_sign.is_none() {
+        e.x_sign = ticket.header("x-sign").map(str::to_string);
     }
-    e.source = origin.source.clone();
+    if e.auth.is_none() {
+        e.auth = auth_from_headers(ticket).map(AuthRecord::from_value);
+    }
     match outcome {
         Ok(r) => {
             e.response = Some(ResponseRecord::capture(
@@ -199,6 +179,49 @@ fn entry_of(
         Err(err) => e.error = Some(err.to_string()),
     }
     e
+}
+
+/// What signed a request and how, as every entry records it, whatever sent the request.
+pub(super) struct Signing<'a> {
+    pub headers: &'a [(String, String)],
+    pub api_key: &'a str,
+    pub signed: Option<&'a SignedRequest>,
+    pub signed_by: Option<&'a SignedBy>,
+}
+
+impl Signing<'_> {
+    pub(super) fn fill(
+        &self,
+        e: &mut HistoryEntry,
+        sent_at: SystemTime,
+        elapsed: Duration,
+        origin: &Origin,
+    ) {
+        if let Ok(d) = sent_at.duration_since(UNIX_EPOCH) {
+            e.sent_at_ms = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        }
+        e.duration_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        e.request_headers = crate::secret::mask_headers(self.headers);
+        if !self.api_key.is_empty() {
+            e.api_key_id = Some(crate::store::profile::api_key_id(self.api_key));
+        }
+        e.x_sign = self.signed.map(|s| s.x_sign.to_string());
+        e.payload_hash = self.signed.map(|s| s.hash_hex.clone());
+        e.auth = self.signed.map(|s| AuthRecord::from_value(s.value));
+        if let Some(by) = self.signed_by {
+            e.scheme = Some(by.scheme.clone());
+            // Absolute, so the key is found again from another directory.
+            let path = origin
+                .key_path
+                .as_ref()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()));
+            e.key = by
+                .fingerprint
+                .clone()
+                .map(|fingerprint| KeyRecord { fingerprint, path });
+        }
+        e.source = origin.source.clone();
+    }
 }
 
 fn auth_from_headers(ticket: &Ticket) -> Option<AuthValue> {

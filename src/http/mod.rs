@@ -6,12 +6,14 @@
 //! exchange recorded in the history once).
 
 mod execute;
+mod handshake;
 mod response;
 mod send;
 mod ticket;
 
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
 pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_relayed, execute_until};
+pub use handshake::{Handshake, HandshakeAnswer, record_handshake};
 pub use response::{ApiError, Response};
 pub use send::{
     MAX_RESPONSE_BODY, Relay, RelayHead, SendError, client, client_trusting, send, send_relayed,

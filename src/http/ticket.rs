@@ -168,7 +168,7 @@ impl Ticket {
     }
 }
 
-const API_KEY: &str = "x-api-key";
+pub(super) const API_KEY: &str = "x-api-key";
 const RESERVED: [&str; 6] = [
     API_KEY,
     "x-sign",

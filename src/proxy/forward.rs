@@ -189,18 +189,8 @@ async fn exchange(
         Ok(r) => {
             event.status = Some(r.status);
             if r.partner_auth_failure().is_some() {
-                let key = cfg.public_key.clone().map(|public_key| CheckKey {
-                    public_key,
-                    source: cfg
-                        .key_path
-                        .as_ref()
-                        .map_or_else(|| "the key".into(), |p| p.display().to_string()),
-                });
-                let mut evidence = Evidence::from_history(&exchange.entry, key, now_unix());
-                evidence.last_nonce = last_nonce;
-                let report = diagnose::diagnose(&evidence);
-                let headline = diagnose::render::headline(&report);
-                event.doctor_text = Some(diagnose::render::to_text(&report));
+                let (headline, text) = doctor_verdict(cfg, &exchange.entry, last_nonce);
+                event.doctor_text = Some(text);
                 event.doctor = Some(headline.clone());
                 doctor = Some(headline);
             }
@@ -220,8 +210,31 @@ async fn exchange(
     Done { exchange, doctor }
 }
 
+/// The doctor on a recorded 1020: its headline (for `x-xsign-doctor`) and its whole text
+/// (for the log), from the one evidence builder.
+pub(crate) fn doctor_verdict(
+    cfg: &super::ProxyConfig,
+    entry: &crate::store::HistoryEntry,
+    last_nonce: Option<u64>,
+) -> (String, String) {
+    let key = cfg.public_key.clone().map(|public_key| CheckKey {
+        public_key,
+        source: cfg
+            .key_path
+            .as_ref()
+            .map_or_else(|| "the key".into(), |p| p.display().to_string()),
+    });
+    let mut evidence = Evidence::from_history(entry, key, now_unix());
+    evidence.last_nonce = last_nonce;
+    let report = diagnose::diagnose(&evidence);
+    (
+        diagnose::render::headline(&report),
+        diagnose::render::to_text(&report),
+    )
+}
+
 /// The timestamp now, or the next nonce (and the last one, for the doctor).
-async fn next_value(shared: &Shared) -> Result<(AuthValue, Option<u64>), Refusal> {
+pub(crate) async fn next_value(shared: &Shared) -> Result<(AuthValue, Option<u64>), Refusal> {
     let cfg = &shared.config;
     match (&cfg.credentials.mode, &cfg.nonces) {
         (AuthMode::Nonce, Some(store)) => {
@@ -325,7 +338,11 @@ fn respond(head: &RelayHead, lint: &[String], doctor: Option<&str>, body: Body) 
     resp
 }
 
-fn add_feedback(headers: &mut axum::http::HeaderMap, lint: &[String], doctor: Option<&str>) {
+pub(crate) fn add_feedback(
+    headers: &mut axum::http::HeaderMap,
+    lint: &[String],
+    doctor: Option<&str>,
+) {
     if !lint.is_empty()
         && let Ok(v) = HeaderValue::from_str(&lint.join(", "))
     {

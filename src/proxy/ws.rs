@@ -2,11 +2,12 @@
 //! client signs it (`crate::feed`: the ws(s) URL, an empty body), and once both sides are
 //! open the frames are relayed both ways until either side closes.
 
-use super::forward::refuse;
+use super::forward::{add_feedback, doctor_verdict, next_value, refuse};
 use super::guard::Refusal;
 use super::target::upstream_url;
 use super::{ProxyEvent, Shared};
 use crate::feed::{FeedAuth, FeedError, FeedTarget, handshake_request};
+use crate::http::{ApiError, Handshake, HandshakeAnswer, Origin, SignedBy, record_handshake};
 use crate::signing::AuthMode;
 use axum::extract::FromRequestParts;
 use axum::extract::Request;
@@ -15,9 +16,11 @@ use axum::extract::ws::{
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::tungstenite::Message as TMessage;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame as TCloseFrame;
 
@@ -43,6 +46,8 @@ pub(crate) async fn handle(
 ) -> Response {
     event.websocket = true;
     let (mut parts, _body) = req.into_parts();
+    // The subprotocols the client offers go upstream; the one upstream picks comes back.
+    let offered = parts.headers.get(PROTOCOL).cloned();
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
         Ok(u) => u,
         Err(rejection) => return rejection.into_response(),
@@ -58,74 +63,152 @@ pub(crate) async fn handle(
         let r = bad("signing is off for this profile, and a feed handshake must be signed: start the proxy with --key FILE".into());
         return refuse(&shared, event, &r, started);
     };
-    let key = cfg.credentials.api_key.clone();
-    let auth = match (&cfg.credentials.mode, &cfg.nonces) {
-        (AuthMode::Nonce, Some(store)) => FeedAuth::nonce(signer, key, store.clone()),
-        _ => FeedAuth::timestamp(signer, key),
+    let signed_by = SignedBy {
+        scheme: signer.scheme().to_string(),
+        fingerprint: signer.key_fingerprint().map(str::to_string),
     };
+    let auth = FeedAuth::timestamp(signer, cfg.credentials.api_key.clone());
     // In nonce mode, held until the handshake is answered: nonces arrive in the order taken.
     let order = match cfg.credentials.mode {
         AuthMode::Nonce => Some(shared.nonce_order.lock().await),
         AuthMode::Timestamp => None,
     };
-    let wire = target.wire_url().to_string();
-    let signed = tokio::task::spawn_blocking(move || auth.sign(&wire)).await;
-    let signed = match signed {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return refuse(&shared, event, &bad(e.to_string()), started),
-        Err(e) => {
-            return refuse(
-                &shared,
-                event,
-                &bad(format!("signing failed: {e}")),
-                started,
-            );
-        }
+    let (value, last_nonce) = match next_value(&shared).await {
+        Ok(v) => v,
+        Err(r) => return refuse(&shared, event, &r, started),
     };
-    let request = match handshake_request(&target, &signed.headers) {
+    let signed = auth.sign_value(target.wire_url(), value);
+    let mut request = match handshake_request(&target, &signed.headers) {
         Ok(r) => r,
         Err(e) => return refuse(&shared, event, &bad(e.to_string()), started),
     };
+    if let Some(p) = offered {
+        request.headers_mut().insert(PROTOCOL, p);
+    }
+    let sent: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let sent_at = SystemTime::now();
     let connected =
         tokio::time::timeout(cfg.timeout, tokio_tungstenite::connect_async(request)).await;
     drop(order);
-    let upstream = match connected {
-        Ok(Ok((ws, _))) => ws,
-        Ok(Err(e)) => {
-            let err = FeedError::from_ws(target.wire_url(), e);
-            if let Some(r) = err.refusal() {
-                // The server's own answer, passed back as it came.
-                event.status = Some(r.status);
-                event.refused = Some(format!("upstream refused the handshake: {}", r.body));
-                event.elapsed_ms = ms(started);
-                (cfg.on_event)(event);
-                let mut resp = Response::new(axum::body::Body::from(r.body.clone()));
-                *resp.status_mut() =
-                    StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_GATEWAY);
-                resp.headers_mut()
-                    .insert("content-type", HeaderValue::from_static("application/json"));
-                return resp;
-            }
-            let r = Refusal::new(StatusCode::BAD_GATEWAY, "errProxyUpstream", err.to_string());
-            return refuse(&shared, event, &r, started);
+    let (upstream, answer) = match connected {
+        Ok(Ok((ws, resp))) => (Some(ws), Ok(answer_of(&resp, Bytes::new()))),
+        Ok(Err(WsError::Http(resp))) => {
+            let body = Bytes::from(resp.body().clone().unwrap_or_default());
+            (None, Ok(answer_of(&resp, body)))
         }
-        Err(_) => {
-            let r = Refusal::new(
-                StatusCode::GATEWAY_TIMEOUT,
-                "errProxyUpstream",
-                format!(
-                    "no websocket handshake from {} within {} s",
-                    target.wire_url(),
-                    cfg.timeout.as_secs()
-                ),
-            );
-            return refuse(&shared, event, &r, started);
-        }
+        Ok(Err(e)) => (
+            None,
+            Err(FeedError::from_ws(target.wire_url(), e).to_string()),
+        ),
+        Err(_) => (
+            None,
+            Err(format!(
+                "no websocket handshake from {} within {} s",
+                target.wire_url(),
+                cfg.timeout.as_secs()
+            )),
+        ),
     };
-    event.status = Some(StatusCode::SWITCHING_PROTOCOLS.as_u16());
+    let handshake = Handshake {
+        url: target.wire_url(),
+        headers: &sent,
+        signed: &signed.signed,
+        signed_by,
+        answer,
+        sent_at,
+        elapsed: started.elapsed(),
+    };
+    let (entry, record_error) = record_handshake(&handshake, &origin(cfg), cfg.recorder.as_ref());
+    event.history_id = record_error.is_none().then_some(entry.id);
+    if let Some(e) = &record_error {
+        event.error = Some(format!("not recorded in the history: {e}"));
+    }
     event.elapsed_ms = ms(started);
-    (cfg.on_event)(event);
-    upgrade.on_upgrade(move |client| relay(client, upstream))
+    match (upstream, handshake.answer) {
+        (Some(upstream), Ok(a)) => {
+            event.status = Some(StatusCode::SWITCHING_PROTOCOLS.as_u16());
+            (cfg.on_event)(event);
+            let upgrade = match header_str(&a.headers, PROTOCOL) {
+                Some(chosen) => upgrade.protocols([chosen.to_string()]),
+                None => upgrade,
+            };
+            upgrade.on_upgrade(move |client| relay(client, upstream))
+        }
+        // The server's own answer, passed back as it came, with the doctor's on a 1020.
+        (_, Ok(a)) => {
+            let mut doctor = None;
+            if ApiError::partner_auth(a.status, &a.body).is_some() {
+                let (headline, text) = doctor_verdict(cfg, &entry, last_nonce);
+                event.doctor_text = Some(text);
+                event.doctor = Some(headline.clone());
+                doctor = Some(headline);
+            }
+            event.status = Some(a.status);
+            event.refused = Some(format!(
+                "upstream refused the handshake: {}",
+                String::from_utf8_lossy(&a.body)
+            ));
+            (cfg.on_event)(event);
+            let mut resp = Response::new(axum::body::Body::from(a.body));
+            *resp.status_mut() = StatusCode::from_u16(a.status).unwrap_or(StatusCode::BAD_GATEWAY);
+            resp.headers_mut()
+                .insert("content-type", HeaderValue::from_static("application/json"));
+            add_feedback(resp.headers_mut(), &[], doctor.as_deref());
+            resp
+        }
+        (_, Err(why)) => {
+            let status = if why.starts_with("no websocket handshake") {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::BAD_GATEWAY
+            };
+            let r = Refusal::new(status, "errProxyUpstream", why);
+            refuse(&shared, event, &r, started)
+        }
+    }
+}
+
+const PROTOCOL: &str = "sec-websocket-protocol";
+
+fn origin(cfg: &super::ProxyConfig) -> Origin {
+    Origin {
+        profile: cfg.profile.clone(),
+        key_path: cfg.key_path.clone(),
+        source: Some(super::SOURCE.to_string()),
+    }
+}
+
+fn answer_of<T>(resp: &axum::http::Response<T>, body: Bytes) -> HandshakeAnswer {
+    HandshakeAnswer {
+        status: resp.status().as_u16(),
+        headers: resp
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    }
+}
+
+fn header_str<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn ms(started: Instant) -> u64 {

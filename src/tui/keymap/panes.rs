@@ -81,7 +81,7 @@ pub const RESPONSE: &[Hint] = &[
 pub const LIBRARY: &[Hint] = &[
     h(
         "↓ ↑ Enter",
-        "pick and open a request (or load a history entry)",
+        "open a request, or load an entry (proxied: inspect)",
     ),
     h("/", "filter by typing; Esc clears"),
     h("s / h", "saved requests / history"),

@@ -206,6 +206,12 @@ impl Library {
     fn history_key(&mut self, key: KeyEvent) -> SidebarAction {
         let entry = self.history_rows().get(self.selected).map(|e| (*e).clone());
         match (key.code, entry) {
+            // A proxied exchange was made by another tool: what matters is why it was
+            // answered as it was, so Enter opens it where that is said (the inspector also
+            // loads its request, as Enter does for the others).
+            (KeyCode::Enter, Some(e)) if e.source.as_deref() == Some(crate::proxy::SOURCE) => {
+                SidebarAction::InspectHistory(Box::new(e))
+            }
             (KeyCode::Enter, Some(e)) => SidebarAction::OpenHistory(Box::new(e)),
             (KeyCode::Char('i'), Some(e)) => SidebarAction::InspectHistory(Box::new(e)),
             (KeyCode::Enter | KeyCode::Char('i'), None) => {

@@ -177,7 +177,7 @@ impl Widget for SidebarView<'_> {
                     .flatten()
                     .and_then(|id| l.notes.get(&id));
                 match note {
-                    Some(n) => Line::styled(format!("{n} · i inspect"), theme::info()),
+                    Some(n) => Line::styled(format!("{n} · Enter inspect"), theme::info()),
                     None => Line::styled(
                         match l.tab {
                             LibraryTab::Saved => {
