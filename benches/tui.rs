@@ -187,45 +187,51 @@ fn bench_keystroke(c: &mut Criterion) {
 /// The parts of a keystroke, to see where the time goes.
 fn bench_parts(c: &mut Criterion) {
     let session = session();
-    let body = big_json(true);
-    let app = editing(&session, &body);
-    c.bench_function("part_snapshot_1mb_body", |b| {
-        b.iter(|| black_box(app.body.to_bytes()))
-    });
-    let job = sign_worker::SignJob {
-        seq: 1,
-        method: "POST".into(),
-        url: xsign::tui::target::resolve(BASE, "/company"),
-        body: app.body.to_bytes().into(),
-        saved_body: None,
-    };
-    c.bench_function("part_sign_and_lint_1mb", |b| {
-        b.iter(|| black_box(sign_worker::sign(&session, &job)))
-    });
-    let body = app.body.to_bytes();
-    let url = format!("{BASE}/company");
-    c.bench_function("part_lint_1mb", |b| {
-        b.iter(|| {
-            black_box(xsign::tui::lint_view::check(
-                &xsign::tui::lint_view::LintInput {
-                    method: "POST",
-                    url: &url,
-                    signed_url: &url,
-                    body: &body,
-                    saved_body: None,
-                    now_unix: T0,
-                },
-            ))
-        })
-    });
-    c.bench_function("part_payload_hash_and_rsa2048_1mb", |b| {
-        let signer = session.signer.clone().unwrap();
-        b.iter(|| {
-            let p =
-                xsign::signing::Payload::new(xsign::signing::AuthValue::Timestamp(T0), &url, &body);
-            black_box((p.hash_hex(), signer.sign_payload(&p)))
-        })
-    });
+    for (name, pretty) in [("pretty", true), ("one_line", false)] {
+        let body = big_json(pretty);
+        let app = editing(&session, &body);
+        c.bench_function(&format!("part_snapshot_1mb_{name}"), |b| {
+            b.iter(|| black_box(app.body.to_bytes()))
+        });
+        let job = sign_worker::SignJob {
+            seq: 1,
+            method: "POST".into(),
+            url: xsign::tui::target::resolve(BASE, "/company"),
+            body: app.body.to_bytes().into(),
+            saved_body: None,
+        };
+        c.bench_function(&format!("part_sign_and_lint_1mb_{name}"), |b| {
+            b.iter(|| black_box(sign_worker::sign(&session, &job)))
+        });
+        let body = app.body.to_bytes();
+        let url = format!("{BASE}/company");
+        c.bench_function(&format!("part_lint_1mb_{name}"), |b| {
+            b.iter(|| {
+                black_box(xsign::tui::lint_view::check(
+                    &xsign::tui::lint_view::LintInput {
+                        method: "POST",
+                        url: &url,
+                        signed_url: &url,
+                        body: &body,
+                        saved_body: None,
+                        now_unix: T0,
+                    },
+                ))
+            })
+        });
+        c.bench_function(&format!("part_lint_scan_1mb_{name}"), |b| {
+            b.iter(|| black_box(xsign::lint::body::scan(&body)))
+        });
+        c.bench_function(&format!("part_lint_json_parse_1mb_{name}"), |b| {
+            b.iter(|| black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok()))
+        });
+        c.bench_function(&format!("part_hash_and_rsa2048_1mb_{name}"), |b| {
+            use xsign::signing::RequestSigner;
+            let signer = session.signer.clone().unwrap();
+            let value = xsign::signing::AuthValue::Timestamp(T0);
+            b.iter(|| black_box(signer.sign("POST", &url, &body, value)))
+        });
+    }
 }
 
 fn bench_response_frame(c: &mut Criterion) {

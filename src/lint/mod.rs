@@ -3,7 +3,7 @@
 //! `check` runs after each (debounced) keystroke in the TUI, so it scans the body once and
 //! allocates only for what it reports: keep it that way.
 
-mod body;
+pub mod body;
 pub mod escape;
 
 pub use body::{

@@ -131,6 +131,16 @@ impl Payload {
     pub fn hash_hex(&self) -> String {
         hex::encode(self.sha256())
     }
+
+    /// The hex SHA-256 of value + URL + body, hashed in place: no payload copy, for a
+    /// large body shown without a signature (signing off).
+    pub fn hash_hex_of(value: AuthValue, url: &str, body: &[u8]) -> String {
+        let mut h = Sha256::new();
+        h.update(value.to_string().as_bytes());
+        h.update(url.as_bytes());
+        h.update(body);
+        hex::encode(h.finalize())
+    }
 }
 
 impl fmt::Debug for Payload {

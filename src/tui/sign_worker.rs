@@ -6,7 +6,7 @@ use super::lint_view::{self, LintInput, LintNote};
 use super::session::Session;
 use crate::lint::escape::char_escape;
 use crate::lint::is_invisible;
-use crate::signing::{AuthValue, Payload, encode_signature};
+use crate::signing::{AuthValue, Payload, RequestSigner};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -124,25 +124,25 @@ fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
         }
     };
     let value = session.preview_value();
-    let payload = Payload::new(value, url, &job.body);
     out.value = Some(value);
-    out.preview = preview(
-        payload.value_part(),
-        payload.url_part(),
-        payload.body_part(),
-    );
-    out.hash_hex = Some(payload.hash_hex());
+    // Shown from its three parts and signed in place: a 1 MB body is neither copied into
+    // a payload nor hashed twice (once for the Hash line, once by the signature).
+    out.preview = preview(value.to_string().as_bytes(), url.as_bytes(), &job.body);
     match (&session.signer, session.view.signing) {
         (Some(signer), _) => {
-            out.x_sign = Some(encode_signature(&signer.sign_payload(&payload)).to_string())
+            let signed = signer.sign(&job.method, url, &job.body, value);
+            out.hash_hex = Some(signed.hash_hex);
+            out.x_sign = Some(signed.x_sign.to_string());
         }
         (None, false) => {
+            out.hash_hex = Some(Payload::hash_hex_of(value, url, &job.body));
             out.problem = Some(format!(
                 "signing is off for the {} profile: requests go without x-sign",
                 session.view.name
             ))
         }
         (None, true) => {
+            out.hash_hex = Some(Payload::hash_hex_of(value, url, &job.body));
             out.problem = Some(
                 session
                     .view
