@@ -630,3 +630,59 @@ fn a_409_names_the_ref_and_the_reset() {
     assert!(notice.contains("\"ref\""), "{notice}");
     assert!(notice.contains("xsign demo --reset"), "{notice}");
 }
+
+#[test]
+fn a_large_bodys_signature_comes_first_and_its_lint_after_without_a_blank_list() {
+    use xsign::tui::sign_worker::{SignReport, sign_in_steps};
+    let mut d = post_company();
+    // A first, small body with a trailing newline: its finding is on screen.
+    let fx = d.app.update(Message::Key(KeyEvent::from(KeyCode::Enter)));
+    let [Effect::Sign(job)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let outcome = xsign::tui::sign_worker::sign(&d.session, job);
+    assert!(!outcome.findings.is_empty() && !outcome.lint_pending);
+    d.app.update(Message::Signed(outcome));
+    let before = d.app.sig.latest.as_ref().unwrap().findings.clone();
+
+    // Then a 200 KB body with a tab: its x-sign is reported before its lint.
+    let big = format!("{{\"a\":\"{}\",\t\"b\":1}}", "x".repeat(200_000));
+    let mut job = job.clone();
+    job.seq += 1;
+    job.body = big.as_bytes().into();
+    let mut reports = Vec::new();
+    sign_in_steps(&d.session, &job, &mut |r| reports.push(r));
+    let [
+        SignReport::Signed(signed),
+        SignReport::Linted { seq, findings },
+    ] = reports.as_slice()
+    else {
+        panic!("{reports:?}")
+    };
+    assert!(signed.lint_pending && signed.x_sign.is_some());
+    assert_eq!(*seq, job.seq);
+    assert!(
+        findings.iter().any(|f| f.message.contains("tab")),
+        "{findings:?}"
+    );
+
+    // Until the lint comes, the pane keeps the last findings rather than none.
+    d.app.sig.pending = Some(job.seq);
+    d.app.update(Message::Signed(signed.clone()));
+    let shown = d.app.sig.latest.as_ref().unwrap();
+    assert_eq!(shown.x_sign, signed.x_sign);
+    assert_eq!(shown.findings, before);
+    // The lint of an older job is not taken for this one's.
+    d.app.update(Message::Linted {
+        seq: job.seq - 1,
+        findings: vec![],
+    });
+    assert_eq!(d.app.sig.latest.as_ref().unwrap().findings, before);
+    d.app.update(Message::Linted {
+        seq: job.seq,
+        findings: findings.clone(),
+    });
+    let shown = d.app.sig.latest.as_ref().unwrap();
+    assert_eq!(&shown.findings, findings);
+    assert!(!shown.lint_pending);
+}

@@ -188,6 +188,11 @@ pub enum Message {
     /// Time passes (spinner, elapsed). Only sent while something moves.
     Tick(Moment),
     Signed(SignOutcome),
+    /// A large body's lint, after its signature.
+    Linted {
+        seq: u64,
+        findings: Vec<crate::tui::lint_view::LintNote>,
+    },
     Sent {
         id: u64,
         result: Result<Box<ResponseView>, SendFailure>,

@@ -68,14 +68,42 @@ pub struct SignOutcome {
     /// Why there is no x-sign (no URL yet, no key...).
     pub problem: Option<String>,
     pub findings: Vec<LintNote>,
+    /// A large body's lint still running: `findings` are the previous ones until a
+    /// [`SignReport::Linted`] brings this job's.
+    pub lint_pending: bool,
     pub micros: u64,
+}
+
+/// What the worker reports for one job: the signature, and for a large body its lint
+/// after it, so a keystroke's new x-sign is drawn without waiting for the lint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignReport {
+    Signed(SignOutcome),
+    Linted { seq: u64, findings: Vec<LintNote> },
 }
 
 /// Bodies above this size are linted on a second thread while the first one signs.
 const PARALLEL_LINT: usize = 64 * 1024;
 
-/// Signs one job. Pure apart from reading the clock and the nonce store through `session`.
+/// Signs and lints one job, in one outcome. Pure apart from reading the clock and the nonce
+/// store through `session`.
 pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
+    let mut signed = None;
+    sign_in_steps(session, job, &mut |r| match r {
+        SignReport::Signed(o) => signed = Some(o),
+        SignReport::Linted { findings, .. } => {
+            if let Some(o) = &mut signed {
+                o.findings = findings;
+                o.lint_pending = false;
+            }
+        }
+    });
+    signed.expect("sign_in_steps always reports the signature")
+}
+
+/// Signs one job and reports it; a body over [`PARALLEL_LINT`] is linted on a second
+/// thread meanwhile, and its findings follow in their own report once the signature is out.
+pub fn sign_in_steps(session: &Session, job: &SignJob, report: &mut dyn FnMut(SignReport)) {
     let started = Instant::now();
     let now = session.clock.now().unix;
     let lint = || match &job.url {
@@ -89,18 +117,24 @@ pub fn sign(session: &Session, job: &SignJob) -> SignOutcome {
         }),
         Err(_) => Vec::new(),
     };
-    let (mut out, findings) = if job.body.len() > PARALLEL_LINT {
-        std::thread::scope(|scope| {
-            let linting = scope.spawn(lint);
-            let out = sign_only(session, job);
-            (out, linting.join().unwrap_or_default())
-        })
-    } else {
-        (sign_only(session, job), lint())
-    };
-    out.findings = findings;
-    out.micros = started.elapsed().as_micros() as u64;
-    out
+    if job.body.len() <= PARALLEL_LINT {
+        let mut out = sign_only(session, job);
+        out.findings = lint();
+        out.micros = started.elapsed().as_micros() as u64;
+        report(SignReport::Signed(out));
+        return;
+    }
+    std::thread::scope(|scope| {
+        let linting = scope.spawn(lint);
+        let mut out = sign_only(session, job);
+        out.lint_pending = true;
+        out.micros = started.elapsed().as_micros() as u64;
+        report(SignReport::Signed(out));
+        report(SignReport::Linted {
+            seq: job.seq,
+            findings: linting.join().unwrap_or_default(),
+        });
+    });
 }
 
 fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
@@ -113,6 +147,7 @@ fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
         x_sign: None,
         problem: None,
         findings: Vec::new(),
+        lint_pending: false,
         micros: 0,
     };
     let url = match &job.url {
@@ -250,7 +285,7 @@ pub struct SignWorker {
 }
 
 impl SignWorker {
-    pub fn spawn(report: impl Fn(SignOutcome) + Send + 'static) -> Self {
+    pub fn spawn(mut report: impl FnMut(SignReport) + Send + 'static) -> Self {
         let (tx, rx) = mpsc::channel::<(Arc<Session>, SignJob)>();
         std::thread::Builder::new()
             .name("xsign-signer".into())
@@ -261,7 +296,7 @@ impl SignWorker {
                         next = newer;
                     }
                     let (session, job) = next;
-                    report(sign(&session, &job));
+                    sign_in_steps(&session, &job, &mut report);
                 }
             })
             .expect("spawning the signer thread");

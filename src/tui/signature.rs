@@ -368,6 +368,7 @@ mod tests {
             x_sign: None,
             problem: None,
             findings: vec![],
+            lint_pending: false,
             micros: 0,
         }
     }

@@ -17,7 +17,7 @@ use super::errors::{DecideFailure, FeedFailure};
 use super::feed_tab::{FeedCommand, FeedMessage};
 use super::net;
 use super::session::Session;
-use super::sign_worker::SignWorker;
+use super::sign_worker::{SignReport, SignWorker};
 use super::store_io;
 use super::stores::Stores;
 use crate::feed::{self, FeedAuth, FeedConfig, FeedStop, FeedTarget};
@@ -59,8 +59,11 @@ impl Runtime {
         stores: Stores,
     ) -> Self {
         let worker_tx = tx.clone();
-        let worker = SignWorker::spawn(move |o| {
-            let _ = worker_tx.send(Message::Signed(o));
+        let worker = SignWorker::spawn(move |r| {
+            let _ = worker_tx.send(match r {
+                SignReport::Signed(o) => Message::Signed(o),
+                SignReport::Linted { seq, findings } => Message::Linted { seq, findings },
+            });
         });
         Runtime {
             stores,

@@ -39,11 +39,24 @@ impl App {
                     self.request_changed();
                 }
             }
-            Message::Signed(outcome) => {
+            Message::Signed(mut outcome) => {
                 if self.sig.pending == Some(outcome.seq) {
                     self.sig.pending = None;
                 }
+                // Until this body's lint arrives, the last findings stay rather than the
+                // list flickering empty for a frame.
+                if outcome.lint_pending
+                    && let Some(last) = &self.sig.latest
+                {
+                    outcome.findings.clone_from(&last.findings);
+                }
                 self.sig.latest = Some(outcome);
+            }
+            Message::Linted { seq, findings } => {
+                if let Some(o) = self.sig.latest.as_mut().filter(|o| o.seq == seq) {
+                    o.findings = findings;
+                    o.lint_pending = false;
+                }
             }
             Message::Sent { id, result } => {
                 let ours =
