@@ -46,6 +46,7 @@ fn evidence(key: &PrivateKey, body: &[u8], signed_over: &[u8]) -> Evidence {
             timestamp: Some("1700000000".into()),
             nonce: None,
             complete: true,
+            body_digest: None,
         },
         public_key: Some(key.public_key()),
         server_date: Some(1_700_000_001),

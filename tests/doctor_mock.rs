@@ -453,3 +453,52 @@ fn a_history_entry_is_diagnosed_from_what_was_recorded() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("no history entry 999"), "{run:?}");
 }
+
+/// Issue 10 #1: over 64 KiB the history keeps the start of the body and its SHA-256; the
+/// doctor then blames nothing on the bytes it does not have, and checks a body given.
+#[test]
+fn a_history_entry_over_64_kib_is_checked_by_the_body_given() {
+    let other = generate_key(2048).unwrap();
+    let env = Env::start_with(Default::default(), Some(other.public_key()));
+    let big = format!(
+        "{{\"name\":\"{}\",\"city\":\"Paris\",\"country\":\"FR\",\"domain\":\"\"}}",
+        "A".repeat(100_000)
+    );
+    let file = env.write("big.json", big.as_bytes());
+    let run = env.send(&["POST", "/company", "-d", file.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    // send's own doctor has the whole body in hand.
+    assert!(
+        run.stderr
+            .contains("✗ cause: The server holds another public key"),
+        "{run:?}"
+    );
+    let id = env.history().recent(1).unwrap()[0].id.to_string();
+
+    let run = env.xsign(&["doctor", "--history", &id]);
+    assert!(
+        run.stdout.contains("The body sent was kept only in part"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("--body-file"), "{run:?}");
+    assert!(!run.stdout.contains("✗ cause: The body"), "{run:?}");
+
+    let run = env.xsign(&["doctor", "--history", &id, "--body-file", "big.json"]);
+    assert!(
+        run.stdout
+            .contains("The body given is byte for byte the body sent"),
+        "{run:?}"
+    );
+    assert_eq!(
+        cause_line(&run),
+        "✗ cause: The server holds another public key for this API key",
+        "{run:?}"
+    );
+
+    env.write("other.json", format!("{big}\n").as_bytes());
+    let run = env.xsign(&["doctor", "--history", &id, "--body-file", "other.json"]);
+    assert!(
+        run.stdout.contains("The body given is not the body sent"),
+        "{run:?}"
+    );
+}

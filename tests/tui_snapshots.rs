@@ -137,6 +137,7 @@ fn inspector_view() -> InspectorView {
             timestamp: Some(T0.to_string()),
             nonce: None,
             complete: true,
+            body_digest: None,
         },
         public_key: Some(public),
         key_source: Some("the demo profile's key".into()),

@@ -261,6 +261,7 @@ fn from_curl(command: &str) -> anyhow::Result<Sent> {
         timestamp: header("x-timestamp"),
         nonce: header("x-nonce"),
         complete: true,
+        body_digest: None,
     })
 }
 

@@ -141,7 +141,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let Some(e) = &exchange.record_error {
         errln!("warning: the request was not recorded in the history: {e}");
     }
-    let Exchange { outcome, entry, .. } = exchange;
+    let Exchange {
+        outcome,
+        entry,
+        ticket,
+        ..
+    } = exchange;
     let response = match outcome {
         Ok(r) => r,
         Err(SendError::Cancelled) => {
@@ -179,7 +184,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             public_key,
             source: key_source(&setup),
         });
-        let mut evidence = Evidence::from_history(&entry, key, now_unix());
+        let mut evidence =
+            Evidence::from_history(&entry, key, now_unix()).with_whole_body(&ticket.body);
         evidence.last_nonce = last_nonce;
         if matches!(value, AuthValue::Nonce(_)) {
             evidence.nonce_issued_last = NonceStore::new(paths::nonce_dir())

@@ -2,7 +2,7 @@
 //! it just recorded), `doctor --history` and the workbench's inspector, so all three
 //! judge the same request the same way.
 
-use super::{Evidence, Sent, Signed};
+use super::{BodyDigest, Evidence, Sent, Signed};
 use crate::signing::{AuthValue, PublicKey};
 use crate::store::HistoryEntry;
 
@@ -59,6 +59,10 @@ impl Evidence {
                     Some(AuthValue::Timestamp(t)) => Some(t.to_string()),
                     _ => header("x-timestamp"),
                 },
+                body_digest: entry.body_cut().then(|| BodyDigest {
+                    len: entry.sent_body_len(),
+                    sha256: entry.body_sha256.clone().unwrap_or_default(),
+                }),
                 nonce: match value {
                     Some(AuthValue::Nonce(n)) => Some(n.to_string()),
                     _ => header("x-nonce"),
@@ -73,5 +77,17 @@ impl Evidence {
             server_reason,
             ..Evidence::default()
         }
+    }
+
+    /// The whole body sent, from the request in hand, where the history entry kept only
+    /// its start (over 64 KiB): used only when its length and SHA-256 are the recorded ones.
+    #[must_use]
+    pub fn with_whole_body(mut self, body: &[u8]) -> Evidence {
+        if self.sent.body_digest.as_ref() == Some(&BodyDigest::of(body)) {
+            self.sent.body = Some(body.to_vec());
+            self.sent.body_digest = None;
+            self.signed.body.get_or_insert_with(|| body.to_vec());
+        }
+        self
     }
 }

@@ -45,6 +45,26 @@ pub struct Sent {
     /// The headers above are every header that was sent (from a capture, a curl command
     /// or `send`), so a missing one was really missing, not just not given.
     pub complete: bool,
+    /// The length and SHA-256 of a body the history kept only the start of (`body` is
+    /// then `None`): enough to say whether a body given is the one sent.
+    pub body_digest: Option<BodyDigest>,
+}
+
+/// A body known by its length and hex SHA-256 only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyDigest {
+    pub len: u64,
+    pub sha256: String,
+}
+
+impl BodyDigest {
+    pub fn of(body: &[u8]) -> BodyDigest {
+        use sha2::{Digest, Sha256};
+        BodyDigest {
+            len: body.len() as u64,
+            sha256: hex::encode(Sha256::digest(body)),
+        }
+    }
 }
 
 /// Everything known about a failing request.
@@ -110,6 +130,8 @@ pub enum CauseKind {
     KeyNotRegistered,
     /// The body bytes differ (a trailing newline, a BOM, CRLF, other content).
     BodyBytes,
+    /// Only the start of the body sent was kept; a body given is compared by its SHA-256.
+    BodyKeptInPart,
     /// The same JSON value, reformatted (pretty against compact).
     BodyReformatted,
     /// The same JSON value, indented with tabs.

@@ -43,6 +43,7 @@ pub(super) fn evidence(sent_url: &str, sent_body: &[u8]) -> Evidence {
             timestamp: Some(TS.to_string()),
             nonce: None,
             complete: true,
+            body_digest: None,
         },
         public_key: Some(key("2048").public_key()),
         key_source: Some("private.pem".into()),

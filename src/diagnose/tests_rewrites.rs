@@ -1,4 +1,5 @@
-//! The doctor on query rewrites and on nonces from the local store (issue 10 #20, #22).
+//! The doctor on query rewrites, on nonces from the local store and on bodies the history
+//! kept only in part (issue 10 #20, #22, #1).
 
 use super::tests::{TS, URL, evidence, key, nonce_evidence, only_cause, x_sign};
 use super::*;
@@ -77,4 +78,66 @@ fn the_local_nonce_store_tells_an_overtaken_nonce_from_a_foreign_one() {
     ev.nonce_issued_last = Some(45);
     ev.server_reason = Some("signature".into());
     assert!(!render::to_text(&diagnose(&ev)).contains("overtaken"));
+}
+
+/// Issue 10 #1: a body the history kept only the start of is checked by its recorded
+/// length and SHA-256, never as if the bytes kept were all that was sent.
+#[test]
+fn a_body_kept_in_part_is_checked_by_its_digest() {
+    let big = format!("{{\"name\":\"{}\"}}", "a".repeat(70_000)).into_bytes();
+    let value = AuthValue::Timestamp(TS);
+    let cut = |given: Option<Vec<u8>>| {
+        let mut ev = evidence(URL, b"");
+        ev.sent.x_sign = Some(x_sign(key("2048"), value, URL, &big));
+        ev.sent.body = None;
+        ev.sent.body_digest = Some(BodyDigest::of(&big));
+        ev.signed.body = given;
+        diagnose(&ev)
+    };
+    // No body given: nothing is blamed on the bytes, and the report says what to give.
+    let r = cut(None);
+    assert!(r.causes().next().is_none(), "{:?}", r.findings);
+    assert!(
+        matches!(&r.local_check, LocalCheck::NotPossible { missing } if missing[0].contains("--body-file"))
+    );
+    let note = r
+        .findings
+        .iter()
+        .find(|c| c.kind == CauseKind::BodyKeptInPart)
+        .unwrap();
+    assert_eq!(note.severity, Severity::Info);
+    assert!(
+        note.detail[0].contains(&BodyDigest::of(&big).sha256),
+        "{note:?}"
+    );
+
+    // The whole body given: the x-sign is checked over it and verifies.
+    let r = cut(Some(big.clone()));
+    assert!(
+        matches!(r.local_check, LocalCheck::VerifiesOverSent),
+        "{:?}",
+        r.local_check
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|c| c.kind == CauseKind::BodyKeptInPart && c.severity == Severity::Pass)
+    );
+
+    // Another body given: said so, with both digests, and the check is not made over it.
+    let mut other = big.clone();
+    other.push(b'\n');
+    let r = cut(Some(other.clone()));
+    let w = r
+        .findings
+        .iter()
+        .find(|c| c.kind == CauseKind::BodyKeptInPart)
+        .unwrap();
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.detail[0].contains(&BodyDigest::of(&big).sha256), "{w:?}");
+    assert!(
+        w.detail[1].contains(&BodyDigest::of(&other).sha256),
+        "{w:?}"
+    );
+    assert!(matches!(r.local_check, LocalCheck::NotPossible { .. }));
 }

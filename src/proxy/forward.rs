@@ -189,7 +189,12 @@ async fn exchange(
         Ok(r) => {
             event.status = Some(r.status);
             if r.partner_auth_failure().is_some() {
-                let (headline, text) = doctor_verdict(cfg, &exchange.entry, last_nonce);
+                let (headline, text) = doctor_verdict(
+                    cfg,
+                    &exchange.entry,
+                    Some(&exchange.ticket.body),
+                    last_nonce,
+                );
                 event.doctor_text = Some(text);
                 event.doctor = Some(headline.clone());
                 doctor = Some(headline);
@@ -215,6 +220,7 @@ async fn exchange(
 pub(crate) fn doctor_verdict(
     cfg: &super::ProxyConfig,
     entry: &crate::store::HistoryEntry,
+    body: Option<&[u8]>,
     last_nonce: Option<u64>,
 ) -> (String, String) {
     let key = cfg.public_key.clone().map(|public_key| CheckKey {
@@ -225,6 +231,9 @@ pub(crate) fn doctor_verdict(
             .map_or_else(|| "the key".into(), |p| p.display().to_string()),
     });
     let mut evidence = Evidence::from_history(entry, key, now_unix());
+    if let Some(body) = body {
+        evidence = evidence.with_whole_body(body);
+    }
     evidence.last_nonce = last_nonce;
     let report = diagnose::diagnose(&evidence);
     (

@@ -147,7 +147,7 @@ pub(crate) async fn handle(
         (_, Ok(a)) => {
             let mut doctor = None;
             if ApiError::partner_auth(a.status, &a.body).is_some() {
-                let (headline, text) = doctor_verdict(cfg, &entry, last_nonce);
+                let (headline, text) = doctor_verdict(cfg, &entry, None, last_nonce);
                 event.doctor_text = Some(text);
                 event.doctor = Some(headline.clone());
                 doctor = Some(headline);

@@ -141,7 +141,12 @@ async fn send_inner(
         .record_error
         .as_ref()
         .map(|e| format!("not recorded in the history: {e}"));
-    let Exchange { outcome, entry, .. } = exchange;
+    let Exchange {
+        outcome,
+        entry,
+        ticket,
+        ..
+    } = exchange;
     let response = outcome.map_err(|e| SendFailure {
         message: e.to_string(),
         sent: Some(sent.clone()),
@@ -151,7 +156,8 @@ async fn send_inner(
             public_key: s.key().public_key(),
             source: format!("the {} profile's key", session.view.name),
         });
-        let mut evidence = Evidence::from_history(&entry, key, session.clock.now().unix);
+        let mut evidence = Evidence::from_history(&entry, key, session.clock.now().unix)
+            .with_whole_body(&ticket.body);
         if sabotaged {
             // What was signed, when a mistake made on purpose sent something else.
             evidence.signed = Signed {

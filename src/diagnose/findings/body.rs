@@ -4,7 +4,7 @@ use super::Findings;
 use crate::diagnose::body::{BodyChange, classify};
 use crate::diagnose::bytes::{ByteDiff, Part};
 use crate::diagnose::signature::LocalCheck;
-use crate::diagnose::{CauseKind, Severity};
+use crate::diagnose::{BodyDigest, CauseKind, Severity};
 
 pub(super) fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &mut Findings) {
     let Some(diff) = ByteDiff::new(Part::Body, signed, sent) else {
@@ -92,4 +92,55 @@ pub(super) fn body_findings(signed: &[u8], sent: &[u8], local: &LocalCheck, f: &
     };
     let cause = f.push(kind, Severity::Cause, title, detail, fix);
     cause.diff = Some(diff);
+}
+
+/// A body the history kept only the start of: the body given as signed (`--body-file`)
+/// stands for it when its length and SHA-256 are the ones recorded. Returns the body sent,
+/// when that is known.
+pub(super) fn kept_in_part(
+    sent: &BodyDigest,
+    given: Option<&[u8]>,
+    f: &mut Findings,
+) -> Option<Vec<u8>> {
+    let recorded = format!(
+        "The history kept the first 64 KiB of the {} sent, with its SHA-256 {}.",
+        crate::time::bytes_text(usize::try_from(sent.len).unwrap_or(usize::MAX)),
+        sent.sha256
+    );
+    let Some(given) = given else {
+        f.push(
+            CauseKind::BodyKeptInPart,
+            Severity::Info,
+            "The body sent was kept only in part, so its bytes are not checked",
+            vec![recorded],
+            "Give the whole body with --body-file FILE: if its SHA-256 is the recorded one, the doctor checks the x-sign over it.",
+        );
+        return None;
+    };
+    let digest = BodyDigest::of(given);
+    if digest == *sent {
+        f.push(
+            CauseKind::BodyKeptInPart,
+            Severity::Pass,
+            "The body given is byte for byte the body sent (same length and SHA-256)",
+            vec![recorded],
+            "",
+        );
+        return Some(given.to_vec());
+    }
+    f.push(
+        CauseKind::BodyKeptInPart,
+        Severity::Warning,
+        "The body given is not the body sent",
+        vec![
+            recorded,
+            format!(
+                "The body given has {} and the SHA-256 {}.",
+                crate::time::bytes_text(given.len()),
+                digest.sha256
+            ),
+        ],
+        "If that file was signed, the server checked the signature over other bytes: send the file's exact bytes. Otherwise give the file that was sent.",
+    );
+    None
 }

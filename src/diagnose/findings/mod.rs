@@ -73,24 +73,33 @@ pub(super) fn diagnose(ev: &Evidence) -> Report {
     fingerprint(ev, &mut f);
 
     let sent_url = ev.sent.url.clone().or_else(|| ev.signed.url.clone());
-    let sent_body = ev
-        .sent
-        .body
-        .clone()
-        .or_else(|| ev.signed.body.clone())
-        .unwrap_or_default();
+    let sent_body = match (&ev.sent.body, &ev.sent.body_digest) {
+        (Some(b), _) => Some(b.clone()),
+        (None, Some(digest)) => body::kept_in_part(digest, ev.signed.body.as_deref(), &mut f),
+        (None, None) => ev.signed.body.clone(),
+    };
+    let body_known = sent_body.is_some() || ev.sent.body_digest.is_none();
+    let sent_body = sent_body.unwrap_or_default();
     let mut signed_url = ev.signed.url.clone().or_else(|| sent_url.clone());
     let mut signed_body = ev.signed.body.clone().unwrap_or_else(|| sent_body.clone());
 
-    let local = local_check(
-        ev,
-        sent_value,
-        signed_value,
-        sent_url.as_deref(),
-        &sent_body,
-        signed_url.as_deref(),
-        &signed_body,
-    );
+    let local = if body_known {
+        local_check(
+            ev,
+            sent_value,
+            signed_value,
+            sent_url.as_deref(),
+            &sent_body,
+            signed_url.as_deref(),
+            &signed_body,
+        )
+    } else {
+        LocalCheck::NotPossible {
+            missing: vec![
+                "the whole body sent (the history kept its first 64 KiB: give it with --body-file)",
+            ],
+        }
+    };
     match &local {
         LocalCheck::VerifiesOverVariant { url, body, .. } => {
             signed_url = Some(url.clone());
@@ -119,7 +128,9 @@ pub(super) fn diagnose(ev: &Evidence) -> Report {
     if let Some(u) = &sent_url {
         url_shape(u, &mut f);
     }
-    body_findings(&signed_body, &sent_body, &local, &mut f);
+    if body_known {
+        body_findings(&signed_body, &sent_body, &local, &mut f);
+    }
 
     let clock = match sent_value {
         Some(AuthValue::Timestamp(t)) => Some(timestamp_findings(ev, t, &mut f)),
