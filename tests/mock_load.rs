@@ -148,3 +148,73 @@ async fn a_client_that_writes_20_mb_before_reading_gets_the_413() {
     assert!(text.starts_with("HTTP/1.1 413"), "{read:?}: {text}");
     assert!(text.contains("errPayloadTooLarge"), "{text}");
 }
+
+/// Idle clients that reconnect as soon as they are dropped, from `from`, until `stop`.
+fn flood(
+    addr: std::net::SocketAddr,
+    from: std::net::IpAddr,
+    clients: usize,
+    stop: tokio::sync::watch::Receiver<bool>,
+) {
+    for _ in 0..clients {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            while !*stop.borrow() {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind((from, 0).into()).unwrap();
+                let Ok(mut s) = socket.connect(addr).await else {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                };
+                // Holds the connection, sending nothing, until the server drops it.
+                let mut buf = [0u8; 64];
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(30),
+                    tokio::io::AsyncReadExt::read(&mut s, &mut buf),
+                )
+                .await;
+            }
+        });
+    }
+}
+
+/// Issue 10 #11: under a flood of idle connections, signed requests still get answers:
+/// one address holds at most its share, and near the cap idle clients get a short time
+/// to send headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_probes_are_answered_during_a_flood_of_idle_connections() {
+    let mock = start(MockConfig {
+        max_connections: 64,
+        max_connections_per_ip: 32,
+        ..MockConfig::default()
+    })
+    .await;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    // More idle clients than the mock has connections, from another host (127.0.0.2)...
+    flood(mock.addr(), [127, 0, 0, 2].into(), 100, stop.clone());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let c = Client::new(&mock);
+    for i in 0..4 {
+        let t = std::time::Instant::now();
+        let r = tokio::time::timeout(Duration::from_secs(5), c.call("GET", "/assets", b""))
+            .await
+            .unwrap_or_else(|_| panic!("probe {i} had no answer in 5 s (cross-host flood)"));
+        assert_eq!(r.status, 200, "probe {i}");
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "probe {i}: {:?}",
+            t.elapsed()
+        );
+    }
+    // ... and from this very address, taking every connection: the short header time near
+    // the cap gives slots back within seconds.
+    flood(mock.addr(), [127, 0, 0, 1].into(), 100, stop);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for i in 0..2 {
+        let r = tokio::time::timeout(Duration::from_secs(8), c.call("GET", "/assets", b""))
+            .await
+            .unwrap_or_else(|_| panic!("probe {i} had no answer in 8 s (same-host flood)"));
+        assert_eq!(r.status, 200, "probe {i}");
+    }
+    let _ = stop_tx.send(true);
+}

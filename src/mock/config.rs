@@ -16,6 +16,10 @@ pub struct MockConfig {
     pub access_log: bool,
     /// Open connections at most; more wait in the kernel's backlog.
     pub max_connections: usize,
+    /// Open connections from one IP address at most; more are closed at once, so one host
+    /// flooding the mock cannot take every slot (loopback addresses count apart:
+    /// 127.0.0.2 is not 127.0.0.1).
+    pub max_connections_per_ip: usize,
     /// Requests being read or handled at once; bounds memory to about this many bodies.
     pub max_in_flight: usize,
     /// Websocket subscribers at most; more get 503.
@@ -37,6 +41,7 @@ impl Default for MockConfig {
             verbose: false,
             access_log: false,
             max_connections: 1024,
+            max_connections_per_ip: 512,
             max_in_flight: 256,
             max_feed_subscribers: 1024,
             feed_buffer: 256,

@@ -12,6 +12,10 @@ pub const MAX_DISCARD_BYTES: u64 = 256 * 1024 * 1024;
 pub const DISCARD_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client has this long to send its headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// ... and this long once three quarters of the connections are open, so clients that
+/// connect and send nothing give their slots back quickly under a flood. Generous for a
+/// real client, whose headers follow the connect within milliseconds.
+pub const CROWDED_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 /// A client has this long to send its body once headers are in.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(15);
 /// A feed message that cannot be written in this time drops the subscriber.

@@ -30,6 +30,7 @@
 //!   shutdown (a killed mock may forget the last nonces). A change that cannot be saved is
 //!   undone and answered 500 `errStorage`, so a retry does not make a duplicate.
 
+mod accept;
 pub mod auth;
 mod config;
 mod error;
@@ -46,10 +47,11 @@ mod store;
 mod url;
 mod verdict;
 
+pub use accept::{ConnLimits, serve};
 pub use auth::{AuthFailure, Judge, Reason, SignedParts, Verdict};
 pub use config::MockConfig;
 pub use feeds::Feed;
-pub use server::{MockHandle, MockServer, serve};
+pub use server::{MockHandle, MockServer};
 pub use url::request_url;
 
 /// Every endpoint lives under this path, as on the real API.

@@ -5,22 +5,20 @@
 //! connections is bounded, and so is the time a client may take to send its headers.
 
 use super::API_PREFIX;
+use super::accept::{ConnLimits, serve};
 use super::auth::{Judge, Verdict};
 use super::config::MockConfig;
 use super::feeds::Feed;
 use super::ids::owner_tag;
-use super::limits::{CONN_READ_BUFFER, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE};
+use super::limits::SHUTDOWN_GRACE;
 use super::persist;
 use super::routes::router;
-use super::shared::{Shared, stopped};
+use super::shared::Shared;
 use super::store::Store;
 use crate::signing::PublicKey;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, broadcast, watch};
 use tokio::task::JoinHandle;
@@ -53,9 +51,13 @@ impl MockServer {
         let local = listener.local_addr()?;
         let (stop_tx, stop_rx) = watch::channel(false);
         let connections = Arc::new(Semaphore::new(config.max_connections.max(1)));
+        let limits = ConnLimits {
+            total: config.max_connections.max(1),
+            per_ip: config.max_connections_per_ip.max(1),
+        };
         let shared = Arc::new(Shared::new(config, judge, store, stop_rx.clone()));
         let app = router(shared.clone());
-        let accept = tokio::spawn(serve(listener, app, connections.clone(), stop_rx));
+        let accept = tokio::spawn(serve(listener, app, connections.clone(), limits, stop_rx));
         Ok(MockHandle {
             shared,
             addr: local,
@@ -78,60 +80,6 @@ fn bind_error(addr: SocketAddr, e: io::Error) -> io::Error {
         _ => format!("cannot listen on {addr}: {e}"),
     };
     io::Error::new(e.kind(), hint)
-}
-
-/// Serves `app` on `listener` until `stop` turns true: HTTP/1.1 with upgrades, at most
-/// `connections` open at once (the rest wait in the kernel's backlog), headers within
-/// [`HEADER_READ_TIMEOUT`], open connections given [`SHUTDOWN_GRACE`] at the stop. The
-/// signing proxy serves through it too.
-pub async fn serve(
-    listener: TcpListener,
-    app: axum::Router,
-    connections: Arc<Semaphore>,
-    mut stop: watch::Receiver<bool>,
-) {
-    loop {
-        let permit = tokio::select! {
-            p = connections.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => return,
-            },
-            _ = stopped(&mut stop) => return,
-        };
-        let stream = tokio::select! {
-            r = listener.accept() => match r {
-                Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: back off instead of spinning.
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = stopped(&mut stop) => return,
-        };
-        let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let mut stop = stop.clone();
-        tokio::spawn(async move {
-            let _permit = permit;
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
-                .max_buf_size(CONN_READ_BUFFER);
-            let conn = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades();
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stopped(&mut stop) => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn).await;
-                }
-            }
-        });
-    }
 }
 
 /// A running mock. Dropping it stops the server (without waiting); `shutdown` waits and

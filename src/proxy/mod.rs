@@ -146,11 +146,19 @@ impl ProxyServer {
             config,
         });
         let connections = Arc::new(Semaphore::new(shared.config.max_connections.max(1)));
+        // Loopback only: every client is this machine, so no per-address share.
+        let limits = crate::mock::ConnLimits::total(shared.config.max_connections.max(1));
         let app = axum::Router::new()
             .fallback(forward::handle)
             .with_state(shared);
         let (stop, stop_rx) = watch::channel(false);
-        let accept = tokio::spawn(crate::mock::serve(listener, app, connections, stop_rx));
+        let accept = tokio::spawn(crate::mock::serve(
+            listener,
+            app,
+            connections,
+            limits,
+            stop_rx,
+        ));
         Ok(ProxyHandle {
             addr: local,
             stop,
