@@ -48,6 +48,12 @@ pub const CURL: Kind = Kind {
     max: 4 * 1024 * 1024,
 };
 
+/// A scenario file (`xsign run`): far more than any hand-written flow.
+pub const SCENARIO: Kind = Kind {
+    what: "scenario",
+    max: 1024 * 1024,
+};
+
 /// A CA bundle (`--cacert`): a few certificates of about 2 KB each.
 pub const CERT: Kind = Kind {
     what: "CA certificate",

@@ -16,6 +16,7 @@ pub mod lint;
 pub mod mock;
 pub mod paths;
 pub mod proxy;
+pub mod scenario;
 pub mod secret;
 pub mod signing;
 pub mod store;

@@ -17,7 +17,14 @@ const GROUND: &[&str] = &[
     "catalog",
 ];
 /// The domain: still no terminal and no sockets.
-const CORE: &[&str] = &["lint", "diagnose", "store", "curl", "credentials"];
+const CORE: &[&str] = &[
+    "lint",
+    "diagnose",
+    "store",
+    "curl",
+    "credentials",
+    "scenario",
+];
 /// The world: network, terminal, processes.
 const EDGES: &[&str] = &["http", "feed", "mock", "proxy", "cli", "tui"];
 /// Crates that mean sockets, an async runtime or a terminal: edges only.
