@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod curl;
 pub mod diagnose;
 pub mod feed;
+pub mod flow;
 pub mod http;
 pub mod input_file;
 pub mod lint;

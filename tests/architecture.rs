@@ -26,7 +26,7 @@ const CORE: &[&str] = &[
     "scenario",
 ];
 /// The world: network, terminal, processes.
-const EDGES: &[&str] = &["http", "feed", "mock", "proxy", "cli", "tui"];
+const EDGES: &[&str] = &["http", "feed", "flow", "mock", "proxy", "cli", "tui"];
 /// Crates that mean sockets, an async runtime or a terminal: edges only.
 const EDGE_CRATES: &[&str] = &[
     "reqwest",

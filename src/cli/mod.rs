@@ -19,6 +19,7 @@ pub mod mock;
 pub mod profile;
 pub mod proxy;
 pub mod replay;
+pub mod run;
 pub mod send;
 pub mod sign;
 pub mod verify;
@@ -66,6 +67,8 @@ pub enum Command {
     Collection(collection::Command),
     /// Replay a saved request or a whole collection
     Replay(replay::Args),
+    /// Run scenario files: chained signed requests, captures, assertions, feed waits
+    Run(run::Args),
     /// Show sent requests
     History(history::Args),
     /// Import requests from curl or the reference client's folders
@@ -120,6 +123,7 @@ pub fn main() -> ExitCode {
         Some(Command::Profile(a)) => profile::run(a, &ctx),
         Some(Command::Collection(a)) => collection::run(a, &ctx),
         Some(Command::Replay(a)) => replay::run(a, &ctx),
+        Some(Command::Run(a)) => run::run(a, &ctx),
         Some(Command::History(a)) => history::run(a, &ctx),
         Some(Command::Import(a)) => import::run(a, &ctx),
     };

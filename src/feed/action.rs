@@ -48,6 +48,18 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The request that decides an action: approve is `PUT`, reject is `DELETE`, on
+    /// `/coreclient/{client_id}/action/{action_id}` (a path under the base URL). The
+    /// workbench's feed tab and scenario steps both send this.
+    pub fn decision(client_id: &str, action_id: &str, approve: bool) -> (&'static str, String) {
+        (
+            if approve { "PUT" } else { "DELETE" },
+            format!("/coreclient/{client_id}/action/{action_id}"),
+        )
+    }
+}
+
 impl fmt::Display for Action {
     /// `action <id> type=<type> status=<status> expires <time>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -56,6 +56,9 @@ pub struct Step {
     #[serde(default)]
     pub capture: BTreeMap<String, Capture>,
     pub retry: Option<Retry>,
+    /// Send something other than what was signed, on purpose, to see the 1020 and what the
+    /// doctor says about it.
+    pub tamper: Option<Tamper>,
     /// A template: the step is skipped when it renders to anything but "", "false" or "0".
     pub skip_if: Option<String>,
 }
@@ -71,6 +74,14 @@ pub enum StepKind {
     OpenFeed,
     /// Wait on a feed until a message matches.
     WaitFeed,
+}
+
+/// A mistake made on purpose after signing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tamper {
+    /// Sign the body, then send it with a newline added (what many editors do on save).
+    TrailingNewline,
 }
 
 /// The request of a `request` step.

@@ -9,7 +9,7 @@ mod report;
 
 pub use check::{Answer, capture, capture_message, check, feed_matches, json_path};
 pub use file::{
-    Capture, Expect, FeedStep, Request, Retry, Scenario, ScenarioError, Step, StepKind,
+    Capture, Expect, FeedStep, Request, Retry, Scenario, ScenarioError, Step, StepKind, Tamper,
 };
 pub use render::{Builtins, RenderError, SystemBuiltins, Vars, render, render_bytes};
 pub use report::{Outcome, RunReport, StepReport, junit, to_json};

@@ -197,13 +197,11 @@ pub async fn decide(
     line: u64,
     approve: bool,
 ) -> Message {
-    let url = crate::store::collection::join_url(
-        &session.view.base_url,
-        &format!("/coreclient/{client_id}/action/{action_id}"),
-    );
+    let (method, path) = crate::feed::Action::decision(&client_id, &action_id, approve);
+    let url = crate::store::collection::join_url(&session.view.base_url, &path);
     let job = SendJob {
         id: 0,
-        method: if approve { "PUT" } else { "DELETE" }.to_string(),
+        method: method.to_string(),
         url,
         body: Arc::from(&b""[..]),
         sabotage: None,
