@@ -83,6 +83,8 @@ pub enum FindingKind {
     UrlInvalid,
     StaleTimestamp,
     FutureTimestamp,
+    /// A `{{name}}` left in the URL or body: it is signed and sent as those characters.
+    Unrendered,
 }
 
 impl FindingKind {
@@ -101,6 +103,7 @@ impl FindingKind {
             FindingKind::UrlInvalid => "url-invalid",
             FindingKind::StaleTimestamp => "stale-timestamp",
             FindingKind::FutureTimestamp => "future-timestamp",
+            FindingKind::Unrendered => "unrendered",
         }
     }
 }
@@ -182,6 +185,7 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     check_url(input, &mut out);
     check_body(input, &mut out);
     check_timestamp(input, &mut out);
+    check_unrendered(input, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
@@ -425,6 +429,26 @@ fn check_timestamp(input: &LintInput<'_>, out: &mut Vec<Finding>) {
                  its window even with a valid signature (the window is not published; the mock's \
                  is ±30 s); sign with the current time, and check this machine's clock",
                 human_duration(-age)
+            ),
+            None,
+        ));
+    }
+}
+
+/// A `{{` left in the URL or the body: a template variable that nothing rendered, which the
+/// API receives (and the signature covers) as those very characters.
+fn check_unrendered(input: &LintInput<'_>, out: &mut Vec<Finding>) {
+    let at = |b: &[u8]| b.windows(2).position(|w| w == b"{{");
+    for (what, bytes) in [("URL", input.url.as_bytes()), ("body", input.body)] {
+        let Some(i) = at(bytes) else { continue };
+        let end = bytes.len().min(i + 40);
+        let shown = String::from_utf8_lossy(&bytes[i..end]);
+        let shown = shown.split("}}").next().unwrap_or_default();
+        out.push(Finding::new(
+            FindingKind::Unrendered,
+            Severity::Warning,
+            format!(
+                "the {what} holds {shown}}}}} (byte {i}), not rendered: it is signed and sent as                  those characters; scenario files (`xsign run`) render {{{{name}}}}, elsewhere                  write the value out"
             ),
             None,
         ));

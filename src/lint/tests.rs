@@ -431,3 +431,35 @@ fn a_rewritten_url_warns_only_when_the_signature_covers_another_string() {
     });
     assert_eq!(clean, vec![]);
 }
+
+#[test]
+fn flags_an_unrendered_template_variable_in_the_url_and_body() {
+    let input = LintInput::new(
+        "POST",
+        "https://h/api/v1/p/company/{{company_id}}/fund",
+        br#"{"ref":"{{uuid}}"}"#,
+        NOW,
+    );
+    let found: Vec<_> = check(&input)
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::Unrendered)
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].message.contains("URL holds {{company_id}}"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[1].message.contains("body holds {{uuid}} (byte 8)"),
+        "{}",
+        found[1].message
+    );
+    assert_eq!(found[0].severity, Severity::Warning);
+    let plain = LintInput::new("POST", "https://h/api/v1/p/company", br#"{"a":"{x}"}"#, NOW);
+    assert!(
+        !check(&plain)
+            .iter()
+            .any(|f| f.kind == FindingKind::Unrendered)
+    );
+}
