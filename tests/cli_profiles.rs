@@ -238,7 +238,7 @@ fn profile_problems_name_the_fix() {
     let out = sb.run_cmd(cmd, b"");
     let err = fails_with(&out, 1, "no profile named `staging`");
     assert!(
-        err.contains("production, play, sandbox, demo, vec"),
+        err.contains("production, play, sandbox, demo, qredo-v1, qredo-v1-sandbox, qredo-v2, qredo-v1-demo, qredo-v2-demo, vec"),
         "{err}"
     );
     assert!(err.contains("xsign profile add staging"), "{err}");

@@ -614,3 +614,137 @@ fn curl_signs_and_sends_the_url_as_it_goes_on_the_wire() {
     assert_eq!(json["url"], typed.as_str());
     assert_eq!(json["wire_url"], v.url.as_str());
 }
+
+/// Qredo API v1 vectors, computed by openssl and Python (tests/vectors/gen_qredo_v1.sh).
+fn qredo_vectors() -> Vec<[String; 7]> {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/qredo-v1.tsv"),
+    )
+    .unwrap()
+    .lines()
+    .map(|l| {
+        let f: Vec<String> = l.split('\t').map(str::to_string).collect();
+        f.try_into().unwrap()
+    })
+    .collect()
+}
+
+#[test]
+fn qredo_v1_signs_every_vector_as_openssl_does() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    for [name, secret, ts, method, url, body64, sig] in qredo_vectors() {
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(&body64)
+            .unwrap();
+        let secret_file = sb.work().join("secret");
+        std::fs::write(&secret_file, format!("{secret}\n")).unwrap();
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let body_file = sb.work().join("body");
+        std::fs::write(&body_file, &body).unwrap();
+        let args = [
+            "sign",
+            "--scheme",
+            "qredo-v1",
+            "-X",
+            &method,
+            "--url",
+            &url,
+            "--timestamp",
+            &ts,
+            "--secret-file",
+            secret_file.to_str().unwrap(),
+            "--body-file",
+            body_file.to_str().unwrap(),
+        ];
+        let out = sb.run(&args, b"");
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!("qredo-api-sig: {sig}\n")),
+            "{name}: {text}"
+        );
+        assert!(
+            text.contains(&format!("qredo-api-ts: {ts}\n")),
+            "{name}: {text}"
+        );
+        assert!(!stderr(&out).contains("readable by other"), "{name}");
+        let mut json_args = args.to_vec();
+        json_args.push("--json");
+        let out = sb.run(&json_args, b"");
+        let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(j["signature"], sig.as_str(), "{name}");
+        assert_eq!(j["scheme"], "qredo-v1");
+        assert_eq!(j["headers"]["qredo-api-sig"], sig.as_str());
+        assert!(j.get("x_sign").is_none());
+        // And openssl, run now, agrees (the stored vectors came from it too).
+        if openssl_available() {
+            let key = base64::engine::general_purpose::URL_SAFE
+                .decode(&secret)
+                .unwrap();
+            let mut msg = format!("{ts}{method}{url}").into_bytes();
+            msg.extend_from_slice(&body);
+            let mut child = Command::new("openssl")
+                .args(["dgst", "-sha256", "-mac", "HMAC", "-macopt"])
+                .arg(format!("hexkey:{}", hex_of(&key)))
+                .arg("-binary")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(&msg).unwrap();
+            let mac = child.wait_with_output().unwrap().stdout;
+            assert_eq!(URL_SAFE_NO_PAD.encode(mac), sig, "{name}: openssl");
+        }
+    }
+}
+
+fn hex_of(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn qredo_v1_secret_files_are_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let secret_file = sb.work().join("secret");
+    let base = [
+        "sign",
+        "--scheme",
+        "qredo-v1",
+        "-X",
+        "GET",
+        "--url",
+        "https://api.qredo.network/qapi/v1/balance",
+        "--secret-file",
+        secret_file.to_str().unwrap(),
+    ];
+    let out = sb.run(&base, b"");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no API secret file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        &secret_file,
+        "q+/8AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    )
+    .unwrap();
+    let out = sb.run(&base, b"");
+    assert!(stderr(&out).contains("standard base64"), "{}", stderr(&out));
+    std::fs::write(
+        &secret_file,
+        "q-_8AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    )
+    .unwrap();
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = sb.run(&base, b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
+    assert!(
+        !stdout(&out).contains("q-_8"),
+        "the secret is never printed"
+    );
+}

@@ -7,7 +7,8 @@ use crate::curl::{CurlBody, to_curl};
 use crate::lint::LintInput;
 use crate::paths;
 use crate::signing::{
-    AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
+    AuthMode, AuthValue, HmacV1Signer, NonceStore, RequestSigner, RsaSigner, Scheme, SignedRequest,
+    now_unix, wire_url,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,7 +36,8 @@ Examples:
   xsign sign --url https://api.qredo.network/api/v1/p/company --body-file body.json
   xsign sign --url https://api.qredo.network/api/v1/p/company/search < /dev/null
   xsign --profile sandbox sign --url /company --body-file body.json
-  xsign sign --nonce --url https://api.qredo.network/api/v1/p/assets --curl < /dev/null | sh"
+  xsign sign --nonce --url https://api.qredo.network/api/v1/p/assets --curl < /dev/null | sh
+  xsign sign --scheme qredo-v1 -X GET --url https://api.qredo.network/qapi/v1/balance --secret-file secret < /dev/null"
 )]
 pub struct Args {
     /// The full URL as it will be sent, or a path relative to the profile's base URL (/company)
@@ -75,7 +77,25 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let url = absolute_url(&selected, &args.url)?;
     // A URL no HTTP client can send would only yield a signature that cannot work.
     let wire = wire_url(&url)?;
-    let key = load_private_key(&selected.key_path()?)?;
+    let scheme = selected.scheme();
+    let signer: Box<dyn RequestSigner> = if scheme == Scheme::PartnerRsa {
+        Box::new(RsaSigner::new(load_private_key(&selected.key_path()?)?))
+    } else {
+        if args.nonce.is_some() {
+            anyhow::bail!(
+                "{scheme} signs with a timestamp (qredo-api-ts), not a nonce: drop --nonce"
+            );
+        }
+        let loaded = crate::credentials::load_secret(&selected.secret_path())?;
+        if let Some(w) = &loaded.warning {
+            errln!("{w}");
+        }
+        if scheme == Scheme::QredoV2 {
+            Box::new(HmacV1Signer::v2(loaded.secret))
+        } else {
+            Box::new(HmacV1Signer::new(loaded.secret))
+        }
+    };
     if url != args.url {
         let base = if args.profile_flags.base_url.is_some() {
             "--base-url".to_string()
@@ -115,7 +135,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         errln!("  on wire: {}", wire.wire);
     }
 
-    let signed = RsaSigner::new(key).sign(&method, signed_url, &body, value);
+    let signed = signer.sign(&method, signed_url, &body, value);
 
     if args.json {
         outln!("{}", json_output(&url, &wire.wire, &method, &signed));
@@ -124,7 +144,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             Ok(k) => k,
             Err(e) => {
                 out!("{}", plain_output(&signed));
-                errln!("error: --curl needs the API key for the x-api-key header: {e:#}");
+                errln!(
+                    "error: --curl needs the API key for the {} header: {e:#}",
+                    signed.scheme.api_key_header()
+                );
                 return Ok(ExitCode::from(1));
             }
         };
@@ -152,7 +175,12 @@ fn auth_value(
     let nonce = match (args.timestamp, args.nonce) {
         (Some(t), _) => return Ok(AuthValue::Timestamp(t)),
         (None, Some(n)) => n,
-        (None, None) if selected.auth_mode() == AuthMode::Nonce => None,
+        (None, None)
+            if selected.auth_mode() == AuthMode::Nonce
+                && selected.scheme() == Scheme::PartnerRsa =>
+        {
+            None
+        }
         (None, None) => return Ok(AuthValue::Timestamp(now_unix())),
     };
     let store = NonceStore::new(paths::nonce_dir());
@@ -183,13 +211,14 @@ fn auth_value(
     }
 }
 
-/// The reference client's three lines.
+/// The reference client's three lines (with the scheme's header names).
 pub fn plain_output(signed: &SignedRequest) -> String {
     format!(
-        "Hash: {}\nx-sign: {}\n{}: {}\n",
+        "Hash: {}\n{}: {}\n{}: {}\n",
         signed.hash_hex,
+        signed.scheme.signature_header(),
         signed.x_sign,
-        signed.value.header_name(),
+        signed.value_header(),
         signed.value
     )
 }
@@ -204,17 +233,22 @@ fn json_output(url: &str, wire_url: &str, method: &str, signed: &SignedRequest) 
         .into_iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
         .collect();
-    serde_json::json!({
+    let mut out = serde_json::json!({
+        "scheme": signed.scheme.as_str(),
         "hash": signed.hash_hex,
-        "x_sign": signed.x_sign.as_str(),
+        "signature": signed.x_sign.as_str(),
         "mode": signed.value.mode_name(),
         "value": value,
         "method": method,
         "url": url,
         "wire_url": wire_url,
         "headers": headers,
-    })
-    .to_string()
+    });
+    // The Partner API's field name, kept for scripts written before schemes existed.
+    if signed.scheme == Scheme::PartnerRsa {
+        out["x_sign"] = serde_json::json!(signed.x_sign.as_str());
+    }
+    out.to_string()
 }
 
 /// `xsign sign --curl`: the API key, the signature headers, the profile's extra headers
@@ -228,7 +262,10 @@ fn curl_command(
     signed: &SignedRequest,
     body: CurlBody<'_>,
 ) -> String {
-    let mut headers = vec![("x-api-key".to_string(), api_key.to_string())];
+    let mut headers = vec![(
+        signed.scheme.api_key_header().to_string(),
+        api_key.to_string(),
+    )];
     headers.extend(
         signed
             .headers()

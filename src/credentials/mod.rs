@@ -8,12 +8,14 @@ mod keys;
 pub use entry_key::{EntryKey, key_for_entry};
 pub use keys::{LoadedKey, Passphrase, load_private_key, load_public_key, read_api_key};
 
+use crate::secret::QredoSecret;
 use crate::secret::mask_api_key;
-use crate::signing::AuthMode;
+use crate::signing::{AuthMode, HmacV1Signer, RequestSigner, Scheme};
 use crate::store::collection::{is_absolute, join_url};
 use crate::store::profile::{DEFAULT_TIMEOUT_SECS, api_key_id, validate_base_url};
 use crate::store::{Config, Profile, ProfileError, ResolvedProfile};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The reference client's local example: the base URL when no profile is selected.
@@ -38,6 +40,12 @@ pub struct ProfileFlags {
     /// Base for relative URLs [default: the profile's, or http://localhost:8001/api/v1/p]
     #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
     pub base_url: Option<String>,
+    /// Signing scheme: partner-rsa, qredo-v1 or qredo-v2 [default: the profile's, or partner-rsa]
+    #[arg(long, value_name = "SCHEME")]
+    pub scheme: Option<Scheme>,
+    /// The Qredo API secret file (base64url) for qredo-v1/v2 [default: the profile's, or secret]
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
 }
 
 /// The profile a command works with, before anything is read from disk: the one chosen by
@@ -148,6 +156,24 @@ impl Selected {
         }
     }
 
+    /// `--scheme`, else the profile's, else the Partner API's.
+    pub fn scheme(&self) -> Scheme {
+        self.flags
+            .scheme
+            .or(self.profile.as_ref().map(|p| p.scheme))
+            .unwrap_or_default()
+    }
+
+    /// The Qredo API secret file: `--secret-file`, else the profile's, else `./secret`.
+    pub fn secret_path(&self) -> PathBuf {
+        if let Some(f) = &self.flags.secret_file {
+            return f.clone();
+        }
+        self.profile
+            .as_ref()
+            .map_or_else(|| PathBuf::from("secret"), Profile::secret_file)
+    }
+
     /// The profile's auth mode; timestamps without a profile.
     pub fn auth_mode(&self) -> AuthMode {
         self.profile
@@ -157,7 +183,9 @@ impl Selected {
 
     /// Whether requests are signed: off only for a profile with signing off and no `--key`.
     pub fn signing(&self) -> bool {
-        self.flags.key.is_some() || self.profile.as_ref().is_none_or(|p| p.signing)
+        self.flags.key.is_some()
+            || self.flags.secret_file.is_some()
+            || self.profile.as_ref().is_none_or(|p| p.signing)
     }
 
     /// The profile's extra headers, in order.
@@ -229,11 +257,14 @@ impl Selected {
     pub fn resolve(&self) -> anyhow::Result<ResolvedProfile> {
         let base_url = self.base_url()?;
         let api_key = self.api_key()?;
-        let key_path = if self.signing() {
+        let scheme = self.scheme();
+        let hmac = scheme != Scheme::PartnerRsa;
+        let key_path = if self.signing() && !hmac {
             Some(self.key_path()?)
         } else {
             None
         };
+        let secret_path = (self.signing() && hmac).then(|| self.secret_path());
         Ok(ResolvedProfile {
             name: self.name().to_string(),
             base_url,
@@ -245,8 +276,57 @@ impl Selected {
             signing: self.signing(),
             headers: self.headers(),
             timeout: self.timeout(),
+            scheme,
+            secret_path,
         })
     }
+}
+
+/// The input-file kind of a Qredo API secret: a line of base64url.
+const SECRET: crate::input_file::Kind = crate::input_file::Kind {
+    what: "API secret",
+    max: 4 * 1024,
+};
+
+/// A secret file read and decoded, with the warning to show about its mode.
+#[derive(Debug)]
+pub struct LoadedSecret {
+    pub secret: QredoSecret,
+    pub warning: Option<String>,
+}
+
+/// Reads a Qredo API secret file (bounded), decodes it, and checks its mode as for keys.
+pub fn load_secret(path: &Path) -> anyhow::Result<LoadedSecret> {
+    let text = crate::input_file::read_text(path, SECRET).map_err(|e| match e {
+        crate::input_file::ReadError::NotFound { .. } => anyhow::anyhow!(
+            "no API secret file at {}: save the secret from the web app into it (mode 0600), pass --secret-file FILE, or `xsign secret new` for the mock",
+            path.display()
+        ),
+        other => other.into(),
+    })?;
+    let secret =
+        QredoSecret::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(LoadedSecret {
+        secret,
+        warning: crate::signing::check_key_file_mode(path),
+    })
+}
+
+/// A signer with the warning to show about its secret file's mode.
+pub type LoadedSigner = (Arc<dyn RequestSigner>, Option<String>);
+
+/// The HMAC signer of a resolved `qredo-*` profile; `None` for the Partner API's scheme or
+/// with signing off. The RSA signer needs a passphrase prompt, so callers keep that one.
+pub fn hmac_signer(r: &ResolvedProfile) -> anyhow::Result<Option<LoadedSigner>> {
+    let Some(path) = &r.secret_path else {
+        return Ok(None);
+    };
+    let loaded = load_secret(path)?;
+    let signer: Arc<dyn RequestSigner> = match r.scheme {
+        Scheme::QredoV2 => Arc::new(HmacV1Signer::v2(loaded.secret)),
+        _ => Arc::new(HmacV1Signer::new(loaded.secret)),
+    };
+    Ok(Some((signer, loaded.warning)))
 }
 
 const DEMO_FIX: &str = "Run `xsign demo` once to create the demo key and API key";

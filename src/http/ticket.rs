@@ -4,7 +4,7 @@
 //! fresh x-sign) from the same `RequestSpec` rather than resending old headers.
 
 use crate::signing::{
-    AuthMode, AuthValue, Payload, RequestSigner, SignedRequest, UrlError, WireUrl, wire_url,
+    AuthMode, AuthValue, Payload, RequestSigner, Scheme, SignedRequest, UrlError, WireUrl, wire_url,
 };
 use bytes::Bytes;
 use reqwest::Method;
@@ -130,15 +130,23 @@ impl Ticket {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The scheme that signed the ticket; the Partner API's when signing is off.
+    pub fn scheme(&self) -> Scheme {
+        self.signed
+            .as_ref()
+            .map_or(Scheme::PartnerRsa, |s| s.scheme)
+    }
+
     pub fn api_key(&self) -> &str {
-        self.header(API_KEY).unwrap_or_default()
+        self.header(self.scheme().api_key_header())
+            .unwrap_or_default()
     }
 
     /// The payload that was signed, if signing is on.
     pub fn payload(&self) -> Option<Payload> {
         self.signed
             .as_ref()
-            .map(|s| Payload::new(s.value, self.wire_url(), &self.body))
+            .map(|s| s.payload(self.method.as_str(), self.wire_url(), &self.body))
     }
 
     /// The headers to show on screen: the API key and every other secret masked.
@@ -168,15 +176,8 @@ impl Ticket {
     }
 }
 
-pub(super) const API_KEY: &str = "x-api-key";
-const RESERVED: [&str; 6] = [
-    API_KEY,
-    "x-sign",
-    "x-timestamp",
-    "x-nonce",
-    "host",
-    "content-length",
-];
+/// Headers the HTTP library sets; every scheme's auth headers are reserved too.
+const RESERVED: [&str; 2] = ["host", "content-length"];
 
 use crate::secret::mask_api_key;
 
@@ -201,7 +202,11 @@ pub fn build_ticket(
     if !header_safe(&creds.api_key) {
         return Err(BuildError::ApiKeyNotHeaderSafe);
     }
-    let mut headers = vec![(API_KEY.to_string(), creds.api_key.clone())];
+    let scheme = creds
+        .signer
+        .as_ref()
+        .map_or(Scheme::PartnerRsa, |s| s.scheme());
+    let mut headers = vec![(scheme.api_key_header().to_string(), creds.api_key.clone())];
     let signed = match &creds.signer {
         Some(signer) => {
             if value.mode() != creds.mode {
@@ -222,7 +227,9 @@ pub fn build_ticket(
     let mut extras = Vec::new();
     for (name, v) in &spec.extra_headers {
         let lower = name.to_ascii_lowercase();
-        if RESERVED.contains(&lower.as_str()) {
+        if RESERVED.contains(&lower.as_str())
+            || Scheme::reserved_headers().contains(&lower.as_str())
+        {
             return Err(BuildError::ReservedHeader { name: name.clone() });
         }
         if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {

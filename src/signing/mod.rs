@@ -4,6 +4,7 @@
 mod key;
 mod nonce;
 mod payload;
+mod scheme;
 mod signer;
 mod verify;
 mod wire_url;
@@ -13,6 +14,10 @@ pub use key::{
 };
 pub use nonce::{NonceError, NonceStore};
 pub use payload::{AuthMode, AuthValue, Payload, now_unix};
-pub use signer::{RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature};
+pub use scheme::{Scheme, UnknownScheme};
+pub use signer::{
+    HmacV1Signer, RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature,
+    hmac_sha256_b64url,
+};
 pub use verify::{VerifyError, verify_x_sign};
 pub use wire_url::{SCHEMES, UrlChange, UrlError, WireUrl, wire_url};

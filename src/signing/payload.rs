@@ -75,25 +75,36 @@ pub fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-/// The exact bytes that get signed: value, then URL, then body, with no separators.
+/// The exact bytes that get signed: value, then URL, then body, with no separators (and,
+/// for the Qredo API's HMAC schemes, the method between the value and the URL).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Payload {
     bytes: Vec<u8>,
+    method_start: usize,
     url_start: usize,
     body_start: usize,
 }
 
 impl Payload {
     pub fn new(value: AuthValue, url: &str, body: &[u8]) -> Self {
+        Payload::with_method(value, "", url, body)
+    }
+
+    /// ts + METHOD + URL + body: what Qredo API v1 and v2 sign. An empty method is the
+    /// Partner API's payload.
+    pub fn with_method(value: AuthValue, method: &str, url: &str, body: &[u8]) -> Self {
         let value = value.to_string();
-        let mut bytes = Vec::with_capacity(value.len() + url.len() + body.len());
+        let mut bytes = Vec::with_capacity(value.len() + method.len() + url.len() + body.len());
         bytes.extend_from_slice(value.as_bytes());
+        let method_start = bytes.len();
+        bytes.extend_from_slice(method.as_bytes());
         let url_start = bytes.len();
         bytes.extend_from_slice(url.as_bytes());
         let body_start = bytes.len();
         bytes.extend_from_slice(body);
         Payload {
             bytes,
+            method_start,
             url_start,
             body_start,
         }
@@ -112,7 +123,12 @@ impl Payload {
     }
 
     pub fn value_part(&self) -> &[u8] {
-        &self.bytes[..self.url_start]
+        &self.bytes[..self.method_start]
+    }
+
+    /// The method, for a scheme that signs it; empty for the Partner API.
+    pub fn method_part(&self) -> &[u8] {
+        &self.bytes[self.method_start..self.url_start]
     }
 
     pub fn url_part(&self) -> &[u8] {

@@ -1,5 +1,7 @@
 use super::key::PrivateKey;
 use super::payload::{AuthValue, Payload};
+use super::scheme::Scheme;
+use crate::secret::QredoSecret;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::fmt;
@@ -27,6 +29,7 @@ pub fn encode_signature(raw: &[u8]) -> XSign {
 /// What a signer produced for one request: the headers to send and the facts to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
+    pub scheme: Scheme,
     pub value: AuthValue,
     /// Hex SHA-256 of the payload.
     pub hash_hex: String,
@@ -34,21 +37,37 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
-    /// The auth headers, minus `x-api-key` which the caller owns.
+    /// The auth headers, minus the API key's which the caller owns.
     pub fn headers(&self) -> [(&'static str, String); 2] {
         [
-            (self.value.header_name(), self.value.to_string()),
-            ("x-sign", self.x_sign.to_string()),
+            (self.value_header(), self.value.to_string()),
+            (self.scheme.signature_header(), self.x_sign.to_string()),
         ]
+    }
+
+    /// The header carrying the value: `x-timestamp`/`x-nonce`, or the scheme's own.
+    pub fn value_header(&self) -> &'static str {
+        match self.scheme {
+            Scheme::PartnerRsa => self.value.header_name(),
+            other => other.timestamp_header(),
+        }
+    }
+
+    /// The bytes that were signed, given the method, the wire URL and the body.
+    pub fn payload(&self, method: &str, url: &str, body: &[u8]) -> Payload {
+        if self.scheme.signs_method() {
+            Payload::with_method(self.value, method, url, body)
+        } else {
+            Payload::new(self.value, url, body)
+        }
     }
 }
 
 /// The seam between a request and a signing scheme. The Partner API's RSA scheme is the
 /// first; HMAC-based Qredo API schemes need the method too, so it is part of the input.
 pub trait RequestSigner: Send + Sync {
-    /// The scheme's name as profiles and history spell it: `partner-rsa`, later
-    /// `qredo-v1`, `qredo-v2`.
-    fn scheme(&self) -> &'static str;
+    /// The scheme, whose name profiles and history spell: `partner-rsa`, `qredo-v1`, ….
+    fn scheme(&self) -> Scheme;
     /// The fingerprint of the key that signs (`sha256:…`), recorded with each request so
     /// an old one is checked with the key that made it. `None` for a shared-secret scheme.
     fn key_fingerprint(&self) -> Option<&str> {
@@ -99,8 +118,8 @@ impl RsaSigner {
 }
 
 impl RequestSigner for RsaSigner {
-    fn scheme(&self) -> &'static str {
-        "partner-rsa"
+    fn scheme(&self) -> Scheme {
+        Scheme::PartnerRsa
     }
 
     fn key_fingerprint(&self) -> Option<&str> {
@@ -121,9 +140,76 @@ impl RequestSigner for RsaSigner {
         key.sign_digest(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &digest, &mut sig)
             .expect("signing a SHA-256 digest with a validated RSA key does not fail");
         SignedRequest {
+            scheme: Scheme::PartnerRsa,
             value,
             hash_hex: hex::encode(digest.as_ref()),
             x_sign: encode_signature(&sig),
         }
     }
 }
+
+/// Qredo API v1: HMAC-SHA256 keyed with the decoded API secret over ts + METHOD + URL +
+/// body, base64url without padding. aws-lc-rs's `hmac` (already the RSA backend) rather
+/// than another crate.
+#[derive(Debug, Clone)]
+pub struct HmacV1Signer {
+    secret: QredoSecret,
+    scheme: Scheme,
+}
+
+impl HmacV1Signer {
+    pub fn new(secret: QredoSecret) -> Self {
+        HmacV1Signer {
+            secret,
+            scheme: Scheme::QredoV1,
+        }
+    }
+
+    /// The same HMAC with v2's header names (its token request signs ts + `GET` + URL).
+    pub fn v2(secret: QredoSecret) -> Self {
+        HmacV1Signer {
+            secret,
+            scheme: Scheme::QredoV2,
+        }
+    }
+
+    pub fn secret(&self) -> &QredoSecret {
+        &self.secret
+    }
+}
+
+/// HMAC-SHA256 of `parts` under `key`, as the `qredo-api-sig` text.
+pub fn hmac_sha256_b64url(key: &[u8], parts: &[&[u8]]) -> XSign {
+    use aws_lc_rs::hmac;
+    let key = hmac::Key::new(hmac::HMAC_SHA256, key);
+    let mut ctx = hmac::Context::with_key(&key);
+    for p in parts {
+        ctx.update(p);
+    }
+    encode_signature(ctx.sign().as_ref())
+}
+
+impl RequestSigner for HmacV1Signer {
+    fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    fn sign(&self, method: &str, url: &str, body: &[u8], value: AuthValue) -> SignedRequest {
+        let ts = value.to_string();
+        let parts: [&[u8]; 4] = [ts.as_bytes(), method.as_bytes(), url.as_bytes(), body];
+        let mut hash = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+        for p in parts {
+            hash.update(p);
+        }
+        SignedRequest {
+            scheme: self.scheme,
+            value,
+            hash_hex: hex::encode(hash.finish().as_ref()),
+            x_sign: hmac_sha256_b64url(self.secret.key(), &parts),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "hmac_tests.rs"]
+mod hmac_tests;

@@ -68,10 +68,9 @@ impl Config {
                 None => (b, ProfileOrigin::Builtin),
             };
             if let Some(live) = &live
-                && p.name == "demo"
-                && p.base_url == DEMO_URL
+                && let Some(base) = super::profile::demo_base_for(&p, live)
             {
-                p.base_url = live.clone();
+                p.base_url = base;
             }
             out.push((p, origin));
         }
@@ -138,12 +137,15 @@ pub struct ResolvedProfile {
     pub api_key_masked: String,
     /// `sha256:` + 12 hex digits, safe to store.
     pub api_key_id: String,
-    /// The private key file; `None` when signing is off.
+    /// The private key file; `None` when signing is off or the scheme is HMAC.
     pub key_path: Option<PathBuf>,
     pub auth_mode: AuthMode,
     pub signing: bool,
     pub headers: Vec<(String, String)>,
     pub timeout: Duration,
+    pub scheme: crate::signing::Scheme,
+    /// The Qredo API secret file, for a `qredo-*` scheme that signs.
+    pub secret_path: Option<PathBuf>,
 }
 
 impl fmt::Debug for ResolvedProfile {
@@ -157,6 +159,8 @@ impl fmt::Debug for ResolvedProfile {
             .field("signing", &self.signing)
             .field("headers", &self.headers)
             .field("timeout", &self.timeout)
+            .field("scheme", &self.scheme)
+            .field("secret_path", &self.secret_path)
             .finish()
     }
 }
@@ -281,7 +285,9 @@ pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
     })?;
     let demo_fix = DEMO_FIX.to_string();
     let api_key = profile_api_key(p)?;
-    let key_path = if p.signing {
+    let hmac = p.scheme != crate::signing::Scheme::PartnerRsa;
+    let secret_path = (p.signing && hmac).then(|| p.secret_file());
+    let key_path = if p.signing && !hmac {
         if !p.key_path.exists() {
             let fix = if p.name == "demo" {
                 demo_fix
@@ -311,6 +317,8 @@ pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
         signing: p.signing,
         headers: p.headers.clone(),
         timeout: Duration::from_secs(p.timeout_secs.max(1)),
+        scheme: p.scheme,
+        secret_path,
     })
 }
 
@@ -438,7 +446,7 @@ mod tests {
         let all = c.profiles();
         assert_eq!(all[1], (p, ProfileOrigin::Overridden));
         assert_eq!(all.last().unwrap().0.name, "mine");
-        assert_eq!(all.len(), 5);
+        assert_eq!(all.len(), super::super::profile::BUILTIN_NAMES.len() + 1);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A profile: where requests go and how they are signed.
 
-use crate::signing::AuthMode;
+use crate::signing::{AuthMode, Scheme};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::PathBuf;
@@ -14,6 +14,13 @@ pub const DEMO_PORT: u16 = 8001;
 /// another port, [`Config::profiles`](super::Config::profiles) gives its live address instead.
 pub const DEMO_URL: &str = "http://127.0.0.1:8001/api/v1/p";
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Qredo API v1 (HMAC) production and sandbox bases, and v2's.
+pub const QREDO_V1_URL: &str = "https://api.qredo.network/qapi/v1";
+pub const QREDO_V1_SANDBOX_URL: &str = "https://sandbox-api.qredo.network/qapi/v1";
+pub const QREDO_V2_URL: &str = "https://api-v2.qredo.network/api/v2";
+/// The demo mock's v1 API and v2 API, on [`DEMO_PORT`].
+pub const QREDO_V1_DEMO_URL: &str = "http://127.0.0.1:8001/qapi/v1";
+pub const QREDO_V2_DEMO_URL: &str = "http://127.0.0.1:8001/api/v2";
 
 /// Where the API key comes from. An inline key is masked on screen.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -69,6 +76,16 @@ pub struct Profile {
     pub headers: Vec<(String, String)>,
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
+    /// How requests are signed; profiles written before schemes existed are `partner-rsa`.
+    #[serde(default, skip_serializing_if = "is_partner_rsa")]
+    pub scheme: Scheme,
+    /// The Qredo API secret file (base64url), for the `qredo-*` schemes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_path: Option<PathBuf>,
+}
+
+fn is_partner_rsa(s: &Scheme) -> bool {
+    *s == Scheme::PartnerRsa
 }
 
 fn yes() -> bool {
@@ -92,7 +109,25 @@ impl Profile {
             signing: true,
             headers: Vec::new(),
             timeout_secs: DEFAULT_TIMEOUT_SECS,
+            scheme: Scheme::PartnerRsa,
+            secret_path: None,
         }
+    }
+
+    /// A Qredo API profile: `apikey` and `secret` in the working directory.
+    pub fn qredo(name: impl Into<String>, base_url: impl Into<String>, scheme: Scheme) -> Self {
+        Profile {
+            scheme,
+            secret_path: Some(PathBuf::from("secret")),
+            ..Profile::new(name, base_url)
+        }
+    }
+
+    /// The secret file, for a `qredo-*` profile.
+    pub fn secret_file(&self) -> PathBuf {
+        self.secret_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("secret"))
     }
 }
 
@@ -123,11 +158,53 @@ pub fn builtin_profiles() -> Vec<Profile> {
             key_path: demo.join("private.pem"),
             ..Profile::new("demo", DEMO_URL)
         },
+        Profile::qredo("qredo-v1", QREDO_V1_URL, Scheme::QredoV1),
+        Profile::qredo("qredo-v1-sandbox", QREDO_V1_SANDBOX_URL, Scheme::QredoV1),
+        Profile::qredo("qredo-v2", QREDO_V2_URL, Scheme::QredoV2),
+        Profile {
+            api_key: ApiKeySource::File(demo.join("qredo-apikey")),
+            secret_path: Some(demo.join("qredo-secret")),
+            ..Profile::qredo("qredo-v1-demo", QREDO_V1_DEMO_URL, Scheme::QredoV1)
+        },
+        Profile {
+            api_key: ApiKeySource::File(demo.join("qredo-apikey")),
+            secret_path: Some(demo.join("qredo-secret")),
+            ..Profile::qredo("qredo-v2-demo", QREDO_V2_DEMO_URL, Scheme::QredoV2)
+        },
     ]
 }
 
+/// The built-in profiles' names, in order.
+pub const BUILTIN_NAMES: [&str; 9] = [
+    "production",
+    "play",
+    "sandbox",
+    "demo",
+    "qredo-v1",
+    "qredo-v1-sandbox",
+    "qredo-v2",
+    "qredo-v1-demo",
+    "qredo-v2-demo",
+];
+
 pub fn is_builtin(name: &str) -> bool {
-    matches!(name, "production" | "play" | "sandbox" | "demo")
+    BUILTIN_NAMES.contains(&name)
+}
+
+/// The base URL of a demo profile for a mock whose Partner API base is `partner_base`
+/// (the live address `xsign demo` records): the v1/v2 APIs sit on the same host.
+pub fn demo_base_for(profile: &Profile, partner_base: &str) -> Option<String> {
+    let origin = partner_base.strip_suffix("/api/v1/p")?;
+    match profile.name.as_str() {
+        "demo" if profile.base_url == DEMO_URL => Some(partner_base.to_string()),
+        "qredo-v1-demo" if profile.base_url == QREDO_V1_DEMO_URL => {
+            Some(format!("{origin}/qapi/v1"))
+        }
+        "qredo-v2-demo" if profile.base_url == QREDO_V2_DEMO_URL => {
+            Some(format!("{origin}/api/v2"))
+        }
+        _ => None,
+    }
 }
 
 /// Profile names go on the command line and in file names: keep them plain.
@@ -185,12 +262,33 @@ mod tests {
     #[test]
     fn builtins_are_the_four_environments() {
         let names: Vec<_> = builtin_profiles().into_iter().map(|p| p.name).collect();
-        assert_eq!(names, ["production", "play", "sandbox", "demo"]);
+        assert_eq!(names, BUILTIN_NAMES);
+        let v1 = builtin_profiles()
+            .into_iter()
+            .find(|p| p.name == "qredo-v1-demo")
+            .unwrap();
+        assert_eq!(v1.scheme, Scheme::QredoV1);
+        assert_eq!(
+            demo_base_for(&v1, "http://127.0.0.1:9/api/v1/p").as_deref(),
+            Some("http://127.0.0.1:9/qapi/v1")
+        );
         let play = builtin_profiles()
             .into_iter()
             .find(|p| p.name == "play")
             .unwrap();
         assert!(!play.signing);
+    }
+
+    #[test]
+    fn old_profiles_read_as_partner_rsa() {
+        let old = r#"{"name":"x","base_url":"https://h/api/v1/p","api_key":{"file":"apikey"},"key_path":"private.pem"}"#;
+        let p: Profile = serde_json::from_str(old).unwrap();
+        assert_eq!(p.scheme, Scheme::PartnerRsa);
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(!json.contains("scheme"), "{json}");
+        let q = Profile::qredo("q", QREDO_V1_URL, Scheme::QredoV1);
+        let back: Profile = serde_json::from_str(&serde_json::to_string(&q).unwrap()).unwrap();
+        assert_eq!(back, q);
     }
 
     #[test]
