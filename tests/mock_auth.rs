@@ -396,3 +396,269 @@ async fn the_signed_url_must_name_this_host_and_the_routes_scheme() {
     let answer = send("/api/v1/p/assets", &own, upgrade);
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+mod qredo_v1 {
+    //! The Qredo API v1 under /qapi/v1: HMAC judged exactly, each mistake named.
+    use super::mock_support::{API_KEY, Client, start};
+    use base64::Engine;
+    use xsign::mock::MockConfig;
+    use xsign::secret::QredoSecret;
+    use xsign::signing::{AuthValue, HmacV1Signer, RequestSigner, hmac_sha256_b64url, now_unix};
+
+    /// Four of `-`/`_`, so Python's `base64.b64decode` drops them and still decodes.
+    const SECRET: &str = "ab-_cd-_efghijklmnopqrstuvwxyz0123456789";
+    const QKEY: &str = "qredo-test-key-0123456789";
+
+    struct Q {
+        c: Client,
+        base: String,
+        secret: QredoSecret,
+        _mock: xsign::mock::MockHandle,
+    }
+
+    async fn q() -> Q {
+        let mock = start(MockConfig::default()).await;
+        let secret = QredoSecret::parse(SECRET).unwrap();
+        mock.register_qredo(QKEY, secret.clone());
+        Q {
+            c: Client::new(&mock),
+            base: mock.qapi_v1_url(),
+            secret,
+            _mock: mock,
+        }
+    }
+
+    impl Q {
+        async fn send(
+            &self,
+            method: &str,
+            path: &str,
+            body: &[u8],
+            ts: &str,
+            sig: &str,
+        ) -> super::mock_support::Reply {
+            let headers = vec![
+                ("qredo-api-key".to_string(), QKEY.to_string()),
+                ("qredo-api-ts".to_string(), ts.to_string()),
+                ("qredo-api-sig".to_string(), sig.to_string()),
+            ];
+            self.c
+                .raw(method, &format!("{}{path}", self.base), body, &headers)
+                .await
+        }
+
+        async fn signed(
+            &self,
+            method: &str,
+            path: &str,
+            body: &[u8],
+        ) -> super::mock_support::Reply {
+            let ts = now_unix();
+            let url = format!("{}{path}", self.base);
+            let s = HmacV1Signer::new(self.secret.clone()).sign(
+                method,
+                &url,
+                body,
+                AuthValue::Timestamp(ts),
+            );
+            self.send(method, path, body, &ts.to_string(), s.x_sign.as_str())
+                .await
+        }
+
+        /// Sends `method path body`, signed over `parts` with `key` (a mistake), and
+        /// returns the reason the mock gives.
+        async fn mistaken(
+            &self,
+            method: &str,
+            path: &str,
+            body: &[u8],
+            key: &[u8],
+            parts: &[&[u8]],
+            ts: &str,
+        ) -> String {
+            let sig = hmac_sha256_b64url(key, parts);
+            let r = self.send(method, path, body, ts, sig.as_str()).await;
+            assert_eq!(r.status, 401, "{}", String::from_utf8_lossy(&r.body));
+            let v = r.json();
+            assert_eq!(v["msg"], "Unauthorized", "the API's error shape: {v}");
+            assert_eq!(v["code"], "401");
+            assert_eq!(r.headers["x-mock-detail"].to_str().unwrap(), r.reason());
+            r.reason()
+        }
+    }
+
+    #[tokio::test]
+    async fn signed_requests_get_the_openapi_shapes() {
+        let q = q().await;
+        let r = q.signed("GET", "/balance", b"").await;
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        assert_eq!(r.json()["assets"]["ETH"]["total"], 2000);
+        assert!(q.signed("GET", "/account", b"").await.json()["settings"]["accountID"].is_string());
+        let funds = q.signed("GET", "/funds?archived=true", b"").await.json();
+        let id = funds["funds"][0]["fundID"].as_str().unwrap().to_string();
+        assert_eq!(funds["total"], 2);
+        let fund = q.signed("GET", &format!("/funds/{id}"), b"").await;
+        assert_eq!(fund.json()["fundInfo"]["fund_id"], id.as_str());
+        assert_eq!(q.signed("GET", "/funds/nope", b"").await.status, 404);
+        let tx = q
+            .signed(
+                "POST",
+                "/transaction",
+                br#"{"from":"0x1","to":"0x2","value":"5","gasLimit":"21000"}"#,
+            )
+            .await;
+        assert_eq!(tx.status, 200, "{}", String::from_utf8_lossy(&tx.body));
+        let tx_id = tx.json()["txID"].as_str().unwrap().to_string();
+        let st = q
+            .signed("GET", &format!("/transactions/{tx_id}/status"), b"")
+            .await;
+        assert_eq!(st.json()["status"], "pending");
+        assert_eq!(st.json()["value"], "5");
+        let bad = q.signed("POST", "/transaction", br#"{"from":"0x1"}"#).await;
+        assert_eq!(bad.status, 400);
+        assert!(bad.reason().contains("to is required"), "{}", bad.reason());
+    }
+
+    #[tokio::test]
+    async fn each_mistake_is_named_from_a_real_failing_request() {
+        let q = q().await;
+        let now = now_unix().to_string();
+        let key = q.secret.key().to_vec();
+        let url = |p: &str| format!("{}{p}", q.base);
+        let (bal, tx) = (url("/balance"), url("/transaction"));
+        let (ts, get, post) = (now.as_bytes(), b"GET".as_slice(), b"POST".as_slice());
+
+        let why = q
+            .mistaken("GET", "/balance", b"", &key, &[ts, bal.as_bytes()], &now)
+            .await;
+        assert!(why.contains("method-missing"), "{why}");
+
+        let why = q
+            .mistaken(
+                "POST",
+                "/balance",
+                b"",
+                &key,
+                &[ts, get, bal.as_bytes()],
+                &now,
+            )
+            .await;
+        assert!(
+            why.contains("covers the method GET but the request was sent as POST"),
+            "{why}"
+        );
+
+        // What Python's b64decode gives: the alphabet's other characters dropped.
+        let kept: String = SECRET
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let wrong = base64::engine::general_purpose::STANDARD
+            .decode(kept)
+            .unwrap();
+        let why = q
+            .mistaken(
+                "GET",
+                "/balance",
+                b"",
+                &wrong,
+                &[ts, get, bal.as_bytes()],
+                &now,
+            )
+            .await;
+        assert!(
+            why.contains("standard base64") && why.contains("drops `-` and `_`"),
+            "{why}"
+        );
+
+        let ms = format!("{now}000");
+        let why = q
+            .mistaken(
+                "GET",
+                "/balance",
+                b"",
+                &key,
+                &[ms.as_bytes(), get, bal.as_bytes()],
+                &ms,
+            )
+            .await;
+        assert!(why.contains("milliseconds"), "{why}");
+        let ns = format!("{now}000000000");
+        let why = q
+            .mistaken(
+                "GET",
+                "/balance",
+                b"",
+                &key,
+                &[ns.as_bytes(), get, bal.as_bytes()],
+                &ns,
+            )
+            .await;
+        assert!(why.contains("nanoseconds"), "{why}");
+
+        let compact = br#"{"from":"0x1","to":"0x2","value":"5","gasLimit":"21000"}"#;
+        let dumped = br#"{"from": "0x1", "to": "0x2", "value": "5", "gasLimit": "21000"}"#;
+        let why = q
+            .mistaken(
+                "POST",
+                "/transaction",
+                compact,
+                &key,
+                &[ts, post, tx.as_bytes(), dumped],
+                &now,
+            )
+            .await;
+        assert!(why.contains("json.dumps"), "{why}");
+
+        let why = q
+            .mistaken(
+                "GET",
+                "/balance",
+                b"",
+                b"not the secret",
+                &[ts, get, bal.as_bytes()],
+                &now,
+            )
+            .await;
+        assert!(
+            why.contains("invalid signature: qredo-api-sig is not HMAC-SHA256"),
+            "{why}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_signed_for_the_other_api_names_the_mixed_up_scheme() {
+        let q = q().await;
+        // Partner API headers on a v1 URL.
+        let r =
+            q.c.signed(
+                "GET",
+                &format!("{}/balance", q.base),
+                b"",
+                AuthValue::Timestamp(now_unix()),
+            )
+            .await;
+        assert_eq!(r.status, 401);
+        assert!(
+            r.reason().contains("Partner API request") && r.reason().contains("partner-rsa"),
+            "{}",
+            r.reason()
+        );
+        // v1 headers on a Partner API URL.
+        let url = q.c.url("/assets");
+        let ts = now_unix();
+        let s =
+            HmacV1Signer::new(q.secret.clone()).sign("GET", &url, b"", AuthValue::Timestamp(ts));
+        let mut headers = vec![
+            ("qredo-api-key".to_string(), QKEY.to_string()),
+            ("x-api-key".to_string(), API_KEY.to_string()),
+        ];
+        for (n, v) in s.headers() {
+            headers.push((n.to_string(), v));
+        }
+        let r = q.c.raw("GET", &url, b"", &headers).await;
+        assert_eq!(r.status, 401);
+        let detail = r.headers["x-mock-detail"].to_str().unwrap().to_string();
+        assert!(detail.contains("signed with qredo-v1"), "{detail}");
+    }
+}

@@ -46,7 +46,13 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         .context("cannot start the async runtime")?;
     let dir = demo_dir();
     if args.reset {
-        for f in ["private.pem", "public.pem", "apikey"] {
+        for f in [
+            "private.pem",
+            "public.pem",
+            "apikey",
+            "qredo-apikey",
+            "qredo-secret",
+        ] {
             let _ = std::fs::remove_file(dir.join(f));
         }
         let _ = std::fs::remove_dir_all(dir.join("mock"));
@@ -175,6 +181,7 @@ pub async fn start_at(dir: &Path, preferred: SocketAddr) -> anyhow::Result<Demo>
     }
     .context("cannot start the mock")?;
     mock.register(&creds.api_key, creds.key.public_key());
+    mock.register_qredo(&creds.qredo_api_key, creds.qredo_secret.clone());
     let live = LiveDemo::record(dir, &mock.base_url())?;
     let mut profile = builtin_profiles()
         .into_iter()

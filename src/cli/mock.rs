@@ -27,6 +27,11 @@ Feeds (websocket, handshake signed over the ws:// URL with an empty body):
 A transfer asks the core client named by \"authorize_id\" to approve it, or every core client
 of the API key when it names none; the action is pushed on that client's feed. Either side
 may close a feed; the other answers its Close frame.
+Qredo API v1 (under /qapi/v1; qredo-api-key, qredo-api-ts, qredo-api-sig = HMAC-SHA256 of
+ts + METHOD + URL + body, with --qredo-secret):
+  GET /account   GET /balance   GET /funds   GET /funds/{fund_id}
+  POST /transaction             GET /transactions/{tx_id}/status
+  Refusals are 401 {\"code\":\"401\",\"msg\":\"Unauthorized\",\"detail\":{\"reason\":R}}, R naming the mistake.
 Refusals are HTTP 401 {\"code\":1020,\"msg\":\"errPartnerAuth\",\"detail\":{\"reason\":R}} with R one
 of signature, timestamp, nonce, apikey, headers; -v says which check failed and what was signed.";
 
@@ -51,6 +56,12 @@ pub struct Args {
     /// Log every verdict: which check failed, what was signed (escaped) and its hash
     #[arg(short, long)]
     pub verbose: bool,
+    /// Serve the Qredo API v1 under /qapi/v1, judging HMACs with the secret in FILE (`xsign secret new`)
+    #[arg(long, value_name = "FILE")]
+    pub qredo_secret: Option<PathBuf>,
+    /// The qredo-api-key that goes with --qredo-secret [default: the file `apikey` next to the secret]
+    #[arg(long, value_name = "FILE", requires = "qredo_secret")]
+    pub qredo_apikey_file: Option<PathBuf>,
 }
 
 /// Where the API key came from, for the banner.
@@ -64,6 +75,20 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let addr = resolve(&args.addr)?;
     let keys = public_keys(&args.pubkey)?;
     let (api_key, source) = api_key(args.apikey.as_deref())?;
+    let qredo = match &args.qredo_secret {
+        Some(path) => {
+            let loaded = crate::credentials::load_secret(path)?;
+            if let Some(w) = &loaded.warning {
+                errln!("{w}");
+            }
+            let key_file = args
+                .qredo_apikey_file
+                .clone()
+                .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).join("apikey"));
+            Some((read_api_key(&key_file)?, loaded.secret))
+        }
+        None => None,
+    };
     let config = MockConfig {
         skew_secs: args.skew as i64,
         data_dir: args.data.clone(),
@@ -81,6 +106,15 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
             mock.register(&api_key, key.clone());
         }
         print_banner(&mock.base_url(), &api_key, &source, &keys, &args);
+        if let Some((qkey, secret)) = qredo {
+            errln!(
+                "mock: Qredo API v1 on {} for qredo-api-key {} (secret {})",
+                mock.qapi_v1_url(),
+                crate::secret::mask_api_key(&qkey),
+                secret.masked()
+            );
+            mock.register_qredo(&qkey, secret);
+        }
         wait_for_stop().await;
         errln!("mock: stopping");
         mock.shutdown().await?;

@@ -20,6 +20,7 @@ pub mod profile;
 pub mod proxy;
 pub mod replay;
 pub mod run;
+pub mod secret;
 pub mod send;
 pub mod sign;
 pub mod verify;
@@ -45,6 +46,8 @@ pub enum Command {
     Sign(sign::Args),
     /// Generate an RSA key pair (private.pem, public.pem)
     Keygen(keygen::Args),
+    /// Qredo API v1/v2 key and secret pairs for the mock (`secret new`)
+    Secret(secret::Args),
     /// Check an x-sign against a public key
     Verify(verify::Args),
     /// Send a signed request and print the response
@@ -113,6 +116,7 @@ pub fn main() -> ExitCode {
         },
         Some(Command::Sign(a)) => sign::run(a, &ctx),
         Some(Command::Keygen(a)) => keygen::run(a, &ctx),
+        Some(Command::Secret(a)) => secret::run(a, &ctx),
         Some(Command::Verify(a)) => verify::run(a, &ctx),
         Some(Command::Send(a)) => send::run(a, &ctx),
         Some(Command::Listen(a)) => listen::run(a, &ctx),

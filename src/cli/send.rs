@@ -105,10 +105,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     let creds = Credentials {
         api_key: setup.api_key.clone(),
-        signer: setup
-            .key
-            .take()
-            .map(|k| Arc::new(RsaSigner::new(k)) as Arc<dyn RequestSigner>),
+        signer: setup.hmac.take().or_else(|| {
+            setup
+                .key
+                .take()
+                .map(|k| Arc::new(RsaSigner::new(k)) as Arc<dyn RequestSigner>)
+        }),
         mode: setup.mode,
     };
     let mut spec = RequestSpec::new(method, url, body);
@@ -206,8 +208,10 @@ struct Setup {
     profile: String,
     base_url: String,
     api_key: String,
-    /// `None` when signing is off (a `play`-style profile).
+    /// `None` when signing is off (a `play`-style profile) or the scheme is HMAC.
     key: Option<PrivateKey>,
+    /// The `qredo-*` schemes' signer.
+    hmac: Option<Arc<dyn RequestSigner>>,
     public_key: Option<PublicKey>,
     key_path: Option<PathBuf>,
     mode: AuthMode,
@@ -219,12 +223,28 @@ impl Setup {
     fn resolve(args: &Args, ctx: &Context) -> anyhow::Result<Setup> {
         let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
         let key = r.key_path.as_deref().map(load_private_key).transpose()?;
+        let hmac = match crate::credentials::hmac_signer(&r)? {
+            Some((signer, warning)) => {
+                if let Some(w) = warning {
+                    errln!("{w}");
+                }
+                if args.nonce {
+                    anyhow::bail!(
+                        "{} signs with a timestamp, not a nonce: drop --nonce",
+                        r.scheme
+                    );
+                }
+                Some(signer)
+            }
+            None => None,
+        };
         Ok(Setup {
             profile: r.name,
             base_url: r.base_url,
             api_key: r.api_key,
             public_key: key.as_ref().map(PrivateKey::public_key),
             key,
+            hmac,
             key_path: r.key_path,
             mode: if args.nonce {
                 AuthMode::Nonce

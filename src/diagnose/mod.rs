@@ -10,6 +10,7 @@ mod bytes;
 mod clock;
 mod evidence;
 mod findings;
+pub mod qredo;
 pub mod render;
 mod signature;
 mod url;

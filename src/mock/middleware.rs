@@ -32,12 +32,14 @@ pub(crate) async fn authenticate(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
+    let qapi = super::qapi::is_qapi(path);
     let under_prefix = path
         .strip_prefix(API_PREFIX)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    if !under_prefix {
+    if !under_prefix && !qapi {
         return ApiError::not_found(format!(
-            "{path} is not an API path: every endpoint is under {API_PREFIX}"
+            "{path} is not an API path: every endpoint is under {API_PREFIX} (the Qredo API v1 under {})",
+            super::qapi::QAPI_V1_PREFIX
         ))
         .into_response();
     }
@@ -83,6 +85,9 @@ pub(crate) async fn authenticate(
     };
 
     let url = request_url(&parts.uri, &parts.headers);
+    if qapi {
+        return qapi_authenticate(&shared, parts, bytes, url, next).await;
+    }
     let mut verdict = shared.judge.judge(
         &SignedParts {
             method: parts.method.as_str(),
@@ -98,6 +103,13 @@ pub(crate) async fn authenticate(
         && let Some(hint) = scheme_hint(&parts.uri, &parts.headers)
     {
         f.detail.push_str(hint);
+    }
+    if let Some(f) = verdict.failure.as_mut()
+        && parts.headers.contains_key("qredo-api-sig")
+    {
+        f.detail.push_str(
+            "; the request carries qredo-api-sig: it was signed with qredo-v1 (Qredo API v1) but sent to the Partner API, which takes partner-rsa (x-api-key, x-timestamp, x-sign). Use a partner-rsa profile, or send it to /qapi/v1",
+        );
     }
     let mut response = match &verdict.failure {
         Some(f) => {
@@ -214,4 +226,51 @@ fn visible_ascii(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A v1 request: the HMAC judged, the caller set for the handler, one access-log line.
+async fn qapi_authenticate(
+    shared: &Shared,
+    parts: axum::http::request::Parts,
+    bytes: Vec<u8>,
+    url: Result<String, String>,
+    next: Next,
+) -> Response {
+    let url = match url {
+        Ok(u) => u,
+        Err(e) => return super::qapi::QapiError::bad_request(e).into_response(),
+    };
+    let judged = super::qapi::judge(
+        &shared.qredo,
+        shared.config.skew_secs,
+        parts.method.as_str(),
+        &url,
+        &parts.headers,
+        &bytes,
+        now_unix(),
+    );
+    let line = format!("{} {}", parts.method, url);
+    let response = match judged {
+        Err(e) => {
+            if shared.config.verbose || shared.config.access_log {
+                eprintln!(
+                    "{}",
+                    crate::visible::visible(&format!("mock: {line} -> 401 {}", e.reason))
+                );
+            }
+            return e.into_response();
+        }
+        Ok(owner) => {
+            let mut req = Request::from_parts(parts, Body::from(bytes));
+            req.extensions_mut().insert(super::qapi::QCaller { owner });
+            next.run(req).await
+        }
+    };
+    if shared.config.verbose || shared.config.access_log {
+        eprintln!(
+            "{}",
+            crate::visible::visible(&format!("mock: {line} -> {}", response.status().as_u16()))
+        );
+    }
+    response
 }

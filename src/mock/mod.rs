@@ -40,6 +40,7 @@ mod limits;
 mod middleware;
 mod model;
 mod persist;
+pub mod qapi;
 mod routes;
 mod server;
 mod shared;

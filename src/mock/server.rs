@@ -128,6 +128,16 @@ impl MockHandle {
         self.shared.judge.register(api_key, key);
     }
 
+    /// Accepts Qredo API v1 requests with `qredo-api-key: api_key` signed with `secret`.
+    pub fn register_qredo(&self, api_key: &str, secret: crate::secret::QredoSecret) {
+        self.shared.qredo.register(api_key, secret);
+    }
+
+    /// `http://127.0.0.1:PORT/qapi/v1`.
+    pub fn qapi_v1_url(&self) -> String {
+        format!("http://{}{}", self.reachable(), super::qapi::QAPI_V1_PREFIX)
+    }
+
     /// Fingerprints (`sha256:<hex of SubjectPublicKeyInfo DER>`, as `KeyInfo::fingerprint`)
     /// of the keys registered for `api_key`; empty when it is not registered.
     pub fn fingerprints(&self, api_key: &str) -> Vec<String> {

@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     /// Open websocket sessions.
     pub subscribers: Arc<Semaphore>,
     pub verdicts: broadcast::Sender<Arc<Verdict>>,
+    /// Qredo API v1: registered secrets and transactions.
+    pub qredo: super::qapi::QredoState,
     pub shutdown: watch::Receiver<bool>,
     /// Bytes of accepted POST/PUT bodies (plus the state loaded from --data): what the
     /// state may hold at most, bounded by `max_state_bytes`.
@@ -48,6 +50,7 @@ impl Shared {
             subscribers: Arc::new(Semaphore::new(config.max_feed_subscribers)),
             feeds: Feeds::new(config.feed_buffer),
             verdicts: broadcast::channel(256).0,
+            qredo: Default::default(),
             store: Mutex::new(store),
             judge,
             config,

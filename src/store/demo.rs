@@ -5,6 +5,7 @@
 use super::lock::FileLock;
 use super::profile::demo_dir;
 use crate::atomic_file::{ensure_private_dir, write_atomic};
+use crate::secret::QredoSecret;
 use crate::signing::{KeyError, PrivateKey, generate_key};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
@@ -25,6 +26,46 @@ pub struct DemoCredentials {
     pub api_key_path: PathBuf,
     pub api_key: String,
     pub key: PrivateKey,
+    /// The Qredo API v1/v2 demo pair (`qredo-apikey`, `qredo-secret`).
+    pub qredo_api_key: String,
+    pub qredo_secret: QredoSecret,
+}
+
+/// Writes a new Qredo API key and secret pair (both 0600) unless both files exist; reads
+/// and returns the pair. `xsign secret new` and the demo make theirs here.
+pub fn ensure_qredo_pair(
+    api_key_path: &Path,
+    secret_path: &Path,
+) -> Result<(String, QredoSecret), super::StoreError> {
+    let io = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |e| super::StoreError::io(action, path, e)
+    };
+    if !api_key_path.exists() || !secret_path.exists() {
+        let random: [u8; 16] = rand::random();
+        let api_key = format!("qredo-demo-{}", hex::encode(random));
+        let secret = QredoSecret::generate();
+        write_atomic(
+            secret_path,
+            format!("{}\n", secret.expose_text()).as_bytes(),
+            0o600,
+        )
+        .map_err(io("write", secret_path))?;
+        write_atomic(api_key_path, format!("{api_key}\n").as_bytes(), 0o600)
+            .map_err(io("write", api_key_path))?;
+    }
+    let api_key = std::fs::read_to_string(api_key_path)
+        .map_err(io("read", api_key_path))?
+        .trim()
+        .to_string();
+    let text = std::fs::read_to_string(secret_path).map_err(io("read", secret_path))?;
+    let secret = QredoSecret::parse(&text).map_err(|e| {
+        io("read", secret_path)(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{e}; delete it and run again to make a new pair"),
+        ))
+    })?;
+    Ok((api_key, secret))
 }
 
 /// Loads the demo credentials from `data_dir()/demo`, creating them the first time
@@ -69,11 +110,15 @@ pub fn ensure_in(dir: &Path) -> Result<DemoCredentials, DemoError> {
         .map_err(io("read", &api_key_path))?
         .trim()
         .to_string();
+    let (qredo_api_key, qredo_secret) =
+        ensure_qredo_pair(&dir.join("qredo-apikey"), &dir.join("qredo-secret"))?;
     Ok(DemoCredentials {
         key_path,
         api_key_path,
         api_key,
         key,
+        qredo_api_key,
+        qredo_secret,
     })
 }
 

@@ -63,6 +63,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest(API_PREFIX, api)
+        .nest(super::qapi::QAPI_V1_PREFIX, super::qapi::router())
         .fallback(not_implemented)
         .layer(from_fn_with_state(shared.clone(), authenticate))
         .with_state(shared)
