@@ -76,3 +76,41 @@ async fn run(cmd: std::process::Command) -> std::process::Output {
         .await
         .unwrap()
 }
+
+/// The "done when", from the CLI: `xsign send GET /balance --profile qredo-v1-demo`
+/// against the running demo with no other flag reads the 200; the same request replayed
+/// from a collection too, and the history records the scheme.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qredo_v1_demo_profile_reaches_the_demo_with_no_flags() {
+    let sb = Sandbox::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let demo = start_demo(&sb, taken.local_addr().unwrap().port()).await;
+    let out = run(sb.cmd(&[
+        "send",
+        "GET",
+        "/balance",
+        "--profile",
+        "qredo-v1-demo",
+        "-v",
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"ETH\""), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("> qredo-api-sig: ") && err.contains("> qredo-api-ts: "),
+        "{err}"
+    );
+    assert!(!err.contains("x-sign"), "{err}");
+    let secret = std::fs::read_to_string(sb.root().join("data/demo/qredo-secret")).unwrap();
+    assert!(!err.contains(secret.trim()), "the secret is never printed");
+
+    sb.ok(&["collection", "add", "q/funds", "--url", "/funds"]);
+    let out = run(sb.cmd(&["replay", "q/funds", "--profile", "qredo-v1-demo"])).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Main Fund"), "{}", stdout(&out));
+
+    let history = stdout(&run(sb.cmd(&["history", "--json"])).await);
+    assert!(history.contains("\"scheme\":\"qredo-v1\""), "{history}");
+    demo.mock.shutdown().await.unwrap();
+}

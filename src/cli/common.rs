@@ -61,6 +61,19 @@ pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
     Ok(loaded.key)
 }
 
+/// A `qredo-*` profile's HMAC signer, its secret file's loose mode warned about on stderr;
+/// `None` for the Partner API's scheme or with signing off.
+pub fn hmac_signer(
+    r: &crate::store::ResolvedProfile,
+) -> anyhow::Result<Option<std::sync::Arc<dyn crate::signing::RequestSigner>>> {
+    Ok(credentials::hmac_signer(r)?.map(|(signer, warning)| {
+        if let Some(w) = warning {
+            errln!("{w}");
+        }
+        signer
+    }))
+}
+
 /// An HTTP method token, uppercased; anything else is refused before it is signed or saved.
 pub fn http_method(m: &str) -> anyhow::Result<String> {
     let upper = m.trim().to_ascii_uppercase();

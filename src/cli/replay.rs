@@ -281,7 +281,10 @@ pub(crate) fn fresh_ticket(
     let mut spec = RequestSpec::new(method, url, req.body.clone());
     spec.extra_headers = profile.headers.clone();
     spec.extra_headers.extend(req.headers.iter().cloned());
-    let (signer, value): (Option<Arc<dyn RequestSigner>>, AuthValue) = if profile.signing {
+    let hmac = super::common::hmac_signer(profile)?;
+    let (signer, value): (Option<Arc<dyn RequestSigner>>, AuthValue) = if hmac.is_some() {
+        (hmac, AuthValue::Timestamp(now_unix()))
+    } else if profile.signing {
         let key_path = profile
             .key_path
             .as_deref()

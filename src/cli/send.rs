@@ -223,21 +223,13 @@ impl Setup {
     fn resolve(args: &Args, ctx: &Context) -> anyhow::Result<Setup> {
         let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
         let key = r.key_path.as_deref().map(load_private_key).transpose()?;
-        let hmac = match crate::credentials::hmac_signer(&r)? {
-            Some((signer, warning)) => {
-                if let Some(w) = warning {
-                    errln!("{w}");
-                }
-                if args.nonce {
-                    anyhow::bail!(
-                        "{} signs with a timestamp, not a nonce: drop --nonce",
-                        r.scheme
-                    );
-                }
-                Some(signer)
-            }
-            None => None,
-        };
+        let hmac = super::common::hmac_signer(&r)?;
+        if hmac.is_some() && args.nonce {
+            anyhow::bail!(
+                "{} signs with a timestamp, not a nonce: drop --nonce",
+                r.scheme
+            );
+        }
         Ok(Setup {
             profile: r.name,
             base_url: r.base_url,

@@ -43,7 +43,7 @@ pub fn record_handshake(
     let api_key = h
         .headers
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(super::ticket::API_KEY))
+        .find(|(n, _)| n.eq_ignore_ascii_case(h.signed.scheme.api_key_header()))
         .map_or("", |(_, v)| v.as_str());
     let signing = Signing {
         headers: h.headers,

@@ -57,20 +57,21 @@ async fn send_inner(
     })?;
     let method = reqwest::Method::from_bytes(job.method.as_bytes())
         .map_err(|_| fail(format!("{} is not an HTTP method", job.method)))?;
-    let mut signer: Option<Arc<dyn RequestSigner>> = match (&session.signer, session.view.signing) {
-        (Some(s), true) => Some(s.clone()),
-        (None, true) => {
-            return Err(fail(
-                session
-                    .view
-                    .problems
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "no private key to sign with".into()),
-            ));
-        }
-        (_, false) => None,
-    };
+    let mut signer: Option<Arc<dyn RequestSigner>> =
+        match (session.request_signer(), session.view.signing) {
+            (Some(s), true) => Some(s),
+            (None, true) => {
+                return Err(fail(
+                    session
+                        .view
+                        .problems
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| "no private key to sign with".into()),
+                ));
+            }
+            (_, false) => None,
+        };
     let mut value = session.send_value().map_err(fail)?;
     let mut signed_url = job.url.clone();
     // The editor's snapshot goes to the wire and the history without a copy; only a
@@ -116,8 +117,9 @@ async fn send_inner(
     {
         // Sign the path-only URL, then send to the real one.
         let re = signer.sign(spec.method.as_str(), &signed_url, &signed_body, s.value);
+        let sig_header = re.scheme.signature_header();
         for h in &mut ticket.headers {
-            if h.0 == "x-sign" {
+            if h.0 == sig_header {
                 h.1 = re.x_sign.to_string();
             }
         }

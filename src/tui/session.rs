@@ -40,6 +40,8 @@ pub struct Session {
     pub view: ProfileView,
     pub api_key: Option<String>,
     pub signer: Option<Arc<RsaSigner>>,
+    /// A `qredo-*` profile's HMAC signer (then `signer` is `None`).
+    pub hmac: Option<Arc<dyn crate::signing::RequestSigner>>,
     /// The file `signer` was read from, recorded with each send.
     pub key_path: Option<PathBuf>,
     pub nonces: NonceStore,
@@ -59,6 +61,15 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// The signer a send uses: the HMAC one of a `qredo-*` profile, else the RSA key.
+    pub fn request_signer(&self) -> Option<Arc<dyn crate::signing::RequestSigner>> {
+        self.hmac.clone().or_else(|| {
+            self.signer
+                .clone()
+                .map(|s| s as Arc<dyn crate::signing::RequestSigner>)
+        })
+    }
+
     /// The value shown in the live preview: the current second, or the nonce the next send
     /// would take (without taking it).
     pub fn preview_value(&self) -> AuthValue {
@@ -119,6 +130,13 @@ impl Session {
         };
         let mut signer = None;
         let mut key_path = None;
+        let mut hmac = None;
+        if let Some(r) = &resolved {
+            match crate::credentials::hmac_signer(r) {
+                Ok(h) => hmac = h.map(|(s, _)| s),
+                Err(e) => problems.push(format!("{e:#}")),
+            }
+        }
         let (mut fingerprint, mut bits) = (None, None);
         if let Some(path) = resolved.as_ref().and_then(|r| r.key_path.as_ref()) {
             match load_key(path, may_ask) {
@@ -144,6 +162,7 @@ impl Session {
             },
             api_key: resolved.as_ref().map(|r| r.api_key.clone()),
             signer,
+            hmac,
             key_path,
             nonces: stores.nonces.clone(),
             history: stores.history.clone(),
@@ -197,6 +216,7 @@ impl Session {
             },
             api_key: Some(api_key.to_string()),
             signer: Some(Arc::new(RsaSigner::new(key))),
+            hmac: None,
             key_path: None,
             nonces: stores.nonces.clone(),
             history: stores.history.clone(),

@@ -72,6 +72,8 @@ pub struct SignOutcome {
     /// [`SignReport::Linted`] brings this job's.
     pub lint_pending: bool,
     pub micros: u64,
+    /// Which scheme signed: the pane names its headers.
+    pub scheme: crate::signing::Scheme,
 }
 
 /// What the worker reports for one job: the signature, and for a large body its lint
@@ -149,6 +151,7 @@ fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
         findings: Vec::new(),
         lint_pending: false,
         micros: 0,
+        scheme: crate::signing::Scheme::PartnerRsa,
     };
     let url = match &job.url {
         Ok(t) => &t.wire,
@@ -159,6 +162,18 @@ fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
         }
     };
     let value = session.preview_value();
+    if let Some(hmac) = &session.hmac {
+        // ts + METHOD + URL + body: the method shown with the value it follows.
+        let signed = hmac.sign(&job.method, url, &job.body, value);
+        let payload = signed.payload(&job.method, url, &job.body);
+        let head = [payload.value_part(), payload.method_part()].concat();
+        out.value = Some(value);
+        out.preview = preview(&head, payload.url_part(), payload.body_part());
+        out.hash_hex = Some(signed.hash_hex);
+        out.x_sign = Some(signed.x_sign.to_string());
+        out.scheme = signed.scheme;
+        return out;
+    }
     out.value = Some(value);
     // Shown from its three parts and signed in place: a 1 MB body is neither copied into
     // a payload nor hashed twice (once for the Hash line, once by the signature).
@@ -310,6 +325,55 @@ impl SignWorker {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_qredo_v1_profile_signs_with_hmac_and_shows_the_method() {
+        use crate::secret::QredoSecret;
+        use crate::signing::{HmacV1Signer, PrivateKey};
+        let dir = std::env::temp_dir().join(format!("xsign-sw-{}", std::process::id()));
+        let stores = crate::tui::stores::Stores::in_dirs(&dir, &dir);
+        let key = PrivateKey::from_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/test-rsa2048.pkcs1.pem"),
+        )
+        .unwrap();
+        let url = "https://api.qredo.network/qapi/v1/balance";
+        let mut session = Session::for_key(
+            "qredo-v1",
+            "https://api.qredo.network/qapi/v1",
+            key,
+            "k",
+            crate::signing::AuthMode::Timestamp,
+            crate::tui::clock::FixedClock::shared(1_700_000_000),
+            &stores,
+        );
+        session.signer = None;
+        session.hmac = Some(Arc::new(HmacV1Signer::new(
+            QredoSecret::parse("q-_8AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap(),
+        )));
+        let job = SignJob {
+            seq: 1,
+            method: "GET".into(),
+            url: Ok(super::super::target::Target {
+                typed: url.into(),
+                wire: url.into(),
+            }),
+            body: Arc::from(&b""[..]),
+            saved_body: None,
+        };
+        let out = sign_only(&session, &job);
+        // The `get` row of tests/vectors/qredo-v1.tsv (openssl and Python).
+        assert_eq!(
+            out.x_sign.as_deref(),
+            Some("72dxicKE2PJfQ0bJn6_GMiCpE7xYjj5xqxMQXjgSg-8")
+        );
+        assert_eq!(out.scheme, crate::signing::Scheme::QredoV1);
+        assert!(
+            text(&out.preview.head).starts_with("1700000000GEThttps://"),
+            "{}",
+            text(&out.preview.head)
+        );
+    }
+
     use super::*;
 
     fn text(pieces: &[Piece]) -> String {

@@ -231,6 +231,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let label = |s: &'static str| Span::styled(s, theme::label());
+    let sig_label = if o.scheme == crate::signing::Scheme::PartnerRsa {
+        "x-sign  "
+    } else {
+        "api-sig "
+    };
     let mut bottom: Vec<Line> = Vec::new();
     if let Some(h) = &o.hash_hex {
         bottom.push(Line::from(vec![
@@ -246,7 +251,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 for (i, chunk) in wrap_str(x, room).into_iter().enumerate() {
                     bottom.push(Line::from(vec![
                         if i == 0 {
-                            label("x-sign  ")
+                            label(sig_label)
                         } else {
                             Span::raw("        ")
                         },
@@ -255,7 +260,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 }
             } else {
                 bottom.push(Line::from(vec![
-                    label("x-sign  "),
+                    label(sig_label),
                     Span::styled(elide_middle(x, room), theme::ok()),
                 ]));
             }
@@ -263,7 +268,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         None => {
             if let Some(p) = &o.problem {
                 bottom.push(Line::from(vec![
-                    label("x-sign  "),
+                    label(sig_label),
                     Span::styled(p.clone(), theme::warning()),
                 ]));
             }
@@ -271,7 +276,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if let Some(v) = &o.value {
         let mut spans = vec![
-            Span::styled(format!("{} ", v.header_name()), theme::label()),
+            Span::styled(
+                format!(
+                    "{} ",
+                    match o.scheme {
+                        crate::signing::Scheme::PartnerRsa => v.header_name(),
+                        other => other.timestamp_header(),
+                    }
+                ),
+                theme::label(),
+            ),
             Span::styled(v.to_string(), theme::payload_value()),
         ];
         if matches!(v, crate::signing::AuthValue::Nonce(_)) {
@@ -370,6 +384,7 @@ mod tests {
             findings: vec![],
             lint_pending: false,
             micros: 0,
+            scheme: Default::default(),
         }
     }
 
