@@ -110,6 +110,29 @@ async fn the_qredo_v1_demo_profile_reaches_the_demo_with_no_flags() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Main Fund"), "{}", stdout(&out));
 
+    let export = run(sb.cmd(&[
+        "collection",
+        "export",
+        "q/funds",
+        "--profile",
+        "qredo-v1-demo",
+    ]))
+    .await;
+    let curl = stdout(&export);
+    assert!(export.status.success(), "{}", stderr(&export));
+    for h in [
+        "qredo-api-key: REDACTED",
+        "qredo-api-ts: ",
+        "qredo-api-sig: ",
+        "/qapi/v1/funds",
+    ] {
+        assert!(curl.contains(h), "{h}: {curl}");
+    }
+    assert!(
+        !curl.contains("x-api-key") && !curl.contains("x-sign"),
+        "{curl}"
+    );
+
     let history = stdout(&run(sb.cmd(&["history", "--json"])).await);
     assert!(history.contains("\"scheme\":\"qredo-v1\""), "{history}");
     demo.mock.shutdown().await.unwrap();

@@ -110,9 +110,13 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
             } else {
                 "REDACTED".to_string()
             };
-            headers.push(("x-api-key".into(), key));
+            headers.push((resolved.scheme.api_key_header().into(), key));
             if resolved.signing && !opts.unsigned {
-                let signed = crate::cli::replay::sign_for(&resolved, &req.method, url, &req.body)?;
+                let now = crate::signing::AuthValue::Timestamp(crate::signing::now_unix());
+                let signed = match crate::cli::common::hmac_signer(&resolved)? {
+                    Some(hmac) => hmac.sign(&req.method, url, &req.body, now),
+                    None => crate::cli::replay::sign_for(&resolved, &req.method, url, &req.body)?,
+                };
                 for (k, v) in signed.headers() {
                     headers.push((k.to_string(), v));
                 }
@@ -126,7 +130,7 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
             }
         }
         Err(e) => {
-            headers.push(("x-api-key".into(), "REDACTED".into()));
+            headers.push((selected.scheme().api_key_header().into(), "REDACTED".into()));
             errln!("note: exported without a signature: {e:#}");
         }
     }
