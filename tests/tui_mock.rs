@@ -618,3 +618,76 @@ fn the_profile_first_run_writes_is_in_use_at_once() {
         b.app.profile.problems
     );
 }
+
+/// A `qredo-v1` profile in the workbench (the session F7 builds from it): the signature pane
+/// shows ts + METHOD + URL, GET /balance gets the 200, and F4's other-key mistake gets the
+/// Qredo API's 401 with the mock's reason on screen.
+#[test]
+fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
+    use std::os::unix::fs::PermissionsExt;
+    use xsign::secret::QredoSecret;
+    use xsign::signing::Scheme;
+    use xsign::store::Profile;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mock = rt
+        .block_on(MockServer::start(
+            MockConfig::default(),
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let secret = QredoSecret::generate();
+    let (key_file, secret_file) = (files.path().join("apikey"), files.path().join("secret"));
+    std::fs::write(&key_file, "qredo-tui-key-0123456789\n").unwrap();
+    std::fs::write(&secret_file, secret.expose_text()).unwrap();
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    mock.register_qredo("qredo-tui-key-0123456789", secret);
+    let mut profile = Profile::qredo("qredo-v1-test", mock.qapi_v1_url(), Scheme::QredoV1);
+    profile.api_key = xsign::store::ApiKeySource::File(key_file);
+    profile.secret_path = Some(secret_file);
+    let mut b = Bench::with(rt, Some(mock), |stores| {
+        Session::from_profile_quiet(&profile, SystemClock::shared(), stores)
+    });
+    assert!(
+        b.app.profile.problems.is_empty(),
+        "{:?}",
+        b.app.profile.problems
+    );
+    b.type_str("/balance");
+    b.key(KeyCode::Esc);
+    b.wait_for("the signature", |a| {
+        a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
+    });
+    let live = b.app.sig.latest.clone().unwrap();
+    assert!(live.x_sign.is_some(), "{live:?}");
+    let screen = b.render();
+    assert!(
+        screen.contains("GEThttp://127.0.0.1"),
+        "the method in the payload: {screen}"
+    );
+    assert!(
+        screen.contains("api-sig") && screen.contains("qredo-api-ts"),
+        "{screen}"
+    );
+    b.ctrl('r');
+    b.wait_for("the response", |a| a.response.view().is_some());
+    let v = b.app.response.view().unwrap();
+    assert_eq!(v.status, 200, "{}", String::from_utf8_lossy(&v.body));
+    assert!(String::from_utf8_lossy(&v.body).contains("ETH"));
+
+    b.app.response = Default::default();
+    b.key(KeyCode::F(4));
+    b.key(KeyCode::Char('k'));
+    b.wait_for("the refusal", |a| a.response.view().is_some());
+    let v = b.app.response.view().unwrap();
+    assert_eq!(v.status, 401, "{}", String::from_utf8_lossy(&v.body));
+    let body = String::from_utf8_lossy(&v.body).to_string();
+    assert!(
+        body.contains("invalid signature") && body.contains("registered secret"),
+        "{body}"
+    );
+}

@@ -95,6 +95,10 @@ async fn send_inner(
                 None => u.path().to_string(),
             };
         }
+        Some(Sabotage::OtherKey) if session.hmac.is_some() => {
+            let secret = crate::secret::QredoSecret::generate();
+            signer = Some(Arc::new(crate::signing::HmacV1Signer::new(secret)));
+        }
         Some(Sabotage::OtherKey) => {
             let key = tokio::task::spawn_blocking(|| generate_key(2048))
                 .await
