@@ -291,15 +291,17 @@ pub fn position(body: &[u8], at: usize) -> Position {
 
 /// 1-based line and column (in characters) of byte offset `at`.
 pub fn line_col(body: &[u8], at: usize) -> (usize, usize) {
+    // Vectorised (memchr, std's char count): a finding deep in a 1 MB one-line body is
+    // placed on every keystroke.
     let before = &body[..at.min(body.len())];
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
-    let col = 1 + String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let col = 1 + match std::str::from_utf8(&before[line_start..]) {
+        Ok(text) => text.chars().count(),
+        Err(_) => String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count(),
+    };
     (line, col)
 }
 
@@ -310,11 +312,9 @@ pub fn json_error_offset(body: &[u8], e: &serde_json::Error) -> usize {
     let line_start = if e.line() <= 1 {
         0
     } else {
-        body.iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
+        memchr::memchr_iter(b'\n', body)
             .nth(e.line() - 2)
-            .map_or(body.len(), |(i, _)| i + 1)
+            .map_or(body.len(), |i| i + 1)
     };
     let past_offender = e.is_eof() || e.to_string().starts_with("control character");
     let column = if past_offender {
