@@ -589,3 +589,45 @@ fn f6_closing_the_library_returns_to_the_pane_that_had_focus_not_typing() {
         assert!(!d.app.is_typing(), "{w}×{h}: not typing after save-as");
     }
 }
+
+/// The README's steps run a second time: "save as default/mine" meets the first run's
+/// request, and one key replaces it (issue 9, the newcomer flow twice in a row).
+#[test]
+fn save_as_over_an_existing_request_asks_to_replace_it() {
+    let mut d = Driver::new(120, 40);
+    d.type_str("/assets");
+    save_as_prompt(&mut d);
+    d.ctrl('u');
+    d.type_str("again/mine");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+
+    // A fresh editor, as on the second run: no request opened.
+    let mut d = Driver::new(120, 40);
+    d.type_str("/fees");
+    save_as_prompt(&mut d);
+    d.ctrl('u');
+    d.type_str("again/mine");
+    d.key(KeyCode::Enter);
+    settle(&mut d);
+    let screen = d.render();
+    assert!(
+        screen.contains("again/mine exists: y replaces it"),
+        "{screen}"
+    );
+    let url = || {
+        stores()
+            .collections
+            .load("again")
+            .unwrap()
+            .value
+            .get("mine")
+            .unwrap()
+            .url
+            .clone()
+    };
+    assert_eq!(url(), "/assets", "not replaced before y");
+    d.key(KeyCode::Char('y'));
+    settle(&mut d);
+    assert_eq!(url(), "/fees");
+}

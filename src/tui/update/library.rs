@@ -2,12 +2,13 @@
 //! what the store answers.
 
 use crate::store::Request;
-use crate::store::collection::relative_to;
+use crate::store::StoreError;
+use crate::store::collection::{relative_to, split_target};
 use crate::store::history::HistoryEntry;
 use crate::tui::app::{App, Current, Effect, Focus, Level};
 use crate::tui::layout;
 use crate::tui::response::{ResponseState, ResponseView};
-use crate::tui::sidebar::{LibraryMessage, Prompt, SidebarAction, StoreOp};
+use crate::tui::sidebar::{LibraryMessage, Prompt, SidebarAction, StoreAction, StoreOp};
 
 impl App {
     pub(super) fn toggle_library(&mut self, fx: &mut Vec<Effect>) {
@@ -258,6 +259,29 @@ impl App {
             LibraryMessage::Done(text) => {
                 self.notify(Level::Ok, text);
                 fx.push(Effect::Store(StoreOp::Load));
+            }
+            // Save-as over a request that exists: asked, as Ctrl-S over an opened one is,
+            // so a second run of the same steps can replace it with one key.
+            LibraryMessage::Failed {
+                action: StoreAction::Save,
+                ref error,
+            } if let StoreError::Exists {
+                what: "request",
+                name,
+                ..
+            } = &**error
+                && let (collection, Some(name)) = split_target(name) =>
+            {
+                let request = self.request_named(name);
+                self.notify(
+                    Level::Warn,
+                    format!("{collection}/{name} exists: y replaces it with this request; any other key keeps it"),
+                );
+                self.library.prompt = Some(Prompt::ConfirmOverwrite {
+                    collection: collection.to_string(),
+                    request,
+                });
+                self.focus_library();
             }
             LibraryMessage::Failed { action, error } => self.notify(
                 Level::Error,
