@@ -137,3 +137,71 @@ async fn the_qredo_v1_demo_profile_reaches_the_demo_with_no_flags() {
     assert!(history.contains("\"scheme\":\"qredo-v1\""), "{history}");
     demo.mock.shutdown().await.unwrap();
 }
+
+/// The client-side doctor on a refused Qredo request, from real requests `xsign send` makes
+/// against the running demo: a qredo-v1 signature sent to a Partner API URL, a Partner API
+/// request sent to /qapi/v1, and a right signature under a secret the server does not hold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_names_why_the_qredo_api_refused_a_request() {
+    let sb = Sandbox::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let demo = start_demo(&sb, taken.local_addr().unwrap().port()).await;
+    let partner_base = demo.mock.base_url();
+    let send = |args: &[&str]| {
+        let mut all = vec!["send", "GET"];
+        all.extend_from_slice(args);
+        sb.cmd(&all)
+    };
+
+    let out = run(send(&[
+        "/assets",
+        "--profile",
+        "qredo-v1-demo",
+        "--base-url",
+        &partner_base,
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("doctor: cause found: A qredo-v1 signature was sent to a Partner API URL"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--profile qredo-v1-demo"),
+        "the fix is named: {err}"
+    );
+
+    let qapi = partner_base.replace("/api/v1/p", "/qapi/v1/balance");
+    let out = run(send(&[&qapi, "--profile", "demo"])).await;
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "A Partner API request (partner-rsa: x-api-key, x-sign) was sent to a Qredo API v1 URL"
+        ),
+        "{err}"
+    );
+
+    // Another secret than the demo's: the signature is right under it, so the server holds
+    // another one for the API key.
+    let other = sb.root().join("other-secret");
+    std::fs::write(&other, xsign::secret::QredoSecret::generate().expose_text()).unwrap();
+    common::restrict(&other);
+    let other_arg = other.to_str().unwrap();
+    let out = run(send(&[
+        "/balance",
+        "--profile",
+        "qredo-v1-demo",
+        "--secret-file",
+        other_arg,
+    ]))
+    .await;
+    let err = stderr(&out);
+    assert!(
+        err.contains("✓ ok: The signature is HMAC-SHA256 of ts + GET + URL + body as sent")
+            && err.contains("so the server holds another secret for this qredo-api-key"),
+        "{err}"
+    );
+    assert!(err.contains("The server says: invalid signature"), "{err}");
+    demo.mock.shutdown().await.unwrap();
+}

@@ -690,4 +690,16 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
         body.contains("invalid signature") && body.contains("registered secret"),
         "{body}"
     );
+    // The client-side doctor checks it with the profile's secret and names the cause.
+    let inspector = v.inspector.as_ref().expect("the doctor's view of a 401");
+    let text: String = inspector
+        .lines
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|s| s.content.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("HTTP 401") && text.contains("it was made with another secret"),
+        "{text}"
+    );
 }

@@ -1,8 +1,10 @@
-//! `xsign send`: sign the exact bytes, send them, print the response; on a 1020, say why.
+//! `xsign send`: sign the exact bytes, send them, print the response; on a 1020 or a Qredo
+//! API 401, say why.
 
 use super::Context;
 use super::common::{load_private_key, select_profile};
 use crate::credentials::ProfileFlags;
+use crate::diagnose::qredo_doctor::QredoEvidence;
 use crate::diagnose::{self, CheckKey, Evidence};
 use crate::http::{
     self, Credentials, Exchange, Origin, RequestSpec, Response, SendError, Ticket, build_ticket,
@@ -113,6 +115,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }),
         mode: setup.mode,
     };
+    // The doctor checks a refused qredo-* request with the secret that signed it.
+    let secret = creds.signer.as_ref().and_then(|s| s.hmac_secret().cloned());
     let mut spec = RequestSpec::new(method, url, body);
     spec.extra_headers = setup.headers.clone();
     let ticket = build_ticket(&spec, &creds, value)?;
@@ -181,7 +185,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if response.is_success() {
         return Ok(ExitCode::SUCCESS);
     }
-    if response.partner_auth_failure().is_some() {
+    if diagnose::qredo_doctor::applies(&entry) {
+        let source = setup
+            .secret_path
+            .as_ref()
+            .map_or_else(|| "the secret".to_string(), |p| p.display().to_string());
+        let ev = QredoEvidence::from_history(&entry, secret, source, now_unix());
+        let report = diagnose::qredo_doctor::diagnose(&ev);
+        errln!();
+        eprint!("{}", diagnose::render::to_text(&report));
+    } else if response.partner_auth_failure().is_some() {
         let key = setup.public_key.clone().map(|public_key| CheckKey {
             public_key,
             source: key_source(&setup),
@@ -214,6 +227,8 @@ struct Setup {
     hmac: Option<Arc<dyn RequestSigner>>,
     public_key: Option<PublicKey>,
     key_path: Option<PathBuf>,
+    /// The `qredo-*` secret's file, for the doctor's messages.
+    secret_path: Option<PathBuf>,
     mode: AuthMode,
     headers: Vec<(String, String)>,
     timeout: Duration,
@@ -238,6 +253,7 @@ impl Setup {
             key,
             hmac,
             key_path: r.key_path,
+            secret_path: r.secret_path,
             mode: if args.nonce {
                 AuthMode::Nonce
             } else {

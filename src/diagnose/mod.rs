@@ -11,6 +11,7 @@ mod clock;
 mod evidence;
 mod findings;
 pub mod qredo;
+pub mod qredo_doctor;
 pub mod render;
 mod signature;
 mod url;
@@ -153,6 +154,14 @@ pub enum CauseKind {
     ApiKeyUnknown,
     /// An auth header is missing, doubled or malformed.
     Headers,
+    /// A request signed for one API sent to the other (qredo-v1 to /api/v1/p, or back).
+    SchemeMixed,
+    /// A Qredo timestamp in milliseconds or nanoseconds, not seconds.
+    TimestampUnit,
+    /// The method left out of, or differing in, a Qredo payload.
+    Method,
+    /// The Qredo secret decoded with the wrong alphabet, or not decoded.
+    SecretDecoding,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -74,6 +74,10 @@ pub trait RequestSigner: Send + Sync {
         None
     }
     fn sign(&self, method: &str, url: &str, body: &[u8], value: AuthValue) -> SignedRequest;
+    /// The Qredo secret of an HMAC scheme, so the doctor checks a refused request with it.
+    fn hmac_secret(&self) -> Option<&QredoSecret> {
+        None
+    }
 }
 
 /// Partner API: RSASSA-PKCS1-v1_5 over SHA-256 of value + URL + body.
@@ -192,6 +196,10 @@ pub fn hmac_sha256_b64url(key: &[u8], parts: &[&[u8]]) -> XSign {
 impl RequestSigner for HmacV1Signer {
     fn scheme(&self) -> Scheme {
         self.scheme
+    }
+
+    fn hmac_secret(&self) -> Option<&QredoSecret> {
+        Some(&self.secret)
     }
 
     fn sign(&self, method: &str, url: &str, body: &[u8], value: AuthValue) -> SignedRequest {

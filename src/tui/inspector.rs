@@ -1,4 +1,5 @@
-//! The 1020 inspector: why the server refused the signature, as the doctor explains it.
+//! The inspector: why the server refused the signature (a 1020, or a Qredo API 401), as the
+//! doctor explains it.
 //! The view is built in the network task from the diagnosis, as styled lines; drawing only
 //! scrolls and wraps them.
 
@@ -123,6 +124,11 @@ impl InspectorView {
         } else {
             "The signature of this request, checked again".to_string()
         };
+        Self::from_report_headed(report, heading)
+    }
+
+    /// The same layout under another heading (a Qredo API refusal is no 1020).
+    pub fn from_report_headed(report: &Report, heading: String) -> Self {
         let mut lines = vec![InspectorView::heading(heading)];
         let (mark, style) = match report.verdict.kind {
             VerdictKind::Found => ("✗ cause found: ", theme::error()),

@@ -1,5 +1,5 @@
 //! The network side of the workbench, run in tokio tasks: sign and send a request (and
-//! diagnose a 1020), approve or reject a core client action, wrap feed events. Each task
+//! diagnose a 1020 or a Qredo API 401), approve or reject a core client action, wrap feed events. Each task
 //! ends by reporting a `Message`; none touches the app state.
 
 use super::app::{Message, Sabotage, SendFailure, SendJob};
@@ -8,6 +8,7 @@ use super::feed_tab::{DecideFailure, FeedMessage};
 use super::inspector::InspectorView;
 use super::response::{ResponseView, SentRequest};
 use super::session::Session;
+use crate::diagnose::qredo_doctor::{self, HmacSigned, QredoEvidence};
 use crate::diagnose::{self, CheckKey, Evidence, Signed};
 use crate::feed::FeedEvent;
 use crate::http::{self, Credentials, Exchange, Origin, RequestSpec, Ticket, build_ticket};
@@ -33,7 +34,7 @@ fn sent_of(ticket: &Ticket) -> SentRequest {
     }
 }
 
-/// Signs and sends one request; on a 1020, asks the doctor why.
+/// Signs and sends one request; on a 1020 or a Qredo API 401, asks the doctor why.
 pub async fn send(session: Arc<Session>, client: reqwest::Client, job: SendJob) -> Message {
     let id = job.id;
     let result = send_inner(&session, &client, job).await.map(Box::new);
@@ -157,23 +158,49 @@ async fn send_inner(
         message: e.to_string(),
         sent: Some(sent.clone()),
     })?;
-    let inspector = response.partner_auth_failure().map(|err| {
-        let key = session.signer.as_ref().map(|s| CheckKey {
-            public_key: s.key().public_key(),
-            source: format!("the {} profile's key", session.view.name),
-        });
-        let mut evidence = Evidence::from_history(&entry, key, session.clock.now().unix)
-            .with_whole_body(&ticket.body);
-        if sabotaged {
-            // What was signed, when a mistake made on purpose sent something else.
-            evidence.signed = Signed {
-                url: Some(signed_url.clone()),
-                body: Some(signed_body.to_vec()),
-                value: signed_value,
-            };
+    let inspector = if qredo_doctor::applies(&entry) {
+        // Checked with the profile's secret, not a made-up one (F4's other-key mistake).
+        let secret = session.hmac.as_ref().and_then(|s| s.hmac_secret().cloned());
+        let source = format!("the {} profile's secret", session.view.name);
+        let mut ev = QredoEvidence::from_history(&entry, secret, source, session.clock.now().unix);
+        ev.body = Some(ticket.body.to_vec());
+        if sabotaged && let Some(value) = signed_value {
+            ev.signed = Some(HmacSigned {
+                ts: value.to_string(),
+                method: entry.method.clone(),
+                url: signed_url.clone(),
+                body: signed_body.to_vec(),
+            });
         }
-        InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref(), true)
-    });
+        let heading = format!(
+            "Why the server refused the request (HTTP {} {}, {})",
+            response.status,
+            response.reason,
+            entry.scheme.as_deref().unwrap_or("unsigned")
+        );
+        Some(InspectorView::from_report_headed(
+            &qredo_doctor::diagnose(&ev),
+            heading,
+        ))
+    } else {
+        response.partner_auth_failure().map(|err| {
+            let key = session.signer.as_ref().map(|s| CheckKey {
+                public_key: s.key().public_key(),
+                source: format!("the {} profile's key", session.view.name),
+            });
+            let mut evidence = Evidence::from_history(&entry, key, session.clock.now().unix)
+                .with_whole_body(&ticket.body);
+            if sabotaged {
+                // What was signed, when a mistake made on purpose sent something else.
+                evidence.signed = Signed {
+                    url: Some(signed_url.clone()),
+                    body: Some(signed_body.to_vec()),
+                    value: signed_value,
+                };
+            }
+            InspectorView::from_report(&diagnose::diagnose(&evidence), err.reason.as_deref(), true)
+        })
+    };
     let response_truncated = response.truncated;
     let mut view = ResponseView::new(
         response.status,

@@ -17,8 +17,7 @@ use std::sync::Mutex;
 
 pub(crate) use routes::{QCaller, router};
 
-/// Every v1 endpoint lives under this path, as on the real API.
-pub const QAPI_V1_PREFIX: &str = "/qapi/v1";
+pub use crate::diagnose::qredo_doctor::QAPI_V1_PREFIX;
 
 pub fn is_qapi(path: &str) -> bool {
     path.strip_prefix(QAPI_V1_PREFIX)
