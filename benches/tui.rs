@@ -233,6 +233,7 @@ fn bench_parts(c: &mut Criterion) {
                         body: &body,
                         saved_body: None,
                         now_unix: T0,
+                        scheme: xsign::signing::Scheme::PartnerRsa,
                     },
                 ))
             })

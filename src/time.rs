@@ -147,6 +147,17 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// The unit a timestamp is in when it is not Unix seconds (a Qredo `qredo-api-ts` in
+/// milliseconds or nanoseconds: the guide mentions nanoseconds once).
+pub fn timestamp_unit(ts: i64) -> Option<&'static str> {
+    match ts.unsigned_abs() {
+        n if n >= 100_000_000_000_000_000 => Some("nanoseconds"),
+        n if n >= 100_000_000_000_000 => Some("microseconds"),
+        n if n >= 100_000_000_000 => Some("milliseconds"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

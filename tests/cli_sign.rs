@@ -748,3 +748,42 @@ fn qredo_v1_secret_files_are_checked() {
         "the secret is never printed"
     );
 }
+
+/// The lint per scheme from the CLI: a qredo-v1 signature with a millisecond timestamp
+/// for a Partner API URL is still printed, with both slips named on stderr.
+#[test]
+fn qredo_v1_sign_names_a_millisecond_timestamp_and_the_partner_api_url() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let secret_file = sb.work().join("secret");
+    std::fs::write(&secret_file, "ab-_cd-_efghijklmnopqrstuvwxyz0123456789\n").unwrap();
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let args = [
+        "sign",
+        "--scheme",
+        "qredo-v1",
+        "-X",
+        "GET",
+        "--url",
+        "https://api.qredo.network/api/v1/p/assets",
+        "--timestamp",
+        "1700000000000",
+        "--secret-file",
+        secret_file.to_str().unwrap(),
+    ];
+    let out = sb.run(&args, b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("1700000000000 is in milliseconds") && err.contains("--timestamp 1700000000"),
+        "{err}"
+    );
+    assert!(
+        err.contains("signed with qredo-v1") && err.contains("the URL is the Partner API"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("in the future"),
+        "one finding for the unit: {err}"
+    );
+}

@@ -12,7 +12,8 @@ use crate::http::{
 use crate::lint::{self, FindingKind, LintInput};
 use crate::paths;
 use crate::signing::{
-    AuthMode, AuthValue, NonceStore, PrivateKey, PublicKey, RequestSigner, RsaSigner, now_unix,
+    AuthMode, AuthValue, NonceStore, PrivateKey, PublicKey, RequestSigner, RsaSigner, Scheme,
+    now_unix,
 };
 use crate::store::History;
 use crate::store::collection::join_url;
@@ -93,7 +94,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         Some(path) => crate::cli::body::read_body(Some(path), args.body_limit)?,
         None => Vec::new(),
     };
-    for note in body_notes(method.as_str(), &url, &body) {
+    for note in body_notes(method.as_str(), &url, &body, setup.scheme) {
         errln!("{note}");
     }
 
@@ -229,6 +230,7 @@ struct Setup {
     key_path: Option<PathBuf>,
     /// The `qredo-*` secret's file, for the doctor's messages.
     secret_path: Option<PathBuf>,
+    scheme: Scheme,
     mode: AuthMode,
     headers: Vec<(String, String)>,
     timeout: Duration,
@@ -254,6 +256,7 @@ impl Setup {
             hmac,
             key_path: r.key_path,
             secret_path: r.secret_path,
+            scheme: r.scheme,
             mode: if args.nonce {
                 AuthMode::Nonce
             } else {
@@ -268,10 +271,15 @@ impl Setup {
     }
 }
 
-/// Lint notes that matter when sending: body shape and a body on GET. The URL rewrite is
+/// Lint notes that matter when sending: body shape, a body on GET, a URL of the other
+/// API than the scheme's. The URL rewrite is
 /// handled (signed as sent, both forms shown), so it is not repeated.
-fn body_notes(method: &str, url: &str, body: &[u8]) -> Vec<String> {
-    lint::check(&LintInput::new(method, url, body, now_unix()))
+fn body_notes(method: &str, url: &str, body: &[u8], scheme: Scheme) -> Vec<String> {
+    let input = LintInput {
+        scheme,
+        ..LintInput::new(method, url, body, now_unix())
+    };
+    lint::check(&input)
         .into_iter()
         .filter(|f| f.severity >= lint::Severity::Warning)
         .filter(|f| !matches!(f.kind, FindingKind::UrlRewritten | FindingKind::UrlInvalid))

@@ -120,6 +120,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     let lint = LintInput {
         timestamp: args.timestamp,
+        scheme,
         ..LintInput::new(&method, signed_url, &body, now_unix())
     };
     for note in sign_notes(&lint) {

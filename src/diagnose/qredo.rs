@@ -3,6 +3,7 @@
 
 use crate::secret::QredoSecret;
 use crate::signing::hmac_sha256_b64url;
+pub use crate::time::timestamp_unit;
 
 /// One named cause of a wrong `qredo-api-sig`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,16 +149,6 @@ fn dumps_str(s: &str, out: &mut String) {
         }
     }
     out.push('"');
-}
-
-/// Why a `qredo-api-ts` is not Unix seconds: the guide mentions nanoseconds once.
-pub fn timestamp_unit(ts: i64) -> Option<&'static str> {
-    match ts.unsigned_abs() {
-        n if n >= 100_000_000_000_000_000 => Some("nanoseconds"),
-        n if n >= 100_000_000_000_000 => Some("microseconds"),
-        n if n >= 100_000_000_000 => Some("milliseconds"),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::signing::{Scheme, hmac_sha256_b64url};
 use crate::store::HistoryEntry;
 
 /// Every Qredo API v1 endpoint lives under this path (the mock serves it there too).
-pub const QAPI_V1_PREFIX: &str = "/qapi/v1";
+pub const QAPI_V1_PREFIX: &str = Scheme::QredoV1.api_prefix();
 
 /// What was signed, when a caller sent other bytes on purpose (the workbench's "break it").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,12 +54,7 @@ fn path_of(url: &str) -> String {
     url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.path().to_string())
 }
 
-fn under(path: &str, prefix: &str) -> bool {
-    path.find(prefix).is_some_and(|i| {
-        let rest = &path[i + prefix.len()..];
-        rest.is_empty() || rest.starts_with('/')
-    })
-}
+use crate::signing::path_is_under as under;
 
 /// True when a refusal is the Qredo doctor's to explain: a request signed with a
 /// `qredo-*` scheme, or any request sent to a Qredo API v1 URL, answered 401 or 403.

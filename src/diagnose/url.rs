@@ -4,7 +4,7 @@
 use super::url_encoding;
 
 /// The API's path prefix.
-pub const API_PREFIX: &str = "/api/v1/p";
+pub const API_PREFIX: &str = crate::signing::Scheme::PartnerRsa.api_prefix();
 
 /// One way the two URLs differ.
 #[derive(Debug, Clone, PartialEq, Eq)]

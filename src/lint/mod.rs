@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod escape;
+mod scheme;
 
 pub use body::{
     BOM, Position, compact, drop_trailing_newline, excerpt, is_compact, json_error_offset,
@@ -12,7 +13,7 @@ pub use body::{
 };
 pub use escape::{escape_into, escape_invisibles, is_invisible};
 
-use crate::signing::wire_url;
+use crate::signing::{Scheme, wire_url};
 use std::fmt;
 
 /// How far a fixed timestamp may be from now before it is flagged. The server's accepted
@@ -35,6 +36,9 @@ pub struct LintInput<'a> {
     pub timestamp: Option<i64>,
     /// The current Unix time, passed in so checks stay pure.
     pub now: i64,
+    /// The scheme that signs: some checks are the scheme's (a Qredo timestamp's unit, the
+    /// API the URL addresses).
+    pub scheme: Scheme,
 }
 
 impl<'a> LintInput<'a> {
@@ -48,6 +52,7 @@ impl<'a> LintInput<'a> {
             saved_body: None,
             timestamp: None,
             now,
+            scheme: Scheme::PartnerRsa,
         }
     }
 }
@@ -85,6 +90,10 @@ pub enum FindingKind {
     FutureTimestamp,
     /// A `{{name}}` left in the URL or body: it is signed and sent as those characters.
     Unrendered,
+    /// A Qredo timestamp in milliseconds or nanoseconds, not seconds.
+    TimestampUnit,
+    /// Signed with one API's scheme, addressed to the other's URL.
+    SchemeMixed,
 }
 
 impl FindingKind {
@@ -104,6 +113,8 @@ impl FindingKind {
             FindingKind::StaleTimestamp => "stale-timestamp",
             FindingKind::FutureTimestamp => "future-timestamp",
             FindingKind::Unrendered => "unrendered",
+            FindingKind::TimestampUnit => "timestamp-unit",
+            FindingKind::SchemeMixed => "scheme-mixed",
         }
     }
 }
@@ -186,6 +197,7 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     check_body(input, &mut out);
     check_timestamp(input, &mut out);
     check_unrendered(input, &mut out);
+    scheme::check(input, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
@@ -407,6 +419,9 @@ fn check_reformatted(body: &[u8], saved: &[u8], body_is_json: bool, out: &mut Ve
 
 fn check_timestamp(input: &LintInput<'_>, out: &mut Vec<Finding>) {
     let Some(t) = input.timestamp else { return };
+    if scheme::wrong_unit(input).is_some() {
+        return;
+    }
     let age = input.now - t;
     if age > TIMESTAMP_TOLERANCE_SECS {
         out.push(Finding::new(

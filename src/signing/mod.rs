@@ -14,7 +14,7 @@ pub use key::{
 };
 pub use nonce::{NonceError, NonceStore};
 pub use payload::{AuthMode, AuthValue, Payload, now_unix};
-pub use scheme::{Scheme, UnknownScheme};
+pub use scheme::{Scheme, UnknownScheme, path_is_under};
 pub use signer::{
     HmacV1Signer, RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature,
     hmac_sha256_b64url,

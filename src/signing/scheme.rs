@@ -70,6 +70,23 @@ impl Scheme {
         }
     }
 
+    /// The path every endpoint of the scheme's API lives under.
+    pub const fn api_prefix(self) -> &'static str {
+        match self {
+            Scheme::PartnerRsa => "/api/v1/p",
+            Scheme::QredoV1 => "/qapi/v1",
+            Scheme::QredoV2 => "/api/v2",
+        }
+    }
+
+    /// The API a URL path belongs to by its prefix (`/api/v1/p`, `/qapi/v1`, `/api/v2`),
+    /// wherever it sits in the path (a gateway may put its own path first).
+    pub fn api_of_path(path: &str) -> Option<Scheme> {
+        Scheme::ALL
+            .into_iter()
+            .find(|s| path_is_under(path, s.api_prefix()))
+    }
+
     /// True when the method is part of the signed bytes (ts + METHOD + URL + body).
     pub fn signs_method(self) -> bool {
         !matches!(self, Scheme::PartnerRsa)
@@ -89,6 +106,14 @@ impl Scheme {
             "qredo-api-signature",
         ]
     }
+}
+
+/// True when `path` holds `prefix` as whole segments (`/qapi/v1/x`, not `/qapi/v10`).
+pub fn path_is_under(path: &str, prefix: &str) -> bool {
+    path.match_indices(prefix).any(|(i, _)| {
+        let rest = &path[i + prefix.len()..];
+        rest.is_empty() || rest.starts_with('/') || rest.starts_with('?')
+    })
 }
 
 impl fmt::Display for Scheme {
@@ -125,5 +150,19 @@ mod tests {
         assert_eq!(Scheme::QredoV2.timestamp_header(), "qredo-api-timestamp");
         assert_eq!(Scheme::PartnerRsa.api_key_header(), "x-api-key");
         assert!(Scheme::QredoV1.signs_method() && !Scheme::PartnerRsa.signs_method());
+    }
+
+    #[test]
+    fn a_path_names_its_api() {
+        assert_eq!(
+            Scheme::api_of_path("/api/v1/p/assets"),
+            Some(Scheme::PartnerRsa)
+        );
+        assert_eq!(
+            Scheme::api_of_path("/gw/qapi/v1/balance"),
+            Some(Scheme::QredoV1)
+        );
+        assert_eq!(Scheme::api_of_path("/qapi/v10/balance"), None);
+        assert_eq!(Scheme::api_of_path("/api/v1/pay"), None);
     }
 }

@@ -61,12 +61,14 @@ pub struct LintInput<'a> {
     pub body: &'a [u8],
     pub saved_body: Option<&'a [u8]>,
     pub now_unix: i64,
+    pub scheme: crate::signing::Scheme,
 }
 
 pub fn check(input: &LintInput<'_>) -> Vec<LintNote> {
     let mut core = lint::LintInput::new(input.method, input.url, input.body, input.now_unix);
     core.saved_body = input.saved_body;
     core.signed_url = Some(input.signed_url);
+    core.scheme = input.scheme;
     lint::check(&core).into_iter().map(LintNote::from).collect()
 }
 

@@ -19,6 +19,8 @@ pub struct ProfileView {
     pub fingerprint: Option<String>,
     pub bits: Option<usize>,
     pub mode: AuthMode,
+    /// The scheme the profile signs with; the lint checks the URL and timestamp against it.
+    pub scheme: crate::signing::Scheme,
     pub signing: bool,
     pub api_key_masked: Option<String>,
     /// Why this profile cannot sign or send yet (missing key, missing API key...).
@@ -156,6 +158,7 @@ impl Session {
                 fingerprint,
                 bits,
                 mode: p.auth_mode,
+                scheme: p.scheme,
                 signing: p.signing,
                 api_key_masked: resolved.as_ref().map(|r| r.api_key_masked.clone()),
                 problems,
@@ -210,6 +213,7 @@ impl Session {
                 fingerprint: Some(key.info().short_fingerprint().to_string()),
                 bits: Some(key.info().bits),
                 mode,
+                scheme: crate::signing::Scheme::PartnerRsa,
                 signing: true,
                 api_key_masked: Some(crate::secret::mask_api_key(api_key)),
                 problems: Vec::new(),

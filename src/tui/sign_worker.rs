@@ -116,6 +116,7 @@ pub fn sign_in_steps(session: &Session, job: &SignJob, report: &mut dyn FnMut(Si
             body: &job.body,
             saved_body: job.saved_body.as_deref(),
             now_unix: now,
+            scheme: session.view.scheme,
         }),
         Err(_) => Vec::new(),
     };

@@ -47,6 +47,7 @@ impl App {
             body: &body,
             saved_body: self.saved_body.as_deref(),
             now_unix: self.now.unix,
+            scheme: self.profile.scheme,
         });
         if lint_view::needs_confirmation(&notes) {
             self.stop_typing();
@@ -204,6 +205,7 @@ impl App {
             body: &body,
             saved_body: self.saved_body.as_deref(),
             now_unix: self.now.unix,
+            scheme: self.profile.scheme,
         });
         if lint_view::needs_confirmation(&notes) {
             self.confirm = Some(Confirm { notes });
