@@ -130,6 +130,12 @@ fn the_demo_welcome_names_the_help_key_that_works_in_the_url_field() {
     let welcome = xsign::cli::demo::welcome(8001);
     assert!(welcome.contains("F1 for help"), "{welcome}");
     assert!(!welcome.contains("? for help"), "{welcome}");
+    assert!(welcome.contains("qredo-v1-demo"), "{welcome}");
+    let lines = xsign::cli::demo::qredo_lines().join("\n");
+    assert!(
+        lines.contains("xsign send GET /balance --profile qredo-v1-demo"),
+        "{lines}"
+    );
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         );
     }
     ensure_examples();
+    for line in qredo_lines() {
+        errln!("{line}");
+    }
     let port = demo.mock.addr().port();
     let mut welcome = welcome(port);
     let proxy = if args.proxy {
@@ -148,9 +151,18 @@ pub async fn start_proxy(
 /// The first status line of the demo, with the mock on `port`.
 pub fn welcome(port: u16) -> String {
     format!(
-        "Demo: mock on 127.0.0.1:{port}, throwaway key. Pick a saved request (F6), or type /company in the URL (↓ lists endpoints). {} for help",
+        "Demo: mock on 127.0.0.1:{port}, throwaway key. Pick a saved request (F6), or type /company in the URL (↓ lists endpoints); F7 qredo-v1-demo for the Qredo API v1. {} for help",
         crate::tui::keymap::help_key()
     )
+}
+
+/// What the demo says about its Qredo API v1 before the workbench opens: the profile
+/// that reaches it, from the workbench and from another terminal.
+pub fn qredo_lines() -> [String; 2] {
+    [
+        "xsign demo: the mock serves the Qredo API v1 too (/qapi/v1, HMAC with the demo's secret): switch to the qredo-v1-demo profile (F7)".to_string(),
+        "xsign demo: from another terminal: xsign send GET /balance --profile qredo-v1-demo (a refusal is explained, as a 1020 is)".to_string(),
+    ]
 }
 
 /// Starts the mock on 127.0.0.1:[`DEMO_PORT`] (a free loopback port when that one is taken),
