@@ -305,3 +305,73 @@ fn xsign_send_records_history() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("409"), "{stderr}");
 }
+
+#[test]
+fn uuid_in_a_saved_body_is_rendered_afresh_for_each_replay_and_signed_as_sent() {
+    let s = Setup::new("timestamp");
+    let template = "{\"name\":\"ACME {{random_int}}\",\"city\":\"Paris\",\"country\":\"FR\",\"domain\":\"\",\"ref\":\"{{uuid}}\"}";
+    let f = s.work().join("company.json");
+    std::fs::write(&f, template).unwrap();
+    ok(&s.run(&[
+        "collection",
+        "add",
+        "c/company",
+        "-X",
+        "POST",
+        "--url",
+        "/company",
+        "--body-file",
+        f.to_str().unwrap(),
+    ]));
+    let mut verdicts = s.mock.verdicts();
+    ok(&s.run(&["replay", "c/company"]));
+    ok(&s.run(&["replay", "c/company"]));
+    let recent = s.history().recent(2).unwrap();
+    assert_eq!(recent.len(), 2);
+    let bodies: Vec<String> = recent
+        .iter()
+        .map(|e| String::from_utf8(e.body.to_vec()).unwrap())
+        .collect();
+    assert_ne!(bodies[0], bodies[1], "two replays, two rendered bodies");
+    for (e, body) in recent.iter().zip(&bodies) {
+        assert_eq!(e.status(), Some(200), "{body}");
+        assert!(!body.contains("{{"), "{body}");
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["ref"].as_str().unwrap().len(), 36, "{body}");
+    }
+    // The server verified a signature over the rendered bytes, the ones recorded.
+    let seen = drain(&mut verdicts);
+    assert_eq!(seen.len(), 2);
+    for (v, body) in seen.iter().rev().zip(&bodies) {
+        assert!(v.is_ok(), "{:?}", v.failure);
+        assert_eq!(v.payload.as_ref().unwrap().body_part(), body.as_bytes());
+    }
+    drop(s.rt);
+}
+
+#[test]
+fn a_missing_variable_is_named_and_nothing_is_sent_until_var_gives_it() {
+    let s = Setup::new("timestamp");
+    ok(&s.run(&[
+        "collection",
+        "add",
+        "c/fund",
+        "--url",
+        "/company/{{company}}/fund",
+    ]));
+    let out = s.run(&["replay", "c/fund"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`c/fund`"), "{err}");
+    assert!(err.contains("--var company=VALUE"), "{err}");
+    assert!(s.history().recent(10).unwrap().is_empty());
+
+    s.run(&["replay", "c/fund", "--var", "company=nope"]);
+    let recent = s.history().recent(10).unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(
+        recent[0].url,
+        format!("{}/company/nope/fund", s.mock.base_url())
+    );
+    drop(s.rt);
+}

@@ -26,6 +26,14 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
     Ok(secs)
 }
 
+/// Value parser of `--var NAME=VALUE` (`xsign run`, `xsign replay`).
+pub fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("{s:?} is not NAME=VALUE")),
+    }
+}
+
 /// Loads the config and picks the profile for `ctx` with `flags` applied (see
 /// [`credentials::select`]); a config file that had to be moved aside is reported here.
 pub fn select_profile(ctx: &Context, flags: &ProfileFlags) -> anyhow::Result<Selected> {

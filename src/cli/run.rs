@@ -3,7 +3,7 @@
 //! reports. Exit 0 every step passed, 1 a step failed, 2 usage (a bad flag or file).
 
 use super::Context;
-use super::common::{load_private_key, select_profile};
+use super::common::{load_private_key, parse_var, select_profile};
 use crate::credentials::ProfileFlags;
 use crate::flow::{self, Event, Options, Target};
 use crate::http::{Credentials, Origin};
@@ -52,13 +52,6 @@ pub struct Args {
     pub fail_fast: bool,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
-}
-
-fn parse_var(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("{s:?} is not NAME=VALUE")),
-    }
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {

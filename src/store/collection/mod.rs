@@ -1,14 +1,16 @@
 //! Collections: one JSON file per collection under `config_dir()/collections/`, each a
 //! list of saved requests whose bodies are kept byte for byte. This file holds the data
 //! types and their file format; the directory they live in is `disk`, names are `names`,
-//! and joining a request's URL to a base URL is `url`.
+//! joining a request's URL to a base URL is `url`, and `{{name}}` in a request is `render`.
 
 mod disk;
 mod names;
+mod render;
 mod url;
 
 pub use disk::{CollectionStore, SaveOutcome};
 pub use names::{split_target, validate_collection_name, validate_request_name};
+pub use render::{RequestRenderError, has_template};
 pub use url::{is_absolute, join_url, relative_to};
 
 const FORMAT: &str = "xsign-collection/1";

@@ -1,19 +1,22 @@
 //! `xsign replay COLLECTION[/REQUEST]` and `xsign replay --history ID`: re-sign with a
 //! fresh timestamp or nonce and send; `--as-signed` resends recorded bytes and headers.
 
+mod sender;
+
 use super::Context;
-use super::common::select_profile_or;
+use super::common::{parse_var, select_profile_or};
 use super::profile::report_moved;
 use crate::credentials::{ProfileFlags, Unchosen};
-use crate::http::{
-    self, Credentials, Origin, RequestSpec, Response, SignedBy, Ticket, build_ticket,
-};
+use crate::http::{self, Credentials, RequestSpec, SignedBy, Ticket, build_ticket};
+use crate::scenario::{SystemBuiltins, Vars};
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
 };
 use crate::store::StoreError;
 use crate::store::collection::split_target;
 use crate::store::{CollectionStore, ConfigStore, History, HistoryEntry, Request, ResolvedProfile};
+use sender::{Row, Sender, finish_single, print_table};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -26,11 +29,15 @@ use std::sync::Arc;
 Each request is signed afresh with the selected profile (--profile, XSIGN_PROFILE, or the \
 config's default, else production): its base URL for relative URLs, its keys, auth mode and \
 extra headers; the flags override it. Every send is recorded in the history. The exit code is 1 \
-when any request fails.
+when any request fails. {{name}} in a saved request's URL, header values or body is rendered \
+first (from --var; {{uuid}}, {{now}}, {{random_int}} and {{env.NAME}} are built in; {{{{ is a \
+literal {{), and the rendered bytes are what is signed, sent and recorded; a missing variable \
+is an error naming it.
 
 Examples:
   xsign replay payments/new-company        send one saved request, freshly signed
   xsign replay payments                    send every request in order, print a table
+  xsign replay payments/fund --var asset=BTC   fill {{asset}} in the saved request
   xsign replay --history 42 --as-signed    resend entry 42's exact headers and bytes"
 )]
 pub struct Args {
@@ -48,18 +55,11 @@ pub struct Args {
     /// Print the response headers too (single request)
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// A value for {{NAME}} in saved requests, NAME=VALUE (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var, conflicts_with = "history")]
+    pub vars: Vec<(String, String)>,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
-}
-
-/// The outcome of one replayed request, for the table.
-struct Row {
-    name: String,
-    status: String,
-    millis: Option<u128>,
-    verdict: String,
-    ok: bool,
-    history_id: Option<u64>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -136,6 +136,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
+    let cli_vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
+    let vars = Vars::new(vec![&cli_vars]);
     let mut rows = Vec::new();
     for req in &requests {
         let source = format!("{collection}/{}", req.name);
@@ -155,7 +157,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 )),
             }
         } else {
-            fresh_ticket(&profile, req, true)
+            // Rendered afresh for each send ({{uuid}} differs), then signed over exactly
+            // those bytes.
+            req.rendered(&vars, &mut SystemBuiltins, &source)
+                .map_err(anyhow::Error::from)
+                .and_then(|r| fresh_ticket(&profile, &r, true))
         };
         let row = match prepared {
             Ok(ticket) => sender.send(&profile, &ticket, &source, single),
@@ -192,51 +198,6 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn finish_single(row: Row) -> ExitCode {
-    if !row.ok {
-        errln!("{}", row.verdict);
-        if let Some(id) = row.history_id {
-            if row.verdict.starts_with("1020") {
-                errln!("recorded as history {id}: `xsign doctor --history {id}` explains the 1020");
-            } else {
-                errln!("recorded as history {id}: `xsign history show {id}` shows it");
-            }
-        }
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
-}
-
-fn print_table(rows: &[Row]) {
-    let width = rows
-        .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    outln!(
-        "{:<width$}  {:>6}  {:>8}  {:>5}  VERDICT",
-        "NAME",
-        "STATUS",
-        "TIME",
-        "HIST"
-    );
-    for r in rows {
-        outln!(
-            "{:<width$}  {:>6}  {:>8}  {:>5}  {}",
-            r.name,
-            r.status,
-            r.millis
-                .map(|m| format!("{m} ms"))
-                .unwrap_or_else(|| "-".into()),
-            r.history_id
-                .map(|i| i.to_string())
-                .unwrap_or_else(|| "-".into()),
-            r.verdict
-        );
-    }
 }
 
 /// The headers a user added (profile or request), from a recorded entry: everything but
@@ -386,114 +347,4 @@ pub(crate) fn as_signed_ticket(
         }),
     };
     Ok((ticket, notes))
-}
-
-/// What every replayed request is sent with; each send is recorded in the history.
-struct Sender<'a> {
-    rt: &'a tokio::runtime::Runtime,
-    client: &'a reqwest::Client,
-    history: &'a History,
-    verbose: bool,
-}
-
-impl Sender<'_> {
-    fn send(
-        &self,
-        profile: &ResolvedProfile,
-        ticket: &Ticket,
-        source: &str,
-        print_response: bool,
-    ) -> Row {
-        // A resend as signed carries the recorded key; a re-signed one, the profile's.
-        let key_path = match &ticket.signed {
-            Some(_) => profile.key_path.clone(),
-            None => None,
-        };
-        let origin = Origin {
-            profile: profile.name.clone(),
-            key_path,
-            source: Some(source.to_string()),
-        };
-        let exchange = self.rt.block_on(http::execute(
-            self.client,
-            ticket.clone(),
-            profile.timeout,
-            &origin,
-            self.history,
-        ));
-        let history_id = match &exchange.record_error {
-            None => Some(exchange.entry.id),
-            Some(e) => {
-                errln!("warning: not recorded in history: {e}");
-                None
-            }
-        };
-        let elapsed = exchange.elapsed;
-        match exchange.outcome {
-            Ok(r) => {
-                if print_response {
-                    errln!(
-                        "{}  {} ms  {}  ({} {})",
-                        r.status_line(),
-                        r.elapsed.as_millis(),
-                        r.size_text(),
-                        ticket.method,
-                        ticket.wire_url()
-                    );
-                    if self.verbose {
-                        for (k, v) in &r.headers {
-                            errln!("< {k}: {v}");
-                        }
-                    }
-                    use std::io::Write;
-                    let body = r
-                        .pretty_body()
-                        .map(String::into_bytes)
-                        .unwrap_or(r.body.clone());
-                    let mut out = std::io::stdout().lock();
-                    let _ = out.write_all(&body);
-                    if !body.ends_with(b"\n") && !body.is_empty() {
-                        let _ = out.write_all(b"\n");
-                    }
-                }
-                let verdict = verdict(&r);
-                Row {
-                    name: String::new(),
-                    status: r.status.to_string(),
-                    millis: Some(r.elapsed.as_millis()),
-                    ok: r.is_success(),
-                    verdict,
-                    history_id,
-                }
-            }
-            Err(e) => Row {
-                name: String::new(),
-                status: "-".into(),
-                millis: Some(elapsed.as_millis()),
-                verdict: format!("error: {e}"),
-                ok: false,
-                history_id,
-            },
-        }
-    }
-}
-
-fn verdict(r: &Response) -> String {
-    if r.is_success() {
-        return "ok".into();
-    }
-    if let Some(e) = r.partner_auth_failure() {
-        return format!(
-            "1020 {} ({})",
-            e.msg,
-            e.reason.unwrap_or_else(|| "no reason given".into())
-        );
-    }
-    match r.api_error() {
-        Some(e) => match e.reason {
-            Some(reason) => format!("failed: {} {} ({reason})", e.code, e.msg),
-            None => format!("failed: {} {}", e.code, e.msg),
-        },
-        None => format!("failed: HTTP {}", r.status),
-    }
 }

@@ -1,0 +1,171 @@
+//! Sending replayed requests through the one pipeline (`http::execute`, which records
+//! each in the history), and what is printed of them: the response, a row of the table.
+
+use crate::http::{self, Origin, Response, Ticket};
+use crate::store::{History, ResolvedProfile};
+use std::process::ExitCode;
+
+/// The outcome of one replayed request, for the table.
+pub(super) struct Row {
+    pub(super) name: String,
+    pub(super) status: String,
+    pub(super) millis: Option<u128>,
+    pub(super) verdict: String,
+    pub(super) ok: bool,
+    pub(super) history_id: Option<u64>,
+}
+
+pub(super) fn finish_single(row: Row) -> ExitCode {
+    if !row.ok {
+        errln!("{}", row.verdict);
+        if let Some(id) = row.history_id {
+            if row.verdict.starts_with("1020") {
+                errln!("recorded as history {id}: `xsign doctor --history {id}` explains the 1020");
+            } else {
+                errln!("recorded as history {id}: `xsign history show {id}` shows it");
+            }
+        }
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+pub(super) fn print_table(rows: &[Row]) {
+    let width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    outln!(
+        "{:<width$}  {:>6}  {:>8}  {:>5}  VERDICT",
+        "NAME",
+        "STATUS",
+        "TIME",
+        "HIST"
+    );
+    for r in rows {
+        outln!(
+            "{:<width$}  {:>6}  {:>8}  {:>5}  {}",
+            r.name,
+            r.status,
+            r.millis
+                .map(|m| format!("{m} ms"))
+                .unwrap_or_else(|| "-".into()),
+            r.history_id
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| "-".into()),
+            r.verdict
+        );
+    }
+}
+
+/// What every replayed request is sent with; each send is recorded in the history.
+pub(super) struct Sender<'a> {
+    pub(super) rt: &'a tokio::runtime::Runtime,
+    pub(super) client: &'a reqwest::Client,
+    pub(super) history: &'a History,
+    pub(super) verbose: bool,
+}
+
+impl Sender<'_> {
+    pub(super) fn send(
+        &self,
+        profile: &ResolvedProfile,
+        ticket: &Ticket,
+        source: &str,
+        print_response: bool,
+    ) -> Row {
+        // A resend as signed carries the recorded key; a re-signed one, the profile's.
+        let key_path = match &ticket.signed {
+            Some(_) => profile.key_path.clone(),
+            None => None,
+        };
+        let origin = Origin {
+            profile: profile.name.clone(),
+            key_path,
+            source: Some(source.to_string()),
+        };
+        let exchange = self.rt.block_on(http::execute(
+            self.client,
+            ticket.clone(),
+            profile.timeout,
+            &origin,
+            self.history,
+        ));
+        let history_id = match &exchange.record_error {
+            None => Some(exchange.entry.id),
+            Some(e) => {
+                errln!("warning: not recorded in history: {e}");
+                None
+            }
+        };
+        let elapsed = exchange.elapsed;
+        match exchange.outcome {
+            Ok(r) => {
+                if print_response {
+                    errln!(
+                        "{}  {} ms  {}  ({} {})",
+                        r.status_line(),
+                        r.elapsed.as_millis(),
+                        r.size_text(),
+                        ticket.method,
+                        ticket.wire_url()
+                    );
+                    if self.verbose {
+                        for (k, v) in &r.headers {
+                            errln!("< {k}: {v}");
+                        }
+                    }
+                    use std::io::Write;
+                    let body = r
+                        .pretty_body()
+                        .map(String::into_bytes)
+                        .unwrap_or(r.body.clone());
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(&body);
+                    if !body.ends_with(b"\n") && !body.is_empty() {
+                        let _ = out.write_all(b"\n");
+                    }
+                }
+                let verdict = verdict(&r);
+                Row {
+                    name: String::new(),
+                    status: r.status.to_string(),
+                    millis: Some(r.elapsed.as_millis()),
+                    ok: r.is_success(),
+                    verdict,
+                    history_id,
+                }
+            }
+            Err(e) => Row {
+                name: String::new(),
+                status: "-".into(),
+                millis: Some(elapsed.as_millis()),
+                verdict: format!("error: {e}"),
+                ok: false,
+                history_id,
+            },
+        }
+    }
+}
+
+fn verdict(r: &Response) -> String {
+    if r.is_success() {
+        return "ok".into();
+    }
+    if let Some(e) = r.partner_auth_failure() {
+        return format!(
+            "1020 {} ({})",
+            e.msg,
+            e.reason.unwrap_or_else(|| "no reason given".into())
+        );
+    }
+    match r.api_error() {
+        Some(e) => match e.reason {
+            Some(reason) => format!("failed: {} {} ({reason})", e.code, e.msg),
+            None => format!("failed: {} {}", e.code, e.msg),
+        },
+        None => format!("failed: HTTP {}", r.status),
+    }
+}
