@@ -703,3 +703,49 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_uuid_template_is_rendered_for_signing_shown_and_sent_as_shown_twice_without_conflict() {
+    let mut b = Bench::start();
+    let template =
+        r#"{"name":"ACME Corp","city":"Paris","country":"FR","domain":"","ref":"{{uuid}}"}"#;
+    b.compose(template);
+    assert_eq!(
+        b.app.body.to_text(),
+        template,
+        "the editor keeps the template"
+    );
+    let mut refs = Vec::new();
+    for _ in 0..2 {
+        let rendered = b.app.sig.rendered.clone().expect("rendered");
+        let shown: String = {
+            let o = b.app.sig.latest.clone().unwrap();
+            o.preview.head.iter().map(|p| p.text.as_str()).collect()
+        };
+        let body = String::from_utf8(rendered.body.to_vec()).unwrap();
+        assert!(!body.contains("{{") && shown.ends_with(&body), "{shown}");
+        let live = b.app.sig.latest.clone().unwrap();
+        assert!(
+            live.findings
+                .iter()
+                .all(|f| !f.message.contains("not rendered")),
+            "{:?}",
+            live.findings
+        );
+        let screen = b.render();
+        assert!(screen.contains("rendered from {{uuid}}"), "{screen}");
+        b.app.response = Default::default();
+        b.ctrl('r');
+        b.wait_for("the response", |a| a.response.view().is_some());
+        let v = b.app.response.view().unwrap();
+        assert_eq!(v.status, 200, "{}", String::from_utf8_lossy(&v.body));
+        let json: serde_json::Value = serde_json::from_slice(&v.body).unwrap();
+        let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["ref"], sent["ref"], "the ref shown is the ref sent");
+        refs.push(sent["ref"].clone());
+        b.wait_for("the next rendering", |a| {
+            a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
+        });
+    }
+    assert_ne!(refs[0], refs[1]);
+}

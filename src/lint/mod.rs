@@ -463,7 +463,10 @@ fn check_unrendered(input: &LintInput<'_>, out: &mut Vec<Finding>) {
             FindingKind::Unrendered,
             Severity::Warning,
             format!(
-                "the {what} holds {shown}}}}} (byte {i}), not rendered: it is signed and sent as                  those characters; scenario files (`xsign run`) render {{{{name}}}}, elsewhere                  write the value out"
+                "the {what} holds {shown}}}}} (byte {i}), not rendered (no value for it here): it \
+                 is signed and sent as those characters; the built-ins {{{{uuid}}}}, {{{{now}}}}, \
+                 {{{{random_int}}}} and {{{{env.NAME}}}} render everywhere, other names in scenario \
+                 files (`xsign run`) and with `xsign replay --var NAME=VALUE`; else write the value out"
             ),
             None,
         ));

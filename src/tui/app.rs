@@ -107,6 +107,9 @@ pub const BRIEF_NOTICE_MS: u64 = 3_000;
 #[derive(Debug, Clone, Default)]
 pub struct SignatureState {
     pub latest: Option<SignOutcome>,
+    /// The rendering of the request last given to the signer; a send with no edit since
+    /// sends it (so a `{{uuid}}` shown is the one sent). `None` when it could not render.
+    pub rendered: Option<super::template::Rendered>,
     pub pending: Option<u64>,
     pub dirty: bool,
     pub seq: u64,

@@ -29,6 +29,7 @@ pub mod status;
 pub mod store_io;
 pub mod stores;
 pub mod target;
+pub mod template;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -293,6 +293,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
         bottom.push(Line::from(spans));
     }
+    // The payload above is the rendered request; say which template it came from.
+    if let Some(t) = app.sig.rendered.as_ref().and_then(|r| r.template.as_ref()) {
+        bottom.push(Line::from(vec![
+            label("rendered"),
+            Span::styled(
+                elide_middle(&format!(" from {t} in the request"), w.saturating_sub(8)),
+                theme::dim(),
+            ),
+        ]));
+    }
     let mut lint: Vec<Line> = Vec::new();
     if o.findings.is_empty() {
         lint.push(Line::styled("✓ no lint findings", theme::ok()));

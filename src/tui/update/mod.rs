@@ -13,7 +13,7 @@ use super::app::{App, Effect, Level, Message, SendState};
 use super::layout::{self, Panes};
 use super::onboarding::OnboardMessage;
 use super::sign_worker::SignJob;
-use super::target;
+use super::{target, template};
 use ratatui::layout::Rect;
 
 impl App {
@@ -147,11 +147,19 @@ impl App {
         self.sig.dirty = false;
         self.sig.seq += 1;
         self.sig.pending = Some(self.sig.seq);
+        // Rendered once per edit: the pane signs what a send sends. A missing variable
+        // leaves the request as typed, where the lint's `unrendered` finding names it.
+        let raw = self.body.snapshot();
+        self.sig.rendered = template::render(self.url.text(), raw.clone()).ok();
+        let (url, body) = match &self.sig.rendered {
+            Some(r) => (r.url.clone(), r.body.clone()),
+            None => (self.url.text().to_string(), raw),
+        };
         Some(SignJob {
             seq: self.sig.seq,
             method: self.method_name().to_string(),
-            url: target::resolve(&self.profile.base_url, self.url.text()),
-            body: self.body.snapshot(),
+            url: target::resolve(&self.profile.base_url, &url),
+            body,
             saved_body: self.saved_body.clone(),
         })
     }

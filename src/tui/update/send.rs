@@ -5,7 +5,7 @@ use crate::tui::app::{App, Confirm, Effect, Focus, Level, Sabotage, SendJob, Sen
 use crate::tui::lint_view::{self, LintInput};
 use crate::tui::response::ResponseState;
 use crate::tui::sidebar::StoreOp;
-use crate::tui::target;
+use crate::tui::{target, template};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
 
@@ -21,14 +21,8 @@ impl App {
             );
             return;
         }
-        let target = match target::resolve(&self.profile.base_url, self.url.text()) {
-            Ok(t) => t,
-            Err(e) => {
-                self.focus = Focus::Url;
-                self.editing = true;
-                self.notify(Level::Error, e);
-                return;
-            }
+        let Some((target, body)) = self.rendered_to_send() else {
+            return;
         };
         if let Some(problem) = self
             .profile
@@ -39,7 +33,6 @@ impl App {
             self.notify(Level::Error, format!("cannot send: {problem}"));
             return;
         }
-        let body = self.body.to_bytes();
         let notes = lint_view::check(&LintInput {
             method: self.method_name(),
             url: &target.typed,
@@ -54,7 +47,38 @@ impl App {
             self.confirm = Some(Confirm { notes });
             return;
         }
-        self.dispatch_send(target.wire, body.into(), None, fx);
+        self.dispatch_send(target.wire, body, None, fx);
+    }
+
+    /// The request to send, rendered: the rendering the signature pane shows when nothing
+    /// was edited since, else a fresh one. `None` (with the reason shown) when the URL does
+    /// not resolve or a variable has no value.
+    fn rendered_to_send(&mut self) -> Option<(target::Target, Arc<[u8]>)> {
+        let shown = self.sig.rendered.clone().filter(|_| !self.sig.dirty);
+        let rendered = match shown {
+            Some(r) => r,
+            None => match template::render(self.url.text(), self.body.snapshot()) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.notify(Level::Error, format!("not sent: {e}"));
+                    return None;
+                }
+            },
+        };
+        if rendered.template.is_some() {
+            // Rendered afresh for the next send and shown: a second send of a `{{uuid}}`
+            // ref must not repeat the first one's.
+            self.request_changed();
+        }
+        match target::resolve(&self.profile.base_url, &rendered.url) {
+            Ok(t) => Some((t, rendered.body)),
+            Err(e) => {
+                self.focus = Focus::Url;
+                self.editing = true;
+                self.notify(Level::Error, e);
+                None
+            }
+        }
     }
 
     /// F4: sends the request with a deliberate mistake, to see the 1020 and its explanation.
@@ -82,16 +106,12 @@ impl App {
             );
             return;
         }
-        match target::resolve(&self.profile.base_url, self.url.text()) {
-            Ok(t) => {
-                self.notify(
-                    Level::Warn,
-                    format!("sending with a mistake on purpose: {}", sabotage.label()),
-                );
-                let body = self.body.snapshot();
-                self.dispatch_send(t.wire, body, Some(sabotage), fx);
-            }
-            Err(e) => self.notify(Level::Error, e),
+        if let Some((t, body)) = self.rendered_to_send() {
+            self.notify(
+                Level::Warn,
+                format!("sending with a mistake on purpose: {}", sabotage.label()),
+            );
+            self.dispatch_send(t.wire, body, Some(sabotage), fx);
         }
     }
 
@@ -135,12 +155,8 @@ impl App {
             }
             KeyCode::Enter => {
                 self.confirm = None;
-                match target::resolve(&self.profile.base_url, self.url.text()) {
-                    Ok(t) => {
-                        let body = self.body.snapshot();
-                        self.dispatch_send(t.wire, body, None, fx)
-                    }
-                    Err(e) => self.notify(Level::Error, e),
+                if let Some((t, body)) = self.rendered_to_send() {
+                    self.dispatch_send(t.wire, body, None, fx)
                 }
             }
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -193,11 +209,15 @@ impl App {
     /// After a one-key fix: the confirmation stays only while warnings remain. `undo` says
     /// how to go back, and only what is true for that fix.
     pub(super) fn recheck_confirm(&mut self, done: &str, undo: &str) {
-        let Ok(t) = target::resolve(&self.profile.base_url, self.url.text()) else {
+        // Checked as it will be sent: rendered, or as typed when a variable is missing.
+        let (url, body) = match template::render(self.url.text(), self.body.snapshot()) {
+            Ok(r) => (r.url, r.body),
+            Err(_) => (self.url.text().to_string(), self.body.snapshot()),
+        };
+        let Ok(t) = target::resolve(&self.profile.base_url, &url) else {
             self.confirm = None;
             return;
         };
-        let body = self.body.to_bytes();
         let notes = lint_view::check(&LintInput {
             method: self.method_name(),
             url: &t.typed,
