@@ -375,3 +375,24 @@ fn a_missing_variable_is_named_and_nothing_is_sent_until_var_gives_it() {
     );
     drop(s.rt);
 }
+
+#[test]
+fn the_catalogs_post_company_replays_twice_without_a_conflict() {
+    let s = Setup::new("timestamp");
+    ok(&s.run(&[
+        "collection",
+        "new",
+        "starter",
+        "--from-catalog",
+        "--only",
+        "post company",
+    ]));
+    for _ in 0..2 {
+        ok(&s.run(&["replay", "starter/POST /company"]));
+    }
+    let recent = s.history().recent(2).unwrap();
+    assert_eq!(recent.len(), 2);
+    assert!(recent.iter().all(|e| e.status() == Some(200)));
+    assert_ne!(recent[0].body, recent[1].body, "a fresh ref each time");
+    drop(s.rt);
+}

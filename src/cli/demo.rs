@@ -214,7 +214,9 @@ pub async fn start_at(dir: &Path, preferred: SocketAddr) -> anyhow::Result<Demo>
 pub fn examples() -> Vec<Request> {
     let company = crate::catalog::Catalog::builtin()
         .find("POST", "/company")
-        .and_then(|e| e.fresh_example_body(&mut crate::catalog::RefSource::random()))
+        // The catalog's `{{uuid}}` ref, rendered on each send: replaying the demo twice
+        // never conflicts (409).
+        .and_then(|e| e.example_body())
         .unwrap_or_default();
     vec![
         Request::new("list assets", "GET", "/assets"),

@@ -37,6 +37,8 @@ mod tests {
         assert!(all.len() > 20);
         let company = all.iter().find(|r| r.name == "POST /company").unwrap();
         assert!(company.body.starts_with(b"{\"name\":\"ACME Corp\""));
+        // Rendered by `xsign replay` on each send: a second send is a new company.
+        assert!(company.body.ends_with(b"\"ref\":\"{{uuid}}\"}"));
         assert!(all.iter().all(|r| !r.url.contains("/feed")));
         let mut names: Vec<_> = all.iter().map(|r| &r.name).collect();
         names.dedup();

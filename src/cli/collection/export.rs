@@ -79,6 +79,14 @@ pub(super) fn export(
 /// defaults): its URL as it goes on the wire, headers, a fresh signature over that URL when
 /// it signs, and the API key as a placeholder unless `--show-secrets`.
 pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<String> {
+    // The command carries the rendered bytes (`{{uuid}}`, …), as replay sends them: its
+    // signature covers exactly those.
+    let rendered = req.rendered(
+        &crate::scenario::Vars::default(),
+        &mut crate::scenario::SystemBuiltins,
+        &req.name,
+    )?;
+    let req = &rendered;
     let selected = select_profile_or(ctx, &ProfileFlags::default(), Unchosen::DefaultProfile)?;
     let typed = req.full_url(&selected.base_url()?);
     // Signed and exported in the form the HTTP client sends, as `xsign sign --curl` does.
