@@ -2,12 +2,13 @@
 //! flow subscribes before the step that causes the message), `wait_feed` waits until a
 //! message matches, captures from it, and may approve or reject its core client action.
 
-use super::step::{self, Ctx, failed, skipped};
+use super::step::{self, Ctx, failed};
 use crate::feed::{self, Action, FeedAuth, FeedConfig, FeedEvent, FeedHandle, FeedTarget};
-use crate::scenario::{self, Builtins, Outcome, Step, StepReport};
+use crate::scenario::{self, Builtins, Step, StepReport};
 use crate::signing::{AuthMode, NonceStore};
 use crate::store::collection::{is_absolute, join_url};
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 /// How long a feed step waits when it names no timeout.
@@ -82,16 +83,14 @@ impl Feeds {
         builtins: &mut dyn Builtins,
     ) -> (StepReport, BTreeMap<String, String>) {
         let started = Instant::now();
-        let mut report = StepReport::new(&step.name, step::what(step));
-        report.attempts = 1;
-        match skipped(ctx, step, builtins) {
-            Ok(true) => {
-                report.outcome = Outcome::Skipped;
-                return (report, BTreeMap::new());
+        let mut report = match step::start(ctx, step, builtins) {
+            ControlFlow::Continue(r) => r,
+            ControlFlow::Break(mut done) => {
+                done.attempts = 1;
+                return (done, BTreeMap::new());
             }
-            Ok(false) => {}
-            Err(e) => return (failed(report, e), BTreeMap::new()),
-        }
+        };
+        report.attempts = 1;
         let path = match ctx.render(
             step,
             step.feed.feed.as_deref().unwrap_or_default(),
@@ -118,16 +117,14 @@ impl Feeds {
         builtins: &mut dyn Builtins,
     ) -> (StepReport, BTreeMap<String, String>) {
         let started = Instant::now();
-        let mut report = StepReport::new(&step.name, step::what(step));
-        report.attempts = 1;
-        match skipped(ctx, step, builtins) {
-            Ok(true) => {
-                report.outcome = Outcome::Skipped;
-                return (report, BTreeMap::new());
+        let mut report = match step::start(ctx, step, builtins) {
+            ControlFlow::Continue(r) => r,
+            ControlFlow::Break(mut done) => {
+                done.attempts = 1;
+                return (done, BTreeMap::new());
             }
-            Ok(false) => {}
-            Err(e) => return (failed(report, e), BTreeMap::new()),
-        }
+        };
+        report.attempts = 1;
         let timeout = timeout_of(step);
         let name = step.feed.feed.clone().unwrap_or_default();
         let mut own;

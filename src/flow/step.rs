@@ -10,6 +10,7 @@ use crate::scenario::{
 use crate::signing::{AuthMode, AuthValue, NonceStore, now_unix};
 use crate::store::collection::join_url;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 pub(super) struct Ctx<'a> {
     pub scenario: &'a Scenario,
@@ -83,6 +84,24 @@ pub(super) fn skipped(
     };
     let v = ctx.render(step, t, builtins)?;
     Ok(!matches!(v.trim(), "" | "false" | "0"))
+}
+
+/// A step's report to fill in, or its final one when `skip_if` skips the step (or cannot
+/// be rendered): the one start of every kind of step.
+pub(super) fn start(
+    ctx: &Ctx<'_>,
+    step: &Step,
+    builtins: &mut dyn Builtins,
+) -> ControlFlow<StepReport, StepReport> {
+    let mut report = StepReport::new(&step.name, what(step));
+    match skipped(ctx, step, builtins) {
+        Ok(false) => ControlFlow::Continue(report),
+        Ok(true) => {
+            report.outcome = Outcome::Skipped;
+            ControlFlow::Break(report)
+        }
+        Err(e) => ControlFlow::Break(failed(report, e)),
+    }
 }
 
 /// A rendered request, ready to sign.
@@ -190,15 +209,10 @@ pub(super) async fn request(
     step: &Step,
     builtins: &mut dyn Builtins,
 ) -> (StepReport, BTreeMap<String, String>) {
-    let mut report = StepReport::new(&step.name, what(step));
-    match skipped(ctx, step, builtins) {
-        Ok(true) => {
-            report.outcome = Outcome::Skipped;
-            return (report, BTreeMap::new());
-        }
-        Ok(false) => {}
-        Err(e) => return (failed(report, e), BTreeMap::new()),
-    }
+    let mut report = match start(ctx, step, builtins) {
+        ControlFlow::Continue(r) => r,
+        ControlFlow::Break(done) => return (done, BTreeMap::new()),
+    };
     let attempts = 1 + step.retry.map_or(0, |r| r.count);
     for attempt in 1..=attempts {
         if attempt > 1

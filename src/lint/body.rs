@@ -69,41 +69,27 @@ fn string_tabs(body: &[u8]) -> (usize, Option<usize>) {
 /// is settled with bit masks (which bytes are quotes, which whitespace, and from the quotes'
 /// running parity which are inside strings); a block with one goes byte by byte.
 fn first_outside_whitespace(body: &[u8]) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut tokens = Tokens::default();
     for (n, block) in body.chunks(64).enumerate() {
         let base = n * 64;
-        if let (false, Ok(full)) = (escaped, <&[u8; 64]>::try_from(block))
+        if let (false, Ok(full)) = (tokens.escaped, <&[u8; 64]>::try_from(block))
             && let m = Masks::of(full)
             && m.backslash == 0
         {
-            let ws = m.space;
             // Bit i: an odd number of quotes up to and including byte i.
             let mut inside = prefix_xor(m.quote);
-            if in_string {
+            if tokens.in_string {
                 inside = !inside;
             }
-            let outside = ws & !inside;
+            let outside = m.space & !inside;
             if outside != 0 {
                 return Some(base + outside.trailing_zeros() as usize);
             }
-            in_string = inside >> 63 == 1;
+            tokens.in_string = inside >> 63 == 1;
             continue;
         }
-        for (i, &b) in block.iter().enumerate() {
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    in_string = false;
-                }
-            } else if b == b'"' {
-                in_string = true;
-            } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                return Some(base + i);
-            }
+        if let Some(i) = block.iter().position(|&b| tokens.is_layout(b)) {
+            return Some(base + i);
         }
     }
     None
