@@ -19,8 +19,11 @@ pub struct Kind {
 impl Kind {
     /// The same kind with another bound (a flag raised it).
     #[must_use]
-    pub fn with_max(self, max: u64) -> Kind {
-        Kind { max, ..self }
+    pub const fn with_max(self, max: u64) -> Kind {
+        Kind {
+            what: self.what,
+            max,
+        }
     }
 }
 
@@ -102,6 +105,12 @@ pub enum ReadError {
     },
     #[error("{} is not text (not UTF-8): check it is the {what} file", path.display())]
     NotText { what: &'static str, path: PathBuf },
+    #[error(
+        "{} links to {}, outside the folder being imported or read in place: copy the file into the folder if it is meant to be part of it",
+        path.display(),
+        target.display()
+    )]
+    OutsideFolder { path: PathBuf, target: PathBuf },
     #[error("cannot read the {what} file {}: {source}", path.display())]
     Io {
         what: &'static str,
@@ -157,6 +166,40 @@ fn read_waiting(path: &Path, kind: Kind, wait: Duration) -> Result<Vec<u8>, Read
         StreamError::TooLarge => too_large(path, kind),
         StreamError::Io(e) => io(e),
     })
+}
+
+/// The bytes of `path` if it exists and is (or links to) a regular file under `root` (which
+/// must be canonical), within `kind`'s bound; `None` when there is no such file. A folder
+/// read as requests (an import, a project's collections) is replayed later, so
+/// `body -> /etc/shadow` or `body -> /dev/zero` is refused, never read.
+pub fn read_inside(root: &Path, path: &Path, kind: Kind) -> Result<Option<Vec<u8>>, ReadError> {
+    let io = |source| ReadError::Io {
+        what: kind.what,
+        path: path.to_path_buf(),
+        source,
+    };
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+        Ok(_) => {}
+    }
+    // Every link on the way (the request's folder too) is resolved before judging.
+    let target = std::fs::canonicalize(path).map_err(io)?;
+    if !target.starts_with(root) {
+        return Err(ReadError::OutsideFolder {
+            path: path.to_path_buf(),
+            target,
+        });
+    }
+    let meta = std::fs::metadata(&target).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile {
+            what: kind.what,
+            kind: "special file",
+            path: path.to_path_buf(),
+        });
+    }
+    read(&target, kind).map(Some)
 }
 
 /// `read`, as UTF-8 text.

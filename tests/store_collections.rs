@@ -36,6 +36,7 @@ impl Env {
             .env("XSIGN_CONFIG_DIR", &self.config)
             .env("XSIGN_DATA_DIR", &self.data)
             .env_remove("XSIGN_PROFILE")
+            .env_remove("XSIGN_PROJECT_DIR")
             .stdin(Stdio::null());
         c
     }
@@ -123,6 +124,91 @@ fn the_cli_saves_and_prints_the_exact_bytes() {
         assert!(shown.status.success(), "{}", text(&shown.stderr));
         assert_eq!(shown.stdout, *body, "body {i}");
     }
+}
+
+#[test]
+fn a_project_folder_holds_its_collections_found_from_below_byte_for_byte() {
+    let env = Env::new();
+    let out = env.run(&["init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("git add xsign"),
+        "{}",
+        text(&out.stdout)
+    );
+    let below = env.work.join("src/deep");
+    std::fs::create_dir_all(&below).unwrap();
+    for (i, (_, body)) in BODIES.iter().enumerate() {
+        let f = env.work.join(format!("body{i}"));
+        std::fs::write(&f, body).unwrap();
+        let target = format!("api/POST /company {i}");
+        let f = f.to_str().unwrap();
+        let args = [
+            "collection",
+            "add",
+            &target,
+            "-X",
+            "POST",
+            "--url",
+            "/company",
+            "--body-file",
+            f,
+        ];
+        let out = env.cmd(&args).current_dir(&below).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        // The body file in the project is the body, byte for byte (absent when empty).
+        let in_git = env
+            .work
+            .join(format!("xsign/collections/api/POST company {i}/body"));
+        assert_eq!(
+            std::fs::read(&in_git).unwrap_or_default(),
+            *body,
+            "body {i}"
+        );
+        let shown = env.run(&["collection", "show", &target, "--body"]);
+        assert_eq!(shown.stdout, *body, "body {i}: {}", text(&shown.stderr));
+    }
+    let list = text(&env.run(&["collection", "list"]).stdout);
+    assert!(list.contains("(project)"), "{list}");
+    assert!(
+        !env.config.join("collections").exists(),
+        "nothing went to the user's"
+    );
+    // A secret header is refused: the folder is committed.
+    let out = env.run(&[
+        "collection",
+        "add",
+        "api/x",
+        "--url",
+        "/a",
+        "-H",
+        "Authorization: Bearer t",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("secrets go in the profile"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!env.work.join("xsign/collections/api/x").exists());
+    // Outside the project, only the user's collections are seen.
+    let outside = env
+        .cmd(&["collection", "list"])
+        .current_dir(env.config.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        !text(&outside.stdout).contains("api"),
+        "{}",
+        text(&outside.stdout)
+    );
+    let again = env.run(&["init"]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already an xsign project"),
+        "{}",
+        text(&again.stderr)
+    );
 }
 
 #[test]

@@ -103,7 +103,8 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         stores: tui::stores::Stores::in_dirs(
             &crate::paths::config_dir(),
             &crate::paths::data_dir(),
-        ),
+        )
+        .with_project(crate::store::project::Project::discover().as_ref()),
     });
     if let Some(p) = proxy {
         rt.block_on(p.shutdown());
@@ -228,7 +229,8 @@ pub fn examples() -> Vec<Request> {
 }
 
 fn ensure_examples() {
-    let store = CollectionStore::open_default();
+    // The demo's examples are the user's, never written into a project folder.
+    let store = CollectionStore::user_default();
     if store.exists(DEMO_COLLECTION) {
         return;
     }

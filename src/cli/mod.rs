@@ -13,6 +13,7 @@ pub mod demo;
 pub mod doctor;
 pub mod history;
 pub mod import;
+pub mod init;
 pub mod keygen;
 pub mod listen;
 pub mod mock;
@@ -77,6 +78,8 @@ pub enum Command {
     /// Import requests from curl or the reference client's folders
     #[command(subcommand)]
     Import(import::Command),
+    /// Make a project folder (xsign/) for collections and scenarios committed with the code
+    Init(init::Args),
 }
 
 /// What every command may need beyond its own flags.
@@ -101,7 +104,8 @@ pub fn main() -> ExitCode {
             crate::tui::stores::Stores::in_dirs(
                 &crate::paths::config_dir(),
                 &crate::paths::data_dir(),
-            ),
+            )
+            .with_project(crate::store::project::Project::discover().as_ref()),
         ) {
             Ok(Some(crate::tui::app::Next::Demo)) => demo::run(
                 demo::Args {
@@ -130,6 +134,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => run::run(a, &ctx),
         Some(Command::History(a)) => history::run(a, &ctx),
         Some(Command::Import(a)) => import::run(a, &ctx),
+        Some(Command::Init(a)) => init::run(a),
     };
     match result {
         Ok(code) => code,

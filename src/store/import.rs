@@ -17,12 +17,6 @@ pub enum ImportError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{} links to {}, outside the folder being imported: copy the file into the folder if it is meant to be imported",
-        path.display(),
-        target.display()
-    )]
-    OutsideFolder { path: PathBuf, target: PathBuf },
     #[error(transparent)]
     Read(#[from] crate::input_file::ReadError),
 }
@@ -178,25 +172,17 @@ pub fn read_reference_folders(
     let mut notes = Vec::new();
     for (name, path) in names {
         let uri_path = path.join("uri");
-        let uri = inside(&root, &uri_path, URI)?.unwrap_or_default();
-        let uri = String::from_utf8_lossy(&uri);
-        let line = uri
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim();
-        let Some((method, url)) = line.split_once(char::is_whitespace) else {
-            notes.push(format!(
-                "{}: expected one line `METHOD URL`, found `{line}`; skipped",
-                uri_path.display()
-            ));
-            continue;
+        let uri = crate::input_file::read_inside(&root, &uri_path, URI)?.unwrap_or_default();
+        let (method, url) = match super::collection::folder::parse_uri(&uri) {
+            Ok(mu) => mu,
+            Err(e) => {
+                notes.push(format!("{}: {e}; skipped", uri_path.display()));
+                continue;
+            }
         };
-        let method = method.to_ascii_uppercase();
-        let url = url.trim().to_string();
         let body_path = path.join("body");
         let body = if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
-            if let Some(b) = inside(&root, &body_path, body_kind)? {
+            if let Some(b) = crate::input_file::read_inside(&root, &body_path, body_kind)? {
                 b
             } else {
                 notes.push(format!(
@@ -239,46 +225,10 @@ pub fn read_reference_folders(
 }
 
 /// A `uri` file holds one line.
-const URI: crate::input_file::Kind = crate::input_file::Kind {
+pub const URI: crate::input_file::Kind = crate::input_file::Kind {
     what: "uri",
     max: 64 * 1024,
 };
-
-/// The bytes of `path` if it exists, is (or links to) a regular file under `root`, and is
-/// within `kind`'s bound.
-fn inside(
-    root: &Path,
-    path: &Path,
-    kind: crate::input_file::Kind,
-) -> Result<Option<Vec<u8>>, ImportError> {
-    let io = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io(e)),
-        Ok(_) => {}
-    }
-    // Every link on the way (the request's folder too) is resolved before judging.
-    let target = std::fs::canonicalize(path).map_err(io)?;
-    if !target.starts_with(root) {
-        return Err(ImportError::OutsideFolder {
-            path: path.to_path_buf(),
-            target,
-        });
-    }
-    let meta = std::fs::metadata(&target).map_err(io)?;
-    if !meta.is_file() {
-        return Err(crate::input_file::ReadError::NotAFile {
-            what: kind.what,
-            kind: "special file",
-            path: path.to_path_buf(),
-        }
-        .into());
-    }
-    Ok(Some(crate::input_file::read(&target, kind)?))
-}
 
 #[cfg(test)]
 mod tests {

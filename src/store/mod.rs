@@ -12,6 +12,7 @@ pub mod history_entry;
 pub mod import;
 pub mod lock;
 pub mod profile;
+pub mod project;
 pub mod starter;
 
 pub use collection::{Collection, CollectionStore, Request, RequestRef, SaveOutcome};

@@ -36,6 +36,16 @@ impl Stores {
             config,
         }
     }
+
+    /// These stores with the project's collections first (the CLI passes the project the
+    /// current directory is in).
+    #[must_use]
+    pub fn with_project(mut self, project: Option<&crate::store::project::Project>) -> Stores {
+        if let Some(p) = project {
+            self.collections = self.collections.with_project(p);
+        }
+        self
+    }
 }
 
 #[cfg(test)]

@@ -17,8 +17,13 @@ pub(super) fn list(store: &CollectionStore) -> anyhow::Result<ExitCode> {
     }
     for c in &loaded.value {
         let n = c.requests.len();
+        // Where it lives matters once a project's collections sit beside the user's.
+        let whose = match store.origin_of(&c.name) {
+            Some(crate::store::collection::Origin::Project) => "  (project)",
+            _ => "",
+        };
         outln!(
-            "{:<30} {n} request{}",
+            "{:<30} {n} request{}{whose}",
             c.name,
             if n == 1 { "" } else { "s" }
         );

@@ -1,10 +1,8 @@
-//! The collections directory: list, load (an unreadable file is reported and left as it
-//! is), and change a collection under its lock (reload, change, atomic write; a file that
-//! does not parse is first kept aside).
+//! The collections a command sees (a project's and the user's): list, load (an unreadable
+//! file is reported and left as it is), and change a request under the collection's lock.
 
+use super::root::{Layout, Origin, Root};
 use super::{Collection, Request, validate_collection_name, validate_request_name};
-use crate::atomic_file::{ensure_private_dir, move_aside, write_atomic};
-use crate::store::lock::{FileLock, lock_path_for};
 use crate::store::{Loaded, MovedAside, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -18,93 +16,108 @@ pub struct SaveOutcome {
     pub moved_aside: Vec<MovedAside>,
 }
 
-/// The collections directory. Every change is lock, reload, change, atomic write, so two
-/// processes saving to one collection both keep their saves.
+/// The collections xsign sees: a project's (when the current directory is in one) and the
+/// user's own. A name is looked up in the project first; a new collection goes to the
+/// project when there is one. Every change is lock, reload, change, write, so two processes
+/// saving to one collection both keep their saves.
 #[derive(Debug, Clone)]
 pub struct CollectionStore {
-    dir: PathBuf,
+    roots: Vec<Root>,
 }
 
 impl CollectionStore {
-    /// `config_dir()/collections`.
+    /// The user's `config_dir()/collections`, and the project found from the current
+    /// directory (if any).
     pub fn open_default() -> Self {
+        let user = Self::user_default();
+        match crate::store::project::Project::discover() {
+            Some(p) => user.with_project(&p),
+            None => user,
+        }
+    }
+
+    /// Only the user's own collections in `config_dir()/collections`.
+    pub fn user_default() -> Self {
         CollectionStore::new(crate::paths::config_dir().join("collections"))
     }
 
+    /// The user's collections in `dir` (one private JSON file each).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        CollectionStore { dir: dir.into() }
+        CollectionStore {
+            roots: vec![Root {
+                dir: dir.into(),
+                layout: Layout::Files,
+                origin: Origin::User,
+            }],
+        }
     }
 
+    /// These collections and, first, the project's.
+    #[must_use]
+    pub fn with_project(mut self, project: &crate::store::project::Project) -> Self {
+        self.roots.retain(|r| r.origin != Origin::Project);
+        self.roots.insert(
+            0,
+            Root {
+                dir: project.collections_dir(),
+                layout: Layout::Folders {
+                    within: project.root().to_path_buf(),
+                },
+                origin: Origin::Project,
+            },
+        );
+        self
+    }
+
+    /// Where a new collection goes: the project's folder if there is one, else the user's.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.roots[0].dir
     }
 
+    /// The root holding `collection`, or where it would be created.
+    fn root_of(&self, collection: &str) -> &Root {
+        self.roots
+            .iter()
+            .find(|r| r.exists(collection))
+            .unwrap_or(&self.roots[0])
+    }
+
+    /// The file (user) or folder (project) holding `collection`, or where it would go.
     pub fn path_of(&self, collection: &str) -> PathBuf {
-        self.dir.join(format!("{collection}.json"))
+        self.root_of(collection).path_of(collection)
     }
 
-    /// Collection names, sorted. No directory yet means no collections.
+    /// Whose `collection` is; `None` when there is none of that name.
+    pub fn origin_of(&self, collection: &str) -> Option<Origin> {
+        self.roots
+            .iter()
+            .find(|r| r.exists(collection))
+            .map(|r| r.origin)
+    }
+
+    /// Collection names: the project's, then the user's (sorted in each). A user collection
+    /// with a project collection's name is hidden by it.
     pub fn list(&self) -> Result<Vec<String>, StoreError> {
-        let entries = match std::fs::read_dir(&self.dir) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(StoreError::io("list", &self.dir, e)),
-            Ok(entries) => entries,
-        };
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| StoreError::io("list", &self.dir, e))?;
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if let Some(name) = file.strip_suffix(".json")
-                && !name.starts_with('.')
-            {
-                names.push(name.to_string());
+        let mut names: Vec<String> = Vec::new();
+        for root in &self.roots {
+            for n in root.list()? {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
             }
         }
-        names.sort();
         Ok(names)
     }
 
     pub fn exists(&self, collection: &str) -> bool {
-        self.path_of(collection).is_file()
+        self.roots.iter().any(|r| r.exists(collection))
     }
 
     /// Loads one collection. A file that does not parse is an error that leaves it as it is
     /// (`collection list` must not rename files); only a write sets it aside.
     pub fn load(&self, collection: &str) -> Result<Loaded<Collection>, StoreError> {
         validate_collection_name(collection)?;
-        let path = self.path_of(collection);
-        match std::fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotFound {
-                what: "collection",
-                name: collection.to_string(),
-                hint: "`xsign collection list` shows the collections".into(),
-            }),
-            Err(e) => Err(StoreError::io("read", &path, e)),
-            Ok(bytes) => parse(collection, &path, &bytes).map(Loaded::clean),
-        }
-    }
-
-    /// For a write: the collection on disk, or a fresh one after a file that does not parse
-    /// was moved aside (and reported), so the write never overwrites it.
-    fn parse_or_set_aside(
-        &self,
-        collection: &str,
-        path: &Path,
-        bytes: &[u8],
-    ) -> Result<Loaded<Collection>, StoreError> {
-        match parse(collection, path, bytes) {
-            Err(StoreError::Damaged { reason, .. }) => {
-                let aside = move_aside(path).map_err(|e| StoreError::io("move aside", path, e))?;
-                let mut out = Loaded::clean(Collection::new(collection));
-                out.moved_aside.push(MovedAside {
-                    path: path.to_path_buf(),
-                    aside,
-                    reason,
-                });
-                Ok(out)
-            }
-            other => other.map(Loaded::clean),
-        }
+        self.root_of(collection).load(collection)
     }
 
     /// Every collection (for a sidebar); files that do not parse are reported, left as they are.
@@ -118,6 +131,7 @@ impl CollectionStore {
                 Ok(l) => {
                     out.value.push(l.value);
                     out.moved_aside.extend(l.moved_aside);
+                    out.unreadable.extend(l.unreadable);
                 }
                 // One damaged file does not hide the others; it is named, not moved.
                 Err(e @ StoreError::Damaged { .. }) => out.unreadable.push(e.to_string()),
@@ -166,7 +180,7 @@ impl CollectionStore {
     }
 
     /// The one read-modify-write path: lock, reload from disk, apply, write atomically.
-    /// `create` allows the collection not to exist yet.
+    /// `create` allows the collection not to exist yet (it is made where [`Self::dir`] is).
     pub fn modify<T>(
         &self,
         collection: &str,
@@ -174,46 +188,9 @@ impl CollectionStore {
         change: impl FnOnce(&mut Collection) -> Result<T, StoreError>,
     ) -> Result<Loaded<T>, StoreError> {
         validate_collection_name(collection)?;
-        ensure_private_dir(&self.dir)
-            .map_err(|e| StoreError::io("create the directory", &self.dir, e))?;
-        let path = self.path_of(collection);
-        let _lock = FileLock::acquire(&lock_path_for(&path))?;
-        crate::atomic_file::remove_stale_temps(&path);
-        let Loaded {
-            value: mut current,
-            moved_aside,
-            ..
-        } = match std::fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
-                Loaded::clean(Collection::new(collection))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::NotFound {
-                    what: "collection",
-                    name: collection.to_string(),
-                    hint: "`xsign collection list` shows the collections".into(),
-                });
-            }
-            Err(e) => return Err(StoreError::io("read", &path, e)),
-            Ok(bytes) => self.parse_or_set_aside(collection, &path, &bytes)?,
-        };
-        let out = change(&mut current)?;
-        let bytes = current
-            .to_file_bytes()
-            .map_err(|source| StoreError::Encode {
-                path: path.clone(),
-                source,
-            })?;
-        write_atomic(&path, &bytes, 0o600).map_err(|e| StoreError::io("write", &path, e))?;
-        Ok(Loaded {
-            value: out,
-            moved_aside,
-            unreadable: Vec::new(),
-        })
+        self.root_of(collection).modify(collection, create, change)
     }
 
-    /// Saves write through `.<name>.json.tmp-*` while holding the lock, so under the lock
-    /// any such file was left by a writer killed mid-save: it is not the collection.
     /// Creates an empty collection; an existing one is an error.
     pub fn create(&self, collection: &str) -> Result<Loaded<()>, StoreError> {
         if self.exists(collection) {
@@ -340,50 +317,25 @@ impl CollectionStore {
         })
     }
 
-    /// Renames a whole collection (its file). Refuses to replace an existing one.
+    /// Renames a whole collection. Refuses to replace an existing one (anywhere: a project
+    /// collection would hide a user one of that name).
     pub fn rename_collection(&self, from: &str, to: &str) -> Result<(), StoreError> {
         validate_collection_name(from)?;
         validate_collection_name(to)?;
-        let src = self.path_of(from);
-        let dst = self.path_of(to);
-        let _lock = FileLock::acquire(&lock_path_for(&src))?;
-        if dst.exists() {
+        if from != to && self.exists(to) {
             return Err(StoreError::Exists {
                 what: "collection",
                 name: to.to_string(),
                 hint: "pick another name".into(),
             });
         }
-        if !src.exists() {
-            return Err(StoreError::NotFound {
-                what: "collection",
-                name: from.to_string(),
-                hint: "`xsign collection list` shows the collections".into(),
-            });
-        }
-        // Link then unlink: never replaces a collection created meanwhile.
-        std::fs::hard_link(&src, &dst).map_err(|e| StoreError::io("rename", &src, e))?;
-        std::fs::remove_file(&src).map_err(|e| StoreError::io("rename", &src, e))?;
-        crate::atomic_file::sync_dir(&self.dir);
-        let _ = std::fs::remove_file(lock_path_for(&src));
-        Ok(())
+        self.root_of(from).rename(from, to)
     }
 
-    /// Deletes a whole collection file.
+    /// Deletes a whole collection.
     pub fn delete_collection(&self, collection: &str) -> Result<(), StoreError> {
         validate_collection_name(collection)?;
-        let path = self.path_of(collection);
-        let _lock = FileLock::acquire(&lock_path_for(&path))?;
-        std::fs::remove_file(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => StoreError::NotFound {
-                what: "collection",
-                name: collection.to_string(),
-                hint: "`xsign collection list` shows the collections".into(),
-            },
-            _ => StoreError::io("delete", &path, e),
-        })?;
-        crate::atomic_file::sync_dir(&self.dir);
-        Ok(())
+        self.root_of(collection).delete(collection)
     }
 }
 
@@ -411,22 +363,4 @@ fn free_copy_name(c: &Collection, from: &str) -> String {
         .map(|n| format!("{from} copy {n}"))
         .find(|n| c.get(n).is_none())
         .expect("some copy name is free")
-}
-
-/// The collection in `bytes`, named by its file; a newer format or damage is an error.
-fn parse(collection: &str, path: &Path, bytes: &[u8]) -> Result<Collection, StoreError> {
-    if let Some(format) = Collection::newer_format(bytes) {
-        return Err(StoreError::NewerFormat {
-            path: path.to_path_buf(),
-            format,
-            reads: Collection::FORMAT,
-        });
-    }
-    let mut c = Collection::from_file_bytes(bytes).map_err(|reason| StoreError::Damaged {
-        path: path.to_path_buf(),
-        reason,
-    })?;
-    // The file name is the collection's identity.
-    c.name = collection.to_string();
-    Ok(c)
 }

@@ -4,13 +4,16 @@
 //! joining a request's URL to a base URL is `url`, and `{{name}}` in a request is `render`.
 
 mod disk;
+pub mod folder;
 mod names;
 mod render;
+mod root;
 mod url;
 
 pub use disk::{CollectionStore, SaveOutcome};
 pub use names::{split_target, validate_collection_name, validate_request_name};
 pub use render::{RequestRenderError, has_template};
+pub use root::Origin;
 pub use url::{is_absolute, join_url, relative_to};
 
 const FORMAT: &str = "xsign-collection/1";
