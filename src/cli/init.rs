@@ -35,9 +35,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             p.root().display()
         );
     }
-    if dir.join("requests").is_dir() {
+    if let Some(name) = p.reference_requests() {
         outln!(
-            "the reference client's requests/ is here: `xsign import folder requests -c requests` copies them into the project, byte for byte"
+            "the reference client's requests/ is here: xsign reads and saves it in place as the collection `{name}` (`xsign replay {name}`)"
         );
     }
     outln!(

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub const DIR: &str = "xsign";
 pub const MARKER: &str = "project.toml";
 const FORMAT: &str = "xsign-project/1";
+/// The reference client's folder of requests, at a project's root.
+const REFERENCE: &str = "requests";
 
 /// `XSIGN_PROJECT_DIR` names the project's root instead of walking up; set empty, it turns
 /// project discovery off (tests and scripts that must see only the user's collections).
@@ -91,6 +93,17 @@ impl Project {
 
     pub fn scenarios_dir(&self) -> PathBuf {
         self.dir().join("scenarios")
+    }
+
+    /// `requests`, when the project's root holds the reference client's
+    /// `requests/<name>/uri` folders: they are read (and saved) in place as that collection.
+    pub fn reference_requests(&self) -> Option<String> {
+        let dir = self.root.join(REFERENCE);
+        let has_uri = std::fs::read_dir(&dir)
+            .ok()?
+            .flatten()
+            .any(|e| e.path().join("uri").is_file());
+        has_uri.then(|| REFERENCE.to_string())
     }
 
     /// Makes `at/xsign/` with its marker, `collections/`, `scenarios/` (with the shipped

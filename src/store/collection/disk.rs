@@ -1,6 +1,7 @@
 //! The collections a command sees (a project's and the user's): list, load (an unreadable
 //! file is reported and left as it is), and change a request under the collection's lock.
 
+use super::folder::Dialect;
 use super::root::{Layout, Origin, Root};
 use super::{Collection, Request, validate_collection_name, validate_request_name};
 use crate::store::{Loaded, MovedAside, StoreError};
@@ -48,6 +49,7 @@ impl CollectionStore {
                 dir: dir.into(),
                 layout: Layout::Files,
                 origin: Origin::User,
+                only: None,
             }],
         }
     }
@@ -56,16 +58,25 @@ impl CollectionStore {
     #[must_use]
     pub fn with_project(mut self, project: &crate::store::project::Project) -> Self {
         self.roots.retain(|r| r.origin != Origin::Project);
-        self.roots.insert(
-            0,
-            Root {
-                dir: project.collections_dir(),
-                layout: Layout::Folders {
-                    within: project.root().to_path_buf(),
-                },
+        let folders = |dialect| Layout::Folders {
+            within: project.root().to_path_buf(),
+            dialect,
+        };
+        let mut project_roots = vec![Root {
+            dir: project.collections_dir(),
+            layout: folders(Dialect::Xsign),
+            origin: Origin::Project,
+            only: None,
+        }];
+        if let Some(name) = project.reference_requests() {
+            project_roots.push(Root {
+                dir: project.root().to_path_buf(),
+                layout: folders(Dialect::Reference),
                 origin: Origin::Project,
-            },
-        );
+                only: Some(name),
+            });
+        }
+        self.roots.splice(0..0, project_roots);
         self
     }
 

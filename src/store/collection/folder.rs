@@ -22,6 +22,19 @@ const TEXT: Kind = Kind {
 /// They never hold a secret (a save refuses secret headers).
 pub const FILE_MODE: u32 = 0o644;
 
+/// Whose rules a folder follows. The reference client's own `requests/` (read in place in a
+/// project) sends a body only with POST, PUT and PATCH, so xsign reads it the same way and
+/// refuses to save a body there that the reference client would drop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Xsign,
+    Reference,
+}
+
+fn reference_sends_body(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH")
+}
+
 /// One request folder as found on disk: its folder name, and the request's name, or why it
 /// could not be read (kept as it is: a save never touches it).
 #[derive(Debug, Clone)]
@@ -68,7 +81,13 @@ pub fn parse_uri(bytes: &[u8]) -> Result<(String, String), String> {
 
 /// Reads the collection in `dir` (sorted by folder name). `root` is the canonical folder no
 /// file may link out of; `body` bounds each body.
-pub fn read(root: &Path, dir: &Path, name: &str, body: Kind) -> Result<Found, StoreError> {
+pub fn read(
+    root: &Path,
+    dir: &Path,
+    name: &str,
+    body: Kind,
+    dialect: Dialect,
+) -> Result<Found, StoreError> {
     let entries = std::fs::read_dir(dir).map_err(|e| StoreError::io("list", dir, e))?;
     let mut folders: Vec<String> = Vec::new();
     for entry in entries {
@@ -84,7 +103,7 @@ pub fn read(root: &Path, dir: &Path, name: &str, body: Kind) -> Result<Found, St
         slots: Vec::new(),
     };
     for folder in folders {
-        let result = read_request(root, &dir.join(&folder), &folder, body);
+        let result = read_request(root, &dir.join(&folder), &folder, body, dialect);
         let name = match result {
             Ok(r) => {
                 let n = r.name.clone();
@@ -112,7 +131,13 @@ pub fn read(root: &Path, dir: &Path, name: &str, body: Kind) -> Result<Found, St
     Ok(found)
 }
 
-fn read_request(root: &Path, dir: &Path, folder: &str, body: Kind) -> Result<Request, String> {
+fn read_request(
+    root: &Path,
+    dir: &Path,
+    folder: &str,
+    body: Kind,
+    dialect: Dialect,
+) -> Result<Request, String> {
     let file = |name: &str, kind: Kind| {
         input_file::read_inside(root, &dir.join(name), kind).map_err(|e| e.to_string())
     };
@@ -120,6 +145,11 @@ fn read_request(root: &Path, dir: &Path, folder: &str, body: Kind) -> Result<Req
         return Err("no uri file: a request folder holds `uri` (one line METHOD URL)".into());
     };
     let (method, url) = parse_uri(&uri)?;
+    let bytes = if dialect == Dialect::Reference && !reference_sends_body(&method) {
+        Vec::new()
+    } else {
+        file("body", body)?.unwrap_or_default()
+    };
     let text = |name: &str| -> Result<String, String> {
         match file(name, TEXT)? {
             None => Ok(String::new()),
@@ -144,7 +174,7 @@ fn read_request(root: &Path, dir: &Path, folder: &str, body: Kind) -> Result<Req
         name,
         method,
         url,
-        body: file("body", body)?.unwrap_or_default(),
+        body: bytes,
         notes: {
             let mut n = text("notes")?;
             if n.ends_with('\n') {
@@ -159,7 +189,14 @@ fn read_request(root: &Path, dir: &Path, folder: &str, body: Kind) -> Result<Req
 /// The files a request is saved as, by name; `None` for a file it does not need.
 type Files = [(&'static str, Option<Vec<u8>>); 5];
 
-fn files_of(r: &Request, folder: &str) -> Result<Files, String> {
+fn files_of(r: &Request, folder: &str, dialect: Dialect) -> Result<Files, String> {
+    if dialect == Dialect::Reference && !r.body.is_empty() && !reference_sends_body(&r.method) {
+        return Err(format!(
+            "`{}` is a {} with a body, which the reference client's requests/ folder cannot hold \
+             (it sends a body only with POST, PUT and PATCH): save it to another collection",
+            r.name, r.method
+        ));
+    }
     let one_line = |what: &str, s: &str| {
         if s.contains(['\r', '\n']) {
             Err(format!("the {what} of `{}` holds a line break", r.name))
@@ -236,7 +273,12 @@ pub fn folder_for(name: &str, taken: &[String]) -> String {
 /// held it (or a new one), each file only if its bytes differ; the folders of requests no
 /// longer in `c` lose xsign's files (and go when nothing else is left in them). Folders that
 /// could not be read are left exactly as they are.
-pub fn write(dir: &Path, before: &[Slot], c: &Collection) -> Result<(), StoreError> {
+pub fn write(
+    dir: &Path,
+    before: &[Slot],
+    c: &Collection,
+    dialect: Dialect,
+) -> Result<(), StoreError> {
     let damaged = |reason: String| StoreError::Damaged {
         path: dir.to_path_buf(),
         reason,
@@ -253,7 +295,7 @@ pub fn write(dir: &Path, before: &[Slot], c: &Collection) -> Result<(), StoreErr
                 f
             }
         };
-        let files = files_of(r, &folder).map_err(damaged)?;
+        let files = files_of(r, &folder, dialect).map_err(damaged)?;
         plan.push((dir.join(folder), files));
     }
     // Everything is checked before the first write, so a refused save changes nothing.

@@ -160,12 +160,44 @@ fn the_reference_clients_requests_folder_reads_as_a_collection() {
     std::fs::write(req.join("uri"), "post https://h.test/api/v1/p/company\n").unwrap();
     std::fs::write(req.join("body"), "{\"name\":\"x\"}").unwrap();
     let root = std::fs::canonicalize(tmp.path()).unwrap();
-    let found = read(&root, &root.join("c/mine"), "mine", crate::input_file::BODY).unwrap();
+    let body = crate::input_file::BODY;
+    let found = read(&root, &root.join("c/mine"), "mine", body, Dialect::Xsign).unwrap();
     let r = found.collection.get("co").unwrap();
     assert_eq!(
         (r.method.as_str(), r.body.as_slice()),
         ("POST", &b"{\"name\":\"x\"}"[..])
     );
+}
+
+#[test]
+fn a_projects_reference_requests_folder_is_a_collection_read_and_saved_in_place() {
+    let (tmp, store) = project();
+    let req = tmp.path().join("requests/list");
+    std::fs::create_dir_all(&req).unwrap();
+    std::fs::write(req.join("uri"), "GET https://h.test/api/v1/p/assets\n").unwrap();
+    // The reference client sends no body with GET, so neither does xsign here.
+    std::fs::write(req.join("body"), "stale").unwrap();
+    let p = Project::find_from(tmp.path()).unwrap();
+    let store = store.with_project(&p);
+    assert_eq!(store.list().unwrap(), ["requests"]);
+    let c = store.load("requests").unwrap().value;
+    assert_eq!(c.get("list").unwrap().body, b"");
+    store.save_request("requests", &company()).unwrap();
+    let saved = tmp.path().join("requests/POST company");
+    assert_eq!(
+        std::fs::read(saved.join("uri")).unwrap(),
+        b"POST /company\n"
+    );
+    assert_eq!(std::fs::read(saved.join("body")).unwrap(), company().body);
+    let get_with_body = Request::new("g", "GET", "/a").with_body(b"x".to_vec());
+    let e = store
+        .save_request("requests", &get_with_body)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("only with POST, PUT and PATCH"), "{e}");
+    assert!(store.rename_collection("requests", "other").is_err());
+    assert!(store.delete_collection("requests").is_err());
+    assert!(req.join("uri").is_file());
 }
 
 #[test]

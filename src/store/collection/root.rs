@@ -34,6 +34,7 @@ pub(super) enum Layout {
     /// `within` is the canonical project folder no request file may link out of.
     Folders {
         within: PathBuf,
+        dialect: folder::Dialect,
     },
 }
 
@@ -45,6 +46,9 @@ pub(super) struct Root {
     pub dir: PathBuf,
     pub layout: Layout,
     pub origin: Origin,
+    /// The one collection this root holds (the reference client's `requests/`, read in
+    /// place); `None` for a directory of collections.
+    pub only: Option<String>,
 }
 
 impl Root {
@@ -56,6 +60,9 @@ impl Root {
     }
 
     pub fn exists(&self, collection: &str) -> bool {
+        if self.only.as_deref().is_some_and(|o| o != collection) {
+            return false;
+        }
         let path = self.path_of(collection);
         match self.layout {
             Layout::Files => path.is_file(),
@@ -65,6 +72,13 @@ impl Root {
 
     /// Collection names, sorted. No directory yet means no collections.
     pub fn list(&self) -> Result<Vec<String>, StoreError> {
+        if let Some(only) = &self.only {
+            return Ok(self
+                .exists(only)
+                .then(|| only.clone())
+                .into_iter()
+                .collect());
+        }
         let entries = match std::fs::read_dir(&self.dir) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(StoreError::io("list", &self.dir, e)),
@@ -107,11 +121,11 @@ impl Root {
                 Err(e) => Err(StoreError::io("read", &path, e)),
                 Ok(bytes) => parse(collection, &path, &bytes).map(Loaded::clean),
             },
-            Layout::Folders { within } => {
+            Layout::Folders { within, dialect } => {
                 if !path.is_dir() {
                     return Err(Self::not_found(collection));
                 }
-                let found = folder::read(within, &path, collection, PROJECT_BODY)?;
+                let found = folder::read(within, &path, collection, PROJECT_BODY, *dialect)?;
                 let mut out = Loaded::clean(found.collection.clone());
                 out.unreadable = found.unreadable(&path);
                 Ok(out)
@@ -166,9 +180,9 @@ impl Root {
                     unreadable: Vec::new(),
                 })
             }
-            Layout::Folders { within } => {
+            Layout::Folders { within, dialect } => {
                 let found = if path.is_dir() {
-                    folder::read(within, &path, collection, PROJECT_BODY)?
+                    folder::read(within, &path, collection, PROJECT_BODY, *dialect)?
                 } else if create {
                     folder::Found {
                         collection: Collection::new(collection),
@@ -180,7 +194,7 @@ impl Root {
                 let unreadable = found.unreadable(&path);
                 let mut current = found.collection;
                 let out = change(&mut current)?;
-                folder::write(&path, &found.slots, &current)?;
+                folder::write(&path, &found.slots, &current, *dialect)?;
                 Ok(Loaded {
                     value: out,
                     moved_aside: Vec::new(),
@@ -192,6 +206,7 @@ impl Root {
 
     /// Renames a whole collection. Refuses to replace an existing one.
     pub fn rename(&self, from: &str, to: &str) -> Result<(), StoreError> {
+        self.refuse_in_place("rename")?;
         let src = self.path_of(from);
         let dst = self.path_of(to);
         let _lock = FileLock::acquire(&lock_path_for(&src))?;
@@ -223,6 +238,7 @@ impl Root {
 
     /// Deletes a whole collection. A project folder keeps whatever is not xsign's (it says so).
     pub fn delete(&self, collection: &str) -> Result<(), StoreError> {
+        self.refuse_in_place("delete")?;
         let path = self.path_of(collection);
         let _lock = FileLock::acquire(&lock_path_for(&path))?;
         match &self.layout {
@@ -230,12 +246,12 @@ impl Root {
                 std::io::ErrorKind::NotFound => Self::not_found(collection),
                 _ => StoreError::io("delete", &path, e),
             })?,
-            Layout::Folders { within } => {
+            Layout::Folders { within, dialect } => {
                 if !path.is_dir() {
                     return Err(Self::not_found(collection));
                 }
-                let found = folder::read(within, &path, collection, PROJECT_BODY)?;
-                folder::write(&path, &found.slots, &Collection::new(collection))?;
+                let found = folder::read(within, &path, collection, PROJECT_BODY, *dialect)?;
+                folder::write(&path, &found.slots, &Collection::new(collection), *dialect)?;
                 if let Err(e) = std::fs::remove_dir(&path) {
                     return Err(StoreError::io(
                         "delete (its requests are gone; it still holds files that are not xsign's, or folders it could not read)",
@@ -248,6 +264,23 @@ impl Root {
         crate::atomic_file::sync_dir(&self.dir);
         let _ = std::fs::remove_file(lock_path_for(&path));
         Ok(())
+    }
+}
+
+impl Root {
+    /// The reference client's folder is the reference client's: xsign edits the requests in
+    /// it but leaves the folder itself where its tool expects it.
+    fn refuse_in_place(&self, what: &'static str) -> Result<(), StoreError> {
+        match &self.only {
+            Some(name) => Err(StoreError::io(
+                what,
+                self.path_of(name),
+                std::io::Error::other(
+                    "it is the reference client's requests/ folder, read in place: rename or remove it with git or your file manager",
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
