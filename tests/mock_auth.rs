@@ -662,3 +662,54 @@ mod qredo_v1 {
         assert!(detail.contains("signed with qredo-v1"), "{detail}");
     }
 }
+
+#[tokio::test]
+async fn an_exact_replay_of_a_change_is_refused_a_repeated_read_is_not() {
+    let mock = start(MockConfig::default()).await;
+    let c = Client::new(&mock);
+    let value = AuthValue::Timestamp(now_unix());
+    let url = c.url("/company");
+    let body =
+        br#"{"name":"Replay Co","city":"Paris","country":"FR","domain":"","ref":"replay-1"}"#;
+    let first = c.signed("POST", &url, body, value).await;
+    assert_eq!(
+        first.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    // The same bytes, the same x-sign: a second company is not made.
+    let again = c.signed("POST", &url, body, value).await;
+    again.assert_refused("replay");
+    let detail = again.headers["x-mock-detail"].to_str().unwrap();
+    assert!(
+        detail.contains("exact request") && detail.contains("--allow-replays"),
+        "{detail}"
+    );
+    // The method is not signed: a DELETE over the same URL and body is the same x-sign.
+    c.signed("DELETE", &url, body, value)
+        .await
+        .assert_refused("replay");
+    // Reads repeat harmlessly (a poll, a feed reconnecting in the same second).
+    let assets = c.url("/assets");
+    for _ in 0..3 {
+        assert_eq!(c.signed("GET", &assets, b"", value).await.status, 200);
+    }
+    // Signed again (the next second), it is a new request.
+    let next = AuthValue::Timestamp(now_unix() + 1);
+    assert_eq!(
+        c.signed("POST", &url, body, next).await.status,
+        409,
+        "the ref is taken"
+    );
+
+    let open = start(MockConfig {
+        refuse_replays: false,
+        ..MockConfig::default()
+    })
+    .await;
+    let c = Client::new(&open);
+    let url = c.url("/company");
+    assert_eq!(c.signed("POST", &url, body, value).await.status, 200);
+    assert_eq!(c.signed("POST", &url, body, value).await.status, 409);
+}

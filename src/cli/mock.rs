@@ -62,6 +62,10 @@ pub struct Args {
     /// The qredo-api-key that goes with --qredo-secret [default: the file `apikey` next to the secret]
     #[arg(long, value_name = "FILE", requires = "qredo_secret")]
     pub qredo_apikey_file: Option<PathBuf>,
+    /// Accept an exact replay (the same x-sign while its timestamp is in the window); by
+    /// default it gets 1020 with reason "replay", as a server with replay protection answers
+    #[arg(long)]
+    pub allow_replays: bool,
 }
 
 /// Where the API key came from, for the banner.
@@ -94,6 +98,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         data_dir: args.data.clone(),
         verbose: args.verbose,
         access_log: true,
+        refuse_replays: !args.allow_replays,
         ..Default::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -205,6 +210,11 @@ fn print_banner(
         "  clock    x-timestamp within ±{} s of this machine; x-nonce must increase per API key",
         args.skew
     );
+    if !args.allow_replays {
+        outln!(
+            "  replays  a POST, PUT, PATCH or DELETE with the same x-sign twice in the window is refused (--allow-replays accepts it)"
+        );
+    }
     match &args.data {
         Some(dir) => outln!("  state    {}", dir.join("mock-state.json").display()),
         None => outln!("  state    in memory (use --data DIR to keep it)"),

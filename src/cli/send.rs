@@ -7,7 +7,8 @@ use crate::credentials::ProfileFlags;
 use crate::diagnose::qredo_doctor::QredoEvidence;
 use crate::diagnose::{self, CheckKey, Evidence};
 use crate::http::{
-    self, Credentials, Exchange, Origin, RequestSpec, Response, SendError, Ticket, build_ticket,
+    self, Credentials, Exchange, Origin, RequestSpec, Response, SendError, Ticket,
+    build_fresh_ticket,
 };
 use crate::lint::{self, FindingKind, LintInput};
 use crate::paths;
@@ -120,7 +121,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let secret = creds.signer.as_ref().and_then(|s| s.hmac_secret().cloned());
     let mut spec = RequestSpec::new(method, url, body);
     spec.extra_headers = setup.headers.clone();
-    let ticket = build_ticket(&spec, &creds, value)?;
+    let ticket = build_fresh_ticket(&spec, &creds, value)?;
 
     let mut err = crate::cli::out::stderr();
     if ticket.url_rewritten() {

@@ -162,6 +162,8 @@ pub enum CauseKind {
     Method,
     /// The Qredo secret decoded with the wrong alphabet, or not decoded.
     SecretDecoding,
+    /// The same x-sign sent again while its timestamp was in the window.
+    Replay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

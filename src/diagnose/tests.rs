@@ -472,3 +472,17 @@ fn too_little_evidence_says_what_to_add() {
     assert_eq!(r.verdict.kind, VerdictKind::Unknown);
     assert!(r.verdict.summary.contains("--key"), "{}", r.verdict.summary);
 }
+
+#[test]
+fn a_replay_refused_by_the_server_is_named_as_such() {
+    let mut ev = evidence(URL, BODY);
+    ev.server_reason = Some("replay".into());
+    let r = diagnose(&ev);
+    let c = only_cause(&r);
+    assert_eq!(c.kind, CauseKind::Replay);
+    assert!(
+        r.verdict.summary.contains("exact request"),
+        "{}",
+        r.verdict.summary
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::Target;
 use crate::diagnose::{self, CheckKey, Evidence, Signed};
-use crate::http::{self, Exchange, Recorder, RequestSpec, build_ticket};
+use crate::http::{self, Exchange, Recorder, RequestSpec, build_fresh_ticket};
 use crate::scenario::{
     self, Answer, Builtins, Outcome, Scenario, Step, StepKind, StepReport, Tamper, Vars,
 };
@@ -171,7 +171,7 @@ pub(super) async fn send(
     };
     let mut spec = RequestSpec::new(method, url, body);
     spec.extra_headers = headers;
-    let mut ticket = build_ticket(&spec, &t.credentials, value).map_err(|e| e.to_string())?;
+    let mut ticket = build_fresh_ticket(&spec, &t.credentials, value).map_err(|e| e.to_string())?;
     let signed_body = ticket.body.to_vec();
     if tamper == Some(Tamper::TrailingNewline) {
         let mut b = signed_body.clone();

@@ -18,4 +18,6 @@ pub use response::{ApiError, Response};
 pub use send::{
     MAX_RESPONSE_BODY, Relay, RelayHead, SendError, client, client_trusting, send, send_relayed,
 };
-pub use ticket::{BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_ticket};
+pub use ticket::{
+    BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket, build_ticket,
+};

@@ -5,6 +5,7 @@
 //! doctor when it wants to replay the server's decision offline.
 
 use super::ids::owner_tag;
+use super::replay::Replays;
 use crate::signing::{AuthValue, Payload, PublicKey, verify_x_sign};
 use axum::http::HeaderMap;
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,8 @@ pub enum Reason {
     Nonce,
     ApiKey,
     Headers,
+    /// The same x-sign accepted before, its timestamp still in the window.
+    Replay,
 }
 
 impl Reason {
@@ -29,6 +32,7 @@ impl Reason {
             Reason::Nonce => "nonce",
             Reason::ApiKey => "apikey",
             Reason::Headers => "headers",
+            Reason::Replay => "replay",
         }
     }
 }
@@ -117,6 +121,8 @@ pub struct Judge {
     keys: RwLock<HashMap<String, Registered>>,
     /// Last nonce per API key, keyed by `owner_tag(api_key)` so it can be saved without the key.
     nonces: Mutex<HashMap<String, u64>>,
+    /// Timestamped x-signs accepted and still in the window, when replays are refused.
+    replays: Option<Replays>,
 }
 
 impl Judge {
@@ -125,7 +131,20 @@ impl Judge {
             skew_secs,
             keys: RwLock::new(HashMap::new()),
             nonces: Mutex::new(HashMap::new()),
+            replays: None,
         }
+    }
+
+    /// Refuses an exact replay of a timestamped request (see `super::replay`).
+    #[must_use]
+    pub fn refusing_replays(mut self) -> Self {
+        self.replays = Some(Replays::new(super::replay::MAX_REMEMBERED));
+        self
+    }
+
+    /// The x-signs remembered to refuse replays.
+    pub fn remembered_signatures(&self) -> usize {
+        self.replays.as_ref().map_or(0, Replays::len)
     }
 
     pub fn skew_secs(&self) -> i64 {
@@ -326,6 +345,27 @@ impl Judge {
             }
             nonces.insert(owner, n);
         }
+        // Only a request that changes state is refused: RSA PKCS#1 v1.5 is deterministic, so
+        // two honest GETs of one URL in one second (a poll, a feed reconnecting, two tools
+        // sharing a key) carry the same x-sign, and reading twice harms nothing. A POST
+        // replayed makes a second company; that is what replay protection is for.
+        if let (AuthValue::Timestamp(t), Some(replays)) = (value, &self.replays)
+            && changes_state(&v.method)
+            && let Err(first) = replays.accept(x_sign, t, self.skew_secs, now)
+        {
+            v.matched_key = None;
+            return v.fail(
+                Reason::Replay,
+                format!(
+                    "this exact request (the same x-sign, x-timestamp {first}) was already accepted, \
+                     and its timestamp is still in the ±{} s window: the mock refuses an exact \
+                     replay, as a server with replay protection would (the real API does not \
+                     publish its policy). Sign again, with a new timestamp; start the mock with \
+                     --allow-replays to accept replays",
+                    self.skew_secs
+                ),
+            );
+        }
         v
     }
 
@@ -406,6 +446,14 @@ fn near_miss<'a>(api_key: &str, registered: impl Iterator<Item = &'a String>) ->
         }
     }
     String::new()
+}
+
+/// POST, PUT, PATCH, DELETE: what an exact replay would do twice.
+fn changes_state(method: &str) -> bool {
+    !matches!(
+        method.to_ascii_uppercase().as_str(),
+        "GET" | "HEAD" | "OPTIONS"
+    )
 }
 
 #[cfg(test)]

@@ -31,6 +31,10 @@ pub struct MockConfig {
     /// Bytes of accepted POST/PUT bodies the state may take in (what it holds is at most
     /// this plus ids); past it, changes get 507 `errMockFull`.
     pub max_state_bytes: usize,
+    /// Refuse an exact replay of a timestamped request (the same x-sign while its timestamp
+    /// is in the window) with 1020, reason `replay`. On by default: the real API's policy is
+    /// not published, and a client that relies on replays being accepted should find out here.
+    pub refuse_replays: bool,
 }
 
 impl Default for MockConfig {
@@ -47,6 +51,7 @@ impl Default for MockConfig {
             feed_buffer: 256,
             max_records: 100_000,
             max_state_bytes: 64 * 1024 * 1024,
+            refuse_replays: true,
         }
     }
 }

@@ -41,6 +41,7 @@ mod middleware;
 mod model;
 mod persist;
 pub mod qapi;
+mod replay;
 mod routes;
 mod server;
 mod shared;

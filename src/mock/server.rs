@@ -30,7 +30,10 @@ impl MockServer {
     /// Loads `--data` state if configured, binds `addr` (port 0 picks a free port) and serves
     /// in the background on the current tokio runtime. Register API keys on the handle.
     pub async fn start(config: MockConfig, addr: SocketAddr) -> io::Result<MockHandle> {
-        let judge = Judge::new(config.skew_secs);
+        let mut judge = Judge::new(config.skew_secs);
+        if config.refuse_replays {
+            judge = judge.refusing_replays();
+        }
         let mut store = Store::default();
         if let Some(dir) = &config.data_dir {
             let loaded = persist::load(dir)?;

@@ -7,7 +7,7 @@ use super::target::{client_headers, header_text, passes_back, upstream_url};
 use super::{DOCTOR_HEADER, LINT_HEADER, ProxyEvent, SOURCE, Shared};
 use crate::diagnose::{self, CheckKey, Evidence};
 use crate::http::{
-    self, Exchange, Origin, Relay, RelayHead, RequestSpec, SendError, Ticket, build_ticket,
+    self, Exchange, Origin, Relay, RelayHead, RequestSpec, SendError, Ticket, build_fresh_ticket,
 };
 use crate::lint::{self, LintInput, Severity};
 use crate::signing::{AuthMode, AuthValue, now_unix};
@@ -83,7 +83,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
         Ok(v) => v,
         Err(r) => return refuse(&shared, event, &r, started),
     };
-    let ticket = match build_ticket(&spec, &cfg.credentials, value) {
+    let ticket = match build_fresh_ticket(&spec, &cfg.credentials, value) {
         Ok(t) => t,
         Err(e) => {
             let r = Refusal::new(StatusCode::BAD_REQUEST, "errProxyRequest", e.to_string());

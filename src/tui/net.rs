@@ -11,7 +11,7 @@ use super::session::Session;
 use crate::diagnose::qredo_doctor::{self, HmacSigned, QredoEvidence};
 use crate::diagnose::{self, CheckKey, Evidence, Signed};
 use crate::feed::FeedEvent;
-use crate::http::{self, Credentials, Exchange, Origin, RequestSpec, Ticket, build_ticket};
+use crate::http::{self, Credentials, Exchange, Origin, RequestSpec, Ticket, build_fresh_ticket};
 use crate::signing::{AuthValue, RequestSigner, RsaSigner, generate_key, wire_url};
 use std::sync::Arc;
 
@@ -116,7 +116,7 @@ async fn send_inner(
     // The ticket is built over what is signed; a sabotage then swaps in what is sent.
     let mut spec = RequestSpec::new(method, job.url.clone(), signed_body.clone());
     spec.extra_headers = session.headers.clone();
-    let mut ticket = build_ticket(&spec, &creds, value).map_err(|e| fail(e.to_string()))?;
+    let mut ticket = build_fresh_ticket(&spec, &creds, value).map_err(|e| fail(e.to_string()))?;
     if signed_url != job.url
         && let (Some(s), Some(signer)) = (&mut ticket.signed, &creds.signer)
     {

@@ -81,10 +81,13 @@ impl Client {
         format!("{}{path}", self.base)
     }
 
-    /// Signed with the current timestamp.
+    /// Signed with the current timestamp, or the next second when this process already
+    /// signed the same request with it (an exact replay, which the mock refuses), as
+    /// `http::build_fresh_ticket` does for xsign's own sends.
     pub async fn call(&self, method: &str, path: &str, body: &[u8]) -> Reply {
         let url = self.url(path);
-        self.signed(method, &url, body, AuthValue::Timestamp(now_unix()))
+        let t = fresh_timestamp(method, &url, body);
+        self.signed(method, &url, body, AuthValue::Timestamp(t))
             .await
     }
 
@@ -155,4 +158,20 @@ impl Client {
         let client = cc.json()["id"].as_str().unwrap().to_string();
         (company, wallet, client)
     }
+}
+
+fn fresh_timestamp(method: &str, url: &str, body: &[u8]) -> i64 {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    // The method is not signed, so it is not part of what must differ.
+    let _ = method;
+    type Given = HashMap<(String, Vec<u8>), i64>;
+    static GIVEN: Mutex<Option<Given>> = Mutex::new(None);
+    let mut given = GIVEN.lock().unwrap();
+    let given = given.get_or_insert_with(HashMap::new);
+    let key = (url.to_string(), body.to_vec());
+    let now = now_unix();
+    let t = given.get(&key).map_or(now, |last| now.max(last + 1));
+    given.insert(key, t);
+    t
 }

@@ -7,7 +7,7 @@ use super::Context;
 use super::common::{parse_var, select_profile_or};
 use super::profile::report_moved;
 use crate::credentials::{ProfileFlags, Unchosen};
-use crate::http::{self, Credentials, RequestSpec, SignedBy, Ticket, build_ticket};
+use crate::http::{self, Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket};
 use crate::scenario::{SystemBuiltins, Vars};
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
@@ -103,7 +103,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 notes: String::new(),
                 headers: extra_headers_of(&entry),
             };
-            (fresh_ticket(&profile, &req, false)?, Vec::new())
+            // Re-signed in the second it was first sent, the same bytes would carry the same
+            // x-sign: an exact replay, which a server with replay protection (the mock by
+            // default) refuses. A re-sign is a new request, so it takes the next second.
+            let after = match entry.auth.as_ref().and_then(|a| a.to_value()) {
+                Some(AuthValue::Timestamp(t)) => Some(t.saturating_add(1)),
+                _ => None,
+            };
+            (fresh_ticket(&profile, &req, false, after)?, Vec::new())
         };
         for n in notes {
             errln!("warning: {n}");
@@ -161,7 +168,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             // those bytes.
             req.rendered(&vars, &mut SystemBuiltins, &source)
                 .map_err(anyhow::Error::from)
-                .and_then(|r| fresh_ticket(&profile, &r, true))
+                .and_then(|r| fresh_ticket(&profile, &r, true, None))
         };
         let row = match prepared {
             Ok(ticket) => sender.send(&profile, &ticket, &source, single),
@@ -226,11 +233,13 @@ fn extra_headers_of(entry: &HistoryEntry) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Builds a freshly signed ticket for `req` with `profile`.
+/// Builds a freshly signed ticket for `req` with `profile`; a timestamp is at least
+/// `not_before` when given.
 pub(crate) fn fresh_ticket(
     profile: &ResolvedProfile,
     req: &Request,
     relative: bool,
+    not_before: Option<i64>,
 ) -> anyhow::Result<Ticket> {
     let method = reqwest::Method::from_bytes(req.method.as_bytes())
         .map_err(|_| anyhow::anyhow!("`{}` is not an HTTP method", req.method))?;
@@ -260,7 +269,11 @@ pub(crate) fn fresh_ticket(
         signer,
         mode: profile.auth_mode,
     };
-    Ok(build_ticket(&spec, &creds, value)?)
+    let value = match (value, not_before) {
+        (AuthValue::Timestamp(t), Some(min)) => AuthValue::Timestamp(t.max(min)),
+        (v, _) => v,
+    };
+    Ok(build_fresh_ticket(&spec, &creds, value)?)
 }
 
 fn fresh_value(profile: &ResolvedProfile) -> anyhow::Result<AuthValue> {

@@ -95,6 +95,18 @@ pub(super) fn server_reason(ev: &Evidence, local: &LocalCheck, f: &mut Findings)
                 "Copy the API key again from the web app of the environment you send to.",
             );
         }
+        "replay" => {
+            f.push(
+                CauseKind::Replay,
+                Severity::Cause,
+                "The server already accepted this exact request: the same x-sign, its timestamp still in the window",
+                vec![
+                    "The method is not signed, so any request over the same timestamp, URL and body carries the same x-sign.".into(),
+                    "The mock refuses an exact replay of a POST, PUT, PATCH or DELETE by default; the real API does not publish its policy.".into(),
+                ],
+                "Sign again for each send (a new timestamp or nonce): `xsign replay` and `xsign send` do; `--as-signed` resends the old x-sign on purpose. Start the mock with --allow-replays to accept replays.",
+            );
+        }
         "headers" if !f.any(&[CauseKind::Headers, CauseKind::ApiKeyWhitespace]) => {
             f.push(
                 CauseKind::Headers,
