@@ -749,3 +749,102 @@ fn a_uuid_template_is_rendered_for_signing_shown_and_sent_as_shown_twice_without
     }
     assert_ne!(refs[0], refs[1]);
 }
+
+/// A scenario of the library's own folder, one assertion that must fail.
+const MINE: &str = r#"name = "mine"
+[[step]]
+name = "assets"
+method = "GET"
+url = "/assets"
+expect = { status = 201 }
+"#;
+
+/// The shipped custody scenario, picked in the library, runs through the runner against
+/// the mock off the UI thread; its steps tick in the scenario pane; Enter on a finished
+/// step opens the exchange the pipeline recorded in the inspector; a scenario of a folder
+/// of scenarios fails with expected vs actual.
+#[test]
+fn a_scenario_runs_from_the_library_and_a_step_opens_in_the_inspector() {
+    use xsign::scenario::Outcome;
+    use xsign::tui::app::Focus;
+    use xsign::tui::scenario_pane::{RunState, StepState};
+    let mut b = Bench::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.toml"), MINE).unwrap();
+    b.runtime.stores.scenarios = vec![dir.path().to_path_buf()];
+    // No run yet: F8 opens the library on its scenarios.
+    b.key(KeyCode::F(8));
+    b.wait_for("the scenarios", |a| a.library.scenarios.len() == 3);
+    let names: Vec<&str> = b
+        .app
+        .library
+        .scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["custody", "tampered", "mine"]);
+    b.key(KeyCode::Enter);
+    assert_eq!(b.app.focus, Focus::Scenario);
+    b.wait_for("a step running", |a| {
+        a.scenario.run.as_ref().is_some_and(|r| {
+            r.steps
+                .iter()
+                .any(|s| !matches!(s.state, StepState::Pending))
+        })
+    });
+    b.wait_for("the run's end", |a| {
+        a.scenario.run.as_ref().is_some_and(|r| !r.is_running())
+    });
+    let run = b.app.scenario.run.clone().unwrap();
+    let failures: Vec<String> = (0..run.steps.len())
+        .filter_map(|i| run.report(i))
+        .flat_map(|r| r.failures.clone())
+        .collect();
+    assert!(
+        matches!(run.state, RunState::Done { .. }),
+        "{:?}",
+        run.state
+    );
+    assert_eq!(run.count(Outcome::Passed), run.steps.len(), "{failures:?}");
+    assert!(run.steps.len() >= 8);
+    let screen = b.render();
+    assert!(screen.contains("✓ transfer approved"), "{screen}");
+    assert!(screen.contains("8 passed · 0 failed"), "{screen}");
+    // The first step's exchange, by the history id the pipeline recorded.
+    let first = run.report(0).unwrap().history_id.expect("recorded");
+    b.key(KeyCode::Home);
+    b.key(KeyCode::Enter);
+    b.wait_for("the inspection", |a| a.response.view().is_some());
+    let v = b.app.response.view().unwrap();
+    assert_eq!(v.status, 200);
+    assert_eq!(v.sent.method, "POST");
+    assert!(v.sent.url.ends_with("/company"), "{}", v.sent.url);
+    assert_eq!(b.app.focus, Focus::Response);
+    let entry = b.runtime.stores.history.get(first).unwrap().unwrap();
+    assert!(
+        entry
+            .source
+            .as_deref()
+            .unwrap_or_default()
+            .contains("scenario custody"),
+        "{:?}",
+        entry.source
+    );
+    // F8 goes back to the steps; the folder's scenario fails, saying why.
+    b.key(KeyCode::F(8));
+    assert_eq!(b.app.focus, Focus::Scenario);
+    b.key(KeyCode::F(6));
+    b.key(KeyCode::Char('c'));
+    b.key(KeyCode::End);
+    b.key(KeyCode::Enter);
+    b.wait_for("mine's end", |a| {
+        a.scenario
+            .run
+            .as_ref()
+            .is_some_and(|r| r.name == "mine" && !r.is_running())
+    });
+    let run = b.app.scenario.run.clone().unwrap();
+    assert_eq!(run.count(Outcome::Failed), 1);
+    let screen = b.render();
+    assert!(screen.contains("expected 201, got 200"), "{screen}");
+}

@@ -257,3 +257,106 @@ fn sidebar_open() {
         snap("sidebar_open", w, h, &d);
     }
 }
+
+/// A scenario run from the library (F6, c, Enter) as the runner reports it: steps passed
+/// with their status and time, a failed one with expected vs actual, a 1020 with the
+/// doctor's headline, the running one with its spinner, the rest waiting.
+#[test]
+fn scenario_pane() {
+    use xsign::scenario::{Outcome, StepReport};
+    use xsign::tui::scenario_pane::{ScenarioItem, ScenarioMessage, ScenarioSource};
+    use xsign::tui::sidebar::LibraryMessage;
+    let (w, h) = (80, 24);
+    let mut d = Driver::new(w, h);
+    d.send(Message::Library(LibraryMessage::Scenarios(vec![
+        ScenarioItem {
+            name: "custody".into(),
+            source: ScenarioSource::Shipped("custody.toml".into()),
+            steps: 5,
+            problem: None,
+        },
+    ])));
+    d.key(KeyCode::F(6));
+    d.key(KeyCode::Char('c'));
+    d.take_effects();
+    d.key(KeyCode::Enter);
+    let run = match d.take_effects().as_slice() {
+        [Effect::RunScenario { id, source }] => {
+            assert_eq!(*source, ScenarioSource::Shipped("custody.toml".into()));
+            *id
+        }
+        other => panic!("expected one scenario run, got {other:?}"),
+    };
+    let steps = [
+        ("create company", "POST /company"),
+        (
+            "read the fund",
+            "GET /company/{{company_id}}/fund/{{fund_id}}",
+        ),
+        ("tampered body", "POST /company"),
+        ("listen", "open_feed /coreclient/{{client_id}}/feed"),
+        ("approve", "wait_feed listen"),
+    ];
+    d.send(Message::Scenario(ScenarioMessage::Loaded {
+        run,
+        name: "custody".into(),
+        file: "assets/scenarios/custody.toml".into(),
+        steps: steps
+            .iter()
+            .map(|(n, w)| ((*n).into(), (*w).into()))
+            .collect(),
+    }));
+    let report = |i: usize, outcome, status, ms, id| {
+        let mut r = StepReport::new(steps[i].0, steps[i].1.into());
+        r.outcome = outcome;
+        r.status = Some(status);
+        r.elapsed_ms = ms;
+        r.attempts = 1;
+        r.history_id = Some(id);
+        r
+    };
+    let mut failed = report(1, Outcome::Failed, 200, 9, 2);
+    failed
+        .failures
+        .push("$.wallets[0].asset: expected \"BTC-TESTNET\", got \"ETH\"".into());
+    let mut refused = report(2, Outcome::Passed, 401, 3, 3);
+    refused.doctor =
+        Some("cause found: A trailing newline was added to the body after signing".into());
+    for (i, r) in [report(0, Outcome::Passed, 200, 14, 1), failed, refused]
+        .into_iter()
+        .enumerate()
+    {
+        d.send(Message::Scenario(ScenarioMessage::Started {
+            run,
+            index: i,
+        }));
+        d.send(Message::Scenario(ScenarioMessage::Finished {
+            run,
+            index: i,
+            step: Box::new(r),
+        }));
+    }
+    d.send(Message::Scenario(ScenarioMessage::Started {
+        run,
+        index: 3,
+    }));
+    // 1.25 s into the feed step: the spinner's frame and the time follow the clock.
+    d.send(Message::Tick(Moment {
+        unix: T0 + 1,
+        mono_ms: 1250,
+    }));
+    assert!(d.app.animating(), "the loop ticks while a scenario runs");
+    // The failed step, selected: its expected and actual values under the steps.
+    d.key(KeyCode::Up);
+    d.key(KeyCode::Up);
+    let screen = d.render();
+    assert!(screen.contains("expected \"BTC-TESTNET\""), "{screen}");
+    snap("scenario_pane", w, h, &d);
+    // Enter on it asks the inspector for its exchange, by the history id recorded.
+    d.take_effects();
+    d.key(KeyCode::Enter);
+    assert!(
+        matches!(d.take_effects().as_slice(), [Effect::InspectHistoryId(2)]),
+        "Enter opens the step's exchange"
+    );
+}

@@ -38,7 +38,7 @@ pub struct Demo {
     pub live: Option<LiveDemo>,
 }
 
-pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -100,11 +100,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         request: None,
         first_run: false,
         pinned: true,
-        stores: tui::stores::Stores::in_dirs(
-            &crate::paths::config_dir(),
-            &crate::paths::data_dir(),
-        )
-        .with_project(crate::store::project::Project::discover().as_ref()),
+        stores: ctx.workbench_stores(),
     });
     if let Some(p) = proxy {
         rt.block_on(p.shutdown());

@@ -37,6 +37,10 @@ pub struct Cli {
     /// Profile to use (see `xsign profile list`)
     #[arg(long, global = true, env = "XSIGN_PROFILE")]
     pub profile: Option<String>,
+    /// A scenario file for the workbench's library, beside the shipped ones and
+    /// ./scenarios/*.toml (repeatable; `xsign --scenario F` or `xsign --scenario F demo`)
+    #[arg(long = "scenario", value_name = "FILE")]
+    pub scenarios: Vec<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -86,6 +90,24 @@ pub enum Command {
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub profile: Option<String>,
+    /// `--scenario FILE`s, for the workbench's library.
+    pub scenarios: Vec<std::path::PathBuf>,
+}
+
+impl Context {
+    /// The workbench's stores: xsign's dirs, and the scenarios of `./scenarios` and
+    /// `--scenario`.
+    pub fn workbench_stores(&self) -> crate::tui::stores::Stores {
+        let project = crate::store::project::Project::discover();
+        let mut scenarios = Vec::new();
+        // A project's scenarios first: they are the ones committed with this code.
+        scenarios.extend(project.as_ref().map(|p| p.scenarios_dir()));
+        scenarios.push(std::path::PathBuf::from("scenarios"));
+        scenarios.extend(self.scenarios.iter().cloned());
+        crate::tui::stores::Stores::in_dirs(&crate::paths::config_dir(), &crate::paths::data_dir())
+            .with_project(project.as_ref())
+            .with_scenarios(scenarios)
+    }
 }
 
 /// The exit code a shell gives a process that `sig` ended: 128 + its number.
@@ -97,16 +119,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let ctx = Context {
         profile: cli.profile.clone(),
+        scenarios: cli.scenarios.clone(),
     };
     let result = match cli.command {
-        None => match crate::tui::run(
-            ctx.profile.as_deref(),
-            crate::tui::stores::Stores::in_dirs(
-                &crate::paths::config_dir(),
-                &crate::paths::data_dir(),
-            )
-            .with_project(crate::store::project::Project::discover().as_ref()),
-        ) {
+        None => match crate::tui::run(ctx.profile.as_deref(), ctx.workbench_stores()) {
             Ok(Some(crate::tui::app::Next::Demo)) => demo::run(
                 demo::Args {
                     reset: false,

@@ -80,7 +80,7 @@ impl Feeds {
         &mut self,
         ctx: &Ctx<'_>,
         step: &Step,
-        builtins: &mut dyn Builtins,
+        builtins: &mut (dyn Builtins + Send),
     ) -> (StepReport, BTreeMap<String, String>) {
         let started = Instant::now();
         let mut report = match step::start(ctx, step, builtins) {
@@ -114,7 +114,7 @@ impl Feeds {
         &mut self,
         ctx: &Ctx<'_>,
         step: &Step,
-        builtins: &mut dyn Builtins,
+        builtins: &mut (dyn Builtins + Send),
     ) -> (StepReport, BTreeMap<String, String>) {
         let started = Instant::now();
         let mut report = match step::start(ctx, step, builtins) {

@@ -13,6 +13,7 @@ use feeds::Feeds;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+pub use step::what;
 
 /// Where the steps go and how they are signed.
 #[derive(Clone)]

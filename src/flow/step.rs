@@ -37,7 +37,7 @@ impl Ctx<'_> {
         &self,
         step: &Step,
         template: &str,
-        builtins: &mut dyn Builtins,
+        builtins: &mut (dyn Builtins + Send),
     ) -> Result<String, String> {
         scenario::render(template, &self.vars(step), builtins, &step.name)
             .map_err(|e| e.to_string())
@@ -45,7 +45,7 @@ impl Ctx<'_> {
 }
 
 /// What the step does, as the table shows it.
-pub(super) fn what(step: &Step) -> String {
+pub fn what(step: &Step) -> String {
     match step.kind {
         StepKind::Request => format!(
             "{} {}",
@@ -77,7 +77,7 @@ pub(super) fn failed(mut r: StepReport, why: impl Into<String>) -> StepReport {
 pub(super) fn skipped(
     ctx: &Ctx<'_>,
     step: &Step,
-    builtins: &mut dyn Builtins,
+    builtins: &mut (dyn Builtins + Send),
 ) -> Result<bool, String> {
     let Some(t) = &step.skip_if else {
         return Ok(false);
@@ -91,7 +91,7 @@ pub(super) fn skipped(
 pub(super) fn start(
     ctx: &Ctx<'_>,
     step: &Step,
-    builtins: &mut dyn Builtins,
+    builtins: &mut (dyn Builtins + Send),
 ) -> ControlFlow<StepReport, StepReport> {
     let mut report = StepReport::new(&step.name, what(step));
     match skipped(ctx, step, builtins) {
@@ -115,7 +115,7 @@ struct Rendered {
 fn render_request(
     ctx: &Ctx<'_>,
     step: &Step,
-    builtins: &mut dyn Builtins,
+    builtins: &mut (dyn Builtins + Send),
 ) -> Result<Rendered, String> {
     let r = &step.request;
     let method_text = ctx.render(step, r.method.as_deref().unwrap_or_default(), builtins)?;
@@ -207,7 +207,7 @@ pub(super) async fn send(
 pub(super) async fn request(
     ctx: &Ctx<'_>,
     step: &Step,
-    builtins: &mut dyn Builtins,
+    builtins: &mut (dyn Builtins + Send),
 ) -> (StepReport, BTreeMap<String, String>) {
     let mut report = match start(ctx, step, builtins) {
         ControlFlow::Continue(r) => r,

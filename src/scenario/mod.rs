@@ -6,6 +6,7 @@ mod check;
 mod file;
 mod render;
 mod report;
+mod shipped;
 
 pub use check::{Answer, capture, capture_message, check, feed_matches, json_path};
 pub use file::{
@@ -13,6 +14,7 @@ pub use file::{
 };
 pub use render::{Builtins, RenderError, SystemBuiltins, Vars, render, render_bytes};
 pub use report::{Outcome, RunReport, StepReport, junit, to_json};
+pub use shipped::{SHIPPED, shipped};
 
 #[cfg(test)]
 #[path = "tests.rs"]

@@ -82,6 +82,10 @@ pub struct Profile {
     /// The Qredo API secret file (base64url), for the `qredo-*` schemes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_path: Option<PathBuf>,
+    /// Variables for `{{name}}` in scenarios, saved requests and the workbench: below a
+    /// scenario's `[vars]`, above nothing but `--var` (`xsign profile set-var`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 fn is_partner_rsa(s: &Scheme) -> bool {
@@ -111,6 +115,7 @@ impl Profile {
             timeout_secs: DEFAULT_TIMEOUT_SECS,
             scheme: Scheme::PartnerRsa,
             secret_path: None,
+            vars: std::collections::BTreeMap::new(),
         }
     }
 

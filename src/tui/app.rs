@@ -31,6 +31,8 @@ pub enum Focus {
     Body,
     Signature,
     Response,
+    /// The scenario pane (in place of body, signature and response while it has focus).
+    Scenario,
 }
 
 impl Focus {
@@ -50,6 +52,7 @@ impl Focus {
             Focus::Body => "body",
             Focus::Signature => "signature",
             Focus::Response => "response",
+            Focus::Scenario => "scenario",
         }
     }
 
@@ -223,6 +226,8 @@ pub enum Message {
     CurlImported(
         Result<Box<crate::store::import::CurlImport>, Arc<crate::store::import::ImportError>>,
     ),
+    /// A scenario run's progress, from the runner's task.
+    Scenario(super::scenario_pane::ScenarioMessage),
 }
 
 /// A profile loaded off the UI thread: the view is the app's, the session the runtime's
@@ -260,6 +265,16 @@ pub enum Effect {
     Onboard(OnboardOp),
     /// Parse a pasted curl command (it may name `@FILE`s to read).
     ImportCurl(String),
+    /// Run a scenario through the runner (`flow`) off the UI thread; `id` tags its
+    /// messages.
+    RunScenario {
+        id: u64,
+        source: super::scenario_pane::ScenarioSource,
+    },
+    /// Abort the scenario run `id`.
+    StopScenario(u64),
+    /// Open history entry `id` in the inspector (a scenario step's exchange).
+    InspectHistoryId(u64),
     Quit,
 }
 
@@ -306,6 +321,8 @@ pub struct App {
     /// The focused pane fills the screen (z).
     pub zoom: bool,
     pub library: Library,
+    /// The scenario run from the library, and its steps.
+    pub scenario: super::scenario_pane::ScenarioPane,
     /// The saved request in the editor, if it came from (or was saved to) a collection.
     pub current: Option<Current>,
     pub picker: Option<ProfilePicker>,
@@ -344,6 +361,7 @@ impl App {
             sabotage_menu: false,
             zoom: false,
             library: Library::default(),
+            scenario: Default::default(),
             current: None,
             picker: None,
             onboarding: None,
@@ -405,6 +423,11 @@ impl App {
 
     pub fn in_flight(&self) -> bool {
         matches!(self.send, SendState::InFlight { .. })
+    }
+
+    /// Whether something moves on screen (a spinner): the loop ticks meanwhile.
+    pub fn animating(&self) -> bool {
+        self.in_flight() || self.scenario.is_running()
     }
 
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {

@@ -100,6 +100,10 @@ pub enum EditorError {
 pub enum InspectError {
     #[error("history #{id} got no response ({why}): nothing to inspect")]
     NoResponse { id: u64, why: String },
+    #[error(
+        "history #{id} is not in the history ({why}): it may have been pruned; xsign history lists what is kept"
+    )]
+    NotFound { id: u64, why: String },
 }
 
 /// Why first-run set-up could not go on.

@@ -41,6 +41,9 @@ pub struct Panes {
     pub status: Rect,
     /// The library sidebar; empty when hidden.
     pub sidebar: Rect,
+    /// The scenario pane, in the place of body, signature and response while it has the
+    /// focus; empty otherwise.
+    pub scenario: Rect,
 }
 
 fn inner(r: Rect) -> Rect {
@@ -70,6 +73,7 @@ pub fn compute(area: Rect, app: &App) -> Panes {
             feed: none,
             status: none,
             sidebar: none,
+            scenario: none,
         };
     }
     let [top, request, main, status] = Layout::vertical([
@@ -125,8 +129,14 @@ pub fn compute(area: Rect, app: &App) -> Panes {
     // Zoom: the focused pane takes the whole middle of the screen.
     let hidden = Rect::new(main.x, main.y, 0, 0);
     let request = if covered { hidden } else { request };
+    let scenario = if app.focus == Focus::Scenario && !covered {
+        main
+    } else {
+        hidden
+    };
     let (body, signature, response) = match (app.zoom, app.focus) {
         _ if covered => (hidden, hidden, hidden),
+        (_, Focus::Scenario) => (hidden, hidden, hidden),
         (true, Focus::Body) => (main, hidden, hidden),
         (true, Focus::Signature) => (hidden, main, hidden),
         (true, Focus::Response) => (hidden, hidden, main),
@@ -156,6 +166,7 @@ pub fn compute(area: Rect, app: &App) -> Panes {
         feed,
         status,
         sidebar,
+        scenario,
     }
 }
 
@@ -167,6 +178,8 @@ impl Panes {
         }
         if self.sidebar.contains(at) {
             Some(Focus::Sidebar)
+        } else if self.scenario.contains(at) {
+            Some(Focus::Scenario)
         } else if self.method.contains(at) {
             Some(Focus::Method)
         } else if self.request.contains(at) {

@@ -21,6 +21,8 @@ pub mod onboarding;
 pub mod profiles;
 pub mod response;
 pub mod runtime;
+pub mod scenario_pane;
+pub mod scenario_run;
 pub mod session;
 pub mod sidebar;
 pub mod sign_worker;

@@ -52,6 +52,8 @@ pub struct Session {
     pub clock: SharedClock,
     pub headers: Vec<(String, String)>,
     pub timeout: Duration,
+    /// The profile's variables, for `{{name}}` in scenarios.
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Session {
@@ -172,6 +174,7 @@ impl Session {
             clock,
             headers: p.headers.clone(),
             timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
+            vars: p.vars.clone(),
         }
     }
 }
@@ -227,6 +230,7 @@ impl Session {
             clock,
             headers: Vec::new(),
             timeout: Duration::from_secs(30),
+            vars: std::collections::BTreeMap::new(),
         }
     }
 }

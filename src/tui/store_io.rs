@@ -15,6 +15,7 @@ use crate::atomic_file::write_atomic;
 use crate::credentials::{EntryKey, key_for_entry};
 use crate::diagnose::{self, CheckKey, Evidence};
 use crate::signing::{PrivateKey, generate_key};
+use crate::store::History;
 use crate::store::history::HistoryEntry;
 use crate::store::profile::{ApiKeySource, PRODUCTION_URL};
 use crate::store::{ConfigStore, Profile};
@@ -180,6 +181,21 @@ pub fn profiles(config: &ConfigStore) -> Message {
 }
 
 /// A history entry as a response with the doctor's report on it.
+/// History entry `id` (a scenario step's exchange), diagnosed for the inspector.
+pub fn inspect_id(session: &Session, config: &ConfigStore, history: &History, id: u64) -> Message {
+    match history.get(id) {
+        Ok(Some(entry)) => inspect(session, config, &entry),
+        Ok(None) => Message::Inspected(Err(InspectError::NotFound {
+            id,
+            why: "no entry with that id".into(),
+        })),
+        Err(e) => Message::Inspected(Err(InspectError::NotFound {
+            id,
+            why: e.to_string(),
+        })),
+    }
+}
+
 pub fn inspect(session: &Session, config: &ConfigStore, entry: &HistoryEntry) -> Message {
     let Some(response) = &entry.response else {
         return Message::Inspected(Err(InspectError::NoResponse {

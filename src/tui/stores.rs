@@ -16,6 +16,9 @@ pub struct Stores {
     pub keys_dir: PathBuf,
     /// Private scratch files (the copy of the body `$EDITOR` edits).
     pub scratch_dir: PathBuf,
+    /// Where the library finds scenarios beside the shipped ones: folders (their `*.toml`)
+    /// and files. The CLI gives `./scenarios` and `xsign --scenario FILE`; tests their own.
+    pub scenarios: Vec<PathBuf>,
 }
 
 impl Stores {
@@ -33,6 +36,7 @@ impl Stores {
             nonces: NonceStore::new(data_dir.join("nonces")),
             keys_dir: config_dir.join("keys"),
             scratch_dir: data_dir.join("tmp"),
+            scenarios: Vec::new(),
             config,
         }
     }
@@ -44,6 +48,14 @@ impl Stores {
         if let Some(p) = project {
             self.collections = self.collections.with_project(p);
         }
+        self
+    }
+}
+
+impl Stores {
+    /// The same stores, with scenarios found in `paths` (folders or files).
+    pub fn with_scenarios(mut self, paths: Vec<PathBuf>) -> Stores {
+        self.scenarios = paths;
         self
     }
 }

@@ -20,6 +20,15 @@ impl Widget for &App {
                 body::render(self, p.body, buf);
                 signature::render(self, p.signature, buf);
                 response::render(self, p.response, buf);
+                if p.scenario.width > 0 {
+                    super::scenario_pane::render(
+                        &self.scenario,
+                        self.focus == super::app::Focus::Scenario,
+                        self.now.mono_ms,
+                        p.scenario,
+                        buf,
+                    );
+                }
                 if self.library.visible {
                     let current = self.current.as_ref().map(|c| {
                         (

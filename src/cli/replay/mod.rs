@@ -89,6 +89,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .profile
                 .clone()
                 .or_else(|| loaded.value.profile(&entry.profile).map(|p| p.name)),
+            ..ctx.clone()
         };
         let profile = select_profile_or(&entry_ctx, flags, Unchosen::DefaultProfile)?.resolve()?;
         let source = format!("history:{id}");

@@ -6,8 +6,8 @@
 mod panes;
 
 pub use panes::{
-    BODY_EDIT, BODY_NAV, CONFIRM, FEED, LIBRARY, MARKERS, METHOD, RESPONSE, SECTIONS, SIGNATURE,
-    TEXT_INPUT, URL, status_hints,
+    BODY_EDIT, BODY_NAV, CONFIRM, FEED, LIBRARY, MARKERS, METHOD, RESPONSE, SCENARIO, SECTIONS,
+    SIGNATURE, TEXT_INPUT, URL, status_hints,
 };
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -74,6 +74,8 @@ pub enum Command {
     ToggleTab,
     Sabotage,
     Library,
+    /// The scenario pane: show it (the last run), or leave it.
+    Scenario,
     Profiles,
     Save,
     TakeOffer,
@@ -181,6 +183,11 @@ pub const EVERYWHERE: &[Hint] = &[
         &[(f(6), Command::Library)],
     ),
     b("F7", "switch profiles", &[(f(7), Command::Profiles)]),
+    b(
+        "F8",
+        "the scenario pane: the last run's steps (again to leave); F6, c lists scenarios",
+        &[(f(8), Command::Scenario)],
+    ),
     b(
         "Ctrl-S",
         "save the request (the first time, as collection/name)",

@@ -84,11 +84,26 @@ pub const LIBRARY: &[Hint] = &[
         "open a request, or load an entry (proxied: inspect)",
     ),
     h("/", "filter by typing; Esc clears"),
-    h("s / h", "saved requests / history"),
+    h("s / h / c", "saved requests / history / scenarios"),
+    h(
+        "Enter (scenarios)",
+        "run the scenario: its steps tick in the scenario pane",
+    ),
     h("a", "save the request in the editor as collection/name"),
     h("r / d / x", "rename / duplicate / delete (asks first)"),
     h("i", "history: open the entry in the 1020 inspector"),
     h("● edited", "the body differs from the saved one"),
+];
+
+pub const SCENARIO: &[Hint] = &[
+    h("↓ ↑", "pick a step"),
+    h(
+        "Enter",
+        "open the step's exchange in the response pane's inspector",
+    ),
+    h("r", "run the scenario again"),
+    h("x", "stop the run"),
+    h("Esc / F8", "back to the request panes"),
 ];
 
 pub const CONFIRM: &[Hint] = &[
@@ -141,6 +156,10 @@ pub const SECTIONS: &[Section] = &[
         hints: LIBRARY,
     },
     Section {
+        title: "Scenario pane",
+        hints: SCENARIO,
+    },
+    Section {
         title: "Signature",
         hints: SIGNATURE,
     },
@@ -175,6 +194,7 @@ pub fn status_hints(app: &App) -> Vec<&'static Hint> {
         (Focus::Body, false) => BODY_NAV.iter().collect(),
         (Focus::Method, _) => METHOD.iter().collect(),
         (Focus::Sidebar, _) => LIBRARY.iter().take(5).collect(),
+        (Focus::Scenario, _) => SCENARIO.iter().take(4).collect(),
         (Focus::Signature, _) => SIGNATURE.iter().take(3).collect(),
         (Focus::Response, _) if app.response.search.editing => {
             return vec![&SEARCH[0], &SEARCH[1]];

@@ -8,7 +8,8 @@ use crate::tui::app::{App, Effect, Message};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-/// While something moves on screen (a request in flight), redraw this often.
+/// While something moves on screen (a request in flight, a scenario running), redraw
+/// this often.
 const TICK: Duration = Duration::from_millis(100);
 
 /// At most this many waiting messages are taken per turn, so a huge paste still draws.
@@ -40,7 +41,7 @@ impl Loop {
         wait: Option<Duration>,
     ) -> std::io::Result<bool> {
         if self.queue.is_empty() {
-            let wait = match (app.in_flight(), wait) {
+            let wait = match (app.animating(), wait) {
                 (true, Some(w)) => Some(w.min(TICK)),
                 (true, None) => Some(TICK),
                 (false, w) => w,

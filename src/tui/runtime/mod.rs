@@ -41,12 +41,17 @@ pub struct Runtime {
     /// read from the config (`Launch::pinned`).
     pub launch_profile: Option<crate::store::Profile>,
     history_watch: Option<tokio::task::AbortHandle>,
+    /// The scenario run going on, by its id.
+    scenario_run: Option<(u64, tokio::task::AbortHandle)>,
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
         if let Some(w) = self.history_watch.take() {
             w.abort();
+        }
+        if let Some((_, r)) = self.scenario_run.take() {
+            r.abort();
         }
     }
 }
@@ -77,6 +82,7 @@ impl Runtime {
             feeds: HashMap::new(),
             launch_profile: None,
             history_watch: None,
+            scenario_run: None,
         }
     }
 
@@ -138,8 +144,48 @@ impl Runtime {
             // File work (and the RSA verify of an inspection) runs off the UI thread and
             // answers with a message, like the network.
             Effect::Store(op) => {
+                if op == super::sidebar::StoreOp::Load {
+                    let paths = self.stores.scenarios.clone();
+                    self.blocking(move || {
+                        Message::Library(super::sidebar::LibraryMessage::Scenarios(
+                            super::scenario_run::list(&paths),
+                        ))
+                    });
+                }
                 let stores = self.stores.clone();
                 self.blocking(move || store_io::perform(&stores, op));
+            }
+            Effect::RunScenario { id, source } => match self.client() {
+                Ok(client) => {
+                    if let Some((_, old)) = self.scenario_run.take() {
+                        old.abort();
+                    }
+                    let (session, tx) = (self.session.clone(), self.tx.clone());
+                    let handle = self
+                        .rt
+                        .spawn(super::scenario_run::run(session, client, id, source, tx));
+                    self.scenario_run = Some((id, handle.abort_handle()));
+                }
+                Err(error) => back.push(Message::Scenario(
+                    super::scenario_pane::ScenarioMessage::Failed { run: id, error },
+                )),
+            },
+            Effect::StopScenario(id) => {
+                if let Some((run, h)) = self.scenario_run.take() {
+                    if run == id {
+                        h.abort();
+                    } else {
+                        self.scenario_run = Some((run, h));
+                    }
+                }
+            }
+            Effect::InspectHistoryId(id) => {
+                let (session, config, history) = (
+                    self.session.clone(),
+                    self.stores.config.clone(),
+                    self.stores.history.clone(),
+                );
+                self.blocking(move || store_io::inspect_id(&session, &config, &history, id));
             }
             Effect::InspectHistory(entry) => {
                 let (session, config) = (self.session.clone(), self.stores.config.clone());

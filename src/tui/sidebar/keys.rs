@@ -137,6 +137,10 @@ impl Library {
                 self.tab = LibraryTab::History;
                 self.selected = 0;
             }
+            KeyCode::Char('c') => {
+                self.tab = LibraryTab::Scenarios;
+                self.selected = 0;
+            }
             KeyCode::Esc => {
                 if !self.filter.is_empty() {
                     self.filter.clear();
@@ -150,6 +154,7 @@ impl Library {
                 return match self.tab {
                     LibraryTab::Saved => self.saved_key(key),
                     LibraryTab::History => self.history_key(key),
+                    LibraryTab::Scenarios => self.scenario_key(key),
                 };
             }
         }
@@ -199,6 +204,21 @@ impl Library {
                 }
                 None => none(),
             },
+            _ => SidebarAction::None,
+        }
+    }
+
+    fn scenario_key(&mut self, key: KeyEvent) -> SidebarAction {
+        let item = self
+            .scenario_rows()
+            .get(self.selected)
+            .map(|s| (*s).clone());
+        match (key.code, item) {
+            (KeyCode::Enter, Some(item)) => SidebarAction::RunScenario(item),
+            (KeyCode::Enter, None) => SidebarAction::Notice(
+                "no scenario here: put *.toml files in ./scenarios or open xsign --scenario FILE"
+                    .into(),
+            ),
             _ => SidebarAction::None,
         }
     }

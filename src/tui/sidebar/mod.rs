@@ -8,6 +8,7 @@ mod view;
 
 pub use view::SidebarView;
 
+use super::scenario_pane::ScenarioItem;
 use super::widgets::text_input::TextInput;
 use crate::store::history::HistoryEntry;
 use crate::store::{Collection, Request, StoreError};
@@ -21,6 +22,8 @@ pub enum LibraryTab {
     #[default]
     Saved,
     History,
+    /// Scenario files: the shipped ones, `./scenarios/*.toml`, `xsign --scenario FILE`.
+    Scenarios,
 }
 
 /// A question on the sidebar's last row. Each kind carries exactly what it needs.
@@ -119,6 +122,8 @@ pub enum LibraryMessage {
         history: Vec<HistoryEntry>,
         notes: HistoryNotes,
     },
+    /// The scenarios found (read with the collections, on each load).
+    Scenarios(Vec<ScenarioItem>),
     Saved {
         collection: String,
         request: Request,
@@ -179,6 +184,8 @@ pub enum SidebarAction {
     Open(String, Request),
     OpenHistory(Box<HistoryEntry>),
     InspectHistory(Box<HistoryEntry>),
+    /// Run this scenario.
+    RunScenario(ScenarioItem),
     /// Save the request being edited under `collection/name`.
     SaveAs(String, String),
     Notice(String),
@@ -201,6 +208,7 @@ pub struct Library {
     pub collections: Vec<Collection>,
     pub history: Vec<HistoryEntry>,
     pub notes: HistoryNotes,
+    pub scenarios: Vec<ScenarioItem>,
     pub selected: usize,
     pub prompt: Option<Prompt>,
     pub loaded: bool,
@@ -248,10 +256,24 @@ impl Library {
         crate::store::history::filter(&self.history, self.filter.text())
     }
 
+    /// The scenarios whose name or file holds the filter.
+    pub fn scenario_rows(&self) -> Vec<&ScenarioItem> {
+        let f = self.filter.text().to_lowercase();
+        self.scenarios
+            .iter()
+            .filter(|s| {
+                f.is_empty()
+                    || s.name.to_lowercase().contains(&f)
+                    || s.source.label().to_lowercase().contains(&f)
+            })
+            .collect()
+    }
+
     pub(super) fn len(&self) -> usize {
         match self.tab {
             LibraryTab::Saved => self.rows().len(),
             LibraryTab::History => self.history_rows().len(),
+            LibraryTab::Scenarios => self.scenario_rows().len(),
         }
     }
 
@@ -295,6 +317,10 @@ impl Library {
                 self.clamp();
             }
             LibraryMessage::History { history, notes } => self.follow(history, notes),
+            LibraryMessage::Scenarios(items) => {
+                self.scenarios = items.clone();
+                self.clamp();
+            }
             _ => {}
         }
     }

@@ -28,11 +28,23 @@ impl Widget for SidebarView<'_> {
                 Span::styled(name, theme::dim())
             }
         };
+        // Three tabs in a narrow sidebar: shorter names.
+        let narrow = area.width < 36;
         let block = Block::bordered()
             .border_style(theme::border(self.focused))
             .title(Line::from(vec![
-                tab(LibraryTab::Saved, " s saved "),
-                tab(LibraryTab::History, " h history "),
+                tab(
+                    LibraryTab::Saved,
+                    if narrow { " s saved" } else { " s saved " },
+                ),
+                tab(
+                    LibraryTab::History,
+                    if narrow { " h hist" } else { " h history " },
+                ),
+                tab(
+                    LibraryTab::Scenarios,
+                    if narrow { " c scen " } else { " c scenarios " },
+                ),
             ]));
         let inner = block.inner(area);
         ratatui::widgets::Clear.render(area, buf);
@@ -98,6 +110,49 @@ impl Widget for SidebarView<'_> {
                             Line::from(spans)
                         }
                     };
+                    if i == l.selected && self.focused {
+                        line = line.patch_style(theme::selection());
+                    }
+                    buf.set_line(inner.x, y, &line, inner.width);
+                    y += 1;
+                }
+            }
+            LibraryTab::Scenarios => {
+                let rows = l.scenario_rows();
+                if rows.is_empty() {
+                    empty_note(
+                        if l.loaded {
+                            "No scenarios. Put *.toml files in ./scenarios, or xsign --scenario FILE."
+                        } else {
+                            "loading…"
+                        },
+                        Rect {
+                            y,
+                            height: bottom - y,
+                            ..inner
+                        },
+                        buf,
+                    );
+                }
+                for (i, s) in rows.iter().enumerate().skip(start).take(rows_h) {
+                    let mut line = Line::from(vec![
+                        Span::raw(s.name.clone()),
+                        match &s.problem {
+                            Some(_) => Span::styled(" ✗ unreadable", theme::error()),
+                            None => Span::styled(format!(" {} steps", s.steps), theme::dim()),
+                        },
+                        Span::styled(
+                            match &s.source {
+                                crate::tui::scenario_pane::ScenarioSource::Shipped(_) => {
+                                    " shipped".to_string()
+                                }
+                                crate::tui::scenario_pane::ScenarioSource::File(p) => {
+                                    format!(" {}", p.display())
+                                }
+                            },
+                            theme::dim(),
+                        ),
+                    ]);
                     if i == l.selected && self.focused {
                         line = line.patch_style(theme::selection());
                     }
@@ -184,6 +239,7 @@ impl Widget for SidebarView<'_> {
                                 "Enter open · a save as · r rename · d dup · x del"
                             }
                             LibraryTab::History => "Enter load · i inspect · / filter",
+                            LibraryTab::Scenarios => "Enter runs · F8 last run",
                         },
                         theme::dim(),
                     ),

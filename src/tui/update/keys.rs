@@ -146,6 +146,7 @@ impl App {
             },
             Focus::Signature => self.on_signature_key(key, fx),
             Focus::Response => self.on_response_key(key, fx),
+            Focus::Scenario => self.on_scenario_key(key, fx),
         }
     }
 
@@ -168,6 +169,7 @@ impl App {
                 self.sabotage_menu = true;
             }
             Command::Library => self.toggle_library(fx),
+            Command::Scenario => self.toggle_scenario(fx),
             Command::Profiles => {
                 self.stop_typing();
                 self.picker = Some(ProfilePicker {

@@ -91,6 +91,7 @@ impl App {
             SidebarAction::Notice(n) => self.notify(Level::Info, n),
             SidebarAction::Leave => self.leave_library(self.size.0 < layout::WIDE),
             SidebarAction::Store(op) => fx.push(Effect::Store(op)),
+            SidebarAction::RunScenario(item) => self.run_scenario(&item, fx),
             SidebarAction::SaveAs(collection, name) => {
                 let request = self.request_named(&name);
                 fx.push(Effect::Store(StoreOp::Save {
@@ -203,7 +204,7 @@ impl App {
                 }
             }
             // The list followed; nothing to say.
-            LibraryMessage::History { .. } => {}
+            LibraryMessage::History { .. } | LibraryMessage::Scenarios(_) => {}
             LibraryMessage::Saved {
                 collection,
                 request,
@@ -300,8 +301,12 @@ impl App {
                 self.response.set(ResponseState::Received(view));
                 self.focus = Focus::Response;
                 self.editing = false;
-                // a body the editor could not take keeps its error in view
-                if !self
+                if let Some(id) = self.scenario.opened.take() {
+                    self.notify(
+                        Level::Info,
+                        format!("history #{id}, the scenario step's exchange: b body, h headers, i inspector, F8 back to the steps"),
+                    );
+                } else if !self
                     .notice
                     .as_ref()
                     .is_some_and(|n| n.level == Level::Error)
@@ -312,7 +317,10 @@ impl App {
                     );
                 }
             }
-            Err(e) => self.notify(Level::Error, e.to_string()),
+            Err(e) => {
+                self.scenario.opened = None;
+                self.notify(Level::Error, e.to_string());
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ mod input;
 mod keys;
 mod library;
 mod panes;
+mod scenario;
 mod send;
 
 use super::app::{App, Effect, Level, Message, SendState};
@@ -116,6 +117,7 @@ impl App {
                 }
             }
             Message::CurlImported(result) => self.on_curl_imported(result),
+            Message::Scenario(m) => self.on_scenario_message(m),
             Message::Inspected(result) => self.on_inspected(result),
             Message::Signal(sig) => {
                 self.next = Some(super::app::Next::Signalled(sig));
