@@ -184,3 +184,78 @@ async fn the_printed_curl_command_gets_a_200_for_a_url_rewritten_on_the_wire() {
     );
     assert!(text.contains("ACME Corp"), "{text}");
 }
+
+/// A profile's variables (`profile set-var`) render in `xsign run --profile` below the
+/// scenario's `[vars]` and above `--var`, and in `xsign replay`; unset, the variable is
+/// missing again and the error says where to set it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_variables_join_the_chain_below_vars_and_above_the_cli() {
+    let mock = start(MockConfig::default()).await;
+    let sb = Sandbox::new();
+    mock_profile(&sb, &mock, "timestamp");
+    for (var, value) in [("a", "prof"), ("b", "prof"), ("c", "prof")] {
+        sb.ok(&["profile", "set-var", "mock", var, value]);
+    }
+    let shown = sb.ok(&["profile", "show", "mock"]);
+    assert!(shown.contains("var:       {{a}} = prof"), "{shown}");
+    let flow = sb.work().join("vars.toml");
+    std::fs::write(
+        &flow,
+        "name = \"vars\"\n[vars]\nb = \"scen\"\n[[step]]\nname = \"search\"\nmethod = \"GET\"\n\
+         url = \"/company/search?query={{a}}-{{b}}-{{c}}-{{d}}\"\nexpect = { status = 200 }\n",
+    )
+    .unwrap();
+    sb.ok(&[
+        "run",
+        flow.to_str().unwrap(),
+        "--profile",
+        "mock",
+        "--var",
+        "c=cli",
+        "--var",
+        "d=cli",
+    ]);
+    sb.ok(&[
+        "collection",
+        "add",
+        "default/search",
+        "--url",
+        "/company/search?query={{a}}-{{d}}",
+    ]);
+    sb.ok(&[
+        "replay",
+        "default/search",
+        "--profile",
+        "mock",
+        "--var",
+        "a=cli",
+        "--var",
+        "d=cli",
+    ]);
+    let history = sb.ok(&["history", "--json", "--limit", "2"]);
+    let urls: Vec<String> = history
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["url"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(urls[0].ends_with("query=prof-cli"), "replay: {urls:?}");
+    assert!(
+        urls[1].ends_with("query=prof-scen-prof-cli"),
+        "run: {urls:?}"
+    );
+    sb.ok(&["profile", "unset-var", "mock", "a"]);
+    let out = sb.run(&["replay", "default/search", "--profile", "mock"], b"");
+    let err = cli_support::stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("\"a\"") && err.contains("profile set-var"),
+        "{err}"
+    );
+    let bad = sb.run(&["profile", "set-var", "mock", "a b", "x"], b"");
+    assert!(!bad.status.success());
+    mock.shutdown().await.unwrap();
+}

@@ -18,6 +18,7 @@ pub mod keygen;
 pub mod listen;
 pub mod mock;
 pub mod profile;
+pub mod profile_vars;
 pub mod proxy;
 pub mod replay;
 pub mod run;

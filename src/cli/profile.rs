@@ -23,6 +23,7 @@ Examples:
   xsign profile add mine --base-url https://api.qredo.network/api/v1/p \\
     --api-key-file ~/qredo/apikey --key ~/qredo/private.pem --default
   xsign profile edit sandbox --api-key-env QREDO_SANDBOX_KEY
+  xsign profile set-var sandbox asset BTC-TESTNET
   xsign profile show")]
 pub enum Command {
     /// List every profile (built-in and your own)
@@ -53,6 +54,23 @@ pub enum Command {
     Remove {
         /// The profile to remove
         name: String,
+    },
+    /// Set a variable for {{NAME}} in scenarios (below their [vars], above --var), saved
+    /// requests and the workbench
+    SetVar {
+        /// The profile
+        name: String,
+        /// The variable, as written in {{NAME}}
+        var: String,
+        /// Its value, as it is rendered
+        value: String,
+    },
+    /// Remove one of the profile's variables
+    UnsetVar {
+        /// The profile
+        name: String,
+        /// The variable
+        var: String,
     },
 }
 
@@ -113,6 +131,10 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
         Command::Add { name, from, fields } => add(&store, name, from, fields),
         Command::Edit { name, fields } => edit(&store, name, fields),
         Command::Remove { name } => remove(&store, name),
+        Command::SetVar { name, var, value } => {
+            super::profile_vars::set(&store, &name, &var, &value)
+        }
+        Command::UnsetVar { name, var } => super::profile_vars::unset(&store, &name, &var),
     }
 }
 
@@ -204,6 +226,9 @@ fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Res
     outln!("timeout:   {}s", p.timeout_secs);
     for (k, v) in &p.headers {
         outln!("header:    {k}: {v}");
+    }
+    for (k, v) in &p.vars {
+        outln!("var:       {{{{{k}}}}} = {v}");
     }
     if config.default_profile.as_deref() == Some(p.name.as_str()) {
         outln!("default:   yes");

@@ -133,7 +133,8 @@ fn profile_target(
     ctx: &Context,
     cli_vars: BTreeMap<String, String>,
 ) -> anyhow::Result<Target> {
-    let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
+    let selected = select_profile(ctx, &args.profile_flags)?;
+    let r = selected.resolve()?;
     let key = r.key_path.as_deref().map(load_private_key).transpose()?;
     let public_key = key.as_ref().map(crate::signing::PrivateKey::public_key);
     Ok(Target {
@@ -156,7 +157,7 @@ fn profile_target(
             key_path: r.key_path,
             source: None,
         },
-        profile_vars: BTreeMap::new(),
+        profile_vars: selected.vars(),
         cli_vars,
     })
 }

@@ -188,6 +188,14 @@ impl Selected {
             || self.profile.as_ref().is_none_or(|p| p.signing)
     }
 
+    /// The profile's variables for `{{name}}` (none without a profile).
+    pub fn vars(&self) -> std::collections::BTreeMap<String, String> {
+        self.profile
+            .as_ref()
+            .map(|p| p.vars.clone())
+            .unwrap_or_default()
+    }
+
     /// The profile's extra headers, in order.
     pub fn headers(&self) -> Vec<(String, String)> {
         self.profile

@@ -24,13 +24,13 @@ impl Ctx<'_> {
     /// The variables of `step` in lookup order: its values, captures, `[vars]`, the
     /// profile's, `--var`.
     pub fn vars<'s>(&'s self, step: &'s Step) -> Vars<'s> {
-        Vars::new(vec![
+        scenario::chain(
             &step.values,
             self.captures,
             &self.scenario.vars,
             &self.target.profile_vars,
             &self.target.cli_vars,
-        ])
+        )
     }
 
     pub fn render(

@@ -12,7 +12,9 @@ pub use check::{Answer, capture, capture_message, check, feed_matches, json_path
 pub use file::{
     Capture, Expect, FeedStep, Request, Retry, Scenario, ScenarioError, Step, StepKind, Tamper,
 };
-pub use render::{Builtins, RenderError, SystemBuiltins, Vars, render, render_bytes};
+pub use render::{
+    Builtins, RenderError, SystemBuiltins, Vars, chain, render, render_bytes, valid_name,
+};
 pub use report::{Outcome, RunReport, StepReport, junit, to_json};
 pub use shipped::{SHIPPED, shipped};
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
     #[error(
-        "step {step:?}: no variable {name:?}: set it in the step's values, capture it in an earlier step, put it in [vars] or pass --var {name}=VALUE"
+        "step {step:?}: no variable {name:?}: set it in the step's values, capture it in an earlier step, put it in [vars] or pass --var {name}=VALUE (or xsign profile set-var PROFILE {name} VALUE)"
     )]
     Missing { step: String, name: String },
     #[error(
@@ -51,6 +51,19 @@ impl Builtins for SystemBuiltins {
     }
 }
 
+/// The variables of a scenario step in the lookup order the issue gives: the step's own
+/// values, captures of earlier steps, the scenario's `[vars]`, the profile's variables,
+/// `--var`. The first that has a name wins.
+pub fn chain<'a>(
+    step: &'a BTreeMap<String, String>,
+    captures: &'a BTreeMap<String, String>,
+    scenario: &'a BTreeMap<String, String>,
+    profile: &'a BTreeMap<String, String>,
+    cli: &'a BTreeMap<String, String>,
+) -> Vars<'a> {
+    Vars::new(vec![step, captures, scenario, profile, cli])
+}
+
 /// The variables in lookup order: the first layer that has a name wins.
 #[derive(Debug, Default, Clone)]
 pub struct Vars<'a> {
@@ -70,7 +83,8 @@ impl<'a> Vars<'a> {
     }
 }
 
-fn valid_name(name: &str) -> bool {
+/// Whether `name` can be written as `{{name}}`: letters, digits, `_`, `.` and `-`.
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()

@@ -43,6 +43,33 @@ fn renders_layers_in_order_builtins_and_literals() {
     );
 }
 
+/// The order: step values, captures, `[vars]`, the profile's, `--var`; each
+/// name is taken from the first layer that has it, and a layer below shows only where
+/// every layer above lacks the name.
+#[test]
+fn the_chain_is_step_captures_scenario_profile_cli() {
+    let step = map(&[("a", "step")]);
+    let captures = map(&[("a", "capture"), ("b", "capture")]);
+    let scenario = map(&[("a", "scen"), ("b", "scen"), ("c", "scen")]);
+    let profile = map(&[("a", "prof"), ("c", "prof"), ("d", "prof"), ("now", "1")]);
+    let cli = map(&[("a", "cli"), ("d", "cli"), ("e", "cli")]);
+    let vars = chain(&step, &captures, &scenario, &profile, &cli);
+    let out = render(
+        "{{a}} {{b}} {{c}} {{d}} {{e}} {{now}}",
+        &vars,
+        &mut Fixed,
+        "s",
+    )
+    .unwrap();
+    assert_eq!(out, "step capture scen prof cli 1");
+    let empty = BTreeMap::new();
+    let vars = chain(&empty, &empty, &empty, &profile, &cli);
+    assert_eq!(
+        render("{{a}} {{e}}", &vars, &mut Fixed, "s").unwrap(),
+        "prof cli"
+    );
+}
+
 #[test]
 fn renders_nested_json_and_unicode_byte_for_byte() {
     let v = map(&[

@@ -109,7 +109,7 @@ pub fn target(session: &Session) -> Result<Target, String> {
             key_path: session.key_path.clone(),
             source: None,
         },
-        profile_vars: session.vars.clone(),
+        profile_vars: session.view.vars.clone(),
         cli_vars: BTreeMap::new(),
     })
 }

@@ -25,6 +25,8 @@ pub struct ProfileView {
     pub api_key_masked: Option<String>,
     /// Why this profile cannot sign or send yet (missing key, missing API key...).
     pub problems: Vec<String>,
+    /// The profile's variables: `{{name}}` in the request renders with them.
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 impl ProfileView {
@@ -52,8 +54,6 @@ pub struct Session {
     pub clock: SharedClock,
     pub headers: Vec<(String, String)>,
     pub timeout: Duration,
-    /// The profile's variables, for `{{name}}` in scenarios.
-    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Session {
@@ -164,6 +164,7 @@ impl Session {
                 signing: p.signing,
                 api_key_masked: resolved.as_ref().map(|r| r.api_key_masked.clone()),
                 problems,
+                vars: p.vars.clone(),
             },
             api_key: resolved.as_ref().map(|r| r.api_key.clone()),
             signer,
@@ -174,7 +175,6 @@ impl Session {
             clock,
             headers: p.headers.clone(),
             timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
-            vars: p.vars.clone(),
         }
     }
 }
@@ -220,6 +220,7 @@ impl Session {
                 signing: true,
                 api_key_masked: Some(crate::secret::mask_api_key(api_key)),
                 problems: Vec::new(),
+                vars: std::collections::BTreeMap::new(),
             },
             api_key: Some(api_key.to_string()),
             signer: Some(Arc::new(RsaSigner::new(key))),
@@ -230,7 +231,6 @@ impl Session {
             clock,
             headers: Vec::new(),
             timeout: Duration::from_secs(30),
-            vars: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -6,6 +6,7 @@
 use crate::scenario::{SystemBuiltins, Vars};
 use crate::store::Request;
 use crate::store::collection::RequestRenderError;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The request as it is signed and sent.
@@ -26,9 +27,13 @@ fn first_template(text: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&rest[..end]).into_owned())
 }
 
-/// Renders the URL and body being edited; a request with no `{{` comes back as it is,
-/// without a copy of its body.
-pub fn render(url: &str, body: Arc<[u8]>) -> Result<Rendered, RequestRenderError> {
+/// Renders the URL and body being edited with the profile's variables `vars`; a request
+/// with no `{{` comes back as it is, without a copy of its body.
+pub fn render(
+    url: &str,
+    body: Arc<[u8]>,
+    vars: &BTreeMap<String, String>,
+) -> Result<Rendered, RequestRenderError> {
     let template = first_template(url.as_bytes()).or_else(|| first_template(&body));
     if template.is_none() {
         return Ok(Rendered {
@@ -38,7 +43,7 @@ pub fn render(url: &str, body: Arc<[u8]>) -> Result<Rendered, RequestRenderError
         });
     }
     let req = Request::new("", "", url).with_body(body.to_vec());
-    let out = req.rendered(&Vars::default(), &mut SystemBuiltins, "workbench")?;
+    let out = req.rendered(&Vars::new(vec![vars]), &mut SystemBuiltins, "workbench")?;
     Ok(Rendered {
         url: out.url,
         body: out.body.into(),
@@ -52,15 +57,20 @@ mod tests {
 
     #[test]
     fn renders_builtins_and_names_the_template() {
+        let none = BTreeMap::new();
         let body: Arc<[u8]> = Arc::from(&b"{\"ref\":\"{{uuid}}\"}"[..]);
-        let r = render("/company", body).unwrap();
+        let r = render("/company", body, &none).unwrap();
         assert_eq!(r.template.as_deref(), Some("{{uuid}}"));
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["ref"].as_str().unwrap().len(), 36);
         let plain: Arc<[u8]> = Arc::from(&b"{}"[..]);
-        let r = render("/assets", plain.clone()).unwrap();
+        let r = render("/assets", plain.clone(), &none).unwrap();
         assert!(Arc::ptr_eq(&r.body, &plain) && r.template.is_none());
-        let e = render("/company/{{company_id}}", Arc::from(&b""[..])).unwrap_err();
+        let e = render("/company/{{company_id}}", Arc::from(&b""[..]), &none).unwrap_err();
         assert_eq!(e.missing(), Some("company_id"));
+        // The profile's variables render too (`xsign profile set-var`).
+        let vars = BTreeMap::from([("company_id".to_string(), "c-1".to_string())]);
+        let r = render("/company/{{company_id}}", Arc::from(&b""[..]), &vars).unwrap();
+        assert_eq!(r.url, "/company/c-1");
     }
 }

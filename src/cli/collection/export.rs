@@ -81,13 +81,14 @@ pub(super) fn export(
 pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow::Result<String> {
     // The command carries the rendered bytes (`{{uuid}}`, …), as replay sends them: its
     // signature covers exactly those.
+    let selected = select_profile_or(ctx, &ProfileFlags::default(), Unchosen::DefaultProfile)?;
+    let profile_vars = selected.vars();
     let rendered = req.rendered(
-        &crate::scenario::Vars::default(),
+        &crate::scenario::Vars::new(vec![&profile_vars]),
         &mut crate::scenario::SystemBuiltins,
         &req.name,
     )?;
     let req = &rendered;
-    let selected = select_profile_or(ctx, &ProfileFlags::default(), Unchosen::DefaultProfile)?;
     let typed = req.full_url(&selected.base_url()?);
     // Signed and exported in the form the HTTP client sends, as `xsign sign --curl` does.
     let wire = crate::signing::wire_url(&typed)

@@ -137,7 +137,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             "collection `{collection}` has no requests yet: add one with `xsign collection add {collection}/NAME --url /assets`"
         );
     }
-    let profile = select_profile_or(ctx, flags, Unchosen::DefaultProfile)?.resolve()?;
+    let selected = select_profile_or(ctx, flags, Unchosen::DefaultProfile)?;
+    let profile = selected.resolve()?;
+    let profile_vars = selected.vars();
     let single = request.is_some();
     let recent = if args.as_signed {
         history.recent(usize::MAX)?
@@ -145,7 +147,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         Vec::new()
     };
     let cli_vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
-    let vars = Vars::new(vec![&cli_vars]);
+    // The profile's variables, then --var: the scenario chain's order without its layers.
+    let vars = Vars::new(vec![&profile_vars, &cli_vars]);
     let mut rows = Vec::new();
     for req in &requests {
         let source = format!("{collection}/{}", req.name);

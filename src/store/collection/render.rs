@@ -10,7 +10,7 @@ use crate::scenario::{self, Builtins, RenderError, Vars};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestRenderError {
     #[error(
-        "request `{request}`: no variable {name:?} for {{{{{name}}}}}: pass --var {name}=VALUE (or write the value in the request)"
+        "request `{request}`: no variable {name:?} for {{{{{name}}}}}: pass --var {name}=VALUE (or write the value in the request, or set it in the profile: xsign profile set-var PROFILE {name} VALUE)"
     )]
     Missing { request: String, name: String },
     #[error(

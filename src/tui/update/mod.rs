@@ -152,7 +152,7 @@ impl App {
         // Rendered once per edit: the pane signs what a send sends. A missing variable
         // leaves the request as typed, where the lint's `unrendered` finding names it.
         let raw = self.body.snapshot();
-        self.sig.rendered = template::render(self.url.text(), raw.clone()).ok();
+        self.sig.rendered = template::render(self.url.text(), raw.clone(), &self.profile.vars).ok();
         let (url, body) = match &self.sig.rendered {
             Some(r) => (r.url.clone(), r.body.clone()),
             None => (self.url.text().to_string(), raw),

@@ -57,13 +57,15 @@ impl App {
         let shown = self.sig.rendered.clone().filter(|_| !self.sig.dirty);
         let rendered = match shown {
             Some(r) => r,
-            None => match template::render(self.url.text(), self.body.snapshot()) {
-                Ok(r) => r,
-                Err(e) => {
-                    self.notify(Level::Error, format!("not sent: {e}"));
-                    return None;
+            None => {
+                match template::render(self.url.text(), self.body.snapshot(), &self.profile.vars) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        self.notify(Level::Error, format!("not sent: {e}"));
+                        return None;
+                    }
                 }
-            },
+            }
         };
         if rendered.template.is_some() {
             // Rendered afresh for the next send and shown: a second send of a `{{uuid}}`
@@ -210,10 +212,11 @@ impl App {
     /// how to go back, and only what is true for that fix.
     pub(super) fn recheck_confirm(&mut self, done: &str, undo: &str) {
         // Checked as it will be sent: rendered, or as typed when a variable is missing.
-        let (url, body) = match template::render(self.url.text(), self.body.snapshot()) {
-            Ok(r) => (r.url, r.body),
-            Err(_) => (self.url.text().to_string(), self.body.snapshot()),
-        };
+        let (url, body) =
+            match template::render(self.url.text(), self.body.snapshot(), &self.profile.vars) {
+                Ok(r) => (r.url, r.body),
+                Err(_) => (self.url.text().to_string(), self.body.snapshot()),
+            };
         let Ok(t) = target::resolve(&self.profile.base_url, &url) else {
             self.confirm = None;
             return;
