@@ -22,6 +22,7 @@ pub mod profile_vars;
 pub mod proxy;
 pub mod replay;
 pub mod run;
+pub mod run_progress;
 pub mod secret;
 pub mod send;
 pub mod sign;

@@ -89,7 +89,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut runs: Vec<RunReport> = Vec::new();
     for (file, scenario) in &scenarios {
         errln!("{} ({file})", scenario.name);
-        let mut progress = |e: Event| progress_line(&e);
+        let mut line = super::run_progress::Progress::default();
+        let mut progress = |e: Event| line.event(&e);
         let report = rt.block_on(flow::run(
             scenario,
             file,
@@ -196,22 +197,6 @@ pub async fn mock_target(
         cli_vars,
     };
     Ok((target, mock))
-}
-
-fn progress_line(e: &Event) {
-    match e {
-        Event::Started { index, total, name } => {
-            errln!("  [{}/{total}] {name} ...", index + 1);
-        }
-        Event::Finished { step, .. } => {
-            let status = step.status.map(|s| format!(" {s}")).unwrap_or_default();
-            errln!(
-                "        {}{status} in {} ms",
-                step.verdict(),
-                step.elapsed_ms
-            );
-        }
-    }
 }
 
 /// Step, status, time, verdict; then each failure in full, and the doctor's headline.
