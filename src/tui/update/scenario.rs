@@ -1,7 +1,7 @@
 //! Scenarios in the workbench: run one picked in the library (the runtime runs it through
 //! `flow`), follow its steps, open a step's exchange in the inspector, run again, stop.
 
-use crate::tui::app::{App, Effect, Focus, Level};
+use crate::tui::app::{App, Effect, Focus, Level, Tab};
 use crate::tui::layout;
 use crate::tui::scenario_pane::{ScenarioItem, ScenarioKey, ScenarioMessage};
 use crate::tui::sidebar::LibraryTab;
@@ -29,6 +29,7 @@ impl App {
             self.library.visible = false;
         }
         self.library.return_focus = None;
+        self.tab = Tab::Request;
         self.focus = Focus::Scenario;
         self.zoom = false;
         self.notify(
@@ -43,6 +44,8 @@ impl App {
     /// F8: into the scenario pane, or back out of it.
     pub(super) fn toggle_scenario(&mut self, fx: &mut Vec<Effect>) {
         self.stop_typing();
+        // From the Feed tab too: the pane is the Request tab's.
+        self.tab = Tab::Request;
         if self.focus == Focus::Scenario {
             self.focus = Focus::Body;
             return;
