@@ -268,14 +268,18 @@ fn scenario_pane() {
     use xsign::tui::sidebar::LibraryMessage;
     let (w, h) = (80, 24);
     let mut d = Driver::new(w, h);
-    d.send(Message::Library(LibraryMessage::Scenarios(vec![
-        ScenarioItem {
+    d.send(Message::Library(LibraryMessage::Loaded {
+        collections: Vec::new(),
+        history: Vec::new(),
+        notes: Default::default(),
+        warnings: Vec::new(),
+        scenarios: vec![ScenarioItem {
             name: "custody".into(),
             source: ScenarioSource::Shipped("custody.toml".into()),
             steps: 5,
             problem: None,
-        },
-    ])));
+        }],
+    }));
     d.key(KeyCode::F(6));
     d.key(KeyCode::Char('c'));
     d.take_effects();

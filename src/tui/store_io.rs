@@ -102,6 +102,7 @@ fn load(stores: &Stores) -> LibraryMessage {
         collections,
         history,
         warnings,
+        scenarios: super::scenario_run::list(&stores.scenarios),
     }
 }
 

@@ -144,14 +144,6 @@ impl Runtime {
             // File work (and the RSA verify of an inspection) runs off the UI thread and
             // answers with a message, like the network.
             Effect::Store(op) => {
-                if op == super::sidebar::StoreOp::Load {
-                    let paths = self.stores.scenarios.clone();
-                    self.blocking(move || {
-                        Message::Library(super::sidebar::LibraryMessage::Scenarios(
-                            super::scenario_run::list(&paths),
-                        ))
-                    });
-                }
                 let stores = self.stores.clone();
                 self.blocking(move || store_io::perform(&stores, op));
             }

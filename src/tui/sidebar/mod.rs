@@ -115,6 +115,8 @@ pub enum LibraryMessage {
         notes: HistoryNotes,
         /// Files that did not parse and were kept aside.
         warnings: Vec<String>,
+        /// The scenarios found (`Stores::scenarios`, after the shipped ones).
+        scenarios: Vec<ScenarioItem>,
     },
     /// The history changed on disk (the signing proxy or another command recorded an
     /// exchange): the newest entries, for the list to follow.
@@ -122,8 +124,6 @@ pub enum LibraryMessage {
         history: Vec<HistoryEntry>,
         notes: HistoryNotes,
     },
-    /// The scenarios found (read with the collections, on each load).
-    Scenarios(Vec<ScenarioItem>),
     Saved {
         collection: String,
         request: Request,
@@ -308,8 +308,10 @@ impl Library {
                 collections,
                 history,
                 notes,
+                scenarios,
                 ..
             } => {
+                self.scenarios = scenarios.clone();
                 self.collections = collections.clone();
                 self.history = history.clone();
                 self.notes = notes.clone();
@@ -317,10 +319,6 @@ impl Library {
                 self.clamp();
             }
             LibraryMessage::History { history, notes } => self.follow(history, notes),
-            LibraryMessage::Scenarios(items) => {
-                self.scenarios = items.clone();
-                self.clamp();
-            }
             _ => {}
         }
     }

@@ -204,7 +204,7 @@ impl App {
                 }
             }
             // The list followed; nothing to say.
-            LibraryMessage::History { .. } | LibraryMessage::Scenarios(_) => {}
+            LibraryMessage::History { .. } => {}
             LibraryMessage::Saved {
                 collection,
                 request,
