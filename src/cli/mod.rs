@@ -9,6 +9,7 @@ pub mod out;
 pub mod body;
 pub mod collection;
 pub mod common;
+pub mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod history;
@@ -86,6 +87,10 @@ pub enum Command {
     Import(import::Command),
     /// Make a project folder (xsign/) for collections and scenarios committed with the code
     Init(init::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one per command with --dir
+    Man(completions::ManArgs),
 }
 
 /// What every command may need beyond its own flags.
@@ -153,6 +158,8 @@ pub fn main() -> ExitCode {
         Some(Command::History(a)) => history::run(a, &ctx),
         Some(Command::Import(a)) => import::run(a, &ctx),
         Some(Command::Init(a)) => init::run(a),
+        Some(Command::Completions(a)) => completions::completions(a, &ctx),
+        Some(Command::Man(a)) => completions::man(a, &ctx),
     };
     match result {
         Ok(code) => code,
