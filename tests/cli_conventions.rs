@@ -4,8 +4,41 @@
 
 mod cli_support;
 mod common;
+mod send_common;
 
 use cli_support::{Sandbox, stderr, stdout};
+use send_common::Env;
+use std::io::{Read, Write};
+
+/// A loopback server that answers every request `503 Service Unavailable` (the mock has no
+/// route that fails so), until the test ends.
+fn always_503() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let body = br#"{"code":503,"msg":"errUnavailable"}"#;
+            let _ = write!(
+                conn,
+                "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = conn.write_all(body);
+        }
+    });
+    format!("http://127.0.0.1:{port}/api/v1/p")
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
 
 #[test]
 fn bash_sources_the_completion_script_and_knows_xsign() {
@@ -59,4 +92,83 @@ fn man_prints_one_page_or_writes_one_per_command() {
     }
     let send = std::fs::read_to_string(dir.join("xsign-send.1")).unwrap();
     assert!(send.contains("body\\-file"), "{send}");
+}
+
+#[test]
+fn send_exit_codes_tell_the_outcomes_apart() {
+    let env = Env::start();
+    assert_eq!(env.send(&["GET", "/assets"]).code, 0);
+    let missing = env.send(&["POST", "/company", "-d", "nope.json"]);
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert_eq!(env.send(&["GET", "/assets", "--no-such-flag"]).code, 2);
+    let not_found = env.send(&["GET", "/company/nope"]);
+    assert_eq!(not_found.code, 4, "{not_found:?}");
+    let closed = format!("http://127.0.0.1:{}/api/v1/p/assets", closed_port());
+    let network = env.xsign(&["send", "GET", &closed]);
+    assert_eq!(network.code, 3, "{network:?}");
+    assert!(network.stderr.contains("connection refused"), "{network:?}");
+    let unavailable = env.xsign(&["send", "GET", &format!("{}/assets", always_503())]);
+    assert_eq!(unavailable.code, 5, "{unavailable:?}");
+
+    // Another key than the registered one: 1020, the signature refused.
+    let other = env.path("other.pem");
+    std::fs::copy(common::fixture("test-rsa4096.pkcs1.pem"), &other).unwrap();
+    common::restrict(&other);
+    let refused = env.send(&["GET", "/assets", "--key", other.to_str().unwrap()]);
+    assert_eq!(refused.code, 6, "{refused:?}");
+    assert!(refused.stderr.contains("doctor"), "{refused:?}");
+
+    // The doctor on that entry and verify on a wrong x-sign say the same: 6.
+    let id = env.history().recent(1).unwrap()[0].id.to_string();
+    let doctor = env.xsign(&["doctor", "--history", &id]);
+    assert_eq!(doctor.code, 6, "{doctor:?}");
+    let pubkey = env.path("public.pem");
+    std::fs::write(&pubkey, common::fixture_key().public_key().to_pem()).unwrap();
+    let args = [
+        "verify",
+        "--pubkey",
+        "public.pem",
+        "--url",
+        "https://a.test/x",
+        "--timestamp",
+        "1",
+    ];
+    let wrong = env.xsign(&[&args[..], &["--sign", "AAAA"]].concat());
+    assert_eq!(wrong.code, 6, "{wrong:?}");
+}
+
+#[test]
+fn replay_exits_with_the_first_failures_code() {
+    let env = Env::start();
+    let base = env.base_url();
+    let unavailable = always_503();
+    let add = |name: &str, url: &str| {
+        let run = env.xsign(&["collection", "add", name, "--url", url]);
+        assert_eq!(run.code, 0, "{run:?}");
+    };
+    add("c/assets", &format!("{base}/assets"));
+    add("c/missing", &format!("{base}/company/nope"));
+    add("c/down", &format!("{unavailable}/assets"));
+    let flags = ["--key", "private.pem", "--apikey-file", "apikey"];
+    let replay = |target: &str| env.xsign(&[&["replay", target][..], &flags].concat());
+    assert_eq!(replay("c/assets").code, 0);
+    assert_eq!(replay("c/missing").code, 4);
+    assert_eq!(replay("c/down").code, 5);
+    let all = replay("c");
+    assert_eq!(all.code, 4, "the first failure, c/missing: {all:?}");
+}
+
+#[test]
+fn help_documents_every_exit_code() {
+    let help = Sandbox::new().ok(&["--help"]);
+    for line in [
+        "0    ok",
+        "2    usage",
+        "3    network error or timeout",
+        "4    the server answered 4xx",
+        "5    the server answered 5xx",
+        "6    signature refused",
+    ] {
+        assert!(help.contains(line), "{line:?} not in {help}");
+    }
 }

@@ -89,7 +89,7 @@ fn verify_names_its_own_flag_and_checks_the_url_as_sent() {
         stderr(&out)
     );
     let out = check(wire);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(6));
     assert!(stdout(&out).starts_with("FAILED"));
     assert!(!stderr(&out).contains("verifies over"), "{}", stderr(&out));
 
@@ -122,7 +122,7 @@ fn verify_names_its_own_flag_and_checks_the_url_as_sent() {
         ],
         b"",
     );
-    let err = fails_with(&out, 1, "it verifies over the URL as sent on the wire");
+    let err = fails_with(&out, 6, "it verifies over the URL as sent on the wire");
     assert!(err.contains(wire), "{err}");
 }
 

@@ -52,7 +52,7 @@ async fn replay_flags_override_the_profile_and_a_400_shows_its_reason() {
     let out = tokio::process::Command::from(sb.cmd(&args))
         .output_async()
         .await;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let table = stdout(&out);
     let row = table
         .lines()

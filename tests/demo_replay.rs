@@ -161,7 +161,7 @@ async fn send_names_why_the_qredo_api_refused_a_request() {
         &partner_base,
     ]))
     .await;
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
         err.contains("doctor: cause found: A qredo-v1 signature was sent to a Partner API URL"),

@@ -116,7 +116,7 @@ fn tamper(env: &Env, attempt: &Attempt<'_>, want: &str, extra: &[&str]) -> send_
         ),
     }
     let run = doctor(env, &out, extra);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     run
 }
 
@@ -413,7 +413,7 @@ fn wrong_key_and_unregistered_fingerprint() {
             &registered,
         ],
     );
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     assert_eq!(
         cause_line(&run),
         "✗ cause: other.pem is not the key registered for this API key",
@@ -432,10 +432,10 @@ fn a_history_entry_is_diagnosed_from_what_was_recorded() {
     let env = Env::start_with(Default::default(), Some(other.public_key()));
     let body = env.write("company.json", COMPANY);
     let run = env.send(&["POST", "/company", "-d", body.to_str().unwrap()]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     let id = env.history().recent(1).unwrap()[0].id.to_string();
     let run = env.xsign(&["doctor", "--history", &id]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     assert_eq!(
         cause_line(&run),
         "✗ cause: The server holds another public key for this API key",
@@ -466,7 +466,7 @@ fn a_history_entry_over_64_kib_is_checked_by_the_body_given() {
     );
     let file = env.write("big.json", big.as_bytes());
     let run = env.send(&["POST", "/company", "-d", file.to_str().unwrap()]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     // send's own doctor has the whole body in hand.
     assert!(
         run.stderr

@@ -31,7 +31,7 @@ fn another_key_is_named_by_send_doctor_history_and_the_inspector() {
 
     // 1. send: the mock has the fixture key registered, so it refuses other.pem's x-sign.
     let sent = env.send(&["GET", "/assets", "--key", "other.pem"]);
-    assert_eq!(sent.code, 1, "{sent:?}");
+    assert_eq!(sent.code, 6, "{sent:?}");
     let send_causes = causes(&sent.stderr);
     assert!(!send_causes.is_empty(), "{sent:?}");
     assert!(
@@ -61,7 +61,7 @@ fn another_key_is_named_by_send_doctor_history_and_the_inspector() {
     //    check with other.pem, as send did, not blame private.pem.
     let id = entry.id.to_string();
     let doctor = env.xsign(&["doctor", "--history", &id]);
-    assert_eq!(doctor.code, 1, "{doctor:?}");
+    assert_eq!(doctor.code, 6, "{doctor:?}");
     assert_eq!(causes(&doctor.stdout), send_causes, "{doctor:?}\n{sent:?}");
     assert!(doctor.stdout.contains("other.pem"), "{doctor:?}");
 

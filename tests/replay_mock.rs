@@ -197,7 +197,7 @@ fn re_signed_replays_pass_and_as_signed_reproduces_the_x_sign() {
     let out = s.run(&["replay", "c/assets", "--as-signed"]);
     assert_eq!(
         out.status.code(),
-        Some(1),
+        Some(6),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -218,7 +218,7 @@ fn re_signed_replays_pass_and_as_signed_reproduces_the_x_sign() {
     // And by history id, the same.
     let id = recorded.id.to_string();
     let out = s.run(&["replay", "--history", &id, "--as-signed"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(6));
     assert_eq!(drain(&mut verdicts)[0].x_sign, recorded.x_sign);
     // Without --as-signed, the history entry is re-signed and passes.
     ok(&s.run(&["replay", "--history", &id]));
@@ -249,7 +249,7 @@ fn a_1020_is_reproduced_as_signed_and_the_table_fails() {
         "/company/search?query=x",
     ]));
     let out = s.run(&["--profile", "wrongkey", "replay", "c"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(6));
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("1020"), "{table}");
     let failed = s.history().recent(1).unwrap().remove(0);
@@ -257,7 +257,7 @@ fn a_1020_is_reproduced_as_signed_and_the_table_fails() {
 
     let mut verdicts = s.mock.verdicts();
     let out = s.run(&["--profile", "wrongkey", "replay", "c/search", "--as-signed"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(6));
     let seen = drain(&mut verdicts);
     assert_eq!(seen[0].x_sign, failed.x_sign);
     assert_eq!(
@@ -288,7 +288,7 @@ fn xsign_send_records_history() {
         "b.json",
     ]));
     let refused = s.run(&["send", "GET", "http://127.0.0.1:9/api/v1/p/assets"]);
-    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(refused.status.code(), Some(3));
     let recent = s.history().recent(10).unwrap();
     assert_eq!(recent.len(), 2);
     assert!(recent[0].error.as_deref().unwrap().contains("refused"));
@@ -301,7 +301,7 @@ fn xsign_send_records_history() {
     let id = sent.id.to_string();
     let out = s.run(&["replay", "--history", &id]);
     // The ref is taken now: the mock answers 409, which the exit code reports.
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("409"), "{stderr}");
 }

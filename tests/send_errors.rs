@@ -160,7 +160,7 @@ fn refused_connection_says_nothing_is_listening() {
         "GET",
         &format!("http://127.0.0.1:{port}/api/v1/p/assets"),
     ]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 3, "{run:?}");
     assert!(
         run.stderr.contains(&format!(
             "error: connection refused by 127.0.0.1:{port}: nothing is listening there"
@@ -187,7 +187,7 @@ fn a_silent_server_times_out_with_advice() {
         "--timeout",
         "0.5",
     ]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 3, "{run:?}");
     assert!(
         run.stderr.contains(&format!(
             "error: no complete response from {addr} within 0.5 s"

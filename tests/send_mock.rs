@@ -177,7 +177,7 @@ fn a_1020_runs_the_doctor_which_names_the_other_registered_key() {
     let other = generate_key(2048).unwrap();
     let env = Env::start_with(Default::default(), Some(other.public_key()));
     let run = env.send(&["GET", "/assets"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     assert!(run.stderr.contains("HTTP/1.1 401 Unauthorized"), "{run:?}");
     assert!(run.stdout.contains("\"errPartnerAuth\""), "{run:?}");
     assert!(
@@ -196,7 +196,7 @@ fn a_1020_runs_the_doctor_which_names_the_other_registered_key() {
 fn a_1020_for_an_unknown_api_key_is_explained() {
     let env = Env::start_with(Default::default(), None);
     let run = env.send(&["GET", "/assets"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     assert!(
         run.stderr.contains("The server does not know this API key"),
         "{run:?}"
@@ -207,7 +207,7 @@ fn a_1020_for_an_unknown_api_key_is_explained() {
 fn non_2xx_exits_non_zero_without_a_doctor_when_not_1020() {
     let env = Env::start();
     let run = env.send(&["GET", "/company/nope"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 4, "{run:?}");
     assert!(run.stderr.contains(" 404 Not Found"), "{run:?}");
     assert!(!run.stderr.contains("doctor:"), "{run:?}");
 }
@@ -247,7 +247,7 @@ fn a_profile_supplies_base_url_keys_mode_and_headers() {
         "--base-url",
         &base,
     ]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 3, "{run:?}");
     assert!(
         run.stderr
             .contains(&format!("connection refused by 127.0.0.1:{closed}")),
@@ -267,7 +267,7 @@ fn every_send_is_recorded_in_the_history_without_the_api_key() {
     assert_eq!(run.code, 0, "{run:?}");
     let url = format!("http://127.0.0.1:{}/api/v1/p/assets", closed_port());
     let run = env.xsign(&["send", "GET", &url]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 3, "{run:?}");
 
     let history = env.history();
     let entries = history.recent(10).unwrap();

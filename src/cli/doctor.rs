@@ -18,7 +18,8 @@ With only what was sent (e.g. --curl), the doctor searches the usual slips (comp
 a trailing newline, http/https, a trailing slash, the port, /api/v1/p, query encoding) for the \
 bytes the x-sign was made over.
 
-Exit code: 0 when no fault is found, 1 when a cause (or a suspicion) is printed.
+Exit code: 0 when no fault is found, 6 when a cause (or a suspicion) is printed, 1 when the evidence \
+is too thin to check (the report says what to add).
 
 Examples:
   xsign doctor --history 42
@@ -101,10 +102,18 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let evidence = evidence(&args.flags)?;
     let report = diagnose::diagnose(&evidence);
     out!("{}", diagnose::render::to_text(&report));
-    Ok(match report.verdict.kind {
-        VerdictKind::Clean => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
-    })
+    Ok(exit_of(report.verdict.kind).into())
+}
+
+/// The doctor's verdict as an exit code: a cause or a suspicion means the signature is (or
+/// will be) refused.
+fn exit_of(kind: VerdictKind) -> super::exit::Exit {
+    use super::exit::Exit;
+    match kind {
+        VerdictKind::Clean => Exit::Ok,
+        VerdictKind::Found | VerdictKind::Suspected => Exit::SignatureRefused,
+        VerdictKind::Unknown => Exit::Failure,
+    }
 }
 
 fn evidence(args: &Flags) -> anyhow::Result<Evidence> {

@@ -1,4 +1,5 @@
-//! The scriptable CLI. Exit codes: 0 ok, 1 failure, 2 usage (clap's own).
+//! The scriptable CLI. Exit codes: `exit::Exit` (0 ok, 1 failure, 2 usage as clap's own, and
+//! one code each for a network error, a 4xx, a 5xx and a refused signature).
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ pub mod common;
 pub mod completions;
 pub mod demo;
 pub mod doctor;
+pub mod exit;
 pub mod history;
 pub mod import;
 pub mod init;
@@ -34,7 +36,8 @@ pub mod verify;
     name = "xsign",
     version,
     about = "Sign, send and debug Qredo Partner API requests",
-    long_about = "Sign, send and debug Qredo Partner API requests.\n\nWith no command, opens the workbench (TUI). `xsign demo` opens it against an embedded mock of the API with a throwaway key."
+    long_about = "Sign, send and debug Qredo Partner API requests.\n\nWith no command, opens the workbench (TUI). `xsign demo` opens it against an embedded mock of the API with a throwaway key.",
+    after_help = exit::HELP
 )]
 pub struct Cli {
     /// Profile to use (see `xsign profile list`)
@@ -167,7 +170,7 @@ pub fn main() -> ExitCode {
         Err(e) if out::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             errln!("error: {e:#}");
-            ExitCode::from(1)
+            exit::Exit::Failure.into()
         }
     }
 }

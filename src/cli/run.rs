@@ -4,6 +4,7 @@
 
 use super::Context;
 use super::common::{load_private_key, parse_var, select_profile};
+use super::exit::Exit;
 use crate::credentials::ProfileFlags;
 use crate::flow::{self, Event, Options, Target};
 use crate::http::{Credentials, Origin};
@@ -57,7 +58,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if args.mock && ctx.profile.is_some() {
         errln!("error: give --mock or --profile, not both");
-        return Ok(ExitCode::from(2));
+        return Ok(Exit::Usage.into());
     }
     let mut scenarios = Vec::with_capacity(args.flows.len());
     for path in &args.flows {
@@ -65,7 +66,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             Ok(s) => scenarios.push((path.display().to_string(), s)),
             Err(e) => {
                 errln!("error: {e}");
-                return Ok(ExitCode::from(2));
+                return Ok(Exit::Usage.into());
             }
         }
     }
@@ -124,7 +125,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     Ok(if runs.iter().all(RunReport::passed) {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        // A failed step is the scenario's verdict, whatever the status that failed it
+        // (its `expect` said what it wanted; the table says what came): one code for all.
+        Exit::Failure.into()
     })
 }
 

@@ -3,6 +3,7 @@
 
 use super::Context;
 use super::common::{load_private_key, select_profile};
+use super::exit::Exit;
 use crate::credentials::ProfileFlags;
 use crate::diagnose::qredo_doctor::QredoEvidence;
 use crate::diagnose::{self, CheckKey, Evidence};
@@ -32,7 +33,8 @@ use std::time::Duration;
     )),
     after_help = "\
 The status line, time and size go to stderr and the body to stdout, so `xsign send ... > out.json` \
-keeps only the body. The exit code is 1 for any status other than 2xx. Every request is recorded \
+keeps only the body. The exit code tells the outcome apart: 4 for a 4xx, 5 for a 5xx, 6 for a refused signature \
+(1020), 3 when no response came (see `xsign --help`). Every request is recorded \
 in the history (`xsign history`), the API key never in clear.
 
 With --profile (or XSIGN_PROFILE, or a default profile in the config), the profile gives the base URL, \
@@ -159,9 +161,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(SendError::Cancelled) => {
             errln!("cancelled");
-            return Ok(ExitCode::from(130));
+            return Ok(Exit::Interrupted.into());
         }
-        Err(e) => return Err(e.into()),
+        // No answer: a code of its own, so a script can retry a network failure only.
+        Err(e) => {
+            errln!("error: {e}");
+            return Ok(Exit::of_send_error(&e).into());
+        }
     };
 
     let mut err = crate::cli::out::stderr();
@@ -184,7 +190,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         other => other?,
     }
 
-    if response.is_success() {
+    let exit = Exit::of_response(&response, &entry);
+    if exit == Exit::Ok {
         return Ok(ExitCode::SUCCESS);
     }
     if diagnose::qredo_doctor::applies(&entry) {
@@ -214,7 +221,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         errln!();
         eprint!("{}", diagnose::render::to_text(&report));
     }
-    Ok(ExitCode::from(1))
+    Ok(exit.into())
 }
 
 /// Where the request goes and how it is signed: from the profile when one is selected,

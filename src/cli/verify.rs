@@ -11,7 +11,8 @@ use std::process::ExitCode;
 #[command(
     group = clap::ArgGroup::new("value").required(true).args(["timestamp", "nonce"]),
     after_help = "\
-Exit status: 0 when the x-sign verifies, 1 when it does not.
+Exit status: 0 when the x-sign verifies, 6 (signature refused) when it does not, 1 for any other \
+failure (a missing key file, a bad URL).
 
 The server checks the signature against the URL as it arrives. When the URL given would go on \
 the wire in another form (a space, an uppercase host, a default port), verify says so, and \
@@ -107,7 +108,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             if let Some(w) = wire {
                 explain_wire_form(&key, value, &w.wire, &body, x_sign);
             }
-            Ok(ExitCode::from(1))
+            Ok(super::exit::Exit::SignatureRefused.into())
         }
     }
 }

@@ -28,8 +28,9 @@ use std::sync::Arc;
     after_help = "\
 Each request is signed afresh with the selected profile (--profile, XSIGN_PROFILE, or the \
 config's default, else production): its base URL for relative URLs, its keys, auth mode and \
-extra headers; the flags override it. Every send is recorded in the history. The exit code is 1 \
-when any request fails. {{name}} in a saved request's URL, header values or body is rendered \
+extra headers; the flags override it. Every send is recorded in the history. The exit code is that \
+of the first request that failed, as for `xsign send` (4 a 4xx, 5 a 5xx, 6 a refused signature, \
+3 no response; see `xsign --help`). {{name}} in a saved request's URL, header values or body is rendered \
 first (from --var; {{uuid}}, {{now}}, {{random_int}} and {{env.NAME}} are built in; {{{{ is a \
 literal {{), and the rendered bytes are what is signed, sent and recorded; a missing variable \
 is an error naming it.
@@ -183,6 +184,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 verdict: format!("not sent: {e:#}"),
                 ok: false,
                 history_id: None,
+                exit: super::exit::Exit::Failure,
             },
         };
         rows.push(Row {
@@ -206,7 +208,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 ""
             }
         );
-        return Ok(ExitCode::from(1));
+        // The first failure's code: what a script would see replaying up to it.
+        let first = rows.iter().find(|r| !r.ok).map(|r| r.exit);
+        return Ok(first.unwrap_or(super::exit::Exit::Failure).into());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! Sending replayed requests through the one pipeline (`http::execute`, which records
 //! each in the history), and what is printed of them: the response, a row of the table.
 
+use crate::cli::exit::Exit;
 use crate::http::{self, Origin, Response, Ticket};
 use crate::store::{History, ResolvedProfile};
 use std::process::ExitCode;
@@ -13,6 +14,8 @@ pub(super) struct Row {
     pub(super) verdict: String,
     pub(super) ok: bool,
     pub(super) history_id: Option<u64>,
+    /// What this request alone would exit with.
+    pub(super) exit: Exit,
 }
 
 pub(super) fn finish_single(row: Row) -> ExitCode {
@@ -25,9 +28,8 @@ pub(super) fn finish_single(row: Row) -> ExitCode {
                 errln!("recorded as history {id}: `xsign history show {id}` shows it");
             }
         }
-        return ExitCode::from(1);
     }
-    ExitCode::SUCCESS
+    row.exit.into()
 }
 
 pub(super) fn print_table(rows: &[Row]) {
@@ -129,7 +131,9 @@ impl Sender<'_> {
                     }
                 }
                 let verdict = verdict(&r);
+                let exit = Exit::of_response(&r, &exchange.entry);
                 Row {
+                    exit,
                     name: String::new(),
                     status: r.status.to_string(),
                     millis: Some(r.elapsed.as_millis()),
@@ -139,6 +143,7 @@ impl Sender<'_> {
                 }
             }
             Err(e) => Row {
+                exit: Exit::of_send_error(&e),
                 name: String::new(),
                 status: "-".into(),
                 millis: Some(elapsed.as_millis()),
