@@ -172,3 +172,25 @@ fn help_documents_every_exit_code() {
         assert!(help.contains(line), "{line:?} not in {help}");
     }
 }
+
+#[test]
+fn without_a_terminal_the_workbench_says_what_to_run_instead() {
+    let sb = Sandbox::new();
+    for args in [&[][..], &["demo"][..]] {
+        let out = sb
+            .cmd(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("needs a terminal"), "{err}");
+        assert!(
+            err.contains("xsign --help") && err.contains("xsign send"),
+            "{err}"
+        );
+        assert!(!err.contains("os error"), "{err}");
+    }
+    // The demo did not start anything on the way.
+    assert!(!sb.root().join("data").join("demo").exists());
+}

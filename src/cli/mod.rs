@@ -120,6 +120,24 @@ impl Context {
     }
 }
 
+/// Whether the workbench can draw: it reads keys from stdin and draws on stdout.
+fn has_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// Said instead of the terminal library's "No such device or address (os error 6)" when
+/// `xsign` or `xsign demo` runs from a pipe, cron or CI: what works there instead.
+fn no_terminal(demo: bool) {
+    let what = if demo { "xsign demo" } else { "xsign" };
+    errln!(
+        "error: `{what}` opens the workbench, which needs a terminal (stdin and stdout are not one here).\n\
+         In a terminal, run `xsign demo` (against the embedded mock) or `xsign`.\n\
+         From a script, use the commands: `xsign send GET /assets`, `xsign sign --url URL`, \
+         `xsign replay COLLECTION`, `xsign mock` for the mock alone; `xsign --help` lists them all."
+    );
+}
+
 /// The exit code a shell gives a process that `sig` ended: 128 + its number.
 pub fn signalled(sig: i32) -> ExitCode {
     ExitCode::from(u8::try_from(128 + sig).unwrap_or(1))
@@ -132,6 +150,10 @@ pub fn main() -> ExitCode {
         scenarios: cli.scenarios.clone(),
     };
     let result = match cli.command {
+        None | Some(Command::Demo(_)) if !has_terminal() => {
+            no_terminal(cli.command.is_some());
+            return exit::Exit::Usage.into();
+        }
         None => match crate::tui::run(ctx.profile.as_deref(), ctx.workbench_stores()) {
             Ok(Some(crate::tui::app::Next::Demo)) => demo::run(
                 demo::Args {
