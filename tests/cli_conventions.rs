@@ -194,3 +194,126 @@ fn without_a_terminal_the_workbench_says_what_to_run_instead() {
     // The demo did not start anything on the way.
     assert!(!sb.root().join("data").join("demo").exists());
 }
+
+#[test]
+fn one_spelling_per_flag_in_help_and_the_old_ones_still_parse() {
+    let sb = Sandbox::new().with_reference_files();
+    // --help shows only the new spelling.
+    for (cmd, new, old) in [
+        (&["send"][..], "--api-key-file", "--apikey"),
+        (&["sign"][..], "--api-key-file", "--apikey"),
+        (&["replay"][..], "--api-key-file", "--apikey"),
+        (&["doctor"][..], "--api-key-file", "--apikey"),
+        (&["doctor"][..], "--api-key <KEY>", "--apikey"),
+        (&["doctor"][..], "--skew <SECS>", "--skew-window"),
+        (&["mock"][..], "--api-key <KEY>", "--apikey"),
+        (
+            &["collection", "import"][..],
+            "--collection <COLLECTION>",
+            "--name",
+        ),
+        (&["sign"][..], "-d, --body-file", "\n      --body-file"),
+        (&["verify"][..], "-d, --body-file", "\n      --body-file"),
+        (&["doctor"][..], "-d, --body-file", "\n      --body-file"),
+        (
+            &["collection", "add"][..],
+            "-d, --body-file",
+            "\n      --body-file",
+        ),
+        (&["send"][..], "--nonce [<N>]", "--nonce\n"),
+        (&["listen"][..], "--nonce [<N>]", "--nonce\n"),
+        (&["proxy"][..], "--nonce [<N>]", "--nonce\n"),
+    ] {
+        let help = sb.ok(&[cmd, &["--help"]].concat());
+        assert!(help.contains(new), "{cmd:?}: {new} not in {help}");
+        assert!(!help.contains(old), "{cmd:?}: {old:?} still in {help}");
+    }
+
+    // The old spellings parse.
+    let url = "https://api.qredo.network/api/v1/p/assets";
+    let signed = sb.ok(&[
+        "sign",
+        "--url",
+        url,
+        "--apikey-file",
+        "apikey",
+        "--nonce",
+        "7",
+    ]);
+    assert!(signed.contains("x-nonce: 7"), "{signed}");
+    let ts = xsign::signing::now_unix().to_string();
+    std::fs::write(sb.work().join("clean.apikey"), cli_support::API_KEY).unwrap();
+    std::fs::write(sb.work().join("body.json"), b"{\"a\":1}").unwrap();
+    let signed = sb.ok(&["sign", "--url", url, "-d", "body.json", "--timestamp", &ts]);
+    let x_sign = cli_support::line_value(&signed, "x-sign");
+    let doctor = |extra: &[&str], stdin: &[u8]| {
+        let base = [
+            "doctor",
+            "--url",
+            url,
+            "--timestamp",
+            &ts,
+            "--sign",
+            &x_sign,
+        ];
+        sb.run(&[&base[..], extra].concat(), stdin)
+    };
+    for old in [
+        &["--apikey", "k", "--skew-window", "60"][..],
+        &["--apikey-file", "clean.apikey"][..],
+    ] {
+        let out = doctor(&[old, &["-d", "body.json"]].concat(), b"");
+        assert_eq!(out.status.code(), Some(0), "{old:?}: {}", stderr(&out));
+    }
+    // `doctor --body-file -` reads the signed body from stdin: the same bytes pass, others fail.
+    assert_eq!(doctor(&["-d", "-"], b"{\"a\":1}").status.code(), Some(0));
+    let changed = doctor(&["-d", "-"], b"{\"a\":1}\n");
+    assert_eq!(changed.status.code(), Some(6), "{}", stdout(&changed));
+    let both = doctor(&["-d", "-", "--sent-body-file", "-"], b"");
+    cli_support::fails_with(
+        &both,
+        1,
+        "only one of --body-file, --sent-body-file and --curl",
+    );
+
+    sb.ok(&["collection", "add", "c/r", "--url", "/assets"]);
+    let file = sb.root().join("c.json");
+    sb.ok(&["collection", "export", "c", "-o", file.to_str().unwrap()]);
+    sb.ok(&[
+        "collection",
+        "import",
+        file.to_str().unwrap(),
+        "--name",
+        "old",
+    ]);
+    sb.ok(&["collection", "import", file.to_str().unwrap(), "-c", "new"]);
+    let list = sb.ok(&["collection", "list"]);
+    assert!(list.contains("old") && list.contains("new"), "{list}");
+}
+
+#[test]
+fn send_takes_the_nonce_given() {
+    let env = Env::start();
+    let run = env.send(&["GET", "/assets", "--nonce", "424242"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let entry = &env.history().recent(1).unwrap()[0];
+    assert_eq!(entry.auth.as_ref().unwrap().value, "424242");
+    // The next one taken is above it; one not above the last is sent, with a note.
+    assert_eq!(env.send(&["GET", "/assets", "--nonce"]).code, 0);
+    let next: u64 = env.history().recent(1).unwrap()[0]
+        .auth
+        .as_ref()
+        .unwrap()
+        .value
+        .parse()
+        .unwrap();
+    assert!(next > 424242, "{next}");
+    let stale = env.send(&["GET", "/assets", "--nonce", "5"]);
+    assert!(
+        stale
+            .stderr
+            .contains(&format!("nonce 5 is not above {next}")),
+        "{stale:?}"
+    );
+    assert_eq!(stale.code, 6, "{stale:?}");
+}

@@ -155,7 +155,7 @@ fn flags_override_the_profile_field_by_field() {
         b"",
     );
     let err = fails_with(&out, 1, "nope.txt");
-    assert!(err.contains("--apikey-file"), "{err}");
+    assert!(err.contains("--api-key-file"), "{err}");
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn profile_problems_name_the_fix() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = sb.run(&["sign", "--url", "/assets", "--curl"], b"");
     let err = fails_with(&out, 1, "profile `vec` reads its API key from");
-    assert!(err.contains("--apikey-file FILE"), "{err}");
+    assert!(err.contains("--api-key-file FILE"), "{err}");
     let out = sb.run(&["sign", "--url", "/assets", "--nonce"], b"");
     let err = fails_with(&out, 1, "a nonce needs the API key");
     assert!(err.contains("profile `vec`"), "{err}");

@@ -252,7 +252,7 @@ fn without_an_apikey_file_sign_still_signs_but_curl_needs_one() {
         "{}",
         stderr(&curl)
     );
-    assert!(stderr(&curl).contains("--apikey-file"));
+    assert!(stderr(&curl).contains("--api-key-file"));
 }
 
 #[test]

@@ -117,3 +117,36 @@ pub fn sign_notes(input: &crate::lint::LintInput<'_>) -> Vec<String> {
         })
         .collect()
 }
+
+/// `--nonce N` given by the user, for one request: recorded for `api_key` so later nonces
+/// exceed it, with a note when it is not above the last one used (the server refuses it).
+pub fn use_chosen_nonce(api_key: &str, n: u64) -> anyhow::Result<u64> {
+    let store = crate::signing::NonceStore::new(crate::paths::nonce_dir());
+    if let Some(last) = store.record(api_key, n)?
+        && n <= last
+    {
+        errln!(
+            "note: nonce {n} is not above {last}, the last one used with this API key; \
+             the server refuses a nonce that does not increase. Omit N to take the next one"
+        );
+    }
+    Ok(n)
+}
+
+/// `--nonce N` for a command that signs many requests (`listen`, `proxy`): the first one
+/// uses N and the next ones count up from it; when N is not above the last one used, they
+/// continue from that one instead, and a note says so.
+pub fn start_nonces_at(api_key: &str, n: u64) -> anyhow::Result<()> {
+    let store = crate::signing::NonceStore::new(crate::paths::nonce_dir());
+    match store.last(api_key)? {
+        Some(last) if n <= last => errln!(
+            "note: nonce {n} is not above {last}, the last one used with this API key; \
+             starting at {} instead (the server refuses a nonce that does not increase)",
+            last + 1
+        ),
+        _ => {
+            store.record(api_key, n.saturating_sub(1))?;
+        }
+    }
+    Ok(())
+}

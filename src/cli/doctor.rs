@@ -41,10 +41,10 @@ pub struct Flags {
     /// The URL that was sent, when it differs from the one signed
     #[arg(long, value_name = "URL")]
     pub sent_url: Option<String>,
-    /// The body that was signed (byte-exact)
-    #[arg(long, value_name = "FILE")]
+    /// The body that was signed (byte-exact; `-` reads stdin)
+    #[arg(long, short = 'd', value_name = "FILE")]
     pub body_file: Option<PathBuf>,
-    /// The body that was sent, when it differs from the one signed
+    /// The body that was sent, when it differs from the one signed (`-` reads stdin)
     #[arg(long, value_name = "FILE")]
     pub sent_body_file: Option<PathBuf>,
     #[command(flatten)]
@@ -67,10 +67,15 @@ pub struct Flags {
     #[arg(long, value_name = "X_SIGN")]
     pub sign: Option<String>,
     /// The API key exactly as it was sent
-    #[arg(long, value_name = "KEY", conflicts_with = "apikey_file")]
+    #[arg(
+        long = "api-key",
+        alias = "apikey",
+        value_name = "KEY",
+        conflicts_with = "apikey_file"
+    )]
     pub apikey: Option<String>,
     /// A file holding the API key (read verbatim, to spot stray whitespace)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long = "api-key-file", alias = "apikey-file", value_name = "FILE")]
     pub apikey_file: Option<PathBuf>,
     /// The private key; its public half checks the x-sign [default: private.pem if present]
     #[arg(long, value_name = "FILE", conflicts_with = "pubkey")]
@@ -87,8 +92,8 @@ pub struct Flags {
     /// The server's detail.reason: signature, timestamp, nonce, apikey or headers
     #[arg(long, value_name = "REASON")]
     pub reason: Option<String>,
-    /// The accepted clock skew in seconds
-    #[arg(long, value_name = "S", default_value_t = diagnose::DEFAULT_SKEW_WINDOW)]
+    /// The accepted clock skew in seconds (as `xsign mock --skew`)
+    #[arg(long = "skew", alias = "skew-window", value_name = "SECS", default_value_t = diagnose::DEFAULT_SKEW_WINDOW)]
     pub skew_window: i64,
     /// A curl command that was run (its URL, headers and body are what was sent); `-` reads it from stdin
     #[arg(long, value_name = "COMMAND", conflicts_with = "history")]
@@ -128,8 +133,21 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     if let Some(u) = &args.sent_url {
         sent.url = Some(u.clone());
     }
+    let stdin_readers = [
+        args.body_file.as_deref(),
+        args.sent_body_file.as_deref(),
+        args.curl.as_deref().map(Path::new),
+    ]
+    .into_iter()
+    .filter(|p| *p == Some(Path::new("-")))
+    .count();
+    if stdin_readers > 1 {
+        anyhow::bail!(
+            "only one of --body-file, --sent-body-file and --curl can read stdin (`-`): give the others as files"
+        );
+    }
     if let Some(p) = &args.sent_body_file {
-        sent.body = Some(read_file(p, args.body_limit.kind())?);
+        sent.body = Some(crate::cli::body::read_body(Some(p), args.body_limit)?);
     }
     if let Some(s) = &args.sign {
         sent.x_sign = Some(s.clone());
@@ -159,7 +177,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     let signed = Signed {
         url: args.url.clone(),
         body: match &args.body_file {
-            Some(p) => Some(read_file(p, args.body_limit.kind())?),
+            Some(p) => Some(crate::cli::body::read_body(Some(p), args.body_limit)?),
             None => None,
         },
         value: signed_value(args)?,

@@ -44,9 +44,10 @@ pub struct Args {
     pub feed: Option<FeedKind>,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
-    /// Sign with x-nonce (increasing per API key) instead of x-timestamp [default: the profile's mode]
-    #[arg(long)]
-    pub nonce: bool,
+    /// Sign with x-nonce (increasing per API key) instead of x-timestamp; N: the first
+    /// handshake's, later ones count up from it [default: the profile's mode]
+    #[arg(long, value_name = "N", num_args = 0..=1)]
+    pub nonce: Option<Option<u64>>,
     /// Exit after the first message
     #[arg(long)]
     pub once: bool,
@@ -84,7 +85,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let key = load_private_key(&selected.key_path()?)?;
     let api_key = selected.api_key()?;
     let signer = Arc::new(RsaSigner::new(key));
-    let auth = if args.nonce || selected.auth_mode() == AuthMode::Nonce {
+    if let Some(Some(n)) = args.nonce {
+        super::common::start_nonces_at(&api_key, n)?;
+    }
+    let auth = if args.nonce.is_some() || selected.auth_mode() == AuthMode::Nonce {
         FeedAuth::nonce(signer, api_key, NonceStore::new(paths::nonce_dir()))
     } else {
         FeedAuth::timestamp(signer, api_key)

@@ -45,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub pubkey: Vec<PathBuf>,
     /// The API key clients must send [default: ./apikey, else a new one saved there]
-    #[arg(long, value_name = "KEY")]
+    #[arg(long = "api-key", alias = "apikey", value_name = "KEY")]
     pub apikey: Option<String>,
     /// Accepted distance between x-timestamp and this clock, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 30)]
@@ -170,7 +170,7 @@ fn api_key(flag: Option<&str>) -> anyhow::Result<(String, ApiKeySource)> {
     if let Some(key) = flag {
         let key = key.trim();
         if key.is_empty() {
-            bail!("--apikey is empty: give the API key clients will send");
+            bail!("--api-key is empty: give the API key clients will send");
         }
         return Ok((key.to_string(), ApiKeySource::Flag));
     }
@@ -195,7 +195,7 @@ fn print_banner(
     let shown = match source {
         ApiKeySource::Generated => format!("{api_key} (new, saved to ./apikey)"),
         ApiKeySource::File => format!("{} (from ./apikey)", crate::secret::mask_api_key(api_key)),
-        ApiKeySource::Flag => format!("{} (from --apikey)", crate::secret::mask_api_key(api_key)),
+        ApiKeySource::Flag => format!("{} (from --api-key)", crate::secret::mask_api_key(api_key)),
     };
     outln!("  API key  {shown}");
     for (name, key) in keys {
@@ -225,7 +225,7 @@ fn print_banner(
     let key_here = Path::new("private.pem").exists();
     if !key_here || matches!(source, ApiKeySource::Flag) {
         outln!(
-            "  (both read ./private.pem and ./apikey; otherwise add --key FILE and --apikey-file FILE)"
+            "  (both read ./private.pem and ./apikey; otherwise add --key FILE and --api-key-file FILE)"
         );
     }
     outln!("Ctrl-C stops the mock.");

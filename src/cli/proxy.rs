@@ -46,9 +46,10 @@ pub struct Args {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
-    /// Authenticate with x-nonce (the next one for this API key) instead of x-timestamp
-    #[arg(long)]
-    pub nonce: bool,
+    /// Authenticate with x-nonce instead of x-timestamp: the next one for this API key, or
+    /// N for the first request, later ones counting up from it
+    #[arg(long, value_name = "N", num_args = 0..=1)]
+    pub nonce: Option<Option<u64>>,
     /// Give up on an upstream request after this many seconds [default: the profile's, or 30]
     #[arg(long, value_name = "S", value_parser = super::common::parse_timeout)]
     pub timeout: Option<f64>,
@@ -78,7 +79,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
     let key = r.key_path.as_deref().map(load_private_key).transpose()?;
-    let mode = if args.nonce {
+    if let Some(Some(n)) = args.nonce {
+        super::common::start_nonces_at(&r.api_key, n)?;
+    }
+    let mode = if args.nonce.is_some() {
         AuthMode::Nonce
     } else {
         r.auth_mode

@@ -51,7 +51,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         secret_path.display()
     );
     outln!(
-        "next: xsign mock --qredo-secret {}  then  xsign send GET /balance --scheme qredo-v1 --base-url http://127.0.0.1:8001/qapi/v1 --apikey-file {} --secret-file {}",
+        "next: xsign mock --qredo-secret {}  then  xsign send GET /balance --scheme qredo-v1 --base-url http://127.0.0.1:8001/qapi/v1 --api-key-file {} --secret-file {}",
         secret_path.display(),
         key_path.display(),
         secret_path.display()

@@ -61,9 +61,10 @@ pub struct Args {
     pub body_limit: crate::cli::body::BodyLimit,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
-    /// Authenticate with x-nonce (the next one for this API key) instead of x-timestamp
-    #[arg(long)]
-    pub nonce: bool,
+    /// Authenticate with x-nonce instead of x-timestamp: the next one for this API key, or N
+    /// (recorded so later ones exceed it)
+    #[arg(long, value_name = "N", num_args = 0..=1)]
+    pub nonce: Option<Option<u64>>,
     /// Give up after this many seconds, connection and body included [default: the profile's, or 30]
     #[arg(long, value_name = "S", value_parser = super::common::parse_timeout)]
     pub timeout: Option<f64>,
@@ -105,7 +106,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         AuthMode::Nonce => {
             let store = NonceStore::new(paths::nonce_dir());
             let last = store.last(&setup.api_key).ok().flatten();
-            (AuthValue::Nonce(store.take(&setup.api_key)?), last)
+            let n = match args.nonce {
+                Some(Some(n)) => super::common::use_chosen_nonce(&setup.api_key, n)?,
+                _ => store.take(&setup.api_key)?,
+            };
+            (AuthValue::Nonce(n), last)
         }
         AuthMode::Timestamp => (AuthValue::Timestamp(now_unix()), None),
     };
@@ -249,7 +254,7 @@ impl Setup {
         let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
         let key = r.key_path.as_deref().map(load_private_key).transpose()?;
         let hmac = super::common::hmac_signer(&r)?;
-        if hmac.is_some() && args.nonce {
+        if hmac.is_some() && args.nonce.is_some() {
             anyhow::bail!(
                 "{} signs with a timestamp, not a nonce: drop --nonce",
                 r.scheme
@@ -265,7 +270,7 @@ impl Setup {
             key_path: r.key_path,
             secret_path: r.secret_path,
             scheme: r.scheme,
-            mode: if args.nonce {
+            mode: if args.nonce.is_some() {
                 AuthMode::Nonce
             } else {
                 r.auth_mode

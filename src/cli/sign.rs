@@ -43,8 +43,8 @@ pub struct Args {
     /// The full URL as it will be sent, or a path relative to the profile's base URL (/company)
     #[arg(long, value_name = "URL")]
     pub url: String,
-    /// Read the body from FILE (byte-exact); without it the body is read from stdin
-    #[arg(long, value_name = "FILE")]
+    /// Read the body from FILE (byte-exact; `-` for stdin); without it the body is read from stdin
+    #[arg(long, short = 'd', value_name = "FILE")]
     pub body_file: Option<PathBuf>,
     #[command(flatten)]
     pub body_limit: crate::cli::body::BodyLimit,
@@ -197,17 +197,7 @@ fn auth_value(
                  Or give the nonce yourself: --nonce N"
             )
         }
-        (Some(n), Some(key)) => {
-            if let Some(last) = store.record(key, n)?
-                && n <= last
-            {
-                errln!(
-                    "note: nonce {n} is not above {last}, the last one used with this API key; \
-                     the server refuses a nonce that does not increase. Omit N to take the next one"
-                );
-            }
-            Ok(AuthValue::Nonce(n))
-        }
+        (Some(n), Some(key)) => Ok(AuthValue::Nonce(super::common::use_chosen_nonce(key, n)?)),
         (Some(n), None) => Ok(AuthValue::Nonce(n)),
     }
 }

@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub url: String,
     /// The body exactly as signed (`-` for stdin); without it the body is empty
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'd', value_name = "FILE")]
     pub body_file: Option<PathBuf>,
     #[command(flatten)]
     pub body_limit: crate::cli::body::BodyLimit,

@@ -52,7 +52,7 @@ pub fn load_public_key(path: &Path, flag: &str) -> anyhow::Result<PublicKey> {
 pub fn read_api_key(path: &Path) -> anyhow::Result<String> {
     let text = crate::input_file::read_text(path, crate::input_file::API_KEY).map_err(|e| match e {
         crate::input_file::ReadError::NotFound { .. } => anyhow::anyhow!(
-            "no API key file at {}: save the API key from the web app into it, or pass --apikey-file FILE",
+            "no API key file at {}: save the API key from the web app into it, or pass --api-key-file FILE",
             path.display()
         ),
         other => other.into(),

@@ -25,7 +25,7 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost:8001/api/v1/p";
 pub const NO_PROFILE: &str = "-";
 
 /// Flags that override the selected profile, field by field: the one set of `--key`,
-/// `--apikey-file` and `--base-url` that `sign`, `send`, `listen` and `replay` flatten in.
+/// `--api-key-file` and `--base-url` that `sign`, `send`, `listen` and `replay` flatten in.
 /// The doc lines are the help; a command whose defaults or use differ rewords one with
 /// `#[command(mut_arg(..))]` rather than declaring the flag again.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -35,7 +35,9 @@ pub struct ProfileFlags {
     #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
     /// The file holding the API key [default: the profile's, or apikey]
-    #[arg(long, value_name = "FILE")]
+    // One spelling across commands (`profile add --api-key-file`); the reference client's
+    // `--apikey-file` still parses.
+    #[arg(long = "api-key-file", alias = "apikey-file", value_name = "FILE")]
     pub apikey_file: Option<PathBuf>,
     /// Base for relative URLs [default: the profile's, or http://localhost:8001/api/v1/p]
     #[arg(long, value_name = "URL", env = "XSIGN_BASE_URL")]
@@ -213,7 +215,7 @@ impl Selected {
         )
     }
 
-    /// The API key, trimmed: from `--apikey-file`, else the profile's source, else `./apikey`.
+    /// The API key, trimmed: from `--api-key-file`, else the profile's source, else `./apikey`.
     pub fn api_key(&self) -> anyhow::Result<String> {
         if let Some(f) = &self.flags.apikey_file {
             return read_api_key(f);

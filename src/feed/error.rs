@@ -179,7 +179,7 @@ impl Refusal {
                 "The x-nonce did not increase: another client used a larger nonce with this API key; try again, or use timestamps."
             }
             Some("apikey") => {
-                "The API key is not registered: check --apikey-file (whitespace around it is trimmed)."
+                "The API key is not registered: check --api-key-file (whitespace around it is trimmed)."
             }
             Some("headers") => {
                 "The auth headers are incomplete: send x-api-key, x-sign and exactly one of x-timestamp or x-nonce."

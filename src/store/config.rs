@@ -239,7 +239,7 @@ pub fn profile_api_key(p: &Profile) -> Result<String, ProfileError> {
                     DEMO_FIX.to_string()
                 } else {
                     format!(
-                        "Save the API key from the web app there, pass --apikey-file FILE, or `xsign profile edit {profile} --api-key-file FILE`"
+                        "Save the API key from the web app there, pass --api-key-file FILE, or `xsign profile edit {profile} --api-key-file FILE`"
                     )
                 };
                 return Err(ProfileError::ApiKeyFileMissing {

@@ -93,7 +93,13 @@ pub enum Command {
         /// A file written by `xsign collection export COLLECTION`
         file: PathBuf,
         /// Import into this collection [default: the name in the file]
-        #[arg(long, value_name = "COLLECTION")]
+        // `-c/--collection` as in `xsign import`; the old `--name` still parses.
+        #[arg(
+            long = "collection",
+            short = 'c',
+            alias = "name",
+            value_name = "COLLECTION"
+        )]
         name: Option<String>,
     },
 }
@@ -109,7 +115,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub url: String,
     /// Body file, byte-exact (`-` for stdin)
-    #[arg(long, group = "body_src", value_name = "FILE")]
+    #[arg(long, short = 'd', group = "body_src", value_name = "FILE")]
     pub body_file: Option<PathBuf>,
     #[command(flatten)]
     pub body_limit: crate::cli::body::BodyLimit,
