@@ -317,3 +317,149 @@ fn send_takes_the_nonce_given() {
     );
     assert_eq!(stale.code, 6, "{stale:?}");
 }
+
+/// One JSON value per line of `out`, each parsed.
+fn json_lines(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn json_of(run: &send_common::Run) -> serde_json::Value {
+    let mut lines = json_lines(&run.stdout);
+    assert_eq!(lines.len(), 1, "{run:?}");
+    lines.remove(0)
+}
+
+#[test]
+fn every_command_a_script_reads_speaks_json_with_one_name_per_fact() {
+    let env = Env::start();
+    let base = env.base_url();
+    let url = format!("{base}/assets");
+    let ts = xsign::signing::now_unix().to_string();
+
+    let sign = json_of(&env.xsign(&["sign", "--url", &url, "--timestamp", &ts, "--json"]));
+    let send = json_of(&env.send(&["GET", "/assets", "--json"]));
+    assert_eq!(
+        env.xsign(&["collection", "add", "c/r", "--url", &url]).code,
+        0
+    );
+    let replay = json_of(&env.xsign(&[
+        "replay",
+        "c/r",
+        "--json",
+        "--key",
+        "private.pem",
+        "--api-key-file",
+        "apikey",
+    ]));
+    let history = json_lines(&env.xsign(&["history", "--json"]).stdout);
+    let verify = env.xsign(&[
+        "verify",
+        "--url",
+        &url,
+        "--timestamp",
+        &ts,
+        "--json",
+        "--pubkey",
+        "private.pem",
+        "--sign",
+        sign["x_sign"].as_str().unwrap(),
+    ]);
+    let verify = json_of(&verify);
+    let id = send["id"].to_string();
+    let doctor = json_of(&env.xsign(&["doctor", "--history", &id, "--json"]));
+    let keygen = json_of(&env.xsign(&["keygen", "--out", "keys", "--json"]));
+    let profiles = json_lines(&env.xsign(&["profile", "list", "--json"]).stdout);
+    let profile = json_of(&env.xsign(&["profile", "show", "production", "--json"]));
+    let collections = json_lines(&env.xsign(&["collection", "list", "--json"]).stdout);
+    let collection = json_of(&env.xsign(&["collection", "show", "c", "--json"]));
+    let request = json_of(&env.xsign(&["collection", "show", "c/r", "--json"]));
+
+    // What was signed: the same names in sign, send, replay, history and verify.
+    for (what, v) in [
+        ("sign", &sign),
+        ("send", &send),
+        ("replay", &replay),
+        ("history", &history[0]),
+        ("verify", &verify),
+    ] {
+        for field in ["payload_hash", "x_sign"] {
+            assert!(v[field].is_string(), "{what} has no {field}: {v}");
+        }
+        assert!(v["auth"]["mode"] == "timestamp", "{what}: {v}");
+        assert!(
+            v.get("hash").is_none() && v.get("signature").is_none(),
+            "{what}: {v}"
+        );
+    }
+    assert_eq!(verify["verified"], true, "{verify}");
+    assert_eq!(verify["payload_hash"], sign["payload_hash"]);
+    assert_eq!(verify["auth"], sign["auth"]);
+    // What was sent and answered: as the history records it.
+    for (what, v) in [
+        ("send", &send),
+        ("replay", &replay),
+        ("history", &history[1]),
+    ] {
+        assert_eq!(v["method"], "GET", "{what}: {v}");
+        assert_eq!(v["url"], url.as_str(), "{what}: {v}");
+        assert_eq!(v["response"]["status"], 200, "{what}: {v}");
+        assert!(v["duration_ms"].is_u64() && v["id"].is_u64(), "{what}: {v}");
+    }
+    assert_eq!(history[1]["id"], send["id"]);
+    assert_eq!(history[0]["id"], replay["id"]);
+    assert_eq!(replay["name"], "r");
+    for (what, v) in [
+        ("send", &send),
+        ("replay", &replay),
+        ("verify", &verify),
+        ("doctor", &doctor),
+    ] {
+        assert_eq!(v["exit_code"], 0, "{what}: {v}");
+    }
+    assert_eq!(doctor["verdict"], "clean", "{doctor}");
+    assert!(doctor["findings"].is_array(), "{doctor}");
+    // Keys: key.fingerprint wherever a key is named.
+    assert!(
+        keygen["key"]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:"),
+        "{keygen}"
+    );
+    assert!(verify["key"]["fingerprint"].is_string(), "{verify}");
+    assert!(
+        keygen["public_pem"]
+            .as_str()
+            .unwrap()
+            .contains("BEGIN PUBLIC KEY")
+    );
+    assert!(env.path("keys").join("private.pem").exists());
+    // Profiles and collections: `profile` and `collection` name them, as in history.
+    assert!(
+        profiles.iter().any(|p| p["profile"] == "production"),
+        "{profiles:?}"
+    );
+    assert_eq!(profile["profile"], "production");
+    assert!(profile["base_url"].is_string() && profile["auth"]["mode"].is_string());
+    assert_eq!(
+        collections,
+        vec![serde_json::json!({"collection": "c", "requests": 1})]
+    );
+    assert_eq!(collection["requests"][0]["url"], url.as_str());
+    assert_eq!(request["collection"], "c");
+    assert_eq!(request["method"], "GET");
+
+    // A failure is JSON too, with its exit code.
+    let missing = env.send(&["GET", "/company/nope", "--json"]);
+    assert_eq!(missing.code, 4);
+    let missing = json_of(&missing);
+    assert_eq!(
+        (
+            missing["exit_code"].clone(),
+            missing["response"]["status"].clone()
+        ),
+        (4.into(), 404.into())
+    );
+}

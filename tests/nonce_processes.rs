@@ -55,7 +55,10 @@ fn sign_with_nonce(dir: &Path) -> Command {
 
 fn nonce_of(stdout: &[u8]) -> u64 {
     let json: serde_json::Value = serde_json::from_slice(stdout).unwrap();
-    json["value"].as_u64().expect("a nonce")
+    json["auth"]["value"]
+        .as_str()
+        .and_then(|v| v.parse().ok())
+        .expect("a nonce")
 }
 
 #[test]

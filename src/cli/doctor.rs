@@ -30,6 +30,9 @@ Examples:
 pub struct Args {
     #[command(flatten)]
     pub flags: Box<Flags>,
+    /// Print the verdict and findings as one JSON object instead of the report
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The evidence, boxed: many optional flags make a large struct.
@@ -106,8 +109,13 @@ pub struct Flags {
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let evidence = evidence(&args.flags)?;
     let report = diagnose::diagnose(&evidence);
-    out!("{}", diagnose::render::to_text(&report));
-    Ok(exit_of(report.verdict.kind).into())
+    let exit = exit_of(report.verdict.kind);
+    if args.json {
+        super::json::print(&super::json::doctor(&report, exit));
+    } else {
+        out!("{}", diagnose::render::to_text(&report));
+    }
+    Ok(exit.into())
 }
 
 /// The doctor's verdict as an exit code: a cause or a suspicion means the signature is (or

@@ -23,6 +23,9 @@ pub struct Args {
     /// Replace existing key files (the old ones are kept as *.replaced-<time>)
     #[arg(long)]
     pub force: bool,
+    /// Print the files written, the fingerprint and the public key as one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -72,6 +75,15 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         private_path.display(),
         public_path.display()
     );
+    if args.json {
+        super::json::print(&serde_json::json!({
+            "private_key": private_path,
+            "public_key": public_path,
+            "key": { "fingerprint": public.info().fingerprint, "bits": public.info().bits },
+            "public_pem": public.to_pem(),
+        }));
+        return Ok(ExitCode::SUCCESS);
+    }
     errln!("paste this public key into the Qredo web app:");
     out!("{}", public.to_pem());
     outln!("fingerprint: {}", public.info().fingerprint);

@@ -17,6 +17,7 @@ pub mod exit;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod json;
 pub mod keygen;
 pub mod listen;
 pub mod mock;

@@ -27,11 +27,18 @@ Examples:
   xsign profile show")]
 pub enum Command {
     /// List every profile (built-in and your own)
-    List,
+    List {
+        /// One JSON object per profile (as `profile show --json`)
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one profile (the selected one by default); the API key stays masked
     Show {
         /// The profile [default: the selected one]
         name: Option<String>,
+        /// Print it as one JSON object (the API key and secret headers masked)
+        #[arg(long)]
+        json: bool,
     },
     /// Add a profile (starts from production's settings, or --from PROFILE)
     Add {
@@ -126,8 +133,8 @@ pub enum Switch {
 pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = ConfigStore::open_default();
     match command {
-        Command::List => list(&store, ctx),
-        Command::Show { name } => show(&store, ctx, name),
+        Command::List { json } => list(&store, ctx, json),
+        Command::Show { name, json } => show(&store, ctx, name, json),
         Command::Add { name, from, fields } => add(&store, name, from, fields),
         Command::Edit { name, fields } => edit(&store, name, fields),
         Command::Remove { name } => remove(&store, name),
@@ -147,12 +154,18 @@ pub(crate) fn report_moved<T>(loaded: &Loaded<T>) {
     }
 }
 
-fn list(store: &ConfigStore, ctx: &Context) -> anyhow::Result<ExitCode> {
+fn list(store: &ConfigStore, ctx: &Context, json: bool) -> anyhow::Result<ExitCode> {
     let loaded = store.load()?;
     report_moved(&loaded);
     let config = loaded.value;
     let chosen = chosen_name(&config, ctx);
     let selected = config.selected_name(ctx.profile.as_deref());
+    if json {
+        for (p, origin) in config.profiles() {
+            super::json::print(&profile_json(&config, &p, origin, &selected));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     outln!(
         "  {:<14} {:<46} {:<9} {:<7} API KEY",
         "PROFILE",
@@ -204,7 +217,52 @@ fn mode_name(m: AuthMode) -> &'static str {
     }
 }
 
-fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Result<ExitCode> {
+/// A profile for `--json`: its settings with the API key source masked as on screen, secret
+/// headers masked, and whether it is ready to sign and send.
+fn profile_json(
+    config: &Config,
+    p: &Profile,
+    origin: ProfileOrigin,
+    selected: &str,
+) -> serde_json::Value {
+    let headers: serde_json::Map<String, serde_json::Value> =
+        crate::secret::mask_headers(&p.headers)
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+    let (ready, problem) = match resolve_profile(p) {
+        Ok(_) => (true, None),
+        Err(e) => (false, Some(e.to_string())),
+    };
+    serde_json::json!({
+        "profile": p.name,
+        "base_url": p.base_url,
+        "scheme": p.scheme.as_str(),
+        "auth": { "mode": mode_name(p.auth_mode) },
+        "signing": p.signing,
+        "api_key": p.api_key.to_string(),
+        "key": { "path": p.key_path },
+        "secret_path": p.secret_path,
+        "headers": headers,
+        "timeout_secs": p.timeout_secs,
+        "origin": match origin {
+            ProfileOrigin::Builtin => "built-in",
+            ProfileOrigin::Overridden => "built-in, edited",
+            ProfileOrigin::User => "user",
+        },
+        "default": config.default_profile.as_deref() == Some(p.name.as_str()),
+        "selected": p.name == selected,
+        "ready": ready,
+        "problem": problem,
+    })
+}
+
+fn show(
+    store: &ConfigStore,
+    ctx: &Context,
+    name: Option<String>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let loaded = store.load()?;
     report_moved(&loaded);
     let config = loaded.value;
@@ -217,6 +275,16 @@ fn show(store: &ConfigStore, ctx: &Context, name: Option<String>) -> anyhow::Res
             anyhow::Error::from,
         ));
     };
+    if json {
+        let selected = config.selected_name(ctx.profile.as_deref());
+        let origin = config
+            .profiles()
+            .into_iter()
+            .find(|(q, _)| q.name == p.name)
+            .map_or(ProfileOrigin::User, |(_, o)| o);
+        super::json::print(&profile_json(&config, &p, origin, &selected));
+        return Ok(ExitCode::SUCCESS);
+    }
     outln!("name:      {}", p.name);
     outln!("base URL:  {}", p.base_url);
     outln!("API key:   {}", p.api_key);

@@ -74,6 +74,10 @@ pub struct Args {
     /// Print the body as received instead of pretty-printing JSON
     #[arg(long)]
     pub raw: bool,
+    /// Print the exchange as recorded, one JSON object (the fields of `xsign history --json`,
+    /// plus exit_code), instead of the body
+    #[arg(long, conflicts_with = "raw")]
+    pub json: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -171,7 +175,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         // No answer: a code of its own, so a script can retry a network failure only.
         Err(e) => {
             errln!("error: {e}");
-            return Ok(Exit::of_send_error(&e).into());
+            let exit = Exit::of_send_error(&e);
+            if args.json {
+                super::json::print(&super::json::exchange(&entry, exit));
+            }
+            return Ok(exit.into());
         }
     };
 
@@ -189,13 +197,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
     drop(err);
-    match write_body(&response, args.raw) {
-        // `xsign send ... | head` closes stdout early; that is not a failure of the request.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other?,
-    }
-
     let exit = Exit::of_response(&response, &entry);
+    if args.json {
+        super::json::print(&super::json::exchange(&entry, exit));
+    } else {
+        match write_body(&response, args.raw) {
+            // `xsign send ... | head` closes stdout early; that is not a failure of the request.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        }
+    }
     if exit == Exit::Ok {
         return Ok(ExitCode::SUCCESS);
     }

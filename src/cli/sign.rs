@@ -215,31 +215,24 @@ pub fn plain_output(signed: &SignedRequest) -> String {
 }
 
 fn json_output(url: &str, wire_url: &str, method: &str, signed: &SignedRequest) -> String {
-    let value = match signed.value {
-        AuthValue::Timestamp(t) => serde_json::json!(t),
-        AuthValue::Nonce(n) => serde_json::json!(n),
-    };
     let headers: serde_json::Map<String, serde_json::Value> = signed
         .headers()
         .into_iter()
         .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
         .collect();
-    let mut out = serde_json::json!({
+    // The history's names (`xsign history --json`), one per fact: payload_hash, x_sign
+    // (whatever the scheme's header is called), auth.mode/auth.value.
+    serde_json::json!({
         "scheme": signed.scheme.as_str(),
-        "hash": signed.hash_hex,
-        "signature": signed.x_sign.as_str(),
-        "mode": signed.value.mode_name(),
-        "value": value,
+        "payload_hash": signed.hash_hex,
+        "x_sign": signed.x_sign.as_str(),
+        "auth": crate::store::history::AuthRecord::from_value(signed.value),
         "method": method,
         "url": url,
         "wire_url": wire_url,
         "headers": headers,
-    });
-    // The Partner API's field name, kept for scripts written before schemes existed.
-    if signed.scheme == Scheme::PartnerRsa {
-        out["x_sign"] = serde_json::json!(signed.x_sign.as_str());
-    }
-    out.to_string()
+    })
+    .to_string()
 }
 
 /// `xsign sign --curl`: the API key, the signature headers, the profile's extra headers

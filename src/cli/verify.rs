@@ -47,6 +47,9 @@ pub struct Args {
     /// The x-sign to check
     #[arg(long = "sign", value_name = "X_SIGN")]
     pub x_sign: String,
+    /// Print the result as one JSON object (verified, payload_hash, key fingerprint, ...)
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -76,7 +79,27 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let payload = Payload::new(value, &url, &body);
     // The form the server will check against, when it differs from the one given.
     let wire = wire_url(&url).ok().filter(|w| w.differs());
-    match verify_x_sign(&key, &payload, x_sign) {
+    let verified = verify_x_sign(&key, &payload, x_sign);
+    if args.json {
+        let exit = if verified.is_ok() {
+            super::exit::Exit::Ok
+        } else {
+            super::exit::Exit::SignatureRefused
+        };
+        super::json::print(&serde_json::json!({
+            "verified": verified.is_ok(),
+            "error": verified.as_ref().err().map(ToString::to_string),
+            "url": url,
+            "wire_url": wire.as_ref().map(|w| w.wire.clone()),
+            "auth": crate::store::history::AuthRecord::from_value(value),
+            "payload_hash": payload.hash_hex(),
+            "x_sign": x_sign,
+            "key": { "fingerprint": key.info().fingerprint, "bits": key.info().bits },
+            "exit_code": exit.code(),
+        }));
+        return Ok(exit.into());
+    }
+    match verified {
         Ok(()) => {
             outln!(
                 "ok: x-sign verifies ({} bits, {}; hash {})",

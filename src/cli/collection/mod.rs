@@ -27,14 +27,21 @@ Examples:
   xsign collection export payments/new-company")]
 pub enum Command {
     /// List collections and how many requests each holds
-    List,
+    List {
+        /// One JSON object per collection: its name and request count
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a collection's requests, or one request (COLLECTION/REQUEST)
     Show {
         /// COLLECTION, or COLLECTION/REQUEST
         target: String,
         /// Print only the request's body, byte for byte
-        #[arg(long)]
+        #[arg(long, conflicts_with = "json")]
         body: bool,
+        /// Print the collection or request as JSON, bodies byte-exact (as saved)
+        #[arg(long)]
+        json: bool,
     },
     /// Save a request (creates the collection; replaces a request of the same name)
     Add(Box<AddArgs>),
@@ -139,8 +146,8 @@ pub enum Format {
 pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = CollectionStore::open_default();
     match command {
-        Command::List => list(&store),
-        Command::Show { target, body } => show(&store, &target, body),
+        Command::List { json } => list(&store, json),
+        Command::Show { target, body, json } => show(&store, &target, body, json),
         Command::Add(a) => add(&store, *a),
         Command::New {
             name,

@@ -6,9 +6,18 @@ use crate::store::collection::split_target;
 use std::io::Write;
 use std::process::ExitCode;
 
-pub(super) fn list(store: &CollectionStore) -> anyhow::Result<ExitCode> {
+pub(super) fn list(store: &CollectionStore, json: bool) -> anyhow::Result<ExitCode> {
     let loaded = store.load_all()?;
     report_moved(&loaded);
+    if json {
+        for c in &loaded.value {
+            crate::cli::json::print(&serde_json::json!({
+                "collection": c.name,
+                "requests": c.requests.len(),
+            }));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if loaded.value.is_empty() {
         outln!(
             "no collections yet in {}: save one with `xsign collection add COLLECTION/REQUEST --url /assets` or `xsign import curl`",
@@ -35,11 +44,29 @@ pub(super) fn show(
     store: &CollectionStore,
     target: &str,
     body_only: bool,
+    json: bool,
 ) -> anyhow::Result<ExitCode> {
     let (c, r) = split_target(target);
     let loaded = store.load(c)?;
     report_moved(&loaded);
     let collection = loaded.value;
+    // The saved form (`crate::store::body`: a string, or base64 when not UTF-8), so the
+    // bytes come out exactly as they are signed.
+    if json {
+        let v = match r {
+            None => serde_json::json!({
+                "collection": collection.name,
+                "requests": collection.requests,
+            }),
+            Some(name) => {
+                let mut v = serde_json::to_value(store.load_request(c, name)?)?;
+                v["collection"] = serde_json::json!(collection.name);
+                v
+            }
+        };
+        crate::cli::json::print(&v);
+        return Ok(ExitCode::SUCCESS);
+    }
     match r {
         None => {
             if body_only {

@@ -59,6 +59,10 @@ pub struct Args {
     /// A value for {{NAME}} in saved requests, NAME=VALUE (repeatable)
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var, conflicts_with = "history")]
     pub vars: Vec<(String, String)>,
+    /// A JSON line per request sent (the fields of `xsign history --json`, plus name and
+    /// exit_code) instead of the response or the table
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
 }
@@ -75,6 +79,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         client: &client,
         history: &history,
         verbose: args.verbose,
+        json: args.json,
     };
 
     if let Some(id) = args.history {
@@ -118,6 +123,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             errln!("warning: {n}");
         }
         let row = sender.send(&profile, &ticket, &source, true);
+        if args.json {
+            super::json::print(&row.json());
+        }
         return Ok(finish_single(row));
     }
 
@@ -185,6 +193,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 ok: false,
                 history_id: None,
                 exit: super::exit::Exit::Failure,
+                entry: None,
             },
         };
         rows.push(Row {
@@ -192,10 +201,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             ..row
         });
     }
+    if args.json {
+        for r in &rows {
+            super::json::print(&r.json());
+        }
+    }
     if single {
         return Ok(finish_single(rows.pop().expect("one request")));
     }
-    print_table(&rows);
+    if !args.json {
+        print_table(&rows);
+    }
     let failed = rows.iter().filter(|r| !r.ok).count();
     if failed > 0 {
         let auth = rows.iter().any(|r| r.verdict.starts_with("1020"));

@@ -3,7 +3,7 @@
 
 use crate::cli::exit::Exit;
 use crate::http::{self, Origin, Response, Ticket};
-use crate::store::{History, ResolvedProfile};
+use crate::store::{History, HistoryEntry, ResolvedProfile};
 use std::process::ExitCode;
 
 /// The outcome of one replayed request, for the table.
@@ -16,6 +16,22 @@ pub(super) struct Row {
     pub(super) history_id: Option<u64>,
     /// What this request alone would exit with.
     pub(super) exit: Exit,
+    /// The history record of the send; `None` when nothing was sent.
+    pub(super) entry: Option<Box<HistoryEntry>>,
+}
+
+impl Row {
+    /// `replay --json`'s line: the exchange as recorded, or why nothing was sent.
+    pub(super) fn json(&self) -> serde_json::Value {
+        let mut v = match &self.entry {
+            Some(e) => crate::cli::json::exchange(e, self.exit),
+            None => serde_json::json!({ "error": self.verdict, "exit_code": self.exit.code() }),
+        };
+        if !self.name.is_empty() {
+            v["name"] = serde_json::json!(self.name);
+        }
+        v
+    }
 }
 
 pub(super) fn finish_single(row: Row) -> ExitCode {
@@ -68,6 +84,8 @@ pub(super) struct Sender<'a> {
     pub(super) client: &'a reqwest::Client,
     pub(super) history: &'a History,
     pub(super) verbose: bool,
+    /// `--json`: no response printed, a JSON line per request instead.
+    pub(super) json: bool,
 }
 
 impl Sender<'_> {
@@ -105,7 +123,7 @@ impl Sender<'_> {
         let elapsed = exchange.elapsed;
         match exchange.outcome {
             Ok(r) => {
-                if print_response {
+                if print_response && !self.json {
                     errln!(
                         "{}  {} ms  {}  ({} {})",
                         r.status_line(),
@@ -134,6 +152,7 @@ impl Sender<'_> {
                 let exit = Exit::of_response(&r, &exchange.entry);
                 Row {
                     exit,
+                    entry: Some(Box::new(exchange.entry)),
                     name: String::new(),
                     status: r.status.to_string(),
                     millis: Some(r.elapsed.as_millis()),
@@ -144,6 +163,7 @@ impl Sender<'_> {
             }
             Err(e) => Row {
                 exit: Exit::of_send_error(&e),
+                entry: Some(Box::new(exchange.entry)),
                 name: String::new(),
                 status: "-".into(),
                 millis: Some(elapsed.as_millis()),
