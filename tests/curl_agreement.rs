@@ -227,7 +227,7 @@ fn the_doctor_names_what_curl_changed_when_the_typed_url_was_signed() {
         signed.x_sign
     );
     let run = env.xsign(&["doctor", "--curl", &cmd, "--url", &typed]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 6, "{run:?}");
     assert!(
         run.stderr
             .contains(&format!("note: curl sends {base}/assets")),
