@@ -463,3 +463,50 @@ fn every_command_a_script_reads_speaks_json_with_one_name_per_fact() {
         (4.into(), 404.into())
     );
 }
+
+#[test]
+fn send_goes_through_the_proxy_given_and_refuses_insecure_production() {
+    let env = Env::start();
+    assert_eq!(env.send(&["GET", "/assets"]).code, 0);
+    // Through a proxy that is not there: no response, where the direct way answers 200.
+    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    let via = env.send(&["GET", "/assets", "--proxy", &proxy]);
+    assert_eq!(via.code, 3, "{via:?}");
+    let insecure = env.xsign(&[
+        "--profile",
+        "production",
+        "send",
+        "GET",
+        "/assets",
+        "--insecure",
+    ]);
+    assert_eq!(insecure.code, 1, "{insecure:?}");
+    assert!(
+        insecure
+            .stderr
+            .contains("--insecure is refused for production"),
+        "{insecure:?}"
+    );
+    env.write("ca.pem", b"not a certificate");
+    let ca = env.send(&["GET", "/assets", "--cacert", "ca.pem"]);
+    assert_eq!(ca.code, 1, "{ca:?}");
+    assert!(ca.stderr.contains("no PEM certificate"), "{ca:?}");
+    // replay takes the same flags.
+    let added = env.xsign(&[
+        "collection",
+        "add",
+        "c/a",
+        "--url",
+        &format!("{}/assets", env.base_url()),
+    ]);
+    assert_eq!(added.code, 0, "{added:?}");
+    let flags = ["--key", "private.pem", "--api-key-file", "apikey"];
+    let replay = env.xsign(&[&["replay", "c/a", "--proxy", &proxy][..], &flags].concat());
+    assert_eq!(replay.code, 3, "{replay:?}");
+    assert_eq!(
+        env.xsign(&[&["replay", "c/a"][..], &flags].concat()).code,
+        0
+    );
+    // A loopback test server: --insecure is accepted (plain HTTP has no certificate).
+    assert_eq!(env.send(&["GET", "/assets", "--insecure"]).code, 0);
+}

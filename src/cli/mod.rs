@@ -15,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod exit;
 pub mod history;
+pub mod http_flags;
 pub mod import;
 pub mod init;
 pub mod json;

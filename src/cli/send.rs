@@ -61,6 +61,8 @@ pub struct Args {
     pub body_limit: crate::cli::body::BodyLimit,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
+    #[command(flatten)]
+    pub http: super::http_flags::HttpFlags,
     /// Authenticate with x-nonce instead of x-timestamp: the next one for this API key, or N
     /// (recorded so later ones exceed it)
     #[arg(long, value_name = "N", num_args = 0..=1)]
@@ -156,7 +158,14 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         key_path: setup.key_path.clone(),
         source: None,
     };
-    let exchange = send_blocking(ticket, setup.timeout, &origin, &History::open_default())?;
+    let client = args.http.client(&setup.profile, &setup.base_url)?;
+    let exchange = send_blocking(
+        &client,
+        ticket,
+        setup.timeout,
+        &origin,
+        &History::open_default(),
+    )?;
     if let Some(e) = &exchange.record_error {
         errln!("warning: the request was not recorded in the history: {e}");
     }
@@ -314,6 +323,7 @@ fn body_notes(method: &str, url: &str, body: &[u8], scheme: Scheme) -> Vec<Strin
 /// Runs the request on its own runtime; Ctrl-C gives it up, which drops the connection,
 /// and it is recorded as cancelled.
 fn send_blocking(
+    client: &reqwest::Client,
     ticket: Ticket,
     timeout: Duration,
     origin: &Origin,
@@ -323,7 +333,6 @@ fn send_blocking(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let client = http::client()?;
     let ctrl_c = async {
         // Without a signal handler, never give up.
         if tokio::signal::ctrl_c().await.is_err() {
@@ -331,7 +340,7 @@ fn send_blocking(
         }
     };
     Ok(rt.block_on(http::execute_until(
-        &client, ticket, timeout, origin, history, ctrl_c,
+        client, ticket, timeout, origin, history, ctrl_c,
     )))
 }
 

@@ -16,7 +16,8 @@ pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_relayed
 pub use handshake::{Handshake, HandshakeAnswer, record_handshake};
 pub use response::{ApiError, Response};
 pub use send::{
-    MAX_RESPONSE_BODY, Relay, RelayHead, SendError, client, client_trusting, send, send_relayed,
+    ClientOptions, MAX_RESPONSE_BODY, Relay, RelayHead, SendError, client, client_trusting,
+    client_with, send, send_relayed,
 };
 pub use ticket::{
     BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket, build_ticket,

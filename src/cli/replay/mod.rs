@@ -7,7 +7,7 @@ use super::Context;
 use super::common::{parse_var, select_profile_or};
 use super::profile::report_moved;
 use crate::credentials::{ProfileFlags, Unchosen};
-use crate::http::{self, Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket};
+use crate::http::{Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket};
 use crate::scenario::{SystemBuiltins, Vars};
 use crate::signing::{
     AuthMode, AuthValue, NonceStore, RequestSigner, RsaSigner, SignedRequest, now_unix, wire_url,
@@ -65,6 +65,8 @@ pub struct Args {
     pub json: bool,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
+    #[command(flatten)]
+    pub http: super::http_flags::HttpFlags,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -73,10 +75,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let client = http::client()?;
-    let sender = Sender {
+    let sender = |client| Sender {
         rt: &rt,
-        client: &client,
+        client,
         history: &history,
         verbose: args.verbose,
         json: args.json,
@@ -122,7 +123,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         for n in notes {
             errln!("warning: {n}");
         }
-        let row = sender.send(&profile, &ticket, &source, true);
+        let client = args.http.client(&profile.name, &profile.base_url)?;
+        let row = sender(&client).send(&profile, &ticket, &source, true);
         if args.json {
             super::json::print(&row.json());
         }
@@ -155,6 +157,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
+    let client = args.http.client(&profile.name, &profile.base_url)?;
+    let sender = sender(&client);
     let cli_vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
     // The profile's variables, then --var: the scenario chain's order without its layers.
     let vars = Vars::new(vec![&profile_vars, &cli_vars]);
