@@ -155,10 +155,14 @@ pub fn welcome(port: u16) -> String {
 
 /// What the demo says about its Qredo API v1 before the workbench opens: the profile
 /// that reaches it, from the workbench and from another terminal.
-pub fn qredo_lines() -> [String; 2] {
+pub fn qredo_lines() -> [String; 3] {
     [
         "xsign demo: the mock serves the Qredo API v1 too (/qapi/v1, HMAC with the demo's secret): switch to the qredo-v1-demo profile (F7)".to_string(),
         "xsign demo: from another terminal: xsign send GET /balance --profile qredo-v1-demo (a refusal is explained, as a 1020 is)".to_string(),
+        format!(
+            "xsign demo: and the v2 API (/api/v2, token fetched and cached by xsign): xsign send GET /workspaces/{}/wallets --profile qredo-v2-demo",
+            crate::store::profile::DEMO_WORKSPACE
+        ),
     ]
 }
 

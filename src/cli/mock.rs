@@ -32,6 +32,10 @@ ts + METHOD + URL + body, with --qredo-secret):
   GET /account   GET /balance   GET /funds   GET /funds/{fund_id}
   POST /transaction             GET /transactions/{tx_id}/status
   Refusals are 401 {\"code\":\"401\",\"msg\":\"Unauthorized\",\"detail\":{\"reason\":R}}, R naming the mistake.
+Qredo API v2 (under /api/v2, the same secret): GET /workspaces/{id}/token signed with
+qredo-api-key, qredo-api-timestamp, qredo-api-signature (HMAC of ts + GET + URL) returns
+{\"token\": JWT} (HS256, --token-ttl); then, with x-token:
+  GET /workspaces/{id}/wallets   GET /workspaces/{id}/balances
 Refusals are HTTP 401 {\"code\":1020,\"msg\":\"errPartnerAuth\",\"detail\":{\"reason\":R}} with R one
 of signature, timestamp, nonce, apikey, headers; -v says which check failed and what was signed.";
 
@@ -66,6 +70,9 @@ pub struct Args {
     /// default it gets 1020 with reason "replay", as a server with replay protection answers
     #[arg(long)]
     pub allow_replays: bool,
+    /// How long a Qredo API v2 token lives, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 3600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub token_ttl: u32,
 }
 
 /// Where the API key came from, for the banner.
@@ -99,6 +106,7 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         verbose: args.verbose,
         access_log: true,
         refuse_replays: !args.allow_replays,
+        token_ttl_secs: i64::from(args.token_ttl),
         ..Default::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -113,8 +121,9 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
         print_banner(&mock.base_url(), &api_key, &source, &keys, &args);
         if let Some((qkey, secret)) = qredo {
             errln!(
-                "mock: Qredo API v1 on {} for qredo-api-key {} (secret {})",
+                "mock: Qredo API v1 on {} and v2 on {} for qredo-api-key {} (secret {})",
                 mock.qapi_v1_url(),
+                mock.qapi_v2_url(),
                 crate::secret::mask_api_key(&qkey),
                 secret.masked()
             );

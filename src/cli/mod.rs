@@ -31,6 +31,7 @@ pub mod run_progress;
 pub mod secret;
 pub mod send;
 pub mod sign;
+pub mod token;
 pub mod verify;
 
 #[derive(Debug, Parser)]
@@ -61,6 +62,8 @@ pub enum Command {
     Keygen(keygen::Args),
     /// Qredo API v1/v2 key and secret pairs for the mock (`secret new`)
     Secret(secret::Args),
+    /// The Qredo API v2 token xsign caches: show its expiry, or clear it
+    Token(token::Args),
     /// Check an x-sign against a public key
     Verify(verify::Args),
     /// Send a signed request and print the response
@@ -171,6 +174,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sign(a)) => sign::run(a, &ctx),
         Some(Command::Keygen(a)) => keygen::run(a, &ctx),
         Some(Command::Secret(a)) => secret::run(a, &ctx),
+        Some(Command::Token(a)) => token::run(a, &ctx),
         Some(Command::Verify(a)) => verify::run(a, &ctx),
         Some(Command::Send(a)) => send::run(a, &ctx),
         Some(Command::Listen(a)) => listen::run(a, &ctx),

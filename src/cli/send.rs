@@ -134,6 +134,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let secret = creds.signer.as_ref().and_then(|s| s.hmac_secret().cloned());
     let mut spec = RequestSpec::new(method, url, body);
     spec.extra_headers = setup.headers.clone();
+    let origin = Origin {
+        profile: setup.profile.clone(),
+        key_path: setup.key_path.clone(),
+        source: None,
+    };
+    let client = args.http.client(&setup.profile, &setup.base_url)?;
+    if let Some(source) =
+        super::token::source_for(&setup.resolved, &spec.url, creds.signer.as_ref())?
+    {
+        return send_v2(&args, &setup, &source, &spec, &creds, &origin, secret, &client);
+    }
     let ticket = build_fresh_ticket(&spec, &creds, value)?;
 
     let mut err = crate::cli::out::stderr();
@@ -153,12 +164,6 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     drop(err);
 
-    let origin = Origin {
-        profile: setup.profile.clone(),
-        key_path: setup.key_path.clone(),
-        source: None,
-    };
-    let client = args.http.client(&setup.profile, &setup.base_url)?;
     let exchange = send_blocking(
         &client,
         ticket,
@@ -166,6 +171,18 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         &origin,
         &History::open_default(),
     )?;
+    answer(&args, &setup, exchange, secret, value, last_nonce)
+}
+
+/// Prints the answer to stdout and stderr, and the doctor's report on a refusal.
+fn answer(
+    args: &Args,
+    setup: &Setup,
+    exchange: Exchange,
+    secret: Option<crate::secret::QredoSecret>,
+    value: AuthValue,
+    last_nonce: Option<u64>,
+) -> anyhow::Result<ExitCode> {
     if let Some(e) = &exchange.record_error {
         errln!("warning: the request was not recorded in the history: {e}");
     }
@@ -224,14 +241,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             .secret_path
             .as_ref()
             .map_or_else(|| "the secret".to_string(), |p| p.display().to_string());
-        let ev = QredoEvidence::from_history(&entry, secret, source, now_unix());
+        let mut ev = QredoEvidence::from_history(&entry, secret, source, now_unix());
+        ev.token = ticket
+            .token()
+            .and_then(|t| crate::signing::jwt::read_claims(t).ok());
         let report = diagnose::qredo_doctor::diagnose(&ev);
         errln!();
         eprint!("{}", diagnose::render::to_text(&report));
     } else if response.partner_auth_failure().is_some() {
         let key = setup.public_key.clone().map(|public_key| CheckKey {
             public_key,
-            source: key_source(&setup),
+            source: key_source(setup),
         });
         let mut evidence =
             Evidence::from_history(&entry, key, now_unix()).with_whole_body(&ticket.body);
@@ -267,11 +287,13 @@ struct Setup {
     mode: AuthMode,
     headers: Vec<(String, String)>,
     timeout: Duration,
+    resolved: crate::store::ResolvedProfile,
 }
 
 impl Setup {
     fn resolve(args: &Args, ctx: &Context) -> anyhow::Result<Setup> {
         let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
+        let resolved = r.clone();
         let key = r.key_path.as_deref().map(load_private_key).transpose()?;
         let hmac = super::common::hmac_signer(&r)?;
         if hmac.is_some() && args.nonce.is_some() {
@@ -300,6 +322,7 @@ impl Setup {
                 .timeout
                 .map(Duration::from_secs_f64)
                 .unwrap_or(r.timeout),
+            resolved,
         })
     }
 }
@@ -387,4 +410,64 @@ fn write_body(response: &Response, raw: bool) -> std::io::Result<()> {
         );
     }
     out.flush()
+}
+
+/// A Qredo API v2 call: the token (cached, or fetched and recorded first, which a line on
+/// stderr says), then the call carrying it; a refused token request is explained by the
+/// doctor as any qredo refusal is.
+fn send_v2(
+    args: &Args,
+    setup: &Setup,
+    source: &http::TokenSource,
+    spec: &RequestSpec,
+    creds: &Credentials,
+    origin: &Origin,
+    secret: Option<crate::secret::QredoSecret>,
+    client: &reqwest::Client,
+) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let history = History::open_default();
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let result = rt.block_on(http::execute_with_token(
+        client,
+        source,
+        spec,
+        creds,
+        setup.timeout,
+        origin,
+        &history,
+        ctrl_c,
+    ));
+    let value = AuthValue::Timestamp(now_unix());
+    match result {
+        Ok((token, exchange)) => {
+            errln!("{}", super::token::token_line(&token, source));
+            if let Some(e) = &token.cache_error {
+                errln!("warning: the token was not cached, the next send fetches another: {e}");
+            }
+            if args.verbose {
+                write_request(&mut crate::cli::out::stderr(), &exchange.ticket)?;
+            }
+            answer(args, setup, exchange, secret, value, None)
+        }
+        Err(http::TokenError::Cancelled) => {
+            errln!("cancelled");
+            Ok(Exit::Interrupted.into())
+        }
+        Err(http::TokenError::Failed(fetch)) => {
+            errln!(
+                "token: GET {} answered first, so the call was not sent:",
+                fetch.ticket.wire_url()
+            );
+            answer(args, setup, *fetch, secret, value, None)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -48,6 +48,9 @@ pub struct ProfileFlags {
     /// The Qredo API secret file (base64url) for qredo-v1/v2 [default: the profile's, or secret]
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
+    /// The Qredo API v2 workspace id, whose token qredo-v2 requests carry [default: the profile's]
+    #[arg(long, value_name = "ID")]
+    pub workspace: Option<String>,
 }
 
 /// The profile a command works with, before anything is read from disk: the one chosen by
@@ -288,6 +291,11 @@ impl Selected {
             timeout: self.timeout(),
             scheme,
             secret_path,
+            workspace: self
+                .flags
+                .workspace
+                .clone()
+                .or_else(|| self.profile.as_ref().and_then(|p| p.workspace.clone())),
         })
     }
 }

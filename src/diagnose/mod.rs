@@ -12,6 +12,7 @@ mod evidence;
 mod findings;
 pub mod qredo;
 pub mod qredo_doctor;
+mod qredo_token;
 pub mod render;
 mod signature;
 mod url;
@@ -164,6 +165,8 @@ pub enum CauseKind {
     SecretDecoding,
     /// The same x-sign sent again while its timestamp was in the window.
     Replay,
+    /// A Qredo API v2 token missing, expired, refused, or for another workspace.
+    Token,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

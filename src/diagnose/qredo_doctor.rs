@@ -48,9 +48,12 @@ pub struct QredoEvidence {
     pub sent_at: Option<i64>,
     pub now: Option<i64>,
     pub skew_window: i64,
+    /// The claims of the v2 token the request carried (history keeps it masked, so the
+    /// sender passes them).
+    pub token: Option<crate::signing::jwt::TokenClaims>,
 }
 
-fn path_of(url: &str) -> String {
+pub(super) fn path_of(url: &str) -> String {
     url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.path().to_string())
 }
 
@@ -100,10 +103,11 @@ impl QredoEvidence {
             sent_at: Some(entry.sent_at_ms.div_euclid(1000)),
             now: Some(now),
             skew_window: DEFAULT_SKEW_WINDOW,
+            token: None,
         }
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -111,7 +115,7 @@ impl QredoEvidence {
     }
 }
 
-fn cause(kind: CauseKind, title: String, detail: Vec<String>, fix: &str) -> Cause {
+pub(super) fn cause(kind: CauseKind, title: String, detail: Vec<String>, fix: &str) -> Cause {
     Cause {
         kind,
         severity: Severity::Cause,
@@ -136,6 +140,9 @@ fn note(kind: CauseKind, severity: Severity, title: String) -> Cause {
 /// The scheme mixed up with the URL's API, when it is.
 fn mixed_scheme(ev: &QredoEvidence) -> Option<Cause> {
     let path = path_of(&ev.url);
+    if let Some(c) = super::qredo_token::mixed(ev, &path) {
+        return Some(c);
+    }
     match ev.scheme {
         Some(s @ (Scheme::QredoV1 | Scheme::QredoV2)) if under(&path, API_PREFIX) => Some(cause(
             CauseKind::SchemeMixed,
@@ -170,6 +177,8 @@ pub fn diagnose(ev: &QredoEvidence) -> Report {
     };
     if let Some(c) = mixed_scheme(ev) {
         findings.push(c);
+    } else if super::qredo_token::is_token_call(ev) {
+        findings.extend(super::qredo_token::findings(ev));
     } else if let Some(scheme) = ev.scheme.filter(|s| *s != Scheme::PartnerRsa) {
         let ts = ev.header(scheme.timestamp_header()).map(str::trim);
         let sig = ev.header(scheme.signature_header());

@@ -33,6 +33,7 @@ fn ev(ts: &str, url: &str, sig: &str) -> QredoEvidence {
         sent_at: Some(1_700_000_000),
         now: Some(1_700_000_002),
         skew_window: DEFAULT_SKEW_WINDOW,
+        token: None,
     }
 }
 
@@ -146,4 +147,55 @@ fn bytes_sent_other_than_signed_show_the_difference() {
         c.diff.as_ref().unwrap().sent_span,
         BODY.len()..BODY.len() + 1
     );
+}
+
+/// A v2 call to workspace `ws` refused, carrying a token with `claims` (None: no x-token).
+fn v2(ws: &str, url_base: &str, claims: Option<(i64, &str)>) -> QredoEvidence {
+    let mut e = ev(TS, &format!("{url_base}/workspaces/{ws}/wallets"), "");
+    e.scheme = Some(Scheme::QredoV2);
+    e.method = "GET".into();
+    e.headers = match claims {
+        Some(_) => vec![("x-token".into(), "****abcd".into())],
+        None => vec![("qredo-api-key".into(), "****6789".into())],
+    };
+    e.token = claims.map(|(exp, wid)| crate::signing::jwt::TokenClaims {
+        exp,
+        iat: None,
+        workspace: Some(wid.into()),
+    });
+    e
+}
+
+#[test]
+fn a_refused_v2_token_is_named_missing_expired_other_workspace_forged_or_mixed() {
+    let base = "http://127.0.0.1:1/api/v2";
+    let title = |e: &QredoEvidence| {
+        let r = diagnose(e);
+        assert_eq!(r.verdict.kind, VerdictKind::Found, "{r:?}");
+        first_cause(&r).title.clone()
+    };
+    assert!(title(&v2("w1", base, None)).contains("No x-token was sent"));
+    let expired = v2("w1", base, Some((1_699_999_000, "w1")));
+    assert!(
+        title(&expired).contains("token-expired"),
+        "{}",
+        title(&expired)
+    );
+    let other = v2("w2", base, Some((1_800_000_000, "w1")));
+    assert!(title(&other).contains("issued for workspace w1"));
+    let forged = v2("w1", base, Some((1_800_000_000, "w1")));
+    assert!(title(&forged).contains("token-forged"));
+    let to_v1 = v2(
+        "w1",
+        "http://127.0.0.1:1/qapi/v1",
+        Some((1_800_000_000, "w1")),
+    );
+    assert!(title(&to_v1).contains("Qredo API v1 URL"));
+    let to_partner = v2(
+        "w1",
+        "http://127.0.0.1:1/api/v1/p",
+        Some((1_800_000_000, "w1")),
+    );
+    assert!(title(&to_partner).contains("Partner API URL"));
+    assert_eq!(first_cause(&diagnose(&forged)).kind, CauseKind::Token);
 }

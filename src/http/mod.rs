@@ -10,6 +10,7 @@ mod handshake;
 mod response;
 mod send;
 mod ticket;
+mod token;
 
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
 pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_relayed, execute_until};
@@ -21,4 +22,6 @@ pub use send::{
 };
 pub use ticket::{
     BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket, build_ticket,
+    build_token_ticket,
 };
+pub use token::{Token, TokenError, TokenSource, execute_with_token};

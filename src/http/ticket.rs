@@ -75,6 +75,10 @@ pub enum BuildError {
         "the API key holds a line break or control character, which cannot go in a header: check the API key file (copy the key again from the web app)"
     )]
     ApiKeyNotHeaderSafe,
+    #[error(
+        "the Qredo API v2 token is empty or holds a line break: `xsign token clear` and send again to fetch a new one"
+    )]
+    TokenNotHeaderSafe,
     #[error("the API key is empty: save the key from the web app in the API key file")]
     ApiKeyEmpty,
     #[error("{name:?} is not a valid header name: use letters, digits and '-'")]
@@ -130,11 +134,19 @@ impl Ticket {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The scheme that signed the ticket; the Partner API's when signing is off.
+    /// The scheme that signed the ticket (a v2 token ticket's is `qredo-v2`); the Partner
+    /// API's when signing is off.
     pub fn scheme(&self) -> Scheme {
-        self.signed
-            .as_ref()
-            .map_or(Scheme::PartnerRsa, |s| s.scheme)
+        match (&self.signed, &self.signed_by) {
+            (Some(s), _) => s.scheme,
+            (None, Some(by)) => Scheme::parse(&by.scheme).unwrap_or_default(),
+            (None, None) => Scheme::PartnerRsa,
+        }
+    }
+
+    /// The Qredo API v2 token the ticket carries, if it is a token ticket.
+    pub fn token(&self) -> Option<&str> {
+        self.header(crate::signing::TOKEN_HEADER)
     }
 
     pub fn api_key(&self) -> &str {
@@ -226,6 +238,25 @@ pub fn build_ticket(
     creds: &Credentials,
     value: AuthValue,
 ) -> Result<Ticket, BuildError> {
+    build(spec, creds, Auth::Signed(value))
+}
+
+/// A Qredo API v2 call: the same URL and header checks, carrying `token` as `x-token`
+/// instead of a signature (the token was bought with one; see `http::token`).
+pub fn build_token_ticket(
+    spec: &RequestSpec,
+    creds: &Credentials,
+    token: &str,
+) -> Result<Ticket, BuildError> {
+    build(spec, creds, Auth::Token(token))
+}
+
+enum Auth<'a> {
+    Signed(AuthValue),
+    Token(&'a str),
+}
+
+fn build(spec: &RequestSpec, creds: &Credentials, auth: Auth<'_>) -> Result<Ticket, BuildError> {
     let wire = wire_url(&spec.url)?;
     if !matches!(wire.url().scheme(), "http" | "https") {
         return Err(BuildError::NotHttp {
@@ -246,6 +277,21 @@ pub fn build_ticket(
         .as_ref()
         .map_or(Scheme::PartnerRsa, |s| s.scheme());
     let mut headers = vec![(scheme.api_key_header().to_string(), creds.api_key.clone())];
+    let value = match auth {
+        Auth::Signed(value) => value,
+        Auth::Token(token) => {
+            if token.is_empty() || !header_safe(token) {
+                return Err(BuildError::TokenNotHeaderSafe);
+            }
+            headers = vec![(crate::signing::TOKEN_HEADER.to_string(), token.to_string())];
+            let mut t = finish(spec, wire, headers, None, None)?;
+            t.signed_by = Some(SignedBy {
+                scheme: Scheme::QredoV2.to_string(),
+                fingerprint: None,
+            });
+            return Ok(t);
+        }
+    };
     let signed = match &creds.signer {
         Some(signer) => {
             if value.mode() != creds.mode {
@@ -262,6 +308,24 @@ pub fn build_ticket(
         }
         None => None,
     };
+    let signed_by = signed
+        .as_ref()
+        .and(creds.signer.as_ref())
+        .map(|s| SignedBy {
+            scheme: s.scheme().to_string(),
+            fingerprint: s.key_fingerprint().map(str::to_string),
+        });
+    finish(spec, wire, headers, signed, signed_by)
+}
+
+/// The content type, `accept`, `user-agent` and the spec's extras after the auth headers.
+fn finish(
+    spec: &RequestSpec,
+    wire: WireUrl,
+    mut headers: Vec<(String, String)>,
+    signed: Option<SignedRequest>,
+    signed_by: Option<SignedBy>,
+) -> Result<Ticket, BuildError> {
     let mut content_type = (!spec.body.is_empty()).then(|| "application/json".to_string());
     let mut extras = Vec::new();
     for (name, v) in &spec.extra_headers {
@@ -301,13 +365,7 @@ pub fn build_ticket(
         wire,
         body: spec.body.clone(),
         headers,
-        signed_by: signed
-            .as_ref()
-            .and(creds.signer.as_ref())
-            .map(|s| SignedBy {
-                scheme: s.scheme().to_string(),
-                fingerprint: s.key_fingerprint().map(str::to_string),
-            }),
+        signed_by,
         signed,
     })
 }

@@ -35,6 +35,8 @@ pub struct MockConfig {
     /// is in the window) with 1020, reason `replay`. On by default: the real API's policy is
     /// not published, and a client that relies on replays being accepted should find out here.
     pub refuse_replays: bool,
+    /// How long a Qredo API v2 token lives, in seconds (short in tests of the refresh).
+    pub token_ttl_secs: i64,
 }
 
 impl Default for MockConfig {
@@ -52,6 +54,7 @@ impl Default for MockConfig {
             max_records: 100_000,
             max_state_bytes: 64 * 1024 * 1024,
             refuse_replays: true,
+            token_ttl_secs: 3600,
         }
     }
 }

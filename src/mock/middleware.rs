@@ -32,14 +32,16 @@ pub(crate) async fn authenticate(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
-    let qapi = super::qapi::is_qapi(path);
+    let v2 = super::qapi::v2::is_v2(path);
+    let qapi = super::qapi::is_qapi(path) || v2;
     let under_prefix = path
         .strip_prefix(API_PREFIX)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if !under_prefix && !qapi {
         return ApiError::not_found(format!(
-            "{path} is not an API path: every endpoint is under {API_PREFIX} (the Qredo API v1 under {})",
-            super::qapi::QAPI_V1_PREFIX
+            "{path} is not an API path: every endpoint is under {API_PREFIX} (the Qredo API v1 under {}, v2 under {})",
+            super::qapi::QAPI_V1_PREFIX,
+            super::qapi::v2::QAPI_V2_PREFIX
         ))
         .into_response();
     }
@@ -240,15 +242,28 @@ async fn qapi_authenticate(
         Ok(u) => u,
         Err(e) => return super::qapi::QapiError::bad_request(e).into_response(),
     };
-    let judged = super::qapi::judge(
-        &shared.qredo,
-        shared.config.skew_secs,
-        parts.method.as_str(),
-        &url,
-        &parts.headers,
-        &bytes,
-        now_unix(),
-    );
+    let judged = if super::qapi::v2::is_v2(parts.uri.path()) {
+        super::qapi::v2::authenticate(
+            shared,
+            parts.method.as_str(),
+            &url,
+            &parts.headers,
+            &bytes,
+            now_unix(),
+        )
+        .map(|c| c.owner)
+    } else {
+        super::qapi::judge(
+            &shared.qredo,
+            crate::signing::Scheme::QredoV1,
+            shared.config.skew_secs,
+            parts.method.as_str(),
+            &url,
+            &parts.headers,
+            &bytes,
+            now_unix(),
+        )
+    };
     let line = format!("{} {}", parts.method, url);
     let response = match judged {
         Err(e) => {

@@ -141,6 +141,15 @@ impl MockHandle {
         format!("http://{}{}", self.reachable(), super::qapi::QAPI_V1_PREFIX)
     }
 
+    /// `http://127.0.0.1:PORT/api/v2`.
+    pub fn qapi_v2_url(&self) -> String {
+        format!(
+            "http://{}{}",
+            self.reachable(),
+            super::qapi::v2::QAPI_V2_PREFIX
+        )
+    }
+
     /// Fingerprints (`sha256:<hex of SubjectPublicKeyInfo DER>`, as `KeyInfo::fingerprint`)
     /// of the keys registered for `api_key`; empty when it is not registered.
     pub fn fingerprints(&self, api_key: &str) -> Vec<String> {

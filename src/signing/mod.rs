@@ -1,6 +1,7 @@
 //! The signing core: what is signed (payload), with what (key) and how (signer).
 //! Pure: no terminal, no sockets. Everything that signs goes through here.
 
+pub mod jwt;
 mod key;
 mod nonce;
 mod payload;
@@ -14,7 +15,9 @@ pub use key::{
 };
 pub use nonce::{NonceError, NonceStore};
 pub use payload::{AuthMode, AuthValue, Payload, now_unix};
-pub use scheme::{Scheme, UnknownScheme, path_is_under};
+pub use scheme::{
+    Scheme, TOKEN_HEADER, UnknownScheme, is_v2_token_path, path_is_under, v2_token_path,
+};
 pub use signer::{
     HmacV1Signer, RequestSigner, RsaSigner, SignedRequest, XSign, encode_signature,
     hmac_sha256_b64url,

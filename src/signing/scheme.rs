@@ -104,8 +104,28 @@ impl Scheme {
             "qredo-api-sig",
             "qredo-api-timestamp",
             "qredo-api-signature",
+            TOKEN_HEADER,
         ]
     }
+}
+
+/// The header a Qredo API v2 call carries its token in.
+pub const TOKEN_HEADER: &str = "x-token";
+
+/// The v2 token endpoint's path under the API base, for a workspace.
+pub fn v2_token_path(workspace: &str) -> String {
+    format!("/workspaces/{workspace}/token")
+}
+
+/// True when a URL path is a v2 token request (`…/workspaces/{id}/token`): that one is
+/// signed with the HMAC; every other v2 call carries the token it returns.
+pub fn is_v2_token_path(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let mut rev = path.trim_end_matches('/').rsplit('/');
+    matches!(
+        (rev.next(), rev.next(), rev.next()),
+        (Some("token"), Some(id), Some("workspaces")) if !id.is_empty()
+    )
 }
 
 /// True when `path` holds `prefix` as whole segments (`/qapi/v1/x`, not `/qapi/v10`).
@@ -164,5 +184,9 @@ mod tests {
         );
         assert_eq!(Scheme::api_of_path("/qapi/v10/balance"), None);
         assert_eq!(Scheme::api_of_path("/api/v1/pay"), None);
+        assert!(is_v2_token_path("/api/v2/workspaces/w1/token"));
+        assert!(is_v2_token_path("/api/v2/workspaces/w1/token?x=1"));
+        assert!(!is_v2_token_path("/api/v2/workspaces//token"));
+        assert!(!is_v2_token_path("/api/v2/workspaces/w1/wallets"));
     }
 }

@@ -13,7 +13,9 @@ pub mod import;
 pub mod lock;
 pub mod profile;
 pub mod project;
+mod resolved;
 pub mod starter;
+pub mod token;
 
 pub use collection::{Collection, CollectionStore, Request, RequestRef, SaveOutcome};
 pub use config::{

@@ -21,6 +21,8 @@ pub const QREDO_V2_URL: &str = "https://api-v2.qredo.network/api/v2";
 /// The demo mock's v1 API and v2 API, on [`DEMO_PORT`].
 pub const QREDO_V1_DEMO_URL: &str = "http://127.0.0.1:8001/qapi/v1";
 pub const QREDO_V2_DEMO_URL: &str = "http://127.0.0.1:8001/api/v2";
+/// The workspace of the `qredo-v2-demo` profile (the mock issues tokens for any id).
+pub const DEMO_WORKSPACE: &str = "2Ab5mockDemoWorkspace0001";
 
 /// Where the API key comes from. An inline key is masked on screen.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -86,6 +88,9 @@ pub struct Profile {
     /// scenario's `[vars]`, above nothing but `--var` (`xsign profile set-var`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub vars: std::collections::BTreeMap<String, String>,
+    /// The Qredo API v2 workspace (`/workspaces/{id}/token`), for `qredo-v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
 }
 
 fn is_partner_rsa(s: &Scheme) -> bool {
@@ -116,6 +121,7 @@ impl Profile {
             scheme: Scheme::PartnerRsa,
             secret_path: None,
             vars: std::collections::BTreeMap::new(),
+            workspace: None,
         }
     }
 
@@ -174,6 +180,7 @@ pub fn builtin_profiles() -> Vec<Profile> {
         Profile {
             api_key: ApiKeySource::File(demo.join("qredo-apikey")),
             secret_path: Some(demo.join("qredo-secret")),
+            workspace: Some(DEMO_WORKSPACE.to_string()),
             ..Profile::qredo("qredo-v2-demo", QREDO_V2_DEMO_URL, Scheme::QredoV2)
         },
     ]

@@ -4,6 +4,7 @@
 //! mistake that reproduces it (`diagnose::qredo`), in the reason and `x-mock-detail`.
 
 mod routes;
+pub mod v2;
 
 use super::ids::owner_tag;
 use crate::diagnose::qredo::{HmacSent, hmac_cause, timestamp_unit};
@@ -115,9 +116,12 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Judges one v1 request: Ok(owner tag) or the refusal naming what to fix.
+/// Judges one v1 request (or, with `Scheme::QredoV2`, a v2 token request, which signs
+/// the same HMAC under v2's header names): Ok(owner tag) or the refusal naming what to fix.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn judge(
     state: &QredoState,
+    v1: Scheme,
     skew_secs: i64,
     method: &str,
     url: &str,
@@ -125,14 +129,23 @@ pub(crate) fn judge(
     body: &[u8],
     now: i64,
 ) -> Result<String, QapiError> {
-    let v1 = Scheme::QredoV1;
-    let Some(api_key) = header(headers, v1.api_key_header()) else {
+    let (key_h, ts_h, sig_h) = (
+        v1.api_key_header(),
+        v1.timestamp_header(),
+        v1.signature_header(),
+    );
+    let Some(api_key) = header(headers, key_h) else {
         let partner = headers.contains_key("x-sign") || headers.contains_key("x-api-key");
+        if headers.contains_key(crate::signing::TOKEN_HEADER) {
+            return Err(QapiError::unauthorized(
+                "this request carries x-token, a Qredo API v2 token: v1 takes no token. Sign it with qredo-v1 (qredo-api-key, qredo-api-ts, qredo-api-sig), or send it to the v2 API (/api/v2)",
+            ));
+        }
         return Err(QapiError::unauthorized(if partner {
             "this is a Partner API request (x-api-key, x-sign: scheme partner-rsa) sent to the Qredo API v1: sign it with qredo-v1 (qredo-api-key, qredo-api-ts, qredo-api-sig), or send it to /api/v1/p"
                 .to_string()
         } else {
-            "the qredo-api-key header is missing: send the API key from the web app".to_string()
+            format!("the {key_h} header is missing: send the API key from the web app")
         }));
     };
     let Some(secret) = state.secret(api_key) else {
@@ -140,31 +153,31 @@ pub(crate) fn judge(
             "unknown qredo-api-key: register it with `xsign mock --qredo-secret FILE --qredo-api-key-file FILE` (or use `xsign demo`)",
         ));
     };
-    let Some(ts_text) = header(headers, v1.timestamp_header()) else {
-        return Err(QapiError::unauthorized(
-            "the qredo-api-ts header is missing: send the Unix time in seconds you signed",
-        ));
+    let Some(ts_text) = header(headers, ts_h) else {
+        return Err(QapiError::unauthorized(format!(
+            "the {ts_h} header is missing: send the Unix time in seconds you signed"
+        )));
     };
     let Ok(ts) = ts_text.trim().parse::<i64>() else {
         return Err(QapiError::unauthorized(format!(
-            "qredo-api-ts {ts_text:?} is not a whole number: send Unix seconds, e.g. {now}"
+            "{ts_h} {ts_text:?} is not a whole number: send Unix seconds, e.g. {now}"
         )));
     };
     if let Some(unit) = timestamp_unit(ts) {
         return Err(QapiError::unauthorized(format!(
-            "qredo-api-ts {ts} is in {unit}, not seconds (the guide mentions nanoseconds once; every example uses seconds): send and sign Unix seconds, e.g. {now}"
+            "{ts_h} {ts} is in {unit}, not seconds (the guide mentions nanoseconds once; every example uses seconds): send and sign Unix seconds, e.g. {now}"
         )));
     }
     if (ts - now).abs() > skew_secs {
         return Err(QapiError::unauthorized(format!(
-            "qredo-api-ts {ts} is {} s from the server clock (at most {skew_secs} s): sync the clock and sign with the current time",
+            "{ts_h} {ts} is {} s from the server clock (at most {skew_secs} s): sync the clock and sign with the current time",
             ts - now
         )));
     }
-    let Some(sig) = header(headers, v1.signature_header()) else {
-        return Err(QapiError::unauthorized(
-            "the qredo-api-sig header is missing: send base64url(HMAC-SHA256(secret, ts + METHOD + URL + body))",
-        ));
+    let Some(sig) = header(headers, sig_h) else {
+        return Err(QapiError::unauthorized(format!(
+            "the {sig_h} header is missing: send base64url(HMAC-SHA256(secret, ts + METHOD + URL + body))"
+        )));
     };
     let want = hmac_sha256_b64url(
         secret.key(),
@@ -183,7 +196,7 @@ pub(crate) fn judge(
     let why = match hmac_cause(&secret, &sent) {
         Some(cause) => format!("invalid signature ({}): {}", cause.code(), cause.explain()),
         None => format!(
-            "invalid signature: qredo-api-sig is not HMAC-SHA256 of ts + {method} + {url} + the body ({} bytes) under the registered secret",
+            "invalid signature: {sig_h} is not HMAC-SHA256 of ts + {method} + {url} + the body ({} bytes) under the registered secret",
             body.len()
         ),
     };

@@ -64,6 +64,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest(API_PREFIX, api)
         .nest(super::qapi::QAPI_V1_PREFIX, super::qapi::router())
+        .nest(super::qapi::v2::QAPI_V2_PREFIX, super::qapi::v2::router())
         .fallback(not_implemented)
         .layer(from_fn_with_state(shared.clone(), authenticate))
         .with_state(shared)
