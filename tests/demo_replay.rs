@@ -138,6 +138,64 @@ async fn the_qredo_v1_demo_profile_reaches_the_demo_with_no_flags() {
     demo.mock.shutdown().await.unwrap();
 }
 
+/// The v2 token flow from the CLI: `xsign send GET /workspaces/{id}/wallets --profile
+/// qredo-v2-demo` fetches the token first (a history entry of its own), the second send
+/// reuses it, `xsign token show` gives its expiry but never the token, `clear` drops it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qredo_v2_demo_profile_fetches_caches_and_shows_its_token() {
+    let sb = Sandbox::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let demo = start_demo(&sb, taken.local_addr().unwrap().port()).await;
+    let ws = xsign::store::profile::DEMO_WORKSPACE;
+    let wallets = format!("/workspaces/{ws}/wallets");
+    let send = || sb.cmd(&["send", "GET", &wallets, "--profile", "qredo-v2-demo", "-v"]);
+    let out = run(send()).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Treasury"), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("token: fetched for workspace"), "{err}");
+    assert!(err.contains("> x-token: ****"), "{err}");
+    assert!(!err.contains("qredo-api-signature"), "{err}");
+    let out = run(send()).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("token: cached for workspace"),
+        "{}",
+        stderr(&out)
+    );
+
+    let history = stdout(&run(sb.cmd(&["history", "--json"])).await);
+    assert_eq!(
+        history.matches("/token\"").count(),
+        1,
+        "fetched once: {history}"
+    );
+    assert!(history.contains("\"scheme\":\"qredo-v2\""), "{history}");
+
+    let show = run(sb.cmd(&["token", "show", "--profile", "qredo-v2-demo"])).await;
+    let shown = stdout(&show);
+    assert!(
+        shown.contains("valid until") && shown.contains(ws),
+        "{shown}"
+    );
+    assert!(!shown.contains("eyJ"), "the token is not printed: {shown}");
+    let reveal = run(sb.cmd(&["token", "show", "--reveal", "--profile", "qredo-v2-demo"])).await;
+    assert!(
+        stdout(&reveal).contains("x-token: eyJ"),
+        "{}",
+        stdout(&reveal)
+    );
+    let clear = run(sb.cmd(&["token", "clear", "--profile", "qredo-v2-demo"])).await;
+    assert!(
+        stdout(&clear).contains("1 cached token removed"),
+        "{}",
+        stdout(&clear)
+    );
+    let out = run(send()).await;
+    assert!(stderr(&out).contains("token: fetched"), "{}", stderr(&out));
+    demo.mock.shutdown().await.unwrap();
+}
+
 /// The client-side doctor on a refused Qredo request, from real requests `xsign send` makes
 /// against the running demo: a qredo-v1 signature sent to a Partner API URL, a Partner API
 /// request sent to /qapi/v1, and a right signature under a secret the server does not hold.

@@ -712,4 +712,205 @@ async fn an_exact_replay_of_a_change_is_refused_a_repeated_read_is_not() {
     let url = c.url("/company");
     assert_eq!(c.signed("POST", &url, body, value).await.status, 200);
     assert_eq!(c.signed("POST", &url, body, value).await.status, 409);
+mod qredo_v2 {
+    //! The Qredo API v2 token flow against the mock: the token fetched once through the
+    //! pipeline (and recorded), reused, refreshed after its exp, cached 0600; a forged
+    //! token refused and named by the doctor.
+    use super::mock_support::start;
+    use std::sync::{Arc, Mutex};
+    use xsign::diagnose::qredo_doctor::{self, QredoEvidence};
+    use xsign::http::{self, Credentials, Origin, Recorder, RequestSpec, TokenSource};
+    use xsign::mock::MockConfig;
+    use xsign::secret::QredoSecret;
+    use xsign::signing::jwt::{hs256_encode, read_claims};
+    use xsign::signing::{AuthMode, HmacV1Signer, RequestSigner, now_unix};
+    use xsign::store::token::{CachedToken, TokenCache};
+    use xsign::store::{HistoryEntry, StoreError};
+
+    const QKEY: &str = "qredo-v2-test-key-0123456789";
+
+    /// Keeps every entry, so a test counts the token fetches among them.
+    #[derive(Default)]
+    struct Kept(Mutex<Vec<HistoryEntry>>);
+
+    impl Recorder for Kept {
+        fn record(&self, mut entry: HistoryEntry) -> Result<HistoryEntry, StoreError> {
+            let mut v = self.0.lock().unwrap();
+            entry.id = v.len() as u64 + 1;
+            v.push(entry.clone());
+            Ok(entry)
+        }
+    }
+
+    impl Kept {
+        fn urls(&self) -> Vec<String> {
+            self.0
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|e| e.url.clone())
+                .collect()
+        }
+    }
+
+    struct V2 {
+        source: TokenSource,
+        creds: Credentials,
+        client: reqwest::Client,
+        _dir: tempfile::TempDir,
+        _mock: xsign::mock::MockHandle,
+    }
+
+    async fn v2(ttl: i64) -> V2 {
+        let mock = start(MockConfig {
+            token_ttl_secs: ttl,
+            ..MockConfig::default()
+        })
+        .await;
+        let secret = QredoSecret::generate();
+        mock.register_qredo(QKEY, secret.clone());
+        let dir = tempfile::tempdir().unwrap();
+        let signer: Arc<dyn RequestSigner> = Arc::new(HmacV1Signer::v2(secret));
+        V2 {
+            source: TokenSource {
+                profile: "qredo-v2-test".into(),
+                base_url: mock.qapi_v2_url(),
+                workspace: "ws1".into(),
+                api_key: QKEY.into(),
+                signer: signer.clone(),
+                cache: TokenCache::new(dir.path().join("tokens")),
+            },
+            creds: Credentials {
+                api_key: QKEY.into(),
+                signer: Some(signer),
+                mode: AuthMode::Timestamp,
+            },
+            client: http::client().unwrap(),
+            _dir: dir,
+            _mock: mock,
+        }
+    }
+
+    impl V2 {
+        async fn call(&self, path: &str, kept: &Kept) -> (bool, u16, http::Exchange) {
+            let spec = RequestSpec::new(
+                reqwest::Method::GET,
+                format!("{}{path}", self.source.base_url),
+                Vec::new(),
+            );
+            let origin = Origin {
+                profile: self.source.profile.clone(),
+                ..Origin::default()
+            };
+            let (token, ex) = http::execute_with_token(
+                &self.client,
+                &self.source,
+                &spec,
+                &self.creds,
+                std::time::Duration::from_secs(10),
+                &origin,
+                kept,
+                std::future::pending(),
+            )
+            .await
+            .unwrap();
+            let status = ex.response().map_or(0, |r| r.status);
+            (token.fetch.is_some(), status, ex)
+        }
+    }
+
+    #[tokio::test]
+    async fn the_token_is_fetched_once_reused_then_refreshed_after_its_exp() {
+        let v = v2(4).await;
+        let kept = Kept::default();
+        let (fetched, status, first) = v.call("/workspaces/ws1/wallets", &kept).await;
+        assert!(fetched && status == 200, "{:?}", first.response());
+        let (fetched, status, _) = v.call("/workspaces/ws1/balances", &kept).await;
+        assert!(!fetched && status == 200, "the cached token is reused");
+        let urls = kept.urls();
+        assert_eq!(urls.len(), 3, "{urls:?}");
+        assert!(
+            urls[0].ends_with("/api/v2/workspaces/ws1/token"),
+            "{urls:?}"
+        );
+        assert!(
+            kept.0.lock().unwrap()[1]
+                .request_headers
+                .iter()
+                .any(|(n, v)| n == "x-token" && v.starts_with("****"))
+        );
+
+        let path = v.source.cache.path("qredo-v2-test", QKEY);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+        }
+        let cached = v.source.cache.load("qredo-v2-test", QKEY).unwrap();
+        assert_eq!(Some(cached.token.as_str()), first.ticket.token());
+
+        // Wait (bounded) until the cached token is past its refresh point.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while cached.usable_at(now_unix()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the token never expired"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let (fetched, status, third) = v.call("/workspaces/ws1/wallets", &kept).await;
+        assert!(
+            fetched && status == 200,
+            "refreshed: {:?}",
+            third.response()
+        );
+        assert_ne!(third.ticket.token(), first.ticket.token());
+        assert_eq!(kept.urls().len(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_forged_token_is_refused_named_by_the_doctor_and_forgotten() {
+        let v = v2(3600).await;
+        let kept = Kept::default();
+        let now = now_unix();
+        let forged = hs256_encode(
+            b"not the mock's key",
+            &serde_json::json!({"sub": "someone", "wid": "ws1", "iat": now, "exp": now + 600}),
+        );
+        let cached = CachedToken {
+            exp: read_claims(&forged).unwrap().exp,
+            token: forged,
+            workspace: "ws1".into(),
+            base_url: v.source.base_url.clone(),
+            fetched_at: now,
+            history_id: None,
+        };
+        v.source.cache.save("qredo-v2-test", QKEY, &cached).unwrap();
+        let (fetched, status, ex) = v.call("/workspaces/ws1/wallets", &kept).await;
+        assert!(
+            !fetched && status == 401,
+            "the forged cached token was sent"
+        );
+        assert!(qredo_doctor::applies(&ex.entry));
+        let mut ev = QredoEvidence::from_history(&ex.entry, None, "secret", now_unix());
+        ev.token = ex.ticket.token().and_then(|t| read_claims(t).ok());
+        let report = qredo_doctor::diagnose(&ev);
+        assert!(
+            report.verdict.summary.contains("token-forged"),
+            "{report:?}"
+        );
+        assert!(
+            ev.server_reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("token-forged"),
+            "{:?}",
+            ev.server_reason
+        );
+        // Forgotten: the next send fetches a good one.
+        assert!(v.source.cache.load("qredo-v2-test", QKEY).is_none());
+        let (fetched, status, _) = v.call("/workspaces/ws1/wallets", &kept).await;
+        assert!(fetched && status == 200);
+    }
 }
