@@ -193,6 +193,16 @@ async fn the_qredo_v2_demo_profile_fetches_caches_and_shows_its_token() {
     );
     let out = run(send()).await;
     assert!(stderr(&out).contains("token: fetched"), "{}", stderr(&out));
+    sb.ok(&[
+        "collection",
+        "add",
+        "q2/balances",
+        "--url",
+        &format!("/workspaces/{ws}/balances"),
+    ]);
+    let out = run(sb.cmd(&["replay", "q2/balances", "--profile", "qredo-v2-demo"])).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"BTC\""), "{}", stdout(&out));
     demo.mock.shutdown().await.unwrap();
 }
 

@@ -100,6 +100,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         };
         let profile = select_profile_or(&entry_ctx, flags, Unchosen::DefaultProfile)?.resolve()?;
         let source = format!("history:{id}");
+        let client = args.http.client(&profile.name, &profile.base_url)?;
+        let sender = sender(&client);
         let (ticket, notes) = if args.as_signed {
             as_signed_ticket(&entry, &profile)?
         } else {
@@ -118,13 +120,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 Some(AuthValue::Timestamp(t)) => Some(t.saturating_add(1)),
                 _ => None,
             };
-            (fresh_ticket(&profile, &req, false, after)?, Vec::new())
+            (fresh_ticket(&profile, &req, false, after, &sender)?, Vec::new())
         };
         for n in notes {
             errln!("warning: {n}");
         }
-        let client = args.http.client(&profile.name, &profile.base_url)?;
-        let row = sender(&client).send(&profile, &ticket, &source, true);
+        let row = sender.send(&profile, &ticket, &source, true);
         if args.json {
             super::json::print(&row.json());
         }
@@ -185,7 +186,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             // those bytes.
             req.rendered(&vars, &mut SystemBuiltins, &source)
                 .map_err(anyhow::Error::from)
-                .and_then(|r| fresh_ticket(&profile, &r, true, None))
+                .and_then(|r| fresh_ticket(&profile, &r, true, None, &sender))
         };
         let row = match prepared {
             Ok(ticket) => sender.send(&profile, &ticket, &source, single),
@@ -262,12 +263,14 @@ fn extra_headers_of(entry: &HistoryEntry) -> Vec<(String, String)> {
 }
 
 /// Builds a freshly signed ticket for `req` with `profile`; a timestamp is at least
-/// `not_before` when given.
-pub(crate) fn fresh_ticket(
+/// `not_before` when given; a qredo-v2 call carries the profile's token, fetched first
+/// (through the sender, so it is recorded) when needed.
+fn fresh_ticket(
     profile: &ResolvedProfile,
     req: &Request,
     relative: bool,
     not_before: Option<i64>,
+    sender: &Sender<'_>,
 ) -> anyhow::Result<Ticket> {
     let method = reqwest::Method::from_bytes(req.method.as_bytes())
         .map_err(|_| anyhow::anyhow!("`{}` is not an HTTP method", req.method))?;
@@ -297,6 +300,10 @@ pub(crate) fn fresh_ticket(
         signer,
         mode: profile.auth_mode,
     };
+    if let Some(source) = super::token::source_for(profile, &spec.url, creds.signer.as_ref())? {
+        let token = sender.token(profile, &source)?;
+        return Ok(crate::http::build_token_ticket(&spec, &creds, &token)?);
+    }
     let value = match (value, not_before) {
         (AuthValue::Timestamp(t), Some(min)) => AuthValue::Timestamp(t.max(min)),
         (v, _) => v,

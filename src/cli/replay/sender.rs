@@ -89,6 +89,26 @@ pub(super) struct Sender<'a> {
 }
 
 impl Sender<'_> {
+    /// The v2 token to send: cached, or fetched now (recorded, a line on stderr).
+    pub(super) fn token(
+        &self,
+        profile: &ResolvedProfile,
+        source: &http::TokenSource,
+    ) -> anyhow::Result<String> {
+        let origin = Origin {
+            profile: profile.name.clone(),
+            key_path: None,
+            source: None,
+        };
+        let token =
+            self.rt
+                .block_on(source.token(self.client, profile.timeout, &origin, self.history))?;
+        if token.fetch.is_some() {
+            errln!("{}", crate::cli::token::token_line(&token, source));
+        }
+        Ok(token.token.token)
+    }
+
     pub(super) fn send(
         &self,
         profile: &ResolvedProfile,
@@ -113,6 +133,10 @@ impl Sender<'_> {
             &origin,
             self.history,
         ));
+        if ticket.token().is_some() && exchange.response().is_some_and(|r| r.status == 401) {
+            // Refused: the next send fetches a new one.
+            crate::store::token::TokenCache::open_default().forget(&profile.name, &profile.api_key);
+        }
         let history_id = match &exchange.record_error {
             None => Some(exchange.entry.id),
             Some(e) => {
