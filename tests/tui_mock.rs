@@ -704,6 +704,72 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
     );
 }
 
+/// A `qredo-v2` profile in the workbench: the header names the masked secret (not "no
+/// key"), the signature pane signs the token request and says no token is cached yet;
+/// Ctrl-R fetches one, sends the call with it (200) and the pane then says until when.
+#[test]
+fn a_qredo_v2_profile_fetches_its_token_on_send_and_shows_its_expiry() {
+    use std::os::unix::fs::PermissionsExt;
+    use xsign::secret::QredoSecret;
+    use xsign::signing::Scheme;
+    use xsign::store::Profile;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mock = rt
+        .block_on(MockServer::start(
+            MockConfig::default(),
+            "127.0.0.1:0".parse().unwrap(),
+        ))
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let secret = QredoSecret::generate();
+    let (key_file, secret_file) = (files.path().join("apikey"), files.path().join("secret"));
+    std::fs::write(&key_file, "qredo-tui-v2-key-0123456789\n").unwrap();
+    std::fs::write(&secret_file, secret.expose_text()).unwrap();
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    mock.register_qredo("qredo-tui-v2-key-0123456789", secret.clone());
+    let mut profile = Profile::qredo("qredo-v2-test", mock.qapi_v2_url(), Scheme::QredoV2);
+    profile.api_key = xsign::store::ApiKeySource::File(key_file);
+    profile.secret_path = Some(secret_file);
+    profile.workspace = Some("ws-tui".into());
+    let mut b = Bench::with(rt, Some(mock), |stores| {
+        Session::from_profile_quiet(&profile, SystemClock::shared(), stores)
+    });
+    assert!(
+        b.app.profile.problems.is_empty(),
+        "{:?}",
+        b.app.profile.problems
+    );
+    b.type_str("/workspaces/ws-tui/wallets");
+    b.key(KeyCode::Esc);
+    b.wait_for("the signature", |a| {
+        a.sig.pending.is_none() && !a.sig.dirty && a.sig.latest.is_some()
+    });
+    let screen = b.render();
+    assert!(
+        screen.contains(&format!("secret {}", secret.masked())),
+        "{screen}"
+    );
+    assert!(!screen.contains("no key"), "{screen}");
+    assert!(screen.contains("ts+GET+token URL"), "{screen}");
+    assert!(screen.contains("none yet: fetched on send"), "{screen}");
+    b.ctrl('r');
+    b.wait_for("the response", |a| a.response.view().is_some());
+    let v = b.app.response.view().unwrap();
+    assert_eq!(v.status, 200, "{}", String::from_utf8_lossy(&v.body));
+    assert!(String::from_utf8_lossy(&v.body).contains("Treasury"));
+    assert!(
+        b.app.profile.token.is_some(),
+        "the pane learns the new token"
+    );
+    b.wait_for("the signature", |a| a.sig.pending.is_none() && !a.sig.dirty);
+    let screen = b.render();
+    assert!(screen.contains("valid until"), "{screen}");
+}
+
 #[test]
 fn a_uuid_template_is_rendered_for_signing_shown_and_sent_as_shown_twice_without_conflict() {
     let mut b = Bench::start();

@@ -115,6 +115,15 @@ pub struct Fields {
     /// Make this the default profile
     #[arg(long)]
     pub default: bool,
+    /// Signing scheme: partner-rsa, qredo-v1 or qredo-v2
+    #[arg(long, value_name = "SCHEME")]
+    pub scheme: Option<crate::signing::Scheme>,
+    /// The Qredo API secret file (base64url), for qredo-v1/v2
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// The Qredo API v2 workspace id, whose token qredo-v2 requests carry
+    #[arg(long, value_name = "ID")]
+    pub workspace: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -272,7 +281,7 @@ impl Fields {
         }
         // A profile is used from any directory: a path given relative to this one would
         // break elsewhere, so keep where it points now.
-        for path in [&mut self.key, &mut self.api_key_file]
+        for path in [&mut self.key, &mut self.api_key_file, &mut self.secret_file]
             .into_iter()
             .flatten()
         {
@@ -319,6 +328,27 @@ impl Fields {
         for h in &self.headers {
             p.headers
                 .push(parse_header(h).map_err(|r| invalid("header", h, r))?);
+        }
+        if let Some(s) = self.scheme {
+            p.scheme = s;
+        }
+        if let Some(f) = &self.secret_file {
+            p.secret_path = Some(f.clone());
+        }
+        if let Some(w) = &self.workspace {
+            let w = w.trim();
+            if w.is_empty()
+                || !w
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+            {
+                return Err(invalid(
+                    "workspace",
+                    w,
+                    "use the id from the web app (letters, digits, '-' or '_')".into(),
+                ));
+            }
+            p.workspace = Some(w.to_string());
         }
         if let Some(t) = self.timeout {
             if t == 0 {

@@ -87,6 +87,7 @@ fn profile_json(
         "profile": p.name,
         "base_url": p.base_url,
         "scheme": p.scheme.as_str(),
+        "workspace": p.workspace,
         "auth": { "mode": mode_name(p.auth_mode) },
         "signing": p.signing,
         "api_key": p.api_key.to_string(),
@@ -141,6 +142,13 @@ pub(super) fn show(
     outln!("auth:      x-{}", mode_name(p.auth_mode));
     outln!("signing:   {}", if p.signing { "on" } else { "off" });
     outln!("timeout:   {}s", p.timeout_secs);
+    if p.scheme != crate::signing::Scheme::PartnerRsa {
+        outln!("scheme:    {}", p.scheme);
+        outln!("secret:    {}", p.secret_file().display());
+    }
+    if let Some(w) = &p.workspace {
+        outln!("workspace: {w}");
+    }
     for (k, v) in &p.headers {
         outln!("header:    {k}: {v}");
     }

@@ -8,7 +8,7 @@ use crate::credentials::Unchosen;
 use crate::http::{Token, TokenError, TokenSource};
 use crate::signing::{RequestSigner, Scheme, is_v2_token_path, now_unix};
 use crate::store::ResolvedProfile;
-use crate::store::token::{TokenCache, TokenState};
+use crate::store::token::{CachedToken, TokenCache, TokenState};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -56,7 +56,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             }
             let now = now_unix();
             for (path, token) in tokens {
-                let state = TokenState::of(token.as_ref(), now);
+                let state = TokenState::of(token.as_ref().map(CachedToken::times), now);
                 match token {
                     Some(t) => {
                         outln!(

@@ -38,6 +38,23 @@ impl std::fmt::Debug for CachedToken {
     }
 }
 
+/// When a token expires and when it was fetched: what the workbench shows (never the token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTimes {
+    pub exp: i64,
+    pub fetched_at: i64,
+}
+
+impl TokenTimes {
+    /// True while the token may still be sent: before `exp` less [`REFRESH_MARGIN_SECS`]
+    /// (or half its lifetime, for a token that lives less than twice the margin).
+    pub fn usable_at(&self, now: i64) -> bool {
+        let life = (self.exp - self.fetched_at).max(0);
+        let margin = REFRESH_MARGIN_SECS.min(life / 2);
+        now < self.exp - margin
+    }
+}
+
 /// What the cache holds for a profile, as the CLI and the workbench show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenState {
@@ -50,7 +67,7 @@ pub enum TokenState {
 }
 
 impl TokenState {
-    pub fn of(token: Option<&CachedToken>, now: i64) -> TokenState {
+    pub fn of(token: Option<TokenTimes>, now: i64) -> TokenState {
         match token {
             None => TokenState::None,
             Some(t) if t.usable_at(now) => TokenState::Valid { exp: t.exp },
@@ -74,12 +91,16 @@ impl TokenState {
 }
 
 impl CachedToken {
-    /// True while the token may still be sent: before `exp` less [`REFRESH_MARGIN_SECS`]
-    /// (or half its lifetime, for a token that lives less than twice the margin).
+    pub fn times(&self) -> TokenTimes {
+        TokenTimes {
+            exp: self.exp,
+            fetched_at: self.fetched_at,
+        }
+    }
+
+    /// See [`TokenTimes::usable_at`].
     pub fn usable_at(&self, now: i64) -> bool {
-        let life = (self.exp - self.fetched_at).max(0);
-        let margin = REFRESH_MARGIN_SECS.min(life / 2);
-        now < self.exp - margin
+        self.times().usable_at(now)
     }
 
     pub fn fits(&self, workspace: &str, base_url: &str) -> bool {
@@ -242,11 +263,15 @@ mod tests {
         assert!(short.usable_at(1000) && !short.usable_at(1001));
         assert_eq!(TokenState::of(None, 0), TokenState::None);
         assert!(
-            TokenState::of(Some(&t), 1000)
+            TokenState::of(Some(t.times()), 1000)
                 .text()
                 .starts_with("valid until")
         );
-        assert!(TokenState::of(Some(&t), 9999).text().contains("refreshing"));
+        assert!(
+            TokenState::of(Some(t.times()), 9999)
+                .text()
+                .contains("refreshing")
+        );
     }
 
     #[test]

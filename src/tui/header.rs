@@ -61,7 +61,11 @@ fn profile_spans(app: &App, room: usize) -> Vec<Span<'static>> {
             })
         }
         (None, false) => Span::styled("signing off", theme::warning()),
-        (None, true) => Span::styled("no key", theme::error()),
+        // A qredo-* profile signs with its secret: masked, as the API key is.
+        (None, true) => match &p.secret_masked {
+            Some(m) => Span::raw(format!("secret {m}")),
+            None => Span::styled("no key", theme::error()),
+        },
     };
     let build = |url: &Option<String>, short: u8| {
         let mut spans = vec![Span::styled(p.name.clone(), theme::title(true))];

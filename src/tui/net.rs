@@ -116,6 +116,10 @@ async fn send_inner(
     // The ticket is built over what is signed; a sabotage then swaps in what is sent.
     let mut spec = RequestSpec::new(method, job.url.clone(), signed_body.clone());
     spec.extra_headers = session.headers.clone();
+    if let Some(source) = session.token_source(&job.url).map_err(fail)? {
+        // A v2 call carries a token, not a signature: F4's mistakes have nothing to break.
+        return send_v2(session, client, &source, &spec, &creds, job.source).await;
+    }
     let mut ticket = build_fresh_ticket(&spec, &creds, value).map_err(|e| fail(e.to_string()))?;
     if signed_url != job.url
         && let (Some(s), Some(signer)) = (&mut ticket.signed, &creds.signer)
@@ -144,6 +148,69 @@ async fn send_inner(
         source: job.source,
     };
     let exchange = http::execute(client, ticket, session.timeout, &origin, &session.history).await;
+    view_of(
+        session,
+        exchange,
+        sent,
+        sabotaged,
+        signed_value,
+        &signed_url,
+        &signed_body,
+    )
+}
+
+/// A Qredo API v2 call: the token (cached, or fetched and recorded first), then the call.
+/// A refused token request is shown as the answer, with the doctor's reading of it.
+async fn send_v2(
+    session: &Session,
+    client: &reqwest::Client,
+    source: &http::TokenSource,
+    spec: &RequestSpec,
+    creds: &Credentials,
+    from: Option<String>,
+) -> Result<ResponseView, SendFailure> {
+    let origin = Origin {
+        profile: session.view.name.clone(),
+        key_path: None,
+        source: from,
+    };
+    let sent = http::execute_with_token(
+        client,
+        source,
+        spec,
+        creds,
+        session.timeout,
+        &origin,
+        &session.history,
+        std::future::pending(),
+    )
+    .await;
+    let (exchange, token) = match sent {
+        Ok((token, ex)) => {
+            let kept = ex.response().is_none_or(|r| r.status != 401);
+            (ex, kept.then(|| token.token.times()))
+        }
+        Err(http::TokenError::Failed(ex)) => (*ex, None),
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    let sent = sent_of(&exchange.ticket);
+    let mut view = view_of(session, exchange, sent, false, None, &spec.url, &spec.body)?;
+    view.token = Some(token);
+    Ok(view)
+}
+
+/// The response pane's view of an exchange, with the doctor's reading of a refusal.
+// The same Result as `send_inner`'s (and its callers'), split out of it for `send_v2`.
+#[allow(clippy::result_large_err)]
+fn view_of(
+    session: &Session,
+    exchange: Exchange,
+    sent: SentRequest,
+    sabotaged: bool,
+    signed_value: Option<AuthValue>,
+    signed_url: &str,
+    signed_body: &bytes::Bytes,
+) -> Result<ResponseView, SendFailure> {
     let history_note = exchange
         .record_error
         .as_ref()
@@ -164,11 +231,14 @@ async fn send_inner(
         let source = format!("the {} profile's secret", session.view.name);
         let mut ev = QredoEvidence::from_history(&entry, secret, source, session.clock.now().unix);
         ev.body = Some(ticket.body.to_vec());
+        ev.token = ticket
+            .token()
+            .and_then(|t| crate::signing::jwt::read_claims(t).ok());
         if sabotaged && let Some(value) = signed_value {
             ev.signed = Some(HmacSigned {
                 ts: value.to_string(),
                 method: entry.method.clone(),
-                url: signed_url.clone(),
+                url: signed_url.to_string(),
                 body: signed_body.to_vec(),
             });
         }
@@ -193,7 +263,7 @@ async fn send_inner(
             if sabotaged {
                 // What was signed, when a mistake made on purpose sent something else.
                 evidence.signed = Signed {
-                    url: Some(signed_url.clone()),
+                    url: Some(signed_url.to_string()),
                     body: Some(signed_body.to_vec()),
                     value: signed_value,
                 };

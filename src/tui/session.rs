@@ -23,6 +23,12 @@ pub struct ProfileView {
     pub scheme: crate::signing::Scheme,
     pub signing: bool,
     pub api_key_masked: Option<String>,
+    /// A `qredo-*` profile's secret, masked (`****abcd`), when it loaded.
+    pub secret_masked: Option<String>,
+    /// A `qredo-v2` profile's workspace.
+    pub workspace: Option<String>,
+    /// A `qredo-v2` profile's cached token: when it expires (never the token itself).
+    pub token: Option<crate::store::token::TokenTimes>,
     /// Why this profile cannot sign or send yet (missing key, missing API key...).
     pub problems: Vec<String>,
     /// The profile's variables: `{{name}}` in the request renders with them.
@@ -54,6 +60,8 @@ pub struct Session {
     pub clock: SharedClock,
     pub headers: Vec<(String, String)>,
     pub timeout: Duration,
+    /// Where a `qredo-v2` profile's token is cached.
+    pub tokens: crate::store::token::TokenCache,
 }
 
 impl std::fmt::Debug for Session {
@@ -163,6 +171,16 @@ impl Session {
                 scheme: p.scheme,
                 signing: p.signing,
                 api_key_masked: resolved.as_ref().map(|r| r.api_key_masked.clone()),
+                secret_masked: hmac
+                    .as_ref()
+                    .and_then(|h| h.hmac_secret().map(crate::secret::QredoSecret::masked)),
+                workspace: p.workspace.clone(),
+                token: resolved
+                    .as_ref()
+                    .filter(|_| p.scheme == crate::signing::Scheme::QredoV2)
+                    .and_then(|r| stores.tokens.load(&r.name, &r.api_key))
+                    .filter(|t| p.workspace.as_deref() == Some(t.workspace.as_str()))
+                    .map(|t| t.times()),
                 problems,
                 vars: p.vars.clone(),
             },
@@ -174,6 +192,7 @@ impl Session {
             history: stores.history.clone(),
             clock,
             headers: p.headers.clone(),
+            tokens: stores.tokens.clone(),
             timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
         }
     }
@@ -219,6 +238,9 @@ impl Session {
                 scheme: crate::signing::Scheme::PartnerRsa,
                 signing: true,
                 api_key_masked: Some(crate::secret::mask_api_key(api_key)),
+                secret_masked: None,
+                workspace: None,
+                token: None,
                 problems: Vec::new(),
                 vars: std::collections::BTreeMap::new(),
             },
@@ -230,7 +252,40 @@ impl Session {
             history: stores.history.clone(),
             clock,
             headers: Vec::new(),
+            tokens: stores.tokens.clone(),
             timeout: Duration::from_secs(30),
         }
+    }
+}
+
+impl Session {
+    /// Where a `qredo-v2` call of this session gets its token; `None` for another scheme,
+    /// the token request itself, or a v2 profile without a workspace (`problem` says so).
+    pub fn token_source(&self, url: &str) -> Result<Option<crate::http::TokenSource>, String> {
+        let Some(hmac) = self
+            .hmac
+            .as_ref()
+            .filter(|h| h.scheme() == crate::signing::Scheme::QredoV2)
+        else {
+            return Ok(None);
+        };
+        let path = url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.path().to_string());
+        if crate::signing::is_v2_token_path(&path) {
+            return Ok(None);
+        }
+        let workspace = self.view.workspace.clone().ok_or_else(|| {
+            format!(
+                "profile `{0}` is qredo-v2 but names no workspace: `xsign profile edit {0} --workspace ID`",
+                self.view.name
+            )
+        })?;
+        Ok(Some(crate::http::TokenSource {
+            profile: self.view.name.clone(),
+            base_url: self.view.base_url.clone(),
+            workspace,
+            api_key: self.api_key.clone().unwrap_or_default(),
+            signer: hmac.clone(),
+            cache: self.tokens.clone(),
+        }))
     }
 }

@@ -74,6 +74,8 @@ pub struct SignOutcome {
     pub micros: u64,
     /// Which scheme signed: the pane names its headers.
     pub scheme: crate::signing::Scheme,
+    /// A `qredo-v2` call carries a token, so what is signed is the token request.
+    pub token_request: bool,
 }
 
 /// What the worker reports for one job: the signature, and for a large body its lint
@@ -153,6 +155,7 @@ fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
         lint_pending: false,
         micros: 0,
         scheme: crate::signing::Scheme::PartnerRsa,
+        token_request: false,
     };
     let url = match &job.url {
         Ok(t) => &t.wire,
@@ -164,9 +167,23 @@ fn sign_only(session: &Session, job: &SignJob) -> SignOutcome {
     };
     let value = session.preview_value();
     if let Some(hmac) = &session.hmac {
+        // A v2 call is not signed: the token request is (ts + GET + its URL), and the
+        // call carries the token it returns. Shown so, as `http::TokenSource` signs it.
+        let token_url = match session.token_source(url) {
+            Ok(source) => source.map(|s| s.token_url()),
+            Err(problem) => {
+                out.problem = Some(problem);
+                None
+            }
+        };
+        let (method, url, body) = match &token_url {
+            Some(t) => ("GET", t.as_str(), &b""[..]),
+            None => (job.method.as_str(), url.as_str(), &job.body[..]),
+        };
+        out.token_request = token_url.is_some();
         // ts + METHOD + URL + body: the method shown with the value it follows.
-        let signed = hmac.sign(&job.method, url, &job.body, value);
-        let payload = signed.payload(&job.method, url, &job.body);
+        let signed = hmac.sign(method, url, body, value);
+        let payload = signed.payload(method, url, body);
         let head = [payload.value_part(), payload.method_part()].concat();
         out.value = Some(value);
         out.preview = preview(&head, payload.url_part(), payload.body_part());

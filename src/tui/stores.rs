@@ -19,6 +19,8 @@ pub struct Stores {
     /// Where the library finds scenarios beside the shipped ones: folders (their `*.toml`)
     /// and files. The CLI gives `./scenarios` and `xsign --scenario FILE`; tests their own.
     pub scenarios: Vec<PathBuf>,
+    /// The Qredo API v2 token cache.
+    pub tokens: crate::store::token::TokenCache,
 }
 
 impl Stores {
@@ -37,6 +39,7 @@ impl Stores {
             keys_dir: config_dir.join("keys"),
             scratch_dir: data_dir.join("tmp"),
             scenarios: Vec::new(),
+            tokens: crate::store::token::TokenCache::new(data_dir.join("tokens")),
             config,
         }
     }

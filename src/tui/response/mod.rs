@@ -43,6 +43,9 @@ pub struct ResponseView {
     pub inspector: Option<InspectorView>,
     /// Something to know beside the response (a cut body, a history write that failed).
     pub note: Option<String>,
+    /// After a `qredo-v2` call: the token now cached (`Some(None)`: none, it was refused or
+    /// could not be had); `None` for other schemes.
+    pub token: Option<Option<crate::store::token::TokenTimes>>,
 }
 
 impl ResponseView {
@@ -75,6 +78,7 @@ impl ResponseView {
             sent,
             inspector: None,
             note: None,
+            token: None,
         }
     }
 

@@ -268,6 +268,12 @@ impl App {
             _ => return, // cancelled or superseded
         }
         self.send = SendState::Idle;
+        if let Ok(view) = &result
+            && let Some(token) = view.token
+        {
+            // The signature pane's token line follows what the send left cached.
+            self.profile.token = token;
+        }
         match result {
             Ok(view) => {
                 let text = if view.inspector.is_some() {
