@@ -676,3 +676,70 @@ async fn refusals_name_the_fix_in_the_apis_error_shape() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// A qredo-v1 profile behind the proxy: the unsigned client's GET /balance and POST
+/// /transaction go upstream signed with the HMAC (ts + METHOD + URL + body), a signature
+/// header the client sent is replaced, and the exchange is recorded as qredo-v1.
+#[tokio::test]
+async fn the_proxy_signs_for_a_qredo_v1_profile() {
+    use xsign::secret::QredoSecret;
+    use xsign::signing::{HmacV1Signer, RequestSigner};
+    let mock = start(MockConfig::default()).await;
+    let secret = QredoSecret::generate();
+    mock.register_qredo("qredo-proxy-key-0123456789", secret.clone());
+    let dirs = tempfile::tempdir().unwrap();
+    let c = config(Upstream {
+        base_url: mock.qapi_v1_url(),
+        api_key: "qredo-proxy-key-0123456789".into(),
+        key: None,
+        key_path: None,
+        mode: AuthMode::Timestamp,
+        profile: "qredo-v1-test".into(),
+        headers: vec![],
+        timeout: Duration::from_secs(10),
+        client: xsign::http::client().unwrap(),
+        recorder: Arc::new(History::new(dirs.path().join("history"), 1000)),
+        on_event: Arc::new(|_| {}),
+    });
+    let signer: Arc<dyn RequestSigner> = Arc::new(HmacV1Signer::new(secret));
+    let c = xsign::cli::proxy::with_hmac(c, Some(signer));
+    let handle = ProxyServer::start(c, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = Proxy {
+        handle,
+        events: Arc::new(Mutex::new(Vec::new())),
+        history: History::new(dirs.path().join("history"), 1000),
+        _dirs: dirs,
+    };
+    let r = call(
+        &http(),
+        &proxy,
+        "GET",
+        "/balance",
+        b"",
+        &[("qredo-api-sig", "forged")],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert!(String::from_utf8_lossy(&r.body).contains("ETH"));
+    let body = br#"{"from":"a","to":"b","value":"1","gasLimit":"21000"}"#;
+    let r = call(&http(), &proxy, "POST", "/transaction", body, &[]).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    // The proxy records once its own task finishes; wait for it (bounded).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let entries = loop {
+        let e = proxy.history.recent(10).unwrap();
+        if e.len() >= 2 || std::time::Instant::now() > deadline {
+            break e;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.scheme.as_deref() == Some("qredo-v1")),
+        "{:?}",
+        entries.iter().map(|e| &e.scheme).collect::<Vec<_>>()
+    );
+}

@@ -79,6 +79,21 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
     let key = r.key_path.as_deref().map(load_private_key).transpose()?;
+    let hmac = super::common::hmac_signer(&r)?;
+    if hmac
+        .as_ref()
+        .is_some_and(|h| h.scheme() == crate::signing::Scheme::QredoV2)
+    {
+        anyhow::bail!(
+            "the proxy signs qredo-v1 (and partner-rsa) requests; a qredo-v2 profile's calls carry a token, which the proxy does not fetch yet: use `xsign send` / `xsign replay`"
+        );
+    }
+    if hmac.is_some() && args.nonce.is_some() {
+        anyhow::bail!(
+            "{} signs with a timestamp, not a nonce: drop --nonce",
+            r.scheme
+        );
+    }
     if let Some(Some(n)) = args.nonce {
         super::common::start_nonces_at(&r.api_key, n)?;
     }
@@ -116,6 +131,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             }
         }),
     });
+    let scheme = hmac.as_ref().map(|h| h.scheme());
+    let config = with_hmac(config, hmac);
     let config = ProxyConfig {
         max_body: usize::try_from(args.body_limit.max_body).unwrap_or(usize::MAX),
         any_host: args.allow_remote,
@@ -135,7 +152,18 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 handle.addr()
             );
         }
-        errln!("{}", banner(&handle, &r.base_url, mode));
+        match scheme {
+            // A qredo-v1 base has no /assets; its own headers are what it signs with.
+            Some(s) => errln!(
+                "xsign proxy: {} → {} (signing with {s}: {}, {}); Ctrl-C stops\n  try: curl -s {}/balance",
+                handle.url(),
+                r.base_url,
+                s.timestamp_header(),
+                s.signature_header(),
+                handle.url()
+            ),
+            None => errln!("{}", banner(&handle, &r.base_url, mode)),
+        }
         // Without a signal handler, run until killed.
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -188,6 +216,22 @@ pub fn config(u: Upstream) -> ProxyConfig {
         client: u.client,
         recorder: u.recorder,
         on_event: u.on_event,
+    }
+}
+
+/// `config` signing with a `qredo-v1` profile's HMAC instead of an RSA key (the ticket
+/// builder puts the scheme's headers on); unchanged with `None`.
+pub fn with_hmac(config: ProxyConfig, hmac: Option<Arc<dyn RequestSigner>>) -> ProxyConfig {
+    match hmac {
+        Some(signer) => ProxyConfig {
+            public_key: None,
+            credentials: Credentials {
+                signer: Some(signer),
+                ..config.credentials
+            },
+            ..config
+        },
+        None => config,
     }
 }
 

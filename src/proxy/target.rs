@@ -76,7 +76,8 @@ pub fn client_headers(headers: &HeaderMap) -> ClientHeaders {
         {
             continue;
         }
-        if AUTH_HEADERS.contains(&n) {
+        // Every scheme's auth headers, so a client's own qredo-api-* never reach upstream.
+        if crate::signing::Scheme::reserved_headers().contains(&n) {
             out.replaced.push(n.to_string());
             continue;
         }
