@@ -723,6 +723,11 @@ async fn the_proxy_signs_for_a_qredo_v1_profile() {
     .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert!(String::from_utf8_lossy(&r.body).contains("ETH"));
+    assert_eq!(
+        r.header(LINT_HEADER),
+        None,
+        "linted as qredo-v1, not scheme-mixed"
+    );
     let body = br#"{"from":"a","to":"b","value":"1","gasLimit":"21000"}"#;
     let r = call(&http(), &proxy, "POST", "/transaction", body, &[]).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));

@@ -91,12 +91,16 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
         }
     };
     event.upstream = Some(ticket.wire_url().to_string());
-    let findings = lint::check(&LintInput::new(
-        ticket.method.as_str(),
-        ticket.wire_url(),
-        &ticket.body,
-        now_unix(),
-    ));
+    // Linted for the scheme that signed, so a qredo-v1 URL is not called the other API's.
+    let findings = lint::check(&LintInput {
+        scheme: ticket.scheme(),
+        ..LintInput::new(
+            ticket.method.as_str(),
+            ticket.wire_url(),
+            &ticket.body,
+            now_unix(),
+        )
+    });
     for f in findings.iter().filter(|f| f.severity >= Severity::Warning) {
         event.lint.push(f.kind.code().to_string());
         event.lint_notes.push(f.message.clone());
