@@ -203,6 +203,21 @@ async fn the_qredo_v2_demo_profile_fetches_caches_and_shows_its_token() {
     let out = run(sb.cmd(&["replay", "q2/balances", "--profile", "qredo-v2-demo"])).await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("\"BTC\""), "{}", stdout(&out));
+    let export = run(sb.cmd(&[
+        "collection",
+        "export",
+        "q2/balances",
+        "--profile",
+        "qredo-v2-demo",
+    ]))
+    .await;
+    let curl = stdout(&export);
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert!(curl.contains("x-token: REDACTED"), "{curl}");
+    assert!(
+        !curl.contains("qredo-api-signature") && !curl.contains("eyJ"),
+        "{curl}"
+    );
     demo.mock.shutdown().await.unwrap();
 }
 

@@ -119,8 +119,33 @@ pub(super) fn curl_for(ctx: &Context, req: &Request, opts: ExportOpts) -> anyhow
             } else {
                 "REDACTED".to_string()
             };
-            headers.push((resolved.scheme.api_key_header().into(), key));
-            if resolved.signing && !opts.unsigned {
+            let path =
+                url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.path().to_string());
+            let v2_call = resolved.scheme == crate::signing::Scheme::QredoV2
+                && !crate::signing::is_v2_token_path(&path);
+            if v2_call {
+                // A v2 call carries the token, not the API key or a signature.
+                let now = crate::signing::now_unix();
+                let cached = crate::store::token::TokenCache::open_default()
+                    .load(&resolved.name, &resolved.api_key)
+                    .filter(|t| t.usable_at(now));
+                let state = crate::store::token::TokenState::of(
+                    cached.as_ref().map(crate::store::token::CachedToken::times),
+                    now,
+                );
+                let token = match (&cached, opts.show_secrets) {
+                    (Some(t), true) => t.token.clone(),
+                    _ => "REDACTED".to_string(),
+                };
+                headers.push((crate::signing::TOKEN_HEADER.into(), token));
+                errln!(
+                    "note: a qredo-v2 call carries x-token; the cached one: {} (`xsign send` fetches one; --show-secrets includes it)",
+                    state.text()
+                );
+            } else {
+                headers.push((resolved.scheme.api_key_header().into(), key));
+            }
+            if resolved.signing && !opts.unsigned && !v2_call {
                 let now = crate::signing::AuthValue::Timestamp(crate::signing::now_unix());
                 let signed = match crate::cli::common::hmac_signer(&resolved)? {
                     Some(hmac) => hmac.sign(&req.method, url, &req.body, now),
