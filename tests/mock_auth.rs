@@ -712,6 +712,8 @@ async fn an_exact_replay_of_a_change_is_refused_a_repeated_read_is_not() {
     let url = c.url("/company");
     assert_eq!(c.signed("POST", &url, body, value).await.status, 200);
     assert_eq!(c.signed("POST", &url, body, value).await.status, 409);
+}
+
 mod qredo_v2 {
     //! The Qredo API v2 token flow against the mock: the token fetched once through the
     //! pipeline (and recorded), reused, refreshed after its exp, cached 0600; a forged

@@ -143,7 +143,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let Some(source) =
         super::token::source_for(&setup.resolved, &spec.url, creds.signer.as_ref())?
     {
-        return send_v2(&args, &setup, &source, &spec, &creds, &origin, secret, &client);
+        return send_v2(&args, &setup, &source, &spec, &creds, secret, &client);
     }
     let ticket = build_fresh_ticket(&spec, &creds, value)?;
 
@@ -421,10 +421,14 @@ fn send_v2(
     source: &http::TokenSource,
     spec: &RequestSpec,
     creds: &Credentials,
-    origin: &Origin,
     secret: Option<crate::secret::QredoSecret>,
     client: &reqwest::Client,
 ) -> anyhow::Result<ExitCode> {
+    let origin = &Origin {
+        profile: setup.profile.clone(),
+        key_path: setup.key_path.clone(),
+        source: None,
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

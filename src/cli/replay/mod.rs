@@ -120,7 +120,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 Some(AuthValue::Timestamp(t)) => Some(t.saturating_add(1)),
                 _ => None,
             };
-            (fresh_ticket(&profile, &req, false, after, &sender)?, Vec::new())
+            (
+                fresh_ticket(&profile, &req, false, after, &sender)?,
+                Vec::new(),
+            )
         };
         for n in notes {
             errln!("warning: {n}");
