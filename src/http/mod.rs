@@ -6,6 +6,7 @@
 //! exchange recorded in the history once).
 
 mod execute;
+mod fresh;
 mod handshake;
 mod response;
 mod send;
@@ -14,6 +15,7 @@ mod token;
 
 pub use crate::signing::{UrlChange, UrlError, WireUrl};
 pub use execute::{Exchange, NoRecord, Origin, Recorder, execute, execute_relayed, execute_until};
+pub use fresh::build_fresh_ticket;
 pub use handshake::{Handshake, HandshakeAnswer, record_handshake};
 pub use response::{ApiError, Response};
 pub use send::{
@@ -21,7 +23,6 @@ pub use send::{
     client_with, send, send_relayed,
 };
 pub use ticket::{
-    BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_fresh_ticket, build_ticket,
-    build_token_ticket,
+    BuildError, Credentials, RequestSpec, SignedBy, Ticket, build_ticket, build_token_ticket,
 };
 pub use token::{Token, TokenError, TokenSource, execute_with_token};
