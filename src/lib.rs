@@ -15,6 +15,7 @@ pub mod http;
 pub mod input_file;
 pub mod lint;
 pub mod mock;
+pub mod openapi;
 pub mod paths;
 pub mod proxy;
 pub mod scenario;

@@ -24,6 +24,7 @@ const CORE: &[&str] = &[
     "curl",
     "credentials",
     "scenario",
+    "openapi",
 ];
 /// The world: network, terminal, processes.
 const EDGES: &[&str] = &["http", "feed", "flow", "mock", "proxy", "cli", "tui"];

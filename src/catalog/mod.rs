@@ -44,6 +44,10 @@ pub struct Endpoint {
     pub websocket: bool,
     #[serde(default)]
     example_body: Option<Value>,
+    /// What a user should know that the summary does not say: where the published spec
+    /// contradicts itself or the API, or another header authenticates it.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl Endpoint {

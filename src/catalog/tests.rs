@@ -11,7 +11,7 @@ fn paths(v: Vec<&Endpoint>) -> Vec<String> {
 #[test]
 fn builtin_catalog_loads_and_covers_the_facts() {
     let c = Catalog::builtin();
-    assert_eq!(c.endpoints().len(), 49);
+    assert_eq!(c.endpoints().len(), 56);
     for (m, p) in [
         ("GET", "/assets"),
         ("POST", "/fees"),
@@ -40,6 +40,7 @@ fn builtin_catalog_loads_and_covers_the_facts() {
         feeds,
         [
             "/coreclient/{client_id}/feed",
+            "/coreclient/feed",
             "/wallets/feed",
             "/liquidityhub/feed"
         ]
@@ -149,10 +150,10 @@ fn complete_accepts_absolute_urls_and_empty_input() {
     let c = Catalog::builtin();
     let got = paths(c.complete("http://localhost:8001/api/v1/p/liq", None));
     assert_eq!(got, ["GET /liquidityhub", "GET /liquidityhub/feed"]);
-    assert_eq!(c.complete("", None).len(), 49);
+    assert_eq!(c.complete("", None).len(), 56);
     assert_eq!(
         c.complete("https://api.qredo.network/api/v1/p", None).len(),
-        49
+        56
     );
     assert!(c.complete("/nothing", None).is_empty());
     assert!(c.complete("/assets/extra/segments", None).is_empty());
@@ -204,11 +205,11 @@ fn complete_path_keeps_typed_ids_and_adds_the_query() {
         .unwrap();
     assert_eq!(
         fund.complete_path("/company/C1/fund/F9/le"),
-        "/company/C1/fund/F9/ledger"
+        "/company/C1/fund/F9/ledger?asset=&wallet_id=&direction=all&offset=0&limit=20"
     );
     assert_eq!(
         fund.complete_path("/company/C1/f"),
-        "/company/C1/fund/{fund_id}/ledger"
+        "/company/C1/fund/{fund_id}/ledger?asset=&wallet_id=&direction=all&offset=0&limit=20"
     );
     let search = c.find("GET", "/company/search").unwrap();
     assert_eq!(search.complete_path("/comp"), "/company/search?query=");
