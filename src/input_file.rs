@@ -69,6 +69,13 @@ pub const COLLECTION: Kind = Kind {
     max: 256 * 1024 * 1024,
 };
 
+/// An OpenAPI document to import: the Partner API's is 150 KB; large public APIs reach a
+/// few MB.
+pub const OPENAPI: Kind = Kind {
+    what: "OpenAPI document",
+    max: 32 * 1024 * 1024,
+};
+
 /// How long to wait for a writer to open a FIFO before saying nothing writes to it.
 pub const FIFO_WAIT: Duration = Duration::from_secs(10);
 

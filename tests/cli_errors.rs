@@ -732,3 +732,34 @@ fn urls_without_a_scheme_or_empty_say_what_to_write() {
     let err = fails_with(&out, 1, "`file:` is not a scheme");
     assert!(!err.contains("https:///"), "{err}");
 }
+
+#[test]
+fn import_openapi_saves_one_request_per_operation_or_says_what_is_wrong() {
+    let sb = Sandbox::new();
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/openapi/partner-api-v1.1.2.yaml"
+    );
+    let out = sb.ok(&["import", "openapi", spec, "-c", "partner"]);
+    assert!(out.contains("imported 53 requests into `partner`"), "{out}");
+    // Under the production profile's base URL, URLs are saved relative to it.
+    assert!(out.contains("POST   /coreclient/verify  ("), "{out}");
+    let shown = sb.ok(&["collection", "show", "partner"]);
+    assert!(shown.contains("POST /company"), "{shown}");
+    let again = sb.ok(&["import", "openapi", spec, "-c", "partner"]);
+    assert!(again.contains("replaced: GET /assets"), "{again}");
+
+    std::fs::write(
+        sb.work().join("swagger.json"),
+        r#"{"swagger": "2.0", "paths": {}}"#,
+    )
+    .unwrap();
+    let out = sb.run(&["import", "openapi", "swagger.json"], b"");
+    fails_with(&out, 1, "it is a Swagger 2.0 file");
+    std::fs::write(sb.work().join("bad.yaml"), "openapi: [unclosed").unwrap();
+    let out = sb.run(&["import", "openapi", "bad.yaml"], b"");
+    let err = fails_with(&out, 1, "bad.yaml: not a YAML or JSON document");
+    assert_eq!(err.matches("not a YAML").count(), 1, "said once: {err}");
+    let out = sb.run(&["import", "openapi", "missing.yaml"], b"");
+    fails_with(&out, 1, "no OpenAPI document file at missing.yaml");
+}

@@ -1,4 +1,4 @@
-//! `xsign import curl ...` and `xsign import folder PATH`.
+//! `xsign import curl ...`, `xsign import folder PATH` and `xsign import openapi FILE`.
 
 use super::Context;
 use super::common::select_profile_or;
@@ -45,6 +45,18 @@ pub enum Command {
         #[command(flatten)]
         body_limit: crate::cli::body::BodyLimit,
     },
+    /// Import an OpenAPI 3.0/3.1 document (YAML or JSON): one request per operation with
+    /// its example body. URLs under the profile's base URL are saved relative to it
+    Openapi {
+        /// The document, e.g. partner-api-v1.1.2.yaml
+        file: PathBuf,
+        /// Collection to save into [default: the file's name]
+        #[arg(long, short, value_name = "COLLECTION")]
+        collection: Option<String>,
+        /// Keep URLs absolute even when they start with the profile's base URL
+        #[arg(long)]
+        absolute: bool,
+    },
 }
 
 pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -62,6 +74,11 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
             absolute,
             body_limit,
         } => folder(ctx, path, collection, absolute, body_limit),
+        Command::Openapi {
+            file,
+            collection,
+            absolute,
+        } => openapi(ctx, &file, collection, absolute),
     }
 }
 
@@ -154,6 +171,49 @@ fn print_request(r: &Request) {
     }
 }
 
+fn openapi(
+    ctx: &Context,
+    file: &std::path::Path,
+    collection: Option<String>,
+    absolute: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut imported = crate::store::openapi::read_spec_file(file)?;
+    if !absolute {
+        let base = base_url(ctx)?;
+        for r in &mut imported.requests {
+            r.url = relative_to(&r.url, &base);
+        }
+    }
+    if imported.server.is_none() {
+        errln!(
+            "note: the document names no absolute server: the URLs are paths, sent under the profile's base URL"
+        );
+    }
+    let collection = collection.unwrap_or(imported.suggested_name.clone());
+    save_all(&collection, &imported.requests)
+}
+
+/// Saves requests into a collection (replacing same-named ones) and lists them.
+fn save_all(collection: &str, requests: &[Request]) -> anyhow::Result<ExitCode> {
+    let store = CollectionStore::open_default();
+    let loaded = store.modify(collection, true, |c| Ok(c.upsert_all(requests)))?;
+    report_moved(&loaded);
+    for r in requests {
+        outln!(
+            "{:<24} {:<6} {}  ({} body bytes)",
+            r.name,
+            r.method,
+            r.url,
+            r.body.len()
+        );
+    }
+    outln!("imported {} requests into `{collection}`", requests.len());
+    if !loaded.value.is_empty() {
+        outln!("replaced: {}", loaded.value.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn folder(
     ctx: &Context,
     path: PathBuf,
@@ -178,24 +238,5 @@ fn folder(
         }
     }
     let collection = collection.unwrap_or(imported.suggested_name.clone());
-    let store = CollectionStore::open_default();
-    let loaded = store.modify(&collection, true, |c| Ok(c.upsert_all(&imported.requests)))?;
-    report_moved(&loaded);
-    for r in &imported.requests {
-        outln!(
-            "{:<24} {:<6} {}  ({} body bytes)",
-            r.name,
-            r.method,
-            r.url,
-            r.body.len()
-        );
-    }
-    outln!(
-        "imported {} requests into `{collection}`",
-        imported.requests.len()
-    );
-    if !loaded.value.is_empty() {
-        outln!("replaced: {}", loaded.value.join(", "));
-    }
-    Ok(ExitCode::SUCCESS)
+    save_all(&collection, &imported.requests)
 }

@@ -11,6 +11,7 @@ pub mod history;
 pub mod history_entry;
 pub mod import;
 pub mod lock;
+pub mod openapi;
 pub mod profile;
 pub mod project;
 mod resolved;
