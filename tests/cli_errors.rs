@@ -763,3 +763,20 @@ fn import_openapi_saves_one_request_per_operation_or_says_what_is_wrong() {
     let out = sb.run(&["import", "openapi", "missing.yaml"], b"");
     fails_with(&out, 1, "no OpenAPI document file at missing.yaml");
 }
+
+#[test]
+fn sign_notes_a_body_the_spec_refuses_with_its_json_path() {
+    let sb = Sandbox::new().with_reference_files();
+    let url = "https://api.qredo.network/api/v1/p/company";
+    std::fs::write(sb.work().join("no-name.json"), r#"{"city":"Paris"}"#).unwrap();
+    let out = sb.run(&["sign", "--url", url, "--body-file", "no-name.json"], b"");
+    assert!(out.status.success(), "still signed: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("note: the body: required field \"name\" is missing: add it (the spec's schema for POST /company)"),
+        "{err}"
+    );
+    std::fs::write(sb.work().join("ok.json"), r#"{"name":"ACME"}"#).unwrap();
+    let out = sb.run(&["sign", "--url", url, "--body-file", "ok.json"], b"");
+    assert!(!stderr(&out).contains("spec's schema"), "{}", stderr(&out));
+}

@@ -341,3 +341,48 @@ fn the_signature_pane_names_the_one_key_fix_beside_its_warning() {
         );
     }
 }
+
+#[test]
+fn a_missing_required_field_is_flagged_before_sending_and_goes_when_it_is_added() {
+    // issue 15: the body checked against the spec's schema for POST /company.
+    let mut d = request(true, "/company");
+    edit_body(&mut d);
+    d.send(xsign::tui::app::Message::Paste(
+        r#"{"city":"Paris"}"#.into(),
+    ));
+    let warned = live_warnings(&d);
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.starts_with("the body: required field \"name\" is missing")),
+        "{warned:?}"
+    );
+    d.ctrl('r');
+    let confirm = d
+        .app
+        .confirm
+        .clone()
+        .expect("the confirmation before sending");
+    assert!(
+        confirm
+            .notes
+            .iter()
+            .any(|n| n.message.contains("\"name\" is missing")),
+        "{confirm:?}"
+    );
+    assert!(
+        d.take_effects()
+            .iter()
+            .all(|e| !matches!(e, Effect::Send(_)))
+    );
+    // With the field, nothing to confirm: the send goes.
+    let mut d = request(true, "/company");
+    edit_body(&mut d);
+    d.send(xsign::tui::app::Message::Paste(
+        r#"{"name":"ACME Corp","city":"Paris"}"#.into(),
+    ));
+    assert_eq!(live_warnings(&d), Vec::<String>::new());
+    d.ctrl('r');
+    assert!(d.app.confirm.is_none(), "nothing to confirm");
+    assert!(matches!(d.take_effects().as_slice(), [Effect::Send(_)]));
+}

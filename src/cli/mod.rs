@@ -90,7 +90,7 @@ pub enum Command {
     Run(run::Args),
     /// Show sent requests
     History(history::Args),
-    /// Import requests from curl or the reference client's folders
+    /// Import requests from curl, the reference client's folders or an OpenAPI document
     #[command(subcommand)]
     Import(import::Command),
     /// Make a project folder (xsign/) for collections and scenarios committed with the code

@@ -6,6 +6,7 @@
 pub mod body;
 pub mod escape;
 mod scheme;
+mod spec;
 
 pub use body::{
     BOM, Position, compact, drop_trailing_newline, excerpt, is_compact, json_error_offset,
@@ -94,6 +95,8 @@ pub enum FindingKind {
     TimestampUnit,
     /// Signed with one API's scheme, addressed to the other's URL.
     SchemeMixed,
+    /// The body does not match the operation's request schema in the Partner API spec.
+    BodySchema,
 }
 
 impl FindingKind {
@@ -115,6 +118,7 @@ impl FindingKind {
             FindingKind::Unrendered => "unrendered",
             FindingKind::TimestampUnit => "timestamp-unit",
             FindingKind::SchemeMixed => "scheme-mixed",
+            FindingKind::BodySchema => "body-schema",
         }
     }
 }
@@ -198,6 +202,7 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     check_timestamp(input, &mut out);
     check_unrendered(input, &mut out);
     scheme::check(input, &mut out);
+    spec::check(input, &mut out);
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }

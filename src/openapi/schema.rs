@@ -6,7 +6,7 @@
 use super::{OpenApiError, pointer};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What the body check found: where in the body (a JSON pointer, `""` for the whole body),
 /// and what is wrong.
@@ -20,15 +20,20 @@ pub struct BodyIssue {
     pub unknown_field: bool,
 }
 
-/// A compiled request or response schema.
+/// A request or response schema, compiled on first use: a document holds a hundred of them
+/// and a lint or a send needs one.
 #[derive(Clone)]
 pub struct BodySchema {
     /// The standalone schema, for showing and for tests.
     pub schema: Arc<Value>,
-    validator: Arc<jsonschema::Validator>,
+    compiled: Arc<OnceLock<Result<Compiled, String>>>,
+}
+
+struct Compiled {
+    validator: jsonschema::Validator,
     /// The same schema with undeclared fields refused, where it left them open: to name a
     /// field nothing documents.
-    strict: Option<Arc<jsonschema::Validator>>,
+    strict: Option<jsonschema::Validator>,
 }
 
 impl std::fmt::Debug for BodySchema {
@@ -61,31 +66,43 @@ impl BodySchema {
                 Value::Object(defs.done.into_iter().collect()),
             );
         }
-        let strict_schema = strict(&root);
-        let build = |s: &Value| {
-            jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .build(s)
-                .map_err(|e| OpenApiError::Invalid {
-                    at: at.into(),
-                    problem: format!("its schema is not a valid JSON Schema: {e}"),
-                })
-        };
-        let validator = Arc::new(build(&root)?);
-        let strict = match strict_schema {
-            Some(s) => Some(Arc::new(build(&s)?)),
-            None => None,
-        };
         Ok(BodySchema {
             schema: Arc::new(root),
-            validator,
-            strict,
+            compiled: Arc::new(OnceLock::new()),
         })
+    }
+
+    fn compiled(&self) -> Result<&Compiled, &str> {
+        self.compiled
+            .get_or_init(|| {
+                let build = |s: &Value| {
+                    jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft202012)
+                        .build(s)
+                        .map_err(|e| format!("the spec's schema is not a valid JSON Schema: {e}"))
+                };
+                Ok(Compiled {
+                    validator: build(&self.schema)?,
+                    strict: strict(&self.schema).map(|s| build(&s)).transpose()?,
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// Every way `body` breaks the schema, errors first, then undeclared fields.
     pub fn check(&self, body: &Value) -> Vec<BodyIssue> {
-        let mut out: Vec<BodyIssue> = self
+        let c = match self.compiled() {
+            Ok(c) => c,
+            Err(e) => {
+                return vec![BodyIssue {
+                    path: String::new(),
+                    message: e.to_string(),
+                    unknown_field: false,
+                }];
+            }
+        };
+        let mut out: Vec<BodyIssue> = c
             .validator
             .iter_errors(body)
             .map(|e| BodyIssue {
@@ -94,7 +111,7 @@ impl BodySchema {
                 unknown_field: false,
             })
             .collect();
-        if let Some(strict) = &self.strict {
+        if let Some(strict) = &c.strict {
             for e in strict.iter_errors(body) {
                 if let jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } =
                     e.kind()
@@ -119,8 +136,9 @@ impl BodySchema {
         out
     }
 
+    /// Whether `body` matches (a schema that does not compile matches nothing).
     pub fn is_valid(&self, body: &Value) -> bool {
-        self.validator.is_valid(body)
+        self.compiled().is_ok_and(|c| c.validator.is_valid(body))
     }
 }
 
