@@ -2,6 +2,8 @@
 //! shape; state survives a restart with --data.
 
 mod mock_support;
+#[path = "mock_walk/mod.rs"]
+mod mock_walk;
 
 use mock_support::{API_KEY, Client, Reply, other_key, start};
 use serde_json::{Value, json};

@@ -36,6 +36,19 @@ pub struct Wallet {
     pub balance: i64,
     pub custodygroup_withdraw: Option<CustodyGroup>,
     pub custodygroup_tx: Option<CustodyGroup>,
+    /// The external counterparties the wallet was created connected to (`wallets[].connect`),
+    /// shown as `connected`. Default: state saved before this field existed loads.
+    #[serde(default)]
+    pub connected: Vec<ConnectAccount>,
+}
+
+/// An external counterparty a wallet connects to, as `POST .../fund` gives it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConnectAccount {
+    #[serde(default)]
+    pub counterparty_id: String,
+    #[serde(default)]
+    pub client_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -152,6 +165,9 @@ pub struct NewWallet {
     pub custodygroup_withdraw: Option<NewCustodyGroup>,
     #[serde(default)]
     pub custodygroup_tx: Option<NewCustodyGroup>,
+    /// `null` or absent: no connection.
+    #[serde(default)]
+    pub connect: Option<Vec<ConnectAccount>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -19,9 +19,43 @@ enum Fix {
     Declare(&'static str, &'static str),
     /// Replaces a property's `type`.
     Retype(&'static str),
+    /// Lets a property be any of these types.
+    Types(&'static [&'static str]),
+    /// Makes a property a list of what it was.
+    ListOf,
+    /// Reads a `oneOf` as `anyOf`: its alternatives overlap, so a value matching one
+    /// matches several and `oneOf` refuses it.
+    AnyOf,
 }
 
+const OVERLAP: &str = "a oneOf whose alternatives overlap (each state's schema accepts the others' values): read as anyOf, or no answer could match";
+
 pub const PARTNER: &[Erratum] = &[
+    Erratum {
+        at: "/components/schemas/TxInfo/properties/tx_status",
+        why: OVERLAP,
+        fix: Fix::AnyOf,
+    },
+    Erratum {
+        at: "/components/schemas/WithdrawalInfo/properties/tx_status",
+        why: OVERLAP,
+        fix: Fix::AnyOf,
+    },
+    Erratum {
+        at: "/components/schemas/ActionDetails/properties/details",
+        why: OVERLAP,
+        fix: Fix::AnyOf,
+    },
+    Erratum {
+        at: "/components/schemas/Assets/properties/assets",
+        why: "GET /assets types `assets` as one asset object, but the API (and the mock) return a list of them",
+        fix: Fix::ListOf,
+    },
+    Erratum {
+        at: "/components/schemas/Error/properties/code",
+        why: "the error `code` is typed as a string, but the guide and the API send a number (1020, 401)",
+        fix: Fix::Types(&["integer", "string"]),
+    },
     Erratum {
         at: "/components/schemas/AtomicSwapTake/properties",
         why: "AtomicSwapTake requires swap_id but does not declare it; its example sends it",
@@ -84,6 +118,25 @@ pub fn apply(doc: &mut Value, errata: &[Erratum]) -> Result<(), String> {
                     return Err(format!("erratum {}: not a mapping", e.at));
                 };
                 props.insert((*name).into(), json!({"type": ty}));
+            }
+            Fix::Types(tys) => {
+                let Value::Object(schema) = target else {
+                    return Err(format!("erratum {}: not a schema", e.at));
+                };
+                schema.insert("type".into(), json!(tys));
+            }
+            Fix::AnyOf => {
+                let Value::Object(schema) = target else {
+                    return Err(format!("erratum {}: not a schema", e.at));
+                };
+                let Some(alternatives) = schema.remove("oneOf") else {
+                    return Err(format!("erratum {}: no oneOf", e.at));
+                };
+                schema.insert("anyOf".into(), alternatives);
+            }
+            Fix::ListOf => {
+                let items = target.take();
+                *target = json!({"type": "array", "items": items});
             }
             Fix::Retype(ty) => {
                 let Value::Object(schema) = target else {

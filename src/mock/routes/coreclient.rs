@@ -19,7 +19,8 @@ fn info(c: &CoreClient, host: &str) -> Value {
         "id": c.id,
         "name": c.name,
         "feed": format!("ws://{host}{API_PREFIX}/coreclient/{}/feed", c.id),
-        "timestamp": c.created,
+        // A string, as the spec and the docs give it (the feed's action timestamps are numbers).
+        "timestamp": c.created.to_string(),
     })
 }
 

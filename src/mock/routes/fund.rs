@@ -97,6 +97,12 @@ fn detail(s: &Store, fund: &Fund, company_name: &str) -> Value {
                 "custodygroup_tx": tx.id,
                 "policy_withdraw": policy(s, withdraw, "withdraw policy"),
                 "policy_tx": policy(s, tx, "tx policy"),
+                "connected": w.connected.iter().map(|c| json!({
+                    "client_id": c.client_id,
+                    "counterparty_id": c.counterparty_id,
+                    "name": s.coreclients.get(&c.client_id).map(|c| c.name.as_str()).unwrap_or_default(),
+                    "status": "connected",
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -111,17 +117,38 @@ fn detail(s: &Store, fund: &Fund, company_name: &str) -> Value {
         "policy_withdraw": policy(s, &fund.custodygroup_withdraw, "withdraw policy"),
         "policy_tx": policy(s, &fund.custodygroup_tx, "tx policy"),
         "members": [{
-            "entity": {
-                "id": fund.company_id,
-                "name": company_name,
-                "type": "company",
-                "company": {"name": company_name},
-            },
-            "permissions": {"admin": true},
+            "entity": entity(&fund.company_id, company_name, "company"),
+            "permissions": {"admin": true, "withdraw": true, "transfer": true, "swap": true},
         }],
         "assets": assets,
         "wallets": wallets,
     })
+}
+
+/// An `Entity` as the spec gives it: every field, the one matching `type` filled (the spec
+/// spells the core client's `core-client`, as its type), the others null.
+fn entity(id: &str, name: &str, kind: &str) -> Value {
+    let initials: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase();
+    let mut e = json!({
+        "id": id,
+        "name": name,
+        "accountCode": "",
+        "initials": initials,
+        "type": kind,
+        "company": null,
+        "user": null,
+        "core-client": null,
+    });
+    e[kind] = match kind {
+        "user" => json!({"firstName": "", "lastName": "", "email": "", "userName": name}),
+        _ => json!({"name": name}),
+    };
+    e
 }
 
 /// Members known as core clients are shown as such; other ids as users.
@@ -130,10 +157,8 @@ fn policy(s: &Store, group: &CustodyGroup, name: &str) -> Value {
         .members
         .iter()
         .map(|id| match s.coreclients.get(id) {
-            Some(c) => json!({
-                "type": "core-client", "id": id, "name": c.name, "coreClient": {"name": c.name},
-            }),
-            None => json!({ "type": "user", "id": id, "name": "" }),
+            Some(c) => entity(id, &c.name, "core-client"),
+            None => entity(id, "", "user"),
         })
         .collect();
     json!({

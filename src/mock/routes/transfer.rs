@@ -96,6 +96,11 @@ pub(crate) async fn get(
                 "fund_id": t.fund_id,
                 "net_amount": t.amount,
                 "recipient_address": t.counterparty_wallet_address,
+                // The mock knows no recipient user: the spec's fields, empty.
+                "recipient_email": "",
+                "recipient_first_name": "",
+                "recipient_last_name": "",
+                "recipient_username": "",
                 "reference": t.reference,
                 "requested_by": company.name,
             },

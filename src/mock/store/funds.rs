@@ -47,6 +47,7 @@ impl Store {
                 balance: 0,
                 custodygroup_withdraw: wallet_withdraw,
                 custodygroup_tx: wallet_tx,
+                connected: w.connect.unwrap_or_default(),
             });
         }
         let fund = Fund {
