@@ -325,5 +325,7 @@ pub fn relative_path(url: &str) -> &str {
     }
 }
 
+pub mod imported;
+
 #[cfg(test)]
 mod tests;

@@ -190,7 +190,16 @@ fn openapi(
         );
     }
     let collection = collection.unwrap_or(imported.suggested_name.clone());
-    save_all(&collection, &imported.requests)
+    let code = save_all(&collection, &imported.requests)?;
+    // The workbench's URL completion offers the operations from its next start.
+    match crate::catalog::imported::save(&collection, &imported.catalog) {
+        Ok(path) => errln!(
+            "the workbench completes these operations (from {})",
+            path.display()
+        ),
+        Err(e) => errln!("warning: the workbench will not complete these operations: {e}"),
+    }
+    Ok(code)
 }
 
 /// Saves requests into a collection (replacing same-named ones) and lists them.

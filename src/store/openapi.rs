@@ -12,6 +12,9 @@ pub struct SpecImport {
     pub requests: Vec<Request>,
     /// The first server's URL, when it is absolute (the requests' URLs start with it).
     pub server: Option<String>,
+    /// The operations in the catalog's format, for the workbench's URL completion
+    /// ([`crate::catalog::imported`]).
+    pub catalog: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,10 +99,33 @@ pub fn requests_from_spec(spec: &Spec, suggested_name: String) -> SpecImport {
             }
         })
         .collect();
+    let catalog = spec
+        .operations
+        .iter()
+        .map(|op| {
+            let query: Vec<String> = op.query_params().map(|q| format!("{q}=")).collect();
+            let mut e = serde_json::json!({
+                "group": op.tags.first().cloned().unwrap_or_else(|| suggested_name.clone()),
+                "method": op.method,
+                "path": op.path,
+                "summary": op.summary,
+                "body": op.example_body.is_some(),
+                "websocket": false,
+            });
+            if !query.is_empty() {
+                e["query"] = query.join("&").into();
+            }
+            if let Some(b) = &op.example_body {
+                e["example_body"] = b.clone();
+            }
+            e
+        })
+        .collect();
     SpecImport {
         suggested_name,
         requests,
         server,
+        catalog,
     }
 }
 

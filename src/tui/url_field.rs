@@ -1,4 +1,5 @@
-//! The URL field: a `TextInput` with endpoint completion from the catalog.
+//! The URL field: a `TextInput` with endpoint completion from the catalog and the
+//! operations `xsign import openapi` saved.
 
 use super::widgets::text_input::{InputKey, TextInput};
 use crate::catalog::{Catalog, Endpoint};
@@ -52,7 +53,7 @@ impl UrlField {
     /// Recomputes the completion list for the text typed so far.
     pub fn refresh_completion(&mut self) {
         let text = self.input.text();
-        let items: Vec<&'static Endpoint> = Catalog::builtin()
+        let items: Vec<&'static Endpoint> = Catalog::with_imported()
             .complete(text, None)
             .into_iter()
             .filter(|e| !e.websocket)
