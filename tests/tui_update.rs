@@ -272,7 +272,7 @@ fn tick_re_signs_a_stale_timestamp() {
 #[test]
 fn sent_shows_the_response_and_ignores_stale_ids() {
     let mut d = post_company();
-    d.type_str("{}");
+    d.type_str("{\"name\":\"A\"}"); // what POST /company takes: nothing to confirm
     d.ctrl('r');
     let id = send_id(&mut d);
     assert!(d.app.in_flight());
@@ -400,7 +400,8 @@ fn lint_confirmation_enter_sends_anyway_esc_goes_back() {
 #[test]
 fn lint_one_key_fix_clears_the_confirmation() {
     let mut d = post_company();
-    d.type_str("{\t\"a\":1}");
+    // A body POST /company takes (its `name`), so the tab is the only warning.
+    d.type_str("{\t\"name\":\"A\"}");
     d.ctrl('r');
     assert!(d.app.confirm.is_some());
     d.key(KeyCode::Char('t'));

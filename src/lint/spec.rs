@@ -2,9 +2,9 @@
 //! for its content (a required field missing, a string where a number goes). Checked with the
 //! operation's request schema from the embedded spec ([`crate::openapi::Spec::partner`]),
 //! each problem a warning with its JSON path (`/wallets/0/name`). A field the spec does not
-//! declare is a warning too, worded as such: the API may ignore it (a misspelt optional
-//! field is lost without a word), and where the schema says `additionalProperties: false`
-//! it is refused like any other mismatch.
+//! declare is an info, listed but not asked about before sending: the API may ignore it (a
+//! misspelt optional field is lost without a word), yet many send extra fields on purpose;
+//! where the schema says `additionalProperties: false` it is a warning like any mismatch.
 
 use super::{Finding, FindingKind, LintInput, Severity};
 use crate::openapi::Spec;
@@ -40,13 +40,8 @@ pub(super) fn check(input: &LintInput<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let body = input.body.strip_prefix(super::BOM).unwrap_or(input.body);
+    // An empty body is the user's choice to make (the API answers it 400, saying so).
     if body.iter().all(u8::is_ascii_whitespace) {
-        if op.body_required {
-            out.push(finding(format!(
-                "{} {} takes a JSON body and this one is empty: start from the catalog's example",
-                op.method, op.path
-            )));
-        }
         return;
     }
     // Invalid JSON has its own finding.
@@ -61,10 +56,21 @@ pub(super) fn check(input: &LintInput<'_>, out: &mut Vec<Finding>) {
         } else {
             &i.path
         };
-        out.push(finding(format!(
-            "{at}: {} (the spec's schema for {} {}); the signature is unaffected, but the API may refuse the body",
-            i.message, op.method, op.path
-        )));
+        let mut f = finding(format!(
+            "{at}: {} (the spec's schema for {} {}); the signature is unaffected, but the API may {} the body",
+            i.message,
+            op.method,
+            op.path,
+            if i.unknown_field {
+                "ignore the field or refuse"
+            } else {
+                "refuse"
+            }
+        ));
+        if i.unknown_field {
+            f.severity = Severity::Info;
+        }
+        out.push(f);
     }
     if total > MAX_FINDINGS {
         out.push(finding(format!(
@@ -130,6 +136,22 @@ mod tests {
             f.iter()
                 .any(|m| m.starts_with("/amonut: `amonut` is not a field")),
             "{f:?}"
+        );
+    }
+
+    #[test]
+    fn an_undeclared_field_is_listed_but_not_asked_about() {
+        let url = format!("{BASE}/fees");
+        let all = check(&LintInput::new("POST", &url, br#"{"amonut":2}"#, 0));
+        let unknown = all
+            .iter()
+            .find(|f| f.message.starts_with("/amonut"))
+            .unwrap();
+        assert_eq!(unknown.severity, Severity::Info);
+        assert!(
+            unknown.message.contains("may ignore the field"),
+            "{}",
+            unknown.message
         );
     }
 
