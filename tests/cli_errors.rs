@@ -765,18 +765,22 @@ fn import_openapi_saves_one_request_per_operation_or_says_what_is_wrong() {
 }
 
 #[test]
-fn sign_notes_a_body_the_spec_refuses_with_its_json_path() {
+fn send_notes_a_body_the_spec_refuses_with_its_json_path_and_sign_stays_fast() {
     let sb = Sandbox::new().with_reference_files();
-    let url = "https://api.qredo.network/api/v1/p/company";
+    // Nothing listens on port 9: the note comes before the request is sent.
+    let url = "http://127.0.0.1:9/api/v1/p/company";
     std::fs::write(sb.work().join("no-name.json"), r#"{"city":"Paris"}"#).unwrap();
-    let out = sb.run(&["sign", "--url", url, "--body-file", "no-name.json"], b"");
-    assert!(out.status.success(), "still signed: {}", stderr(&out));
+    let out = sb.run(&["send", "POST", url, "--body-file", "no-name.json"], b"");
     let err = stderr(&out);
     assert!(
         err.contains("note: the body: required field \"name\" is missing: add it (the spec's schema for POST /company)"),
         "{err}"
     );
     std::fs::write(sb.work().join("ok.json"), r#"{"name":"ACME"}"#).unwrap();
-    let out = sb.run(&["sign", "--url", url, "--body-file", "ok.json"], b"");
+    let out = sb.run(&["send", "POST", url, "--body-file", "ok.json"], b"");
+    assert!(!stderr(&out).contains("spec's schema"), "{}", stderr(&out));
+    // sign, the scripted signer, does not read the spec (it would double its time).
+    let out = sb.run(&["sign", "--url", url, "--body-file", "no-name.json"], b"");
+    assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("spec's schema"), "{}", stderr(&out));
 }
