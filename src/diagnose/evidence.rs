@@ -4,7 +4,7 @@
 
 use super::{BodyDigest, Evidence, Sent, Signed};
 use crate::signing::{AuthValue, PublicKey};
-use crate::store::HistoryEntry;
+use crate::store::{HistoryEntry, ResponseRecord};
 
 /// The key to check an x-sign with, and how to name it in messages.
 #[derive(Debug, Clone)]
@@ -28,12 +28,7 @@ impl Evidence {
                 .map(|(_, v)| v.clone())
         };
         let response = entry.response.as_ref();
-        let server_date = response.and_then(|r| {
-            r.headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("date"))
-                .and_then(|(_, v)| crate::time::parse_http_date(v))
-        });
+        let server_date = response.and_then(ResponseRecord::server_date);
         let server_reason = response
             .and_then(|r| super::ApiError::parse(r.status, &r.body))
             .and_then(|e| e.reason);

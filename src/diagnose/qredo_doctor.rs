@@ -10,7 +10,7 @@ use super::{
 };
 use crate::secret::QredoSecret;
 use crate::signing::{Scheme, hmac_sha256_b64url};
-use crate::store::HistoryEntry;
+use crate::store::{HistoryEntry, ResponseRecord};
 
 /// Every Qredo API v1 endpoint lives under this path (the mock serves it there too).
 pub const QAPI_V1_PREFIX: &str = Scheme::QredoV1.api_prefix();
@@ -80,12 +80,7 @@ impl QredoEvidence {
         now: i64,
     ) -> QredoEvidence {
         let response = entry.response.as_ref();
-        let server_date = response.and_then(|r| {
-            r.headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("date"))
-                .and_then(|(_, v)| crate::time::parse_http_date(v))
-        });
+        let server_date = response.and_then(ResponseRecord::server_date);
         QredoEvidence {
             scheme: entry.scheme.as_deref().and_then(|s| Scheme::parse(s).ok()),
             secret,

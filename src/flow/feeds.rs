@@ -83,14 +83,10 @@ impl Feeds {
         builtins: &mut (dyn Builtins + Send),
     ) -> (StepReport, BTreeMap<String, String>) {
         let started = Instant::now();
-        let mut report = match step::start(ctx, step, builtins) {
+        let mut report = match begin(ctx, step, builtins) {
             ControlFlow::Continue(r) => r,
-            ControlFlow::Break(mut done) => {
-                done.attempts = 1;
-                return (done, BTreeMap::new());
-            }
+            ControlFlow::Break(done) => return (done, BTreeMap::new()),
         };
-        report.attempts = 1;
         let path = match ctx.render(
             step,
             step.feed.feed.as_deref().unwrap_or_default(),
@@ -117,14 +113,10 @@ impl Feeds {
         builtins: &mut (dyn Builtins + Send),
     ) -> (StepReport, BTreeMap<String, String>) {
         let started = Instant::now();
-        let mut report = match step::start(ctx, step, builtins) {
+        let mut report = match begin(ctx, step, builtins) {
             ControlFlow::Continue(r) => r,
-            ControlFlow::Break(mut done) => {
-                done.attempts = 1;
-                return (done, BTreeMap::new());
-            }
+            ControlFlow::Break(done) => return (done, BTreeMap::new()),
         };
-        report.attempts = 1;
         let timeout = timeout_of(step);
         let name = step.feed.feed.clone().unwrap_or_default();
         let mut own;
@@ -272,5 +264,21 @@ async fn decide(
             ))
         }
         None => Err(format!("{verb} {}: not sent", action.id)),
+    }
+}
+
+/// `step::start` for a feed step, which makes one attempt whatever happens.
+fn begin(
+    ctx: &Ctx<'_>,
+    step: &Step,
+    builtins: &mut (dyn Builtins + Send),
+) -> ControlFlow<StepReport, StepReport> {
+    let once = |mut r: StepReport| {
+        r.attempts = 1;
+        r
+    };
+    match step::start(ctx, step, builtins) {
+        ControlFlow::Continue(r) => ControlFlow::Continue(once(r)),
+        ControlFlow::Break(r) => ControlFlow::Break(once(r)),
     }
 }

@@ -125,6 +125,14 @@ impl ResponseRecord {
             truncated: kept < body.len(),
         }
     }
+
+    /// The server's clock, from its `Date` header (Unix seconds), for the doctor's skew check.
+    pub fn server_date(&self) -> Option<i64> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| crate::time::parse_http_date(v))
+    }
 }
 
 impl HistoryEntry {
