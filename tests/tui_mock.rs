@@ -122,6 +122,7 @@ impl Bench {
             first_run: true,
             pinned: false,
             stores,
+            theme: Default::default(),
         };
         let started = xsign::tui::start(launch, session, (120, 40));
         let turns = Loop::new(&started.runtime);

@@ -364,3 +364,48 @@ fn scenario_pane() {
         "Enter opens the step's exchange"
     );
 }
+
+/// A theme changes colours and never a character: the typed body drawn dark, light and
+/// mono shows the same text; mono has no colour at all and still shows the cursor and the
+/// selected completion; light has none of the pale greys that vanish on white.
+#[test]
+fn themes_change_colours_not_text() {
+    use ratatui::style::{Color, Modifier};
+    use xsign::tui::theme::Theme;
+    let mut d = compose(80, 24);
+    d.type_str("x");
+    let text =
+        |b: &ratatui::buffer::Buffer| b.content().iter().map(|c| c.symbol()).collect::<String>();
+    let dark = d.render_buffer();
+    assert!(
+        dark.content().iter().any(|c| c.fg == Color::Gray),
+        "dark draws grey labels"
+    );
+    d.app.theme = Theme::Mono;
+    let mono = d.render_buffer();
+    d.app.theme = Theme::Light;
+    let light = d.render_buffer();
+    assert_eq!(text(&mono), text(&dark));
+    assert_eq!(text(&light), text(&dark));
+    assert!(
+        mono.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    let reversed = |b: &ratatui::buffer::Buffer| {
+        b.content()
+            .iter()
+            .filter(|c| c.modifier.contains(Modifier::REVERSED))
+            .count()
+    };
+    assert!(
+        reversed(&mono) > reversed(&dark),
+        "what a background marked is reverse video in mono"
+    );
+    assert!(
+        light
+            .content()
+            .iter()
+            .all(|c| c.fg != Color::Gray && c.fg != Color::White)
+    );
+}

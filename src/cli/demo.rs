@@ -92,15 +92,24 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let stores = ctx.workbench_stores();
+    // The demo's own profile is made here, but the look is the user's: their config's theme.
+    let config = stores.config.load().map(|l| l.value).unwrap_or_default();
+    let (theme, theme_problem) = tui::theme::chosen(ctx.theme, &config);
+    let welcome = match theme_problem {
+        Some(p) => format!("{p}. {welcome}"),
+        None => welcome,
+    };
     let launched = tui::open(Launch {
         profile: demo.profile,
         rt: rt.handle().clone(),
         clock: SystemClock::shared(),
         welcome: Some(welcome),
+        theme,
         request: None,
         first_run: false,
         pinned: true,
-        stores: ctx.workbench_stores(),
+        stores,
     });
     if let Some(p) = proxy {
         rt.block_on(p.shutdown());

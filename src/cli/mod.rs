@@ -50,6 +50,10 @@ pub struct Cli {
     /// ./scenarios/*.toml (repeatable; `xsign --scenario F` or `xsign --scenario F demo`)
     #[arg(long = "scenario", value_name = "FILE")]
     pub scenarios: Vec<std::path::PathBuf>,
+    /// The workbench's colours: dark, light, or mono (no colour; also when NO_COLOR is
+    /// set). Without it, the config's `workbench.theme`, else dark
+    #[arg(long, global = true, env = "XSIGN_THEME", value_enum)]
+    pub theme: Option<crate::tui::theme::Theme>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -107,6 +111,8 @@ pub struct Context {
     pub profile: Option<String>,
     /// `--scenario FILE`s, for the workbench's library.
     pub scenarios: Vec<std::path::PathBuf>,
+    /// `--theme`, for the workbench.
+    pub theme: Option<crate::tui::theme::Theme>,
 }
 
 impl Context {
@@ -153,13 +159,14 @@ pub fn main() -> ExitCode {
     let ctx = Context {
         profile: cli.profile.clone(),
         scenarios: cli.scenarios.clone(),
+        theme: cli.theme,
     };
     let result = match cli.command {
         None | Some(Command::Demo(_)) if !has_terminal() => {
             no_terminal(cli.command.is_some());
             return exit::Exit::Usage.into();
         }
-        None => match crate::tui::run(ctx.profile.as_deref(), ctx.workbench_stores()) {
+        None => match crate::tui::run(ctx.profile.as_deref(), ctx.theme, ctx.workbench_stores()) {
             Ok(Some(crate::tui::app::Next::Demo)) => demo::run(
                 demo::Args {
                     reset: false,

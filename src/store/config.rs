@@ -19,6 +19,9 @@ pub struct Config {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub history: HistorySettings,
+    /// The workbench's look (`"workbench": {"theme": "light"}`).
+    #[serde(default, skip_serializing_if = "WorkbenchSettings::is_default")]
+    pub workbench: WorkbenchSettings,
     /// User profiles; one named like a built-in replaces it.
     #[serde(default)]
     pub profiles: Vec<Profile>,
@@ -41,6 +44,22 @@ impl Default for HistorySettings {
 
 fn default_retention() -> usize {
     DEFAULT_HISTORY_RETENTION
+}
+
+/// The workbench's settings in the config file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WorkbenchSettings {
+    /// `dark`, `light` or `mono`. Kept as text: a misspelt theme is reported in the
+    /// workbench and the default used, rather than making the whole config unreadable
+    /// (an unreadable config is moved aside).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+}
+
+impl WorkbenchSettings {
+    fn is_default(&self) -> bool {
+        self == &WorkbenchSettings::default()
+    }
 }
 
 /// Where an effective profile comes from.

@@ -335,6 +335,8 @@ pub struct App {
     pub now: Moment,
     pub quit: bool,
     pub next_id: u64,
+    /// The palette the frame is drawn in (`--theme`, `NO_COLOR`, the config).
+    pub theme: super::theme::Theme,
 }
 
 impl App {
@@ -371,6 +373,7 @@ impl App {
             size,
             now,
             quit: false,
+            theme: super::theme::Theme::default(),
             next_id: 1,
         }
     }

@@ -61,6 +61,8 @@ pub struct Launch {
     pub pinned: bool,
     /// The files the workbench reads and writes.
     pub stores: stores::Stores,
+    /// The palette ([`theme::choose`] picks it from the flag, `NO_COLOR` and the config).
+    pub theme: theme::Theme,
 }
 
 /// The workbench before the loop: its first state, the runtime that performs its effects,
@@ -74,6 +76,7 @@ pub struct Started {
 /// Sets up the workbench for `launch` with `session` (made from `launch.profile`) at `size`.
 pub fn start(launch: Launch, session: Arc<Session>, size: (u16, u16)) -> Started {
     let mut app = app::App::new(session.view.clone(), size, launch.clock.now());
+    app.theme = launch.theme;
     if let Some((method, url, body)) = &launch.request {
         app.set_method(method);
         app.url.set(url);
@@ -99,7 +102,11 @@ pub fn start(launch: Launch, session: Arc<Session>, size: (u16, u16)) -> Started
 /// `xsign` with no command: the workbench with the profile chosen on the command line (or
 /// the config's default). Returns what first-run set-up asked to do next, for the caller
 /// to do once the terminal is restored.
-pub fn run(chosen: Option<&str>, stores: stores::Stores) -> anyhow::Result<Option<app::Next>> {
+pub fn run(
+    chosen: Option<&str>,
+    theme_flag: Option<theme::Theme>,
+    stores: stores::Stores,
+) -> anyhow::Result<Option<app::Next>> {
     let loaded = stores.config.load()?;
     for m in &loaded.moved_aside {
         eprintln!("{}", crate::visible::visible(&m.to_string()));
@@ -120,11 +127,13 @@ pub fn run(chosen: Option<&str>, stores: stores::Stores) -> anyhow::Result<Optio
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let (theme, theme_problem) = theme::chosen(theme_flag, &config);
     let next = open(Launch {
         profile,
         rt: rt.handle().clone(),
         clock: SystemClock::shared(),
-        welcome: None,
+        welcome: theme_problem,
+        theme,
         request: None,
         first_run,
         pinned: false,

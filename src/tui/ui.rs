@@ -8,63 +8,68 @@ use ratatui::widgets::Widget;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if layout::too_small(area) {
-            too_small(area, buf);
-            return;
-        }
-        let p = layout::compute(area, self);
-        header::render_top(self, p.top, buf);
-        match self.tab {
-            Tab::Request => {
-                header::render_request(self, &p, buf);
-                body::render(self, p.body, buf);
-                signature::render(self, p.signature, buf);
-                response::render(self, p.response, buf);
-                if p.scenario.width > 0 {
-                    super::scenario_pane::render(
-                        &self.scenario,
-                        self.focus == super::app::Focus::Scenario,
-                        self.now.mono_ms,
-                        p.scenario,
-                        buf,
-                    );
-                }
-                if self.library.visible {
-                    let current = self.current.as_ref().map(|c| {
-                        (
-                            c.collection.as_str(),
-                            c.request.name.as_str(),
-                            self.is_edited(),
-                        )
-                    });
-                    super::sidebar::SidebarView {
-                        library: &self.library,
-                        focused: self.focus == super::app::Focus::Sidebar,
-                        current,
-                    }
-                    .render(p.sidebar, buf);
-                }
-                header::render_completion(self, &p, area, buf);
+        draw(self, area, buf);
+        super::theme::apply(self.theme, area, buf);
+    }
+}
+
+fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    if layout::too_small(area) {
+        too_small(area, buf);
+        return;
+    }
+    let p = layout::compute(area, app);
+    header::render_top(app, p.top, buf);
+    match app.tab {
+        Tab::Request => {
+            header::render_request(app, &p, buf);
+            body::render(app, p.body, buf);
+            signature::render(app, p.signature, buf);
+            response::render(app, p.response, buf);
+            if p.scenario.width > 0 {
+                super::scenario_pane::render(
+                    &app.scenario,
+                    app.focus == super::app::Focus::Scenario,
+                    app.now.mono_ms,
+                    p.scenario,
+                    buf,
+                );
             }
-            Tab::Feed => self.feed.render(p.feed, buf),
+            if app.library.visible {
+                let current = app.current.as_ref().map(|c| {
+                    (
+                        c.collection.as_str(),
+                        c.request.name.as_str(),
+                        app.is_edited(),
+                    )
+                });
+                super::sidebar::SidebarView {
+                    library: &app.library,
+                    focused: app.focus == super::app::Focus::Sidebar,
+                    current,
+                }
+                .render(p.sidebar, buf);
+            }
+            header::render_completion(app, &p, area, buf);
         }
-        status::render(self, p.status, buf);
-        if let Some(c) = &self.confirm {
-            confirm::render(c, area, buf);
-        }
-        if self.sabotage_menu {
-            confirm::render_sabotage(area, buf);
-        }
-        if let Some(picker) = &self.picker {
-            picker.render(&self.profile.name, area, buf);
-        }
-        if let Some(o) = &self.onboarding {
-            o.render(area, buf);
-        }
-        // last: F1 opens help over any overlay
-        if let Some(scroll) = self.help {
-            help::render(scroll, area, buf);
-        }
+        Tab::Feed => app.feed.render(p.feed, buf),
+    }
+    status::render(app, p.status, buf);
+    if let Some(c) = &app.confirm {
+        confirm::render(c, area, buf);
+    }
+    if app.sabotage_menu {
+        confirm::render_sabotage(area, buf);
+    }
+    if let Some(picker) = &app.picker {
+        picker.render(&app.profile.name, area, buf);
+    }
+    if let Some(o) = &app.onboarding {
+        o.render(area, buf);
+    }
+    // last: F1 opens help over any overlay
+    if let Some(scroll) = app.help {
+        help::render(scroll, area, buf);
     }
 }
 

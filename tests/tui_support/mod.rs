@@ -145,6 +145,14 @@ impl Driver {
         t.backend().to_string()
     }
 
+    /// The drawn frame with its styles, for tests about colour.
+    pub fn render_buffer(&self) -> ratatui::buffer::Buffer {
+        let (w, h) = self.app.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| f.render_widget(&self.app, f.area())).unwrap();
+        t.backend().buffer().clone()
+    }
+
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }
