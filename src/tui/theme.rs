@@ -133,22 +133,6 @@ pub enum Theme {
     Mono,
 }
 
-impl Theme {
-    pub fn name(self) -> &'static str {
-        match self {
-            Theme::Dark => "dark",
-            Theme::Light => "light",
-            Theme::Mono => "mono",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Theme> {
-        [Theme::Dark, Theme::Light, Theme::Mono]
-            .into_iter()
-            .find(|t| t.name().eq_ignore_ascii_case(text.trim()))
-    }
-}
-
 /// Which theme the workbench uses: `--theme` (or `XSIGN_THEME`) first, then `NO_COLOR`
 /// set and not empty (<https://no-color.org>), then the config file's
 /// `workbench.theme`, then dark. A config value that names no theme gives dark and a
@@ -166,9 +150,9 @@ pub fn choose(
     }
     match configured {
         None => (Theme::Dark, None),
-        Some(text) => match Theme::parse(text) {
-            Some(t) => (t, None),
-            None => (
+        Some(text) => match <Theme as clap::ValueEnum>::from_str(text.trim(), true) {
+            Ok(t) => (t, None),
+            Err(_) => (
                 Theme::Dark,
                 Some(format!(
                     "the config's workbench.theme {:?} is not a theme: write \"dark\", \"light\" or \"mono\" (dark is used)",
