@@ -1,47 +1,62 @@
-//! `--cacert`, `--insecure` and `--proxy` for the commands that send (`send`, `replay`),
-//! building their client through the one builder, `http::client_with`.
+//! `--cacert`, `--insecure`, `--proxy`, `--client-cert`, `--client-key` and `--http-version`
+//! for the commands that send (`send`, `replay`, `run`), over the profile's saved HTTP
+//! settings, building their client through the one builder, `http::client_for`.
 
-use anyhow::Context as _;
+use crate::store::profile::{HttpSettings, HttpVersion};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct HttpFlags {
-    /// Also trust this CA (PEM) for HTTPS, besides the system's roots
+    /// Also trust this CA (PEM) for HTTPS, besides the system's roots [default: the profile's]
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
     /// Accept any server certificate (a test server's self-signed one); refused for production
     #[arg(long)]
     pub insecure: bool,
-    /// Send through this proxy, e.g. http://proxy.example:3128 [default: HTTPS_PROXY /
-    /// HTTP_PROXY, minus NO_PROXY]
+    /// Send through this proxy, e.g. http://proxy.example:3128 [default: the profile's, else
+    /// HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY]
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// Present this client certificate (PEM, with its key unless --client-key) to servers
+    /// that ask for one
+    #[arg(long, value_name = "FILE")]
+    pub client_cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM)
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+    /// HTTP version: auto (HTTP/2 when a TLS server offers it), 1.1, or 2 (h2c over plain
+    /// HTTP) [default: the profile's, else auto]
+    #[arg(long, value_name = "VERSION")]
+    pub http_version: Option<HttpVersion>,
 }
 
 impl HttpFlags {
-    /// The client for requests to `base_url` with profile `profile`.
-    pub fn client(&self, profile: &str, base_url: &str) -> anyhow::Result<reqwest::Client> {
-        let production = crate::store::profile::PRODUCTION_URL;
-        if self.insecure && (profile == "production" || base_url.starts_with(production)) {
-            anyhow::bail!(
-                "--insecure is refused for production ({production}): a certificate that does not verify \
-                 there means someone is in the middle. Trust a private CA with --cacert FILE instead"
-            );
-        }
-        let ca_pem = match &self.cacert {
-            Some(path) => Some(
-                crate::input_file::read(path, crate::input_file::CERT)
-                    .with_context(|| format!("reading --cacert {}", path.display()))?,
-            ),
-            None => None,
-        };
-        if self.insecure {
-            errln!("warning: --insecure: the server's certificate is not checked");
-        }
-        Ok(crate::http::client_with(&crate::http::ClientOptions {
-            ca_pem,
+    /// The settings these flags give, over a profile's `saved` ones.
+    pub fn over(&self, saved: &HttpSettings) -> HttpSettings {
+        HttpSettings {
+            cacert: self.cacert.clone(),
             insecure: self.insecure,
             proxy: self.proxy.clone(),
-        })?)
+            client_cert: self.client_cert.clone(),
+            client_key: self.client_key.clone(),
+            http_version: self.http_version.unwrap_or_default(),
+        }
+        .over(saved)
+    }
+
+    /// The client for requests to `base_url` with profile `profile`, whose saved HTTP
+    /// settings are `saved`.
+    pub fn client(
+        &self,
+        profile: &str,
+        base_url: &str,
+        saved: &HttpSettings,
+    ) -> anyhow::Result<reqwest::Client> {
+        let settings = self.over(saved);
+        let client = crate::http::client_for(&settings, profile, base_url)?;
+        if settings.insecure {
+            errln!("warning: --insecure: the server's certificate is not checked");
+        }
+        Ok(client)
     }
 }

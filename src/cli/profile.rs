@@ -124,6 +124,8 @@ pub struct Fields {
     /// The Qredo API v2 workspace id, whose token qredo-v2 requests carry
     #[arg(long, value_name = "ID")]
     pub workspace: Option<String>,
+    #[command(flatten)]
+    pub http: HttpFields,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -137,6 +139,10 @@ pub enum Switch {
     On,
     Off,
 }
+
+#[path = "profile_http.rs"]
+mod http;
+use http::HttpFields;
 
 #[path = "profile_show.rs"]
 mod show;
@@ -173,6 +179,9 @@ fn report_saved(store: &ConfigStore, name: &str, verb: &str) -> anyhow::Result<(
         outln!("  base URL: {}", p.base_url);
         outln!("  API key:  {}", p.api_key);
         outln!("  key:      {}", p.key_path.display());
+        for (what, value) in p.http.describe() {
+            outln!("  {:<9} {value}", format!("{what}:"));
+        }
         outln!("  status:   {}", status(&p));
     }
     Ok(())
@@ -288,6 +297,7 @@ impl Fields {
             *path = std::path::absolute(&*path)
                 .with_context(|| format!("cannot resolve the path {}", path.display()))?;
         }
+        self.http.absolute().context("cannot resolve a path")?;
         Ok(self)
     }
 
@@ -356,6 +366,8 @@ impl Fields {
             }
             p.timeout_secs = t;
         }
+        // Last: checked against the base URL as changed above.
+        p.http = self.http.apply(&p)?;
         Ok(p)
     }
 

@@ -95,6 +95,14 @@ fn profile_json(
         "secret_path": p.secret_path,
         "headers": headers,
         "timeout_secs": p.timeout_secs,
+        "http": {
+            "cacert": p.http.cacert,
+            "insecure": p.http.insecure,
+            "proxy": p.http.proxy.as_deref().map(crate::store::http_settings::masked_proxy),
+            "client_cert": p.http.client_cert,
+            "client_key": p.http.client_key,
+            "http_version": p.http.http_version.name(),
+        },
         "origin": match origin {
             ProfileOrigin::Builtin => "built-in",
             ProfileOrigin::Overridden => "built-in, edited",
@@ -151,6 +159,9 @@ pub(super) fn show(
     }
     for (k, v) in &p.headers {
         outln!("header:    {k}: {v}");
+    }
+    for (what, value) in p.http.describe() {
+        outln!("{:<10} {value}", format!("{what}:"));
     }
     for (k, v) in &p.vars {
         outln!("var:       {{{{{k}}}}} = {v}");

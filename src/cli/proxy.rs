@@ -4,7 +4,7 @@
 use super::Context;
 use super::common::{load_private_key, select_profile};
 use crate::credentials::ProfileFlags;
-use crate::http::{self, Credentials, Recorder};
+use crate::http::{Credentials, Recorder};
 use crate::paths;
 use crate::proxy::{DEFAULT_MAX_CONNECTIONS, ProxyConfig, ProxyEvent, ProxyHandle, ProxyServer};
 use crate::signing::{AuthMode, NonceStore, PrivateKey, RequestSigner, RsaSigner};
@@ -53,9 +53,9 @@ pub struct Args {
     /// Give up on an upstream request after this many seconds [default: the profile's, or 30]
     #[arg(long, value_name = "S", value_parser = super::common::parse_timeout)]
     pub timeout: Option<f64>,
-    /// Also trust this CA (PEM) for an HTTPS upstream, besides the system's roots
-    #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
+    /// How the proxy reaches the upstream (over the profile's saved HTTP settings)
+    #[command(flatten)]
+    pub http: super::http_flags::HttpFlags,
     /// Listen on a non-loopback address: anyone who reaches it can sign as you
     #[arg(long)]
     pub allow_remote: bool,
@@ -102,14 +102,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         r.auth_mode
     };
-    let client = match &args.cacert {
-        Some(path) => {
-            let pem = crate::input_file::read(path, crate::input_file::CERT)
-                .with_context(|| format!("reading --cacert {}", path.display()))?;
-            http::client_trusting(&pem)?
-        }
-        None => http::client()?,
-    };
+    let client = args.http.client(&r.name, &r.base_url, &r.http)?;
     let verbose = args.verbose;
     let config = config(Upstream {
         base_url: r.base_url.clone(),

@@ -53,6 +53,8 @@ pub struct Args {
     pub fail_fast: bool,
     #[command(flatten)]
     pub profile_flags: ProfileFlags,
+    #[command(flatten)]
+    pub http: super::http_flags::HttpFlags,
 }
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
@@ -76,13 +78,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let cli_vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
-    let (target, mock) = if args.mock {
+    let (target, mock, saved_http) = if args.mock {
         let (t, m) = rt.block_on(mock_target(cli_vars))?;
-        (t, Some(m))
+        (t, Some(m), Default::default())
     } else {
-        (profile_target(&args, ctx, cli_vars)?, None)
+        let (t, http) = profile_target(&args, ctx, cli_vars)?;
+        (t, None, http)
     };
-    let client = crate::http::client()?;
+    let client = args
+        .http
+        .client(&target.origin.profile, &target.base_url, &saved_http)?;
     let history = History::open_default();
     let options = Options {
         fail_fast: args.fail_fast,
@@ -136,12 +141,13 @@ fn profile_target(
     args: &Args,
     ctx: &Context,
     cli_vars: BTreeMap<String, String>,
-) -> anyhow::Result<Target> {
+) -> anyhow::Result<(Target, crate::store::profile::HttpSettings)> {
     let selected = select_profile(ctx, &args.profile_flags)?;
     let r = selected.resolve()?;
+    let http = r.http.clone();
     let key = r.key_path.as_deref().map(load_private_key).transpose()?;
     let public_key = key.as_ref().map(crate::signing::PrivateKey::public_key);
-    Ok(Target {
+    let target = Target {
         base_url: r.base_url,
         credentials: Credentials {
             api_key: r.api_key,
@@ -163,7 +169,8 @@ fn profile_target(
         },
         profile_vars: selected.vars(),
         cli_vars,
-    })
+    };
+    Ok((target, http))
 }
 
 /// A fresh embedded mock on a free loopback port, in memory, with a throwaway key and API

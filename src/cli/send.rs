@@ -139,7 +139,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         key_path: setup.key_path.clone(),
         source: None,
     };
-    let client = args.http.client(&setup.profile, &setup.base_url)?;
+    let client = args
+        .http
+        .client(&setup.profile, &setup.base_url, &setup.resolved.http)?;
     if let Some(source) =
         super::token::source_for(&setup.resolved, &spec.url, creds.signer.as_ref())?
     {

@@ -296,6 +296,11 @@ impl Selected {
                 .workspace
                 .clone()
                 .or_else(|| self.profile.as_ref().and_then(|p| p.workspace.clone())),
+            http: self
+                .profile
+                .as_ref()
+                .map(|p| p.http.clone())
+                .unwrap_or_default(),
         })
     }
 }

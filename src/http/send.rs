@@ -43,75 +43,6 @@ pub enum SendError {
     Other { authority: String, detail: String },
 }
 
-/// The HTTP client every command and the TUI share. It never follows redirects: a
-/// redirect would go to a URL that was not signed, so the 3xx is shown instead.
-pub fn client() -> Result<reqwest::Client, SendError> {
-    client_with(&ClientOptions::default())
-}
-
-/// What the one client builder takes beyond its defaults (`--cacert`, `--insecure`,
-/// `--proxy`). Without `proxy`, HTTP_PROXY / HTTPS_PROXY / NO_PROXY apply, as reqwest reads
-/// them.
-#[derive(Debug, Clone, Default)]
-pub struct ClientOptions {
-    /// PEM CA certificates trusted besides the system's roots.
-    pub ca_pem: Option<Vec<u8>>,
-    /// Accept any server certificate: for a test server with a self-signed one.
-    pub insecure: bool,
-    /// Every request through this proxy (NO_PROXY still exempts hosts).
-    pub proxy: Option<String>,
-}
-
-/// The one reqwest client builder: no redirects followed (a redirect would resend the
-/// signature to another URL), plus `options`.
-pub fn client_with(options: &ClientOptions) -> Result<reqwest::Client, SendError> {
-    let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-    if let Some(pem) = &options.ca_pem {
-        for cert in ca_certificates(pem)? {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    if options.insecure {
-        builder = builder.tls_danger_accept_invalid_certs(true);
-    }
-    if let Some(url) = &options.proxy {
-        let proxy = reqwest::Proxy::all(url.as_str())
-            .map_err(|e| {
-                SendError::Client(format!(
-                    "--proxy {url:?} is not a proxy URL ({}): give e.g. http://proxy.example:3128",
-                    chain(&e)
-                ))
-            })?
-            .no_proxy(reqwest::NoProxy::from_env());
-        builder = builder.proxy(proxy);
-    }
-    builder.build().map_err(|e| SendError::Client(chain(&e)))
-}
-
-/// [`client`], trusting the CA certificates in `pem` besides the system's roots
-/// (`xsign proxy --cacert`).
-pub fn client_trusting(pem: &[u8]) -> Result<reqwest::Client, SendError> {
-    client_with(&ClientOptions {
-        ca_pem: Some(pem.to_vec()),
-        ..ClientOptions::default()
-    })
-}
-
-fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, SendError> {
-    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-        SendError::Client(format!(
-            "the CA file holds no PEM certificate ({}): give a file with -----BEGIN CERTIFICATE----- blocks",
-            chain(&e)
-        ))
-    })?;
-    if certs.is_empty() {
-        return Err(SendError::Client(
-            "the CA file holds no PEM certificate: give a file with -----BEGIN CERTIFICATE----- blocks".into(),
-        ));
-    }
-    Ok(certs)
-}
-
 /// Sends the ticket: its method, wire URL, headers and body bytes, nothing re-encoded.
 ///
 /// `timeout` covers everything, from connecting to the last byte of the body.
@@ -327,7 +258,7 @@ fn innermost(e: &reqwest::Error) -> String {
     last
 }
 
-fn chain(e: &dyn std::error::Error) -> String {
+pub(super) fn chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(err) = source {

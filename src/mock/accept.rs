@@ -71,7 +71,24 @@ impl Drop for PeerSlot {
     }
 }
 
-/// Serves `app` on `listener` until `stop` turns true: HTTP/1.1 with upgrades, within
+/// Whether the client opens with HTTP/2's connection preface (`PRI * HTTP/2.0`: h2c by
+/// prior knowledge, `--http-version 2`), peeked so the bytes stay for the server. Three
+/// bytes tell it: no API method starts with `PRI`. Waits for them (the caller bounds it);
+/// a closed connection is HTTP/1.1's to handle.
+async fn speaks_h2(stream: &tokio::net::TcpStream) -> bool {
+    let mut head = [0u8; 3];
+    loop {
+        match stream.peek(&mut head).await {
+            Ok(n) if n >= head.len() => return head == *b"PRI",
+            Ok(0) | Err(_) => return false,
+            // Part of it: wait for the rest rather than spin on the same bytes.
+            Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `stop` turns true: HTTP/1.1 with upgrades or HTTP/2
+/// (h2c by prior knowledge), within
 /// `limits` (see [`ConnLimits`]), headers within [`HEADER_READ_TIMEOUT`] or, once three
 /// quarters of the connections are open, [`CROWDED_HEADER_TIMEOUT`]; open connections are
 /// given [`SHUTDOWN_GRACE`] at the stop.
@@ -114,18 +131,37 @@ pub async fn serve(
         tokio::spawn(async move {
             let _permit = permit;
             let _slot = slot;
+            let header_timeout = if crowded {
+                CROWDED_HEADER_TIMEOUT
+            } else {
+                HEADER_READ_TIMEOUT
+            };
+            // A client that sends nothing is dropped as a slow HTTP/1.1 one is.
+            let Ok(h2) = tokio::time::timeout(header_timeout, speaks_h2(&stream)).await else {
+                return;
+            };
+            let io = TokioIo::new(stream);
+            if h2 {
+                let mut builder =
+                    hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new());
+                builder.timer(TokioTimer::new());
+                let conn = builder.serve_connection(io, service);
+                tokio::pin!(conn);
+                tokio::select! {
+                    _ = conn.as_mut() => {}
+                    _ = stopped(&mut stop) => {
+                        conn.as_mut().graceful_shutdown();
+                        let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn).await;
+                    }
+                }
+                return;
+            }
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(if crowded {
-                    CROWDED_HEADER_TIMEOUT
-                } else {
-                    HEADER_READ_TIMEOUT
-                })
+                .header_read_timeout(header_timeout)
                 .max_buf_size(CONN_READ_BUFFER);
-            let conn = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .with_upgrades();
+            let conn = builder.serve_connection(io, service).with_upgrades();
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}

@@ -5,7 +5,7 @@ use super::auth::{Reason, SignedParts};
 use super::error::{ApiError, unauthorized};
 use super::limits::{BODY_READ_TIMEOUT, DISCARD_TIMEOUT, MAX_BODY_BYTES, MAX_DISCARD_BYTES};
 use super::shared::Shared;
-use super::url::{request_url, scheme_hint};
+use super::url::{request_url_for, scheme_hint};
 use super::verdict::{access_line, describe};
 use crate::signing::now_unix;
 use axum::body::{Body, BodyDataStream, HttpBody};
@@ -86,7 +86,7 @@ pub(crate) async fn authenticate(
         Ok(Ok(b)) => b,
     };
 
-    let url = request_url(&parts.uri, &parts.headers);
+    let url = request_url_for(&parts.uri, &parts.headers, parts.version);
     if qapi {
         return qapi_authenticate(&shared, parts, bytes, url, next).await;
     }

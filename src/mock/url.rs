@@ -15,17 +15,36 @@
 //!   another host's URL must not pass for one over its own.
 
 use super::API_PREFIX;
-use axum::http::{HeaderMap, Uri, header};
+use axum::http::{HeaderMap, Uri, Version, header};
 
-/// `scheme://host` + the request target. `Err` says why it cannot be rebuilt.
+/// `scheme://host` + the request target of an HTTP/1.1 request. `Err` says why it cannot
+/// be rebuilt.
 pub fn request_url(uri: &Uri, headers: &HeaderMap) -> Result<String, String> {
+    request_url_for(uri, headers, Version::HTTP_11)
+}
+
+/// [`request_url`] for a request of `version`. HTTP/2 names the host in `:authority`
+/// (hyper puts it in the URI) and usually sends no Host header; HTTP/1.1 must send Host.
+pub fn request_url_for(uri: &Uri, headers: &HeaderMap, version: Version) -> Result<String, String> {
     let scheme = route_scheme(uri.path());
     let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
     let mut hosts = headers.get_all(header::HOST).iter();
-    let host = match (hosts.next(), hosts.next()) {
-        (Some(h), None) => h,
-        (None, _) => return Err("the request has no Host header".into()),
-        (Some(_), Some(_)) => return Err("the request has two Host headers".into()),
+    let host = match (hosts.next(), hosts.next(), uri.authority()) {
+        (None, None, Some(authority)) if version == Version::HTTP_2 => {
+            if !uri
+                .scheme_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+            {
+                return Err(format!(
+                    "the request's :scheme is {}, but the mock serves only http://",
+                    uri.scheme_str().unwrap_or("missing")
+                ));
+            }
+            return Ok(format!("{scheme}://{authority}{target}"));
+        }
+        (Some(h), None, _) => h,
+        (None, _, _) => return Err("the request has no Host header".into()),
+        (Some(_), Some(_), _) => return Err("the request has two Host headers".into()),
     };
     let host = std::str::from_utf8(host.as_bytes())
         .map_err(|_| "the Host header is not UTF-8".to_string())?;
@@ -148,5 +167,14 @@ mod tests {
             "http://localhost:9/api/v1/p/assets"
         );
         assert!(request_url(&"/x".parse().unwrap(), &HeaderMap::new()).is_err());
+        // HTTP/2 names the host in :authority, without a Host header; HTTP/1.1 may not.
+        let h2: Uri = "http://127.0.0.1:9/api/v1/p/assets?x=%20".parse().unwrap();
+        assert_eq!(
+            request_url_for(&h2, &HeaderMap::new(), Version::HTTP_2).unwrap(),
+            "http://127.0.0.1:9/api/v1/p/assets?x=%20"
+        );
+        assert!(request_url(&h2, &HeaderMap::new()).is_err());
+        let https: Uri = "https://127.0.0.1:9/api/v1/p/assets".parse().unwrap();
+        assert!(request_url_for(&https, &HeaderMap::new(), Version::HTTP_2).is_err());
     }
 }

@@ -9,6 +9,7 @@ mod error;
 pub mod export;
 pub mod history;
 pub mod history_entry;
+pub mod http_settings;
 pub mod import;
 pub mod lock;
 pub mod openapi;

@@ -91,7 +91,12 @@ pub struct Profile {
     /// The Qredo API v2 workspace (`/workspaces/{id}/token`), for `qredo-v2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+    /// CA file, client certificate, proxy, HTTP version, insecure (`profile edit --cacert` ...).
+    #[serde(default, skip_serializing_if = "HttpSettings::is_default")]
+    pub http: HttpSettings,
 }
+
+pub use super::http_settings::{HttpSettings, HttpVersion};
 
 fn is_partner_rsa(s: &Scheme) -> bool {
     *s == Scheme::PartnerRsa
@@ -122,6 +127,7 @@ impl Profile {
             secret_path: None,
             vars: std::collections::BTreeMap::new(),
             workspace: None,
+            http: HttpSettings::default(),
         }
     }
 

@@ -28,6 +28,8 @@ pub struct ResolvedProfile {
     pub secret_path: Option<PathBuf>,
     /// The Qredo API v2 workspace whose token the requests carry.
     pub workspace: Option<String>,
+    /// CA file, client certificate, proxy, HTTP version.
+    pub http: super::profile::HttpSettings,
 }
 
 impl fmt::Debug for ResolvedProfile {
@@ -44,6 +46,7 @@ impl fmt::Debug for ResolvedProfile {
             .field("scheme", &self.scheme)
             .field("secret_path", &self.secret_path)
             .field("workspace", &self.workspace)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -104,5 +107,6 @@ pub fn resolve_profile(p: &Profile) -> Result<ResolvedProfile, ProfileError> {
         scheme: p.scheme,
         secret_path,
         workspace: p.workspace.clone(),
+        http: p.http.clone(),
     })
 }

@@ -62,6 +62,8 @@ pub struct Session {
     pub timeout: Duration,
     /// Where a `qredo-v2` profile's token is cached.
     pub tokens: crate::store::token::TokenCache,
+    /// How requests travel: the profile's CA file, client certificate, proxy, HTTP version.
+    pub http: crate::store::profile::HttpSettings,
 }
 
 impl std::fmt::Debug for Session {
@@ -193,6 +195,7 @@ impl Session {
             clock,
             headers: p.headers.clone(),
             tokens: stores.tokens.clone(),
+            http: p.http.clone(),
             timeout: resolved.map_or(Duration::from_secs(p.timeout_secs.max(1)), |r| r.timeout),
         }
     }
@@ -253,6 +256,7 @@ impl Session {
             clock,
             headers: Vec::new(),
             tokens: stores.tokens.clone(),
+            http: Default::default(),
             timeout: Duration::from_secs(30),
         }
     }

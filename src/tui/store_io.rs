@@ -171,6 +171,18 @@ pub fn profiles(config: &ConfigStore) -> Message {
             if p.auth_mode == crate::signing::AuthMode::Nonce {
                 notes.push("nonce");
             }
+            if p.http.insecure {
+                notes.push("certificate not checked");
+            }
+            if p.http.proxy.is_some() {
+                notes.push("via proxy");
+            }
+            if p.http.client_cert.is_some() {
+                notes.push("client cert");
+            }
+            if p.http.http_version == crate::store::profile::HttpVersion::Http2 {
+                notes.push("HTTP/2");
+            }
             ProfileItem {
                 name: p.name,
                 base_url: p.base_url,

@@ -100,7 +100,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         };
         let profile = select_profile_or(&entry_ctx, flags, Unchosen::DefaultProfile)?.resolve()?;
         let source = format!("history:{id}");
-        let client = args.http.client(&profile.name, &profile.base_url)?;
+        let client = args
+            .http
+            .client(&profile.name, &profile.base_url, &profile.http)?;
         let sender = sender(&client);
         let (ticket, notes) = if args.as_signed {
             as_signed_ticket(&entry, &profile)?
@@ -161,7 +163,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let client = args.http.client(&profile.name, &profile.base_url)?;
+    let client = args
+        .http
+        .client(&profile.name, &profile.base_url, &profile.http)?;
     let sender = sender(&client);
     let cli_vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
     // The profile's variables, then --var: the scenario chain's order without its layers.

@@ -34,7 +34,9 @@ pub struct Runtime {
     pub tx: Sender<Message>,
     pub rt: tokio::runtime::Handle,
     worker: SignWorker,
-    client: Option<reqwest::Client>,
+    /// The client for the settings it was built with: rebuilt when a profile with other
+    /// HTTP settings becomes active.
+    client: Option<(crate::store::profile::HttpSettings, reqwest::Client)>,
     sends: HashMap<u64, tokio::task::AbortHandle>,
     feeds: HashMap<u64, FeedStop>,
     /// The profile the workbench opened with, when it was made for this run rather than
@@ -99,11 +101,16 @@ impl Runtime {
     }
 
     fn client(&mut self) -> Result<reqwest::Client, String> {
-        if let Some(c) = &self.client {
+        let settings = &self.session.http;
+        if let Some((built_for, c)) = &self.client
+            && built_for == settings
+        {
             return Ok(c.clone());
         }
-        let c = crate::http::client().map_err(|e| e.to_string())?;
-        self.client = Some(c.clone());
+        let view = &self.session.view;
+        let c = crate::http::client_for(settings, &view.name, &view.base_url)
+            .map_err(|e| format!("{e} (profile `{}`)", view.name))?;
+        self.client = Some((settings.clone(), c.clone()));
         Ok(c)
     }
 
