@@ -49,6 +49,7 @@ fn every_printing_command_exits_quietly_on_a_closed_stdout() {
     sb.ok(&["collection", "add", "c/r", "--url", "/assets"]);
     for args in [
         &["profile", "list"][..],
+        &["keys"],
         &["collection", "list"],
         &["collection", "show", "c/r"],
         &[

@@ -510,3 +510,60 @@ fn send_goes_through_the_proxy_given_and_refuses_insecure_production() {
     // A loopback test server: --insecure is accepted (plain HTTP has no certificate).
     assert_eq!(env.send(&["GET", "/assets", "--insecure"]).code, 0);
 }
+
+#[test]
+fn keys_lists_the_bindings_with_the_configs_changes_and_what_could_not_apply() {
+    let sb = Sandbox::new();
+    let plain = sb.ok(&["keys"]);
+    assert!(
+        plain
+            .lines()
+            .any(|l| l.starts_with("send ") && l.contains("Ctrl-R / F5")),
+        "{plain}"
+    );
+    std::fs::write(
+        sb.root().join("config/config.json"),
+        r#"{"workbench": {"keys": {"send": "F9", "library": "F7", "profiles": "F6", "zoom": "Ctrl-E", "quit": []}}}"#,
+    )
+    .unwrap();
+    let out = sb.run(&["keys"], b"");
+    assert_eq!(out.status.code(), Some(1), "a refused entry exits 1");
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("send ") && l.contains("F9")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("library ") && l.contains("F7")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("profiles ") && l.contains("F6")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("quit ") && l.contains("(unbound)")),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).contains("workbench.keys.zoom: Ctrl-E is used while typing"),
+        "{}",
+        stderr(&out)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&sb.run(&["keys", "--json"], b""))).unwrap();
+    assert_eq!(json["exit_code"], 1);
+    assert_eq!(json["problems"].as_array().unwrap().len(), 1);
+    assert!(
+        json["bindings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["command"] == "send" && b["keys"] == "F9"),
+        "{json}"
+    );
+}

@@ -127,7 +127,7 @@ fn f1_opens_help_from_every_mode() {
 
 #[test]
 fn the_demo_welcome_names_the_help_key_that_works_in_the_url_field() {
-    let welcome = xsign::cli::demo::welcome(8001);
+    let welcome = xsign::cli::demo::welcome(8001, &Default::default());
     assert!(welcome.contains("F1 for help"), "{welcome}");
     assert!(!welcome.contains("? for help"), "{welcome}");
     assert!(welcome.contains("qredo-v1-demo"), "{welcome}");
@@ -202,4 +202,73 @@ fn every_key_the_method_hint_lists_picks_its_method() {
         d.key(KeyCode::Char(c));
         assert_eq!(d.app.method_name(), *m, "`{c}` in the method field");
     }
+}
+
+/// The config's `workbench.keys`, applied the way `xsign` and `xsign demo` apply it.
+fn keymap_from_config(keys: serde_json::Value) -> (keymap::Keymap, Option<String>) {
+    let config: xsign::store::Config =
+        serde_json::from_value(serde_json::json!({"workbench": {"keys": keys}})).unwrap();
+    let (_, map, problem) = xsign::tui::look(None, &config);
+    (map, problem)
+}
+
+#[test]
+fn keys_rebound_in_the_config_dispatch_and_every_screen_names_them() {
+    let (map, problem) = keymap_from_config(serde_json::json!({"send": "F9", "library": "Ctrl-L"}));
+    assert_eq!(problem, None);
+    let mut d = Driver::new(120, 40);
+    d.app.keymap = map;
+    d.type_str("/assets");
+    // the old send key does nothing now; the new one sends
+    d.ctrl('r');
+    assert!(d.take_effects().is_empty(), "Ctrl-R is no longer send");
+    d.key(KeyCode::F(9));
+    d.sent_job_id();
+    // the library opens on Ctrl-L, and F6 is free
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::F(6));
+    assert!(!d.app.library.visible);
+    d.ctrl('l');
+    assert!(d.app.library.visible);
+    // the request pane's title, the status bar and help name the new keys
+    let screen = d.render();
+    assert!(screen.contains("F9 send"), "{screen}");
+    assert!(!screen.contains("Ctrl-R"), "{screen}");
+    d.key(KeyCode::F(1));
+    let help = d.render();
+    assert!(help.contains("F9 sends; the response pane"), "{help}");
+    assert!(
+        help.lines()
+            .any(|l| l.contains("F9 ") && l.contains("sign and send the request")),
+        "{help}"
+    );
+    assert!(
+        help.lines()
+            .any(|l| l.contains("Ctrl-L") && l.contains("show / hide the library")),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_binding_that_cannot_apply_is_named_and_the_rest_work() {
+    let (map, problem) = keymap_from_config(serde_json::json!({"send": "F7", "zoom": "F12"}));
+    let problem = problem.expect("the clash is reported");
+    assert!(
+        problem.contains("workbench.keys.send: F7 is also profiles"),
+        "{problem}"
+    );
+    let mut d = Driver::new(120, 40);
+    d.app.keymap = map;
+    d.app.notify(xsign::tui::app::Level::Error, problem);
+    assert!(
+        status_row(&d).contains("F7 is also profiles"),
+        "{}",
+        status_row(&d)
+    );
+    d.type_str("/assets");
+    d.ctrl('r');
+    d.sent_job_id();
+    d.key(KeyCode::Esc);
+    d.key(KeyCode::F(12));
+    assert!(d.app.zoom, "zoom moved to F12");
 }

@@ -29,8 +29,13 @@ fn tokio() -> &'static tokio::runtime::Runtime {
 /// thread) and applies its answers, until no file work is left. Other effects stay in
 /// `d.effects` for the test to look at.
 fn settle(d: &mut Driver) {
+    settle_on(d, stores())
+}
+
+/// [`settle`] on these stores.
+fn settle_on(d: &mut Driver, stores: xsign::tui::stores::Stores) {
     let (tx, rx) = runtime::channel();
-    let mut rt = Runtime::new(d.session.clone(), tokio().handle().clone(), tx, stores());
+    let mut rt = Runtime::new(d.session.clone(), tokio().handle().clone(), tx, stores);
     loop {
         let mut asked = 0;
         for e in d.take_effects() {
@@ -630,4 +635,33 @@ fn save_as_over_an_existing_request_asks_to_replace_it() {
     d.key(KeyCode::Char('y'));
     settle(&mut d);
     assert_eq!(url(), "/fees");
+}
+
+#[test]
+fn the_library_marks_the_collections_that_live_in_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = xsign::store::project::Project::init(&tmp.path().join("repo"))
+        .unwrap()
+        .project;
+    let user =
+        xsign::tui::stores::Stores::in_dirs(&tmp.path().join("config"), &tmp.path().join("data"));
+    let req = xsign::store::Request::new("assets", "GET", "/assets");
+    user.collections.save_request("mine", &req).unwrap();
+    let stores = user.with_project(Some(&project));
+    // a new collection goes to the project when there is one
+    stores.collections.save_request("shared", &req).unwrap();
+    assert!(tmp.path().join("repo/xsign/collections/shared").is_dir());
+    let mut d = Driver::new(100, 30);
+    d.key(KeyCode::F(6));
+    settle_on(&mut d, stores);
+    let screen = d.render();
+    let line = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!("▾ {name}")))
+            .unwrap_or_else(|| panic!("no {name} heading:\n{screen}"))
+            .to_string()
+    };
+    assert!(line("shared").contains("▾ shared project"), "{screen}");
+    assert!(!line("mine").contains("project"), "{screen}");
 }

@@ -123,6 +123,7 @@ impl Bench {
             pinned: false,
             stores,
             theme: Default::default(),
+            keymap: Default::default(),
         };
         let started = xsign::tui::start(launch, session, (120, 40));
         let turns = Loop::new(&started.runtime);

@@ -270,6 +270,7 @@ fn scenario_pane() {
     let mut d = Driver::new(w, h);
     d.send(Message::Library(LibraryMessage::Loaded {
         collections: Vec::new(),
+        in_project: Default::default(),
         history: Vec::new(),
         notes: Default::default(),
         warnings: Vec::new(),

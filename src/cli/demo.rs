@@ -73,7 +73,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         errln!("{line}");
     }
     let port = demo.mock.addr().port();
-    let mut welcome = welcome(port);
+    let stores = ctx.workbench_stores();
+    // The demo's own profile is made here, but the look is the user's: their config's theme
+    // and keys.
+    let config = stores.config.load().map(|l| l.value).unwrap_or_default();
+    let (theme, keymap, look_problem) = tui::look(ctx.theme, &config);
+    let mut welcome = welcome(port, &keymap);
     let proxy = if args.proxy {
         let handle = rt.block_on(start_proxy(
             &demo,
@@ -86,17 +91,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         welcome = format!(
             "Demo: mock on 127.0.0.1:{port}, signing proxy on {} (its requests show in the history, h). {} for help",
             handle.addr(),
-            crate::tui::keymap::help_key()
+            keymap.typing_name(crate::tui::keymap::Command::Help)
         );
         Some(handle)
     } else {
         None
     };
-    let stores = ctx.workbench_stores();
-    // The demo's own profile is made here, but the look is the user's: their config's theme.
-    let config = stores.config.load().map(|l| l.value).unwrap_or_default();
-    let (theme, theme_problem) = tui::theme::chosen(ctx.theme, &config);
-    let welcome = match theme_problem {
+    let welcome = match look_problem {
         Some(p) => format!("{p}. {welcome}"),
         None => welcome,
     };
@@ -106,6 +107,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         clock: SystemClock::shared(),
         welcome: Some(welcome),
         theme,
+        keymap,
         request: None,
         first_run: false,
         pinned: true,
@@ -155,10 +157,13 @@ pub async fn start_proxy(
 }
 
 /// The first status line of the demo, with the mock on `port`.
-pub fn welcome(port: u16) -> String {
+pub fn welcome(port: u16, keys: &crate::tui::keymap::Keymap) -> String {
+    use crate::tui::keymap::Command;
     format!(
-        "Demo: mock on 127.0.0.1:{port}, throwaway key. Pick a saved request (F6), or type /company in the URL (↓ lists endpoints); F7 qredo-v1-demo for the Qredo API v1. {} for help",
-        crate::tui::keymap::help_key()
+        "Demo: mock on 127.0.0.1:{port}, throwaway key. Pick a saved request ({}), or type /company in the URL (↓ lists endpoints); {} qredo-v1-demo for the Qredo API v1. {} for help",
+        keys.name(Command::Library),
+        keys.name(Command::Profiles),
+        keys.typing_name(Command::Help)
     )
 }
 

@@ -20,6 +20,7 @@ pub mod import;
 pub mod init;
 pub mod json;
 pub mod keygen;
+pub mod keys;
 pub mod listen;
 pub mod mock;
 pub mod profile;
@@ -99,6 +100,8 @@ pub enum Command {
     Import(import::Command),
     /// Make a project folder (xsign/) for collections and scenarios committed with the code
     Init(init::Args),
+    /// The workbench's key bindings, with the config file's changes
+    Keys(keys::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell)
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one per command with --dir
@@ -196,6 +199,7 @@ pub fn main() -> ExitCode {
         Some(Command::History(a)) => history::run(a, &ctx),
         Some(Command::Import(a)) => import::run(a, &ctx),
         Some(Command::Init(a)) => init::run(a),
+        Some(Command::Keys(a)) => keys::run(a, &ctx),
         Some(Command::Completions(a)) => completions::completions(a, &ctx),
         Some(Command::Man(a)) => completions::man(a, &ctx),
     };

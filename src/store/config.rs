@@ -54,6 +54,11 @@ pub struct WorkbenchSettings {
     /// (an unreadable config is moved aside).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
+    /// Global key bindings replaced: a command's name and a key or a list of keys
+    /// (`"keys": {"send": "F9", "library": ["Ctrl-L", "F6"]}`). Kept as JSON values for the
+    /// same reason as the theme: the workbench reports what cannot apply and keeps the rest.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub keys: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl WorkbenchSettings {

@@ -337,6 +337,9 @@ pub struct App {
     pub next_id: u64,
     /// The palette the frame is drawn in (`--theme`, `NO_COLOR`, the config).
     pub theme: super::theme::Theme,
+    /// The global key bindings, with the config's overrides: dispatch, help, the status
+    /// bar and every message that names a key read them.
+    pub keymap: super::keymap::Keymap,
 }
 
 impl App {
@@ -374,6 +377,7 @@ impl App {
             now,
             quit: false,
             theme: super::theme::Theme::default(),
+            keymap: super::keymap::Keymap::default(),
             next_id: 1,
         }
     }

@@ -2,6 +2,7 @@
 //! endpoint completion list.
 
 use super::app::{App, Focus, Tab};
+use super::keymap::Command;
 use super::layout::{Panes, TAB_FEED, TAB_REQUEST};
 use super::theme;
 use super::url_field::MAX_COMPLETIONS;
@@ -109,7 +110,15 @@ pub fn render_request(app: &App, p: &Panes, buf: &mut Buffer) {
         .border_style(theme::border(focused))
         .title(title)
         .title(
-            Line::styled(" F2 method · ↓ endpoints · Ctrl-R send ", theme::dim()).right_aligned(),
+            Line::styled(
+                format!(
+                    " {} method · ↓ endpoints · {} send ",
+                    app.keymap.name(Command::NextMethod),
+                    app.keymap.name(Command::Send)
+                ),
+                theme::dim(),
+            )
+            .right_aligned(),
         );
     block.render(p.request, buf);
     let m = p.method;

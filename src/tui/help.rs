@@ -1,6 +1,6 @@
 //! The help overlay (`?` or F1): every key, by pane, from the keymap.
 
-use super::keymap::SECTIONS;
+use super::keymap::{Command, EVERYWHERE, Keymap, SECTIONS};
 use super::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -43,14 +43,23 @@ pub fn render_dialog(
         .render(inner, buf);
 }
 
-pub fn lines() -> Vec<Line<'static>> {
+/// Every key by pane, the global ones as `keys` binds them.
+pub fn lines(keys: &Keymap) -> Vec<Line<'static>> {
+    let send = keys.name(Command::Send);
+    let sabotage = keys.name(Command::Sabotage);
+    let response = keys.name(Command::FocusPane(4));
+    let zoom = keys.name(Command::Zoom);
     let mut lines = vec![
         Line::styled("Getting started", theme::title(true)),
         Line::raw("  1. Type a path in the URL field (↓ lists the endpoints; Enter picks one)."),
         Line::raw("  2. Enter moves to the body; type or paste JSON. Esc leaves the field."),
         Line::raw("  3. Watch the signature pane: payload, SHA-256 and x-sign follow every key."),
-        Line::raw("  4. Ctrl-R sends; the response pane shows the answer (5 focuses it, z zooms)."),
-        Line::raw("  5. F4 sends with a mistake on purpose; the inspector explains the 1020."),
+        Line::raw(format!(
+            "  4. {send} sends; the response pane shows the answer ({response} focuses it, {zoom} zooms)."
+        )),
+        Line::raw(format!(
+            "  5. {sabotage} sends with a mistake on purpose; the inspector explains the 1020."
+        )),
         Line::raw(""),
         // One line each, wrapped by the pane: broken by hand for one width, they left a
         // lone word on a row at 80 columns.
@@ -63,9 +72,15 @@ pub fn lines() -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::styled(s.title, theme::title(true)));
         for h in s.hints {
+            // the global section as bound now, with the config's keys
+            let shown = if std::ptr::eq(s.hints, EVERYWHERE) {
+                keys.keys_of(h)
+            } else {
+                h.keys.to_string()
+            };
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("  {:<22}", h.keys),
+                    format!("  {shown:<22}"),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(h.what),
@@ -75,7 +90,7 @@ pub fn lines() -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render(scroll: usize, area: Rect, buf: &mut Buffer) {
+pub fn render(scroll: usize, keys: &Keymap, area: Rect, buf: &mut Buffer) {
     let rect = centered(area, 84, area.height.saturating_sub(2).max(10));
     Clear.render(rect, buf);
     let block = Block::bordered()
@@ -84,7 +99,7 @@ pub fn render(scroll: usize, area: Rect, buf: &mut Buffer) {
         .title(Line::styled(" ↑↓ scroll · Esc closes ", theme::dim()).right_aligned());
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let all = lines();
+    let all = lines(keys);
     let max = all.len().saturating_sub(inner.height as usize);
     Paragraph::new(all)
         .wrap(ratatui::widgets::Wrap { trim: false })

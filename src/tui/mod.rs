@@ -63,6 +63,8 @@ pub struct Launch {
     pub stores: stores::Stores,
     /// The palette ([`theme::choose`] picks it from the flag, `NO_COLOR` and the config).
     pub theme: theme::Theme,
+    /// The global key bindings ([`keymap::configured`] applies the config's).
+    pub keymap: keymap::Keymap,
 }
 
 /// The workbench before the loop: its first state, the runtime that performs its effects,
@@ -77,6 +79,7 @@ pub struct Started {
 pub fn start(launch: Launch, session: Arc<Session>, size: (u16, u16)) -> Started {
     let mut app = app::App::new(session.view.clone(), size, launch.clock.now());
     app.theme = launch.theme;
+    app.keymap = launch.keymap;
     if let Some((method, url, body)) = &launch.request {
         app.set_method(method);
         app.url.set(url);
@@ -97,6 +100,24 @@ pub fn start(launch: Launch, session: Arc<Session>, size: (u16, u16)) -> Started
         runtime.launch_profile = Some(launch.profile);
     }
     Started { app, runtime, rx }
+}
+
+/// The theme and key bindings the config asks for (the flag first for the theme), and
+/// what in the config's `workbench` could not apply, for the first status line.
+pub fn look(
+    theme_flag: Option<theme::Theme>,
+    config: &crate::store::Config,
+) -> (theme::Theme, keymap::Keymap, Option<String>) {
+    let (theme, theme_problem) = theme::chosen(theme_flag, config);
+    let (keymap, key_problems) = keymap::configured(config);
+    let mut problems: Vec<String> = theme_problem.into_iter().collect();
+    problems.extend(key_problems);
+    if problems.len() > 1 {
+        problems.truncate(1);
+        problems[0]
+            .push_str(" (and more in the config's workbench section: `xsign keys` lists them)");
+    }
+    (theme, keymap, problems.pop())
 }
 
 /// `xsign` with no command: the workbench with the profile chosen on the command line (or
@@ -127,13 +148,14 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let (theme, theme_problem) = theme::chosen(theme_flag, &config);
+    let (theme, keymap, look_problems) = look(theme_flag, &config);
     let next = open(Launch {
         profile,
         rt: rt.handle().clone(),
         clock: SystemClock::shared(),
-        welcome: theme_problem,
+        welcome: look_problems,
         theme,
+        keymap,
         request: None,
         first_run,
         pinned: false,

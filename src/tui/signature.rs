@@ -329,7 +329,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if o.findings.is_empty() {
         lint.push(Line::styled("✓ no lint findings", theme::ok()));
     }
-    // Ctrl-R stops at a confirmation (with the fixes) only when something warns.
+    // Sending stops at a confirmation (with the fixes) only when something warns.
+    let send = app.keymap.name(super::keymap::Command::Send);
     let confirms = super::lint_view::needs_confirmation(&o.findings);
     fn fix_of(
         f: &super::lint_view::LintNote,
@@ -344,9 +345,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         for row in wrap_text(&text, w, 2) {
             lint.push(Line::styled(row, severity_style(f.severity)));
         }
-        // The fix is one key in the confirmation Ctrl-R opens: say so where the warning is.
+        // The fix is one key in the confirmation sending opens: say so where the warning is.
         if let Some(fix) = fix_of(f, confirms) {
-            let text = format!("  Ctrl-R, then {}: {}", fix.key, fix.label);
+            let text = format!("  {send}, then {}: {}", fix.key, fix.label);
             for row in wrap_text(&text, w, 1) {
                 lint.push(Line::styled(row, theme::dim()));
             }
@@ -365,9 +366,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let hidden = o.findings.len();
         lint.truncate(room - 1);
         let summary = if fix_keys.is_empty() {
-            format!("… {hidden} findings in all: Ctrl-R lists them")
+            format!("… {hidden} findings in all: {send} lists them")
         } else {
-            format!("… {hidden} findings: Ctrl-R, then {fix_keys} fixes")
+            format!("… {hidden} findings: {send}, then {fix_keys} fixes")
         };
         lint.push(Line::styled(summary, theme::dim()));
     }

@@ -1,7 +1,7 @@
 //! The status bar: the latest notice, or the keys that work in the focused pane.
 
 use super::app::{App, Level, Tab};
-use super::keymap::{Hint, status_hints};
+use super::keymap::{Hint, Keymap, status_hints};
 use super::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -32,6 +32,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ))
         }
         None => hint_line(
+            &app.keymap,
             &status_hints(app),
             area.width.saturating_sub(right.width() as u16),
         ),
@@ -46,7 +47,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// As many whole hints as fit in `room` cells, dropped from the end; when not even one
 /// fits, just their keys, dropped the same way. Never a hint cut mid-word.
-fn hint_line(hints: &[&Hint], room: u16) -> Line<'static> {
+fn hint_line(keys: &Keymap, hints: &[&Hint], room: u16) -> Line<'static> {
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let line = |n: usize, with_what: bool| {
         let mut spans = vec![Span::raw(" ")];
@@ -54,7 +55,7 @@ fn hint_line(hints: &[&Hint], room: u16) -> Line<'static> {
             if i > 0 {
                 spans.push(Span::styled(" · ", theme::dim()));
             }
-            spans.push(Span::styled(h.keys, bold));
+            spans.push(Span::styled(keys.keys_of(h), bold));
             if with_what {
                 spans.push(Span::styled(format!(" {}", h.what), theme::label()));
             }

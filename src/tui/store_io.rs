@@ -97,9 +97,17 @@ fn load(stores: &Stores) -> LibraryMessage {
             Vec::new()
         }
     };
+    let in_project = collections
+        .iter()
+        .filter(|c| {
+            stores.collections.origin_of(&c.name) == Some(crate::store::collection::Origin::Project)
+        })
+        .map(|c| c.name.clone())
+        .collect();
     LibraryMessage::Loaded {
         notes: history_notes(&history, &stores.config),
         collections,
+        in_project,
         history,
         warnings,
         scenarios: super::scenario_run::list(&stores.scenarios),
@@ -342,7 +350,7 @@ fn write_profile(
     Ok(OnboardMessage::Ready {
         profile: name.to_string(),
         note: format!(
-            "profile {name} set up with {} and {} (F7 switches profiles; `xsign profile edit` changes them)",
+            "profile {name} set up with {} and {}; `xsign profile edit` changes them",
             key_path.display(),
             apikey.display()
         ),

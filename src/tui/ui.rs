@@ -31,6 +31,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                     &app.scenario,
                     app.focus == super::app::Focus::Scenario,
                     app.now.mono_ms,
+                    &app.keymap,
                     p.scenario,
                     buf,
                 );
@@ -47,6 +48,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                     library: &app.library,
                     focused: app.focus == super::app::Focus::Sidebar,
                     current,
+                    keys: &app.keymap,
                 }
                 .render(p.sidebar, buf);
             }
@@ -69,7 +71,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     // last: F1 opens help over any overlay
     if let Some(scroll) = app.help {
-        help::render(scroll, area, buf);
+        help::render(scroll, &app.keymap, area, buf);
     }
 }
 

@@ -3,7 +3,10 @@
 //! help cannot miss a key. Keys a pane handles itself are described here and dispatched
 //! by the pane.
 
+mod effective;
 mod panes;
+
+pub use effective::{COMMAND_NAMES, Keymap, Row, command_name, configured, parse_chord};
 
 pub use panes::{
     BODY_EDIT, BODY_NAV, CONFIRM, FEED, LIBRARY, MARKERS, METHOD, RESPONSE, SCENARIO, SECTIONS,
@@ -226,19 +229,6 @@ pub const EVERYWHERE: &[Hint] = &[
     ),
 ];
 
-/// The global command bound to `key`, if any. `typing`: a text field has the keys, so only
-/// control keys, function keys and Esc are commands.
-pub fn command(key: &KeyEvent, typing: bool) -> Option<Command> {
-    let bound = || EVERYWHERE.iter().flat_map(|h| h.chords.iter());
-    // Ctrl chords first, so Ctrl-S is never taken for a plain `s`.
-    let mut candidates = bound()
-        .filter(|(c, _)| c.ctrl)
-        .chain(bound().filter(|(c, _)| !c.ctrl));
-    candidates
-        .find(|(c, _)| (!typing || c.while_typing()) && c.matches(key))
-        .map(|(_, cmd)| *cmd)
-}
-
 /// The command a pane's own table (`METHOD`, …) binds to `key`, for the pane to run.
 pub fn pane_command(hints: &[Hint], key: &KeyEvent) -> Option<Command> {
     hints
@@ -248,17 +238,16 @@ pub fn pane_command(hints: &[Hint], key: &KeyEvent) -> Option<Command> {
         .map(|(_, cmd)| *cmd)
 }
 
-/// The name of the help key that works in every mode, typing included.
-pub fn help_key() -> &'static str {
-    HELP_TYPING.keys
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn command(key: &KeyEvent, typing: bool) -> Option<Command> {
+        Keymap::default().command(key, typing)
+    }
+
     fn help_text() -> Vec<String> {
-        super::super::help::lines()
+        super::super::help::lines(&Keymap::default())
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect()

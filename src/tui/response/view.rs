@@ -270,7 +270,10 @@ pub fn render(app: &crate::tui::app::App, area: Rect, buf: &mut Buffer) {
                 Paragraph::new(vec![
                     Line::styled("Nothing sent yet.", theme::dim()),
                     Line::styled(
-                        "Ctrl-R signs and sends the request; the answer appears here.",
+                        format!(
+                            "{} signs and sends the request; the answer appears here.",
+                            app.keymap.name(crate::tui::keymap::Command::Send)
+                        ),
                         theme::dim(),
                     ),
                 ])

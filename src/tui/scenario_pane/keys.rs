@@ -13,6 +13,8 @@ pub enum ScenarioKey {
     Stop,
     Leave,
     Notice(String),
+    /// A key while no scenario has run: the update names the key that lists them.
+    NoRun,
 }
 
 impl ScenarioPane {
@@ -20,9 +22,7 @@ impl ScenarioPane {
         let Some(run) = &self.run else {
             return match key.code {
                 KeyCode::Esc => ScenarioKey::Leave,
-                _ => {
-                    ScenarioKey::Notice("no scenario yet: F6, c lists them, Enter runs one".into())
-                }
+                _ => ScenarioKey::NoRun,
             };
         };
         let last = run.steps.len().saturating_sub(1);

@@ -138,14 +138,24 @@ fn details(run: &Run, i: usize) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(pane: &ScenarioPane, focused: bool, now_ms: u64, area: Rect, buf: &mut Buffer) {
+pub fn render(
+    pane: &ScenarioPane,
+    focused: bool,
+    now_ms: u64,
+    keys: &crate::tui::keymap::Keymap,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let mut block = Block::bordered().border_style(theme::border(focused));
     let Some(run) = &pane.run else {
         block = block.title(Line::styled(" scenario ", theme::title(focused)));
         let inner = block.inner(area);
         block.render(area, buf);
         Paragraph::new(Line::styled(
-            "No scenario run yet. F6, then c lists the scenarios; Enter runs one.",
+            format!(
+                "No scenario run yet. {}, then c lists the scenarios; Enter runs one.",
+                keys.name(crate::tui::keymap::Command::Library)
+            ),
             theme::dim(),
         ))
         .wrap(Wrap { trim: true })

@@ -67,7 +67,7 @@ impl Library {
                     _,
                 ) => {
                     let notice = format!(
-                        "not saved: {collection}/{} keeps what was saved (Ctrl-S asks again)",
+                        "not saved: {collection}/{} keeps what was saved (saving again asks again)",
                         request.name
                     );
                     self.prompt = None;

@@ -110,6 +110,8 @@ pub enum StoreOp {
 pub enum LibraryMessage {
     Loaded {
         collections: Vec<Collection>,
+        /// The collections that live in the project folder (committed with the code).
+        in_project: std::collections::BTreeSet<String>,
         history: Vec<HistoryEntry>,
         /// What the history list shows beside an entry (see [`HistoryNotes`]).
         notes: HistoryNotes,
@@ -206,6 +208,8 @@ pub struct Library {
     pub filter: TextInput,
     pub filtering: bool,
     pub collections: Vec<Collection>,
+    /// Which of them are the project's (marked in the list), not the user's own.
+    pub in_project: std::collections::BTreeSet<String>,
     pub history: Vec<HistoryEntry>,
     pub notes: HistoryNotes,
     pub scenarios: Vec<ScenarioItem>,
@@ -306,6 +310,7 @@ impl Library {
         match msg {
             LibraryMessage::Loaded {
                 collections,
+                in_project,
                 history,
                 notes,
                 scenarios,
@@ -313,6 +318,7 @@ impl Library {
             } => {
                 self.scenarios = scenarios.clone();
                 self.collections = collections.clone();
+                self.in_project = in_project.clone();
                 self.history = history.clone();
                 self.notes = notes.clone();
                 self.loaded = true;

@@ -2,6 +2,7 @@
 
 use super::{Library, LibraryTab, Prompt};
 use crate::time::hms_utc;
+use crate::tui::keymap::Command;
 use crate::tui::theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,6 +14,8 @@ pub struct SidebarView<'a> {
     pub focused: bool,
     /// (collection, request, edited since saved) of the request in the editor.
     pub current: Option<(&'a str, &'a str, bool)>,
+    /// The global keys, to name the ones the sidebar's notes mention.
+    pub keys: &'a crate::tui::keymap::Keymap,
 }
 
 impl Widget for SidebarView<'_> {
@@ -70,12 +73,15 @@ impl Widget for SidebarView<'_> {
                 let rows = l.rows();
                 if rows.is_empty() {
                     let text = if l.loaded {
-                        "No saved requests. Ctrl-S saves the one you are editing."
+                        format!(
+                            "No saved requests. {} saves the one you are editing.",
+                            self.keys.name(Command::Save)
+                        )
                     } else {
-                        "loading…"
+                        "loading…".to_string()
                     };
                     empty_note(
-                        text,
+                        &text,
                         Rect {
                             y,
                             height: bottom - y,
@@ -86,7 +92,17 @@ impl Widget for SidebarView<'_> {
                 }
                 for (i, row) in rows.iter().enumerate().skip(start).take(rows_h) {
                     let mut line = match &row.request {
-                        None => Line::styled(format!("▾ {}", row.collection), theme::title(false)),
+                        None => {
+                            let mut spans = vec![Span::styled(
+                                format!("▾ {}", row.collection),
+                                theme::title(false),
+                            )];
+                            // Committed with the code, so a change here shows in git.
+                            if l.in_project.contains(&row.collection) {
+                                spans.push(Span::styled(" project", theme::dim()));
+                            }
+                            Line::from(spans)
+                        }
                         Some(name) => {
                             let r = l.request(&row.collection, name);
                             let method = r.map(|r| r.method.as_str()).unwrap_or("");
@@ -236,10 +252,13 @@ impl Widget for SidebarView<'_> {
                     None => Line::styled(
                         match l.tab {
                             LibraryTab::Saved => {
-                                "Enter open · a save as · r rename · d dup · x del"
+                                "Enter open · a save as · r rename · d dup · x del".to_string()
                             }
-                            LibraryTab::History => "Enter load · i inspect · / filter",
-                            LibraryTab::Scenarios => "Enter runs · F8 last run",
+                            LibraryTab::History => "Enter load · i inspect · / filter".to_string(),
+                            LibraryTab::Scenarios => format!(
+                                "Enter runs · {} last run",
+                                self.keys.name(Command::Scenario)
+                            ),
                         },
                         theme::dim(),
                     ),

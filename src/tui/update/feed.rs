@@ -2,7 +2,7 @@
 
 use crate::tui::app::{App, Effect, Level};
 use crate::tui::feed_tab::FeedMessage;
-use crate::tui::keymap::{self, Command};
+use crate::tui::keymap::Command;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
@@ -22,7 +22,7 @@ impl App {
         if used || typing {
             return;
         }
-        match keymap::command(&key, false) {
+        match self.keymap.command(&key, false) {
             Some(cmd @ (Command::Quit | Command::Help | Command::ToggleTab)) => {
                 self.run(cmd, fx);
             }

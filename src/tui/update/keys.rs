@@ -34,7 +34,7 @@ impl App {
             return;
         }
         // F1 opens help from every mode, over any overlay (which is still there after).
-        if keymap::command(&key, true) == Some(Command::Help) {
+        if self.keymap.command(&key, true) == Some(Command::Help) {
             self.help = Some(0);
             return;
         }
@@ -82,7 +82,7 @@ impl App {
 
         // The global bindings (keymap::EVERYWHERE). While typing only control keys,
         // function keys and Esc are commands; outside text fields single keys are too.
-        if let Some(cmd) = keymap::command(&key, true)
+        if let Some(cmd) = self.keymap.command(&key, true)
             && self.run(cmd, fx)
         {
             return;
@@ -93,7 +93,7 @@ impl App {
         if self.is_typing() {
             return self.on_typing_key(key, fx);
         }
-        if let Some(cmd) = keymap::command(&key, false)
+        if let Some(cmd) = self.keymap.command(&key, false)
             && self.run(cmd, fx)
         {
             return;
@@ -241,8 +241,10 @@ impl App {
                             self.notify(
                                 Level::Info,
                                 format!(
-                                    "{} {} has an example body: Ctrl-B replaces yours with it",
-                                    e.method, e.path
+                                    "{} {} has an example body: {} replaces yours with it",
+                                    e.method,
+                                    e.path,
+                                    self.keymap.name(Command::TakeOffer)
                                 ),
                             );
                         }

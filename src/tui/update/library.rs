@@ -6,6 +6,7 @@ use crate::store::StoreError;
 use crate::store::collection::{relative_to, split_target};
 use crate::store::history::HistoryEntry;
 use crate::tui::app::{App, Current, Effect, Focus, Level};
+use crate::tui::keymap::Command;
 use crate::tui::layout;
 use crate::tui::response::{ResponseState, ResponseView};
 use crate::tui::sidebar::{LibraryMessage, Prompt, SidebarAction, StoreAction, StoreOp};
@@ -118,8 +119,10 @@ impl App {
                 self.notify(
                     Level::Ok,
                     format!(
-                        "opened {collection}/{}: Ctrl-R sends, Ctrl-S saves",
-                        request.name
+                        "opened {collection}/{}: {} sends, {} saves",
+                        request.name,
+                        self.keymap.name(Command::Send),
+                        self.keymap.name(Command::Save)
                     ),
                 );
                 self.current = Some(Current {
@@ -134,8 +137,9 @@ impl App {
                     self.notify(
                         Level::Ok,
                         format!(
-                            "history #{} loaded: Ctrl-R signs it afresh and sends",
-                            entry.id
+                            "history #{} loaded: {} signs it afresh and sends",
+                            entry.id,
+                            self.keymap.name(Command::Send)
                         ),
                     );
                     self.after_open();
@@ -253,7 +257,10 @@ impl App {
                 }
                 self.notify(
                     Level::Ok,
-                    format!("deleted {collection}/{name} (the editor still holds it: Ctrl-S saves it back)"),
+                    format!(
+                        "deleted {collection}/{name} (the editor still holds it: {} saves it back)",
+                        self.keymap.name(Command::Save)
+                    ),
                 );
                 fx.push(Effect::Store(StoreOp::Load));
             }
@@ -304,17 +311,21 @@ impl App {
                 if let Some(id) = self.scenario.opened.take() {
                     self.notify(
                         Level::Info,
-                        format!("history #{id}, the scenario step's exchange: b body, h headers, i inspector, F8 back to the steps"),
+                        format!(
+                            "history #{id}, the scenario step's exchange: b body, h headers, i inspector, {} back to the steps",
+                            self.keymap.name(Command::Scenario)
+                        ),
                     );
                 } else if !self
                     .notice
                     .as_ref()
                     .is_some_and(|n| n.level == Level::Error)
                 {
-                    self.notify(
-                        Level::Info,
-                        "history entry in the inspector, its request in the editor: b body, h headers, Ctrl-R sends it again",
+                    let text = format!(
+                        "history entry in the inspector, its request in the editor: b body, h headers, {} sends it again",
+                        self.keymap.name(Command::Send)
                     );
+                    self.notify(Level::Info, text);
                 }
             }
             Err(e) => {

@@ -113,7 +113,11 @@ impl App {
                 if let OnboardMessage::Ready { profile, note } = m {
                     self.onboarding = None;
                     fx.push(Effect::SwitchProfile(profile));
-                    self.notify(Level::Ok, note);
+                    let text = format!(
+                        "{note} ({} switches profiles)",
+                        self.keymap.name(crate::tui::keymap::Command::Profiles)
+                    );
+                    self.notify(Level::Ok, text);
                 }
             }
             Message::CurlImported(result) => self.on_curl_imported(result),

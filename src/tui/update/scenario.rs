@@ -68,6 +68,13 @@ impl App {
         match self.scenario.key(key) {
             ScenarioKey::None => {}
             ScenarioKey::Notice(n) => self.notify(Level::Info, n),
+            ScenarioKey::NoRun => {
+                let text = format!(
+                    "no scenario yet: {}, c lists them, Enter runs one",
+                    self.keymap.name(crate::tui::keymap::Command::Library)
+                );
+                self.notify(Level::Info, text);
+            }
             ScenarioKey::Open(id) => {
                 self.scenario.opened = Some(id);
                 fx.push(Effect::InspectHistoryId(id));

@@ -2,6 +2,7 @@
 //! the answer.
 
 use crate::tui::app::{App, Confirm, Effect, Focus, Level, Sabotage, SendJob, SendState, Tab};
+use crate::tui::keymap::Command;
 use crate::tui::lint_view::{self, LintInput};
 use crate::tui::response::ResponseState;
 use crate::tui::sidebar::StoreOp;
@@ -150,10 +151,11 @@ impl App {
         match key.code {
             KeyCode::Esc => {
                 self.confirm = None;
-                self.notify(
-                    Level::Info,
-                    "not sent: fix the body, or Ctrl-R and Enter to send anyway",
+                let text = format!(
+                    "not sent: fix the body, or {} and Enter to send anyway",
+                    self.keymap.name(Command::Send)
                 );
+                self.notify(Level::Info, text);
             }
             KeyCode::Enter => {
                 self.confirm = None;
@@ -237,7 +239,10 @@ impl App {
             self.confirm = None;
             self.notify(
                 Level::Ok,
-                format!("{done}: no warnings left. Ctrl-R sends ({undo})"),
+                format!(
+                    "{done}: no warnings left. {} sends ({undo})",
+                    self.keymap.name(Command::Send)
+                ),
             );
         }
     }
