@@ -665,3 +665,19 @@ fn the_library_marks_the_collections_that_live_in_the_project() {
     assert!(line("shared").contains("▾ shared project"), "{screen}");
     assert!(!line("mine").contains("project"), "{screen}");
 }
+
+#[test]
+fn a_request_named_after_its_method_and_path_shows_the_method_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stores =
+        xsign::tui::stores::Stores::in_dirs(&tmp.path().join("config"), &tmp.path().join("data"));
+    // what `import openapi` names a request
+    let req = xsign::store::Request::new("GET /assets", "GET", "/assets");
+    stores.collections.save_request("spec", &req).unwrap();
+    let mut d = Driver::new(100, 30);
+    d.key(KeyCode::F(6));
+    settle_on(&mut d, stores);
+    let screen = d.render();
+    assert!(screen.contains("GET    /assets"), "{screen}");
+    assert!(!screen.contains("GET    GET"), "{screen}");
+}

@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod escape;
+mod placeholder;
 mod scheme;
 mod spec;
 
@@ -101,6 +102,8 @@ pub enum FindingKind {
     SchemeMixed,
     /// The body does not match the operation's request schema in the Partner API spec.
     BodySchema,
+    /// A `{name}` path parameter the catalog or spec wrote, left in the URL unfilled.
+    PathPlaceholder,
 }
 
 impl FindingKind {
@@ -123,6 +126,7 @@ impl FindingKind {
             FindingKind::TimestampUnit => "timestamp-unit",
             FindingKind::SchemeMixed => "scheme-mixed",
             FindingKind::BodySchema => "body-schema",
+            FindingKind::PathPlaceholder => "path-placeholder",
         }
     }
 }
@@ -204,7 +208,8 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     check_url(input, &mut out);
     check_body(input, &mut out);
     check_timestamp(input, &mut out);
-    check_unrendered(input, &mut out);
+    placeholder::check_unrendered(input, &mut out);
+    placeholder::check_path_placeholder(input, &mut out);
     scheme::check(input, &mut out);
     input.spec.then(|| spec::check(input, &mut out));
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -453,29 +458,6 @@ fn check_timestamp(input: &LintInput<'_>, out: &mut Vec<Finding>) {
                  its window even with a valid signature (the window is not published; the mock's \
                  is ±30 s); sign with the current time, and check this machine's clock",
                 human_duration(-age)
-            ),
-            None,
-        ));
-    }
-}
-
-/// A `{{` left in the URL or the body: a template variable that nothing rendered, which the
-/// API receives (and the signature covers) as those very characters.
-fn check_unrendered(input: &LintInput<'_>, out: &mut Vec<Finding>) {
-    let at = |b: &[u8]| b.windows(2).position(|w| w == b"{{");
-    for (what, bytes) in [("URL", input.url.as_bytes()), ("body", input.body)] {
-        let Some(i) = at(bytes) else { continue };
-        let end = bytes.len().min(i + 40);
-        let shown = String::from_utf8_lossy(&bytes[i..end]);
-        let shown = shown.split("}}").next().unwrap_or_default();
-        out.push(Finding::new(
-            FindingKind::Unrendered,
-            Severity::Warning,
-            format!(
-                "the {what} holds {shown}}}}} (byte {i}), not rendered (no value for it here): it \
-                 is signed and sent as those characters; the built-ins {{{{uuid}}}}, {{{{now}}}}, \
-                 {{{{random_int}}}} and {{{{env.NAME}}}} render everywhere, other names in scenario \
-                 files (`xsign run`) and with `xsign replay --var NAME=VALUE`; else write the value out"
             ),
             None,
         ));

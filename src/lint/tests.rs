@@ -471,3 +471,22 @@ fn flags_an_unrendered_template_variable_in_the_url_and_body() {
             .any(|f| f.kind == FindingKind::Unrendered)
     );
 }
+
+#[test]
+fn flags_a_path_parameter_left_as_the_specs_placeholder() {
+    let found = |url: &str| -> Vec<Finding> {
+        check(&LintInput::new("GET", url, b"", NOW))
+            .into_iter()
+            .filter(|f| f.kind == FindingKind::PathPlaceholder)
+            .collect()
+    };
+    let f = found("https://h/api/v1/p/company/{company_id}/fund/search");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert!(f[0].message.contains("{company_id}"), "{}", f[0].message);
+    assert!(f[0].message.contains("{{company_id}}"), "{}", f[0].message);
+    // a template, an ID, or a brace in the query is not one
+    assert_eq!(found("https://h/api/v1/p/company/{{company_id}}"), vec![]);
+    assert_eq!(found("https://h/api/v1/p/company/1a2b"), vec![]);
+    assert_eq!(found("https://h/api/v1/p/company/1a2b/fund?q={x}"), vec![]);
+}

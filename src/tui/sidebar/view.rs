@@ -108,7 +108,15 @@ impl Widget for SidebarView<'_> {
                             let method = r.map(|r| r.method.as_str()).unwrap_or("");
                             let mut spans = vec![
                                 Span::styled(format!("  {method:<6} "), theme::dim()),
-                                Span::raw(name.clone()),
+                                // An imported spec names requests `METHOD /path`: the
+                                // method column already says the first word.
+                                Span::raw(
+                                    name.strip_prefix(method)
+                                        .and_then(|rest| rest.strip_prefix(' '))
+                                        .filter(|_| !method.is_empty())
+                                        .unwrap_or(name)
+                                        .to_string(),
+                                ),
                             ];
                             if let Some((c, n, edited)) = self.current
                                 && c == row.collection
