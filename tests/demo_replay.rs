@@ -288,3 +288,87 @@ async fn send_names_why_the_qredo_api_refused_a_request() {
     assert!(err.contains("The server says: invalid signature"), "{err}");
     demo.mock.shutdown().await.unwrap();
 }
+
+/// `xsign listen --feed transactions --profile qredo-v1-demo`: the handshake signed with the
+/// HMAC headers over the ws:// URL, and a transaction made with `send POST /transaction`
+/// arrives on it. A Partner API feed asked of the qredo-v1 profile is refused before
+/// connecting, naming the mix-up, and so is a forged secret by the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qredo_v1_transactions_feed_carries_a_new_transaction() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let sb = Sandbox::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let demo = start_demo(&sb, taken.local_addr().unwrap().port()).await;
+    let mut child = tokio::process::Command::from(sb.cmd(&[
+        "listen",
+        "--feed",
+        "transactions",
+        "--profile",
+        "qredo-v1-demo",
+        "--once",
+    ]))
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .kill_on_drop(true)
+    .spawn()
+    .unwrap();
+    let mut stderr_lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let log = common::wait_for_line(&mut stderr_lines, "connected (").await;
+    assert!(log.contains("/qapi/v1/transactions/feed"), "{log}");
+    assert!(log.contains("connected (qredo-api-ts "), "{log}");
+
+    let body = sb.root().join("tx.json");
+    std::fs::write(
+        &body,
+        r#"{"from":"0xa1","to":"0xb2","value":"1","gasLimit":"21000"}"#,
+    )
+    .unwrap();
+    let out = run(sb.cmd(&[
+        "send",
+        "POST",
+        "/transaction",
+        "--profile",
+        "qredo-v1-demo",
+        "-d",
+        body.to_str().unwrap(),
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let made: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let line = common::listen_stdout(child, &log).await;
+    let got: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(got["txID"], made["txID"], "{line}");
+    assert_eq!(got["status"], "pending", "{line}");
+
+    let wrong = run(sb.cmd(&["listen", "--feed", "wallets", "--profile", "qredo-v1-demo"])).await;
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains(
+            "--feed wallets is a Partner API feed, and profile `qredo-v1-demo` signs with qredo-v1"
+        ),
+        "{}",
+        stderr(&wrong)
+    );
+
+    let other = sb.root().join("other-secret");
+    std::fs::write(&other, xsign::secret::QredoSecret::generate().expose_text()).unwrap();
+    common::restrict(&other);
+    let forged = run(sb.cmd(&[
+        "listen",
+        "--feed",
+        "transactions",
+        "--profile",
+        "qredo-v1-demo",
+        "--secret-file",
+        other.to_str().unwrap(),
+    ]))
+    .await;
+    assert!(!forged.status.success());
+    let err = stderr(&forged);
+    assert!(
+        err.contains("HTTP 401") && err.contains("invalid signature"),
+        "{err}"
+    );
+    demo.mock.shutdown().await.unwrap();
+}

@@ -681,6 +681,34 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
     assert_eq!(v.status, 200, "{}", String::from_utf8_lossy(&v.body));
     assert!(String::from_utf8_lossy(&v.body).contains("ETH"));
 
+    // The feed tab offers the Qredo API v1's one feed, signs its handshake with the HMAC
+    // headers, and shows a transaction made meanwhile.
+    b.key(KeyCode::F(3));
+    let screen = b.render();
+    assert!(
+        screen.contains(" transactions ") && !screen.contains("liquidityhub"),
+        "{screen}"
+    );
+    b.key(KeyCode::Char('c'));
+    b.wait_for("the feed connection", |a| {
+        matches!(
+            a.feed.connection,
+            xsign::tui::feed_tab::Connection::Connected { .. }
+        )
+    });
+    let tx = api(
+        &b,
+        "POST",
+        "/transaction",
+        r#"{"from":"0xa1","to":"0xb2","value":"1","gasLimit":"21000"}"#,
+    );
+    let id = tx["txID"].as_str().unwrap().to_string();
+    b.wait_for("the transaction on the feed", |a| {
+        a.feed.items.iter().any(|i| i.summary.contains(&id))
+    });
+    assert!(b.render().contains(&format!("tx {id} pending")));
+    b.key(KeyCode::F(3));
+
     b.app.response = Default::default();
     b.key(KeyCode::F(4));
     b.key(KeyCode::Char('k'));

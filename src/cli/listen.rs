@@ -8,7 +8,7 @@ use crate::feed::{
     self, FeedAuth, FeedConfig, FeedEvent, FeedHandle, FeedKind, FeedTarget, format_epoch,
 };
 use crate::paths;
-use crate::signing::{AuthMode, NonceStore, RsaSigner};
+use crate::signing::{AuthMode, NonceStore, RequestSigner, RsaSigner, Scheme};
 use crate::store::collection::{is_absolute, join_url};
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,14 +32,16 @@ http://localhost:8001/api/v1/p (`xsign mock`).\n\nExamples:\n  \
 xsign listen --feed coreclient:1i8O3CAQCpny0xvYMhMVPHzIcih\n  \
 xsign --profile production listen --feed wallets\n  \
 xsign listen --feed wallets --base-url https://api.qredo.network/api/v1/p\n  \
-xsign listen wss://api.qredo.network/api/v1/p/liquidityhub/feed | jq -r .txID"
+xsign listen wss://api.qredo.network/api/v1/p/liquidityhub/feed | jq -r .txID\n  \
+xsign listen --feed transactions --profile qredo-v1-demo    # signed with the HMAC headers"
 )]
 pub struct Args {
     /// The feed URL: ws://, wss://, or http(s):// which becomes ws(s)://; or a path under
     /// the base URL (/wallets/feed)
     #[arg(value_name = "URL")]
     pub url: Option<String>,
-    /// A feed under the base URL: coreclient:<client_id>, wallets or liquidityhub
+    /// A feed under the base URL: coreclient:<client_id>, wallets or liquidityhub; with a
+    /// qredo-v1 profile, transactions (the Qredo API v1's /transactions/feed)
     #[arg(long, value_name = "FEED", value_parser = parse_feed)]
     pub feed: Option<FeedKind>,
     #[command(flatten)]
@@ -65,6 +67,26 @@ fn parse_feed(s: &str) -> Result<FeedKind, String> {
 
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let selected = select_profile(ctx, &args.profile_flags)?;
+    if let Some(kind) = &args.feed {
+        let v1_feed = *kind == FeedKind::Transactions;
+        if v1_feed != (selected.scheme() == Scheme::QredoV1) {
+            anyhow::bail!(
+                "--feed {kind} is {} feed, and profile `{}` signs with {}: {}",
+                if v1_feed {
+                    "the Qredo API v1's"
+                } else {
+                    "a Partner API"
+                },
+                selected.name(),
+                selected.scheme(),
+                if v1_feed {
+                    "pass --profile with a qredo-v1 profile (`xsign profile list`; qredo-v1-demo for `xsign demo`)"
+                } else {
+                    "a qredo-v1 profile follows --feed transactions"
+                }
+            );
+        }
+    }
     let target = match (&args.url, &args.feed) {
         (Some(url), _) if is_absolute(url) => FeedTarget::parse(url)?,
         (Some(path), _) => {
@@ -72,7 +94,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         (None, Some(kind)) => FeedTarget::for_feed(&selected.base_url()?, kind)?,
         (None, None) => anyhow::bail!(
-            "say which feed: a URL, or --feed coreclient:<client_id> | wallets | liquidityhub"
+            "say which feed: a URL, or --feed coreclient:<client_id> | wallets | liquidityhub (a qredo-v1 profile: transactions)"
         ),
     };
     if target.rewritten() {
@@ -82,9 +104,24 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             target.typed()
         );
     }
-    let key = load_private_key(&selected.key_path()?)?;
+    let signer: Arc<dyn RequestSigner> = match selected.scheme() {
+        Scheme::PartnerRsa => Arc::new(RsaSigner::new(load_private_key(&selected.key_path()?)?)),
+        Scheme::QredoV2 => anyhow::bail!(
+            "the Qredo API v2 has no websocket feeds; `xsign send` calls its endpoints with a token"
+        ),
+        Scheme::QredoV1 => {
+            if args.nonce.is_some() {
+                anyhow::bail!("qredo-v1 signs with a timestamp, not a nonce: drop --nonce");
+            }
+            super::common::hmac_signer(&selected.resolve()?)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "a feed handshake is signed: profile `{}` has signing off",
+                    selected.name()
+                )
+            })?
+        }
+    };
     let api_key = selected.api_key()?;
-    let signer = Arc::new(RsaSigner::new(key));
     if let Some(Some(n)) = args.nonce {
         super::common::start_nonces_at(&api_key, n)?;
     }
@@ -93,6 +130,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         FeedAuth::timestamp(signer, api_key)
     };
+    let scheme = selected.scheme();
     let mut config = FeedConfig::new(target, auth);
     config.reconnect = !args.no_reconnect;
     let readable = !args.json && matches!(config.target.kind(), Some(FeedKind::CoreClient(_)));
@@ -102,11 +140,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         .build()?;
     runtime.block_on(async move {
         let handle = feed::connect(config);
-        listen(handle, readable, args.once).await
+        listen(handle, scheme, readable, args.once).await
     })
 }
 
-async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::Result<ExitCode> {
+async fn listen(
+    mut handle: FeedHandle,
+    scheme: Scheme,
+    readable: bool,
+    once: bool,
+) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout();
     let mut connected = false;
     let ctrl_c = tokio::signal::ctrl_c();
@@ -135,7 +178,10 @@ async fn listen(mut handle: FeedHandle, readable: bool, once: bool) -> anyhow::R
                 connected = true;
                 errln!(
                     "connected ({} {}); waiting for messages, Ctrl-C to stop",
-                    value.header_name(),
+                    match scheme {
+                        Scheme::PartnerRsa => value.header_name(),
+                        other => other.timestamp_header(),
+                    },
                     value
                 );
             }

@@ -27,7 +27,8 @@ impl std::fmt::Debug for FeedAuth {
 pub struct SignedHandshake {
     pub url: String,
     pub signed: SignedRequest,
-    /// `x-api-key`, `x-sign`, and `x-timestamp` or `x-nonce`.
+    /// `x-api-key`, `x-sign`, and `x-timestamp` or `x-nonce`; or the scheme's own names
+    /// (`qredo-api-key`, `qredo-api-ts`, `qredo-api-sig`).
     pub headers: Vec<(&'static str, String)>,
 }
 
@@ -85,7 +86,8 @@ impl FeedAuth {
     /// takes its nonces in one ordered step for HTTP and feeds alike).
     pub fn sign_value(&self, wire_url: &str, value: AuthValue) -> SignedHandshake {
         let signed = self.signer.sign("GET", wire_url, b"", value);
-        let mut headers = vec![("x-api-key", self.api_key.clone())];
+        let key_header = self.signer.scheme().api_key_header();
+        let mut headers = vec![(key_header, self.api_key.clone())];
         headers.extend(signed.headers());
         SignedHandshake {
             url: wire_url.to_string(),

@@ -5,7 +5,9 @@ use tokio_tungstenite::tungstenite;
 /// Cloneable (strings only) so that it can travel inside UI messages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FeedError {
-    #[error("unknown feed {0:?}: use coreclient:<client_id>, wallets or liquidityhub")]
+    #[error(
+        "unknown feed {0:?}: use coreclient:<client_id>, wallets or liquidityhub (or, with a qredo-v1 profile, transactions)"
+    )]
     UnknownFeed(String),
 
     #[error("{url:?} is not a feed URL: {problem}")]

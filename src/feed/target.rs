@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use tokio_tungstenite::tungstenite::http::Uri;
 
-/// The three published feeds.
+/// The published feeds: the Partner API's three, and the Qredo API v1's transactions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedKind {
     /// `/coreclient/{client_id}/feed`: actions awaiting the core client's approval.
@@ -14,6 +14,9 @@ pub enum FeedKind {
     Wallets,
     /// `/liquidityhub/feed`: swaps added to the liquidity hub.
     LiquidityHub,
+    /// The Qredo API v1's `/transactions/feed` (under `/qapi/v1`, signed with qredo-v1):
+    /// status changes of the API key's transactions.
+    Transactions,
 }
 
 impl FeedKind {
@@ -23,6 +26,7 @@ impl FeedKind {
             FeedKind::CoreClient(id) => format!("/coreclient/{id}/feed"),
             FeedKind::Wallets => "/wallets/feed".to_string(),
             FeedKind::LiquidityHub => "/liquidityhub/feed".to_string(),
+            FeedKind::Transactions => "/transactions/feed".to_string(),
         }
     }
 
@@ -43,6 +47,9 @@ impl FeedKind {
         if path.ends_with("/liquidityhub/feed") {
             return Some(FeedKind::LiquidityHub);
         }
+        if path.ends_with("/transactions/feed") {
+            return Some(FeedKind::Transactions);
+        }
         let rest = path.strip_suffix("/feed")?;
         let (head, id) = rest.rsplit_once('/')?;
         (head.ends_with("/coreclient") && !id.is_empty())
@@ -56,6 +63,7 @@ impl fmt::Display for FeedKind {
             FeedKind::CoreClient(id) => write!(f, "coreclient:{id}"),
             FeedKind::Wallets => f.write_str("wallets"),
             FeedKind::LiquidityHub => f.write_str("liquidityhub"),
+            FeedKind::Transactions => f.write_str("transactions"),
         }
     }
 }
@@ -63,7 +71,7 @@ impl fmt::Display for FeedKind {
 impl FromStr for FeedKind {
     type Err = FeedError;
 
-    /// `coreclient:<client_id>`, `wallets` or `liquidityhub`.
+    /// `coreclient:<client_id>`, `wallets`, `liquidityhub` or (Qredo API v1) `transactions`.
     fn from_str(s: &str) -> Result<Self, FeedError> {
         let bad = || FeedError::UnknownFeed(s.to_string());
         match s.split_once(':') {
@@ -80,6 +88,7 @@ impl FromStr for FeedKind {
             }
             None if s.eq_ignore_ascii_case("wallets") => Ok(FeedKind::Wallets),
             None if s.eq_ignore_ascii_case("liquidityhub") => Ok(FeedKind::LiquidityHub),
+            None if s.eq_ignore_ascii_case("transactions") => Ok(FeedKind::Transactions),
             _ => Err(bad()),
         }
     }
@@ -229,6 +238,10 @@ mod tests {
         assert_eq!(
             FeedKind::from_url("wss://h/api/v1/p/liquidityhub/feed?x=1"),
             Some(FeedKind::LiquidityHub)
+        );
+        assert_eq!(
+            FeedKind::from_url("ws://h/qapi/v1/transactions/feed"),
+            Some(FeedKind::Transactions)
         );
         assert_eq!(FeedKind::from_url("ws://h/api/v1/p/other"), None);
     }

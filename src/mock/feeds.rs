@@ -16,6 +16,9 @@ pub enum Feed {
     Wallets,
     /// `/liquidityhub/feed`: `{"txID","status"}` for every API key.
     LiquidityHub,
+    /// The Qredo API v1's `/transactions/feed`: `{"txID","status","timestamps"}` of the
+    /// API key's transactions (under `/qapi/v1`, signed with qredo-v1).
+    QapiTransactions,
 }
 
 impl Feed {
@@ -25,6 +28,7 @@ impl Feed {
             Feed::CoreClient => format!("/coreclient/{client_id}/feed"),
             Feed::Wallets => "/wallets/feed".into(),
             Feed::LiquidityHub => "/liquidityhub/feed".into(),
+            Feed::QapiTransactions => "/transactions/feed".into(),
         }
     }
 }
@@ -35,6 +39,7 @@ pub(crate) struct Feeds {
     capacity: usize,
     coreclient: Mutex<HashMap<String, Tx>>,
     wallets: Mutex<HashMap<String, Tx>>,
+    transactions: Mutex<HashMap<String, Tx>>,
     liquidityhub: Tx,
 }
 
@@ -45,6 +50,7 @@ impl Feeds {
             capacity,
             coreclient: Mutex::new(HashMap::new()),
             wallets: Mutex::new(HashMap::new()),
+            transactions: Mutex::new(HashMap::new()),
             liquidityhub: broadcast::channel(capacity).0,
         }
     }
@@ -53,6 +59,7 @@ impl Feeds {
         match feed {
             Feed::CoreClient => Some(&self.coreclient),
             Feed::Wallets => Some(&self.wallets),
+            Feed::QapiTransactions => Some(&self.transactions),
             Feed::LiquidityHub => None,
         }
     }

@@ -69,8 +69,15 @@ pub fn route_scheme(path: &str) -> &'static str {
     if is_feed_path(path) { "ws" } else { "http" }
 }
 
-/// `/api/v1/p/wallets/feed`, `/api/v1/p/liquidityhub/feed`, `/api/v1/p/coreclient/{id}/feed`.
+/// `/api/v1/p/wallets/feed`, `/api/v1/p/liquidityhub/feed`, `/api/v1/p/coreclient/{id}/feed`,
+/// and the Qredo API v1's `/qapi/v1/transactions/feed`.
 fn is_feed_path(path: &str) -> bool {
+    if path
+        .strip_prefix(crate::mock::qapi::QAPI_V1_PREFIX)
+        .is_some_and(|rest| rest == "/transactions/feed")
+    {
+        return true;
+    }
     let Some(rest) = path.strip_prefix(API_PREFIX) else {
         return false;
     };

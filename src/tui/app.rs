@@ -344,6 +344,8 @@ pub struct App {
 
 impl App {
     pub fn new(profile: ProfileView, size: (u16, u16), now: Moment) -> Self {
+        let mut feed = FeedPane::default();
+        feed.set_scheme(profile.scheme);
         App {
             profile,
             tab: Tab::Request,
@@ -361,7 +363,7 @@ impl App {
             },
             send: SendState::Idle,
             response: ResponsePane::default(),
-            feed: FeedPane::default(),
+            feed,
             help: None,
             sabotage_menu: false,
             zoom: false,

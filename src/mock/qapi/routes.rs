@@ -1,6 +1,7 @@
 //! The v1 endpoints the mock serves, with the OpenAPI document's shapes.
 
 use super::QapiError;
+use crate::mock::feeds::Feed;
 use crate::mock::ids::ksuid;
 use crate::mock::shared::Shared;
 use axum::body::Bytes;
@@ -31,14 +32,35 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/funds/{fund_id}", get(fund))
         .route("/transaction", post(create_transaction))
         .route("/transactions/{tx_id}/status", get(status))
+        .route("/transactions/feed", get(feed))
         .fallback(not_implemented)
 }
 
 async fn not_implemented(uri: axum::http::Uri) -> QapiError {
     QapiError::not_found(format!(
-        "the mock's Qredo API v1 does not serve {}: it has /account, /balance, /funds, /funds/{{fund_id}}, /transaction and /transactions/{{tx_id}}/status",
+        "the mock's Qredo API v1 does not serve {}: it has /account, /balance, /funds, /funds/{{fund_id}}, /transaction, /transactions/{{tx_id}}/status and the websocket /transactions/feed",
         uri.path()
     ))
+}
+
+/// `/transactions/feed`: the caller's transactions as they change, `txFeedStatus`-shaped.
+/// The handshake was judged like any v1 GET (over the ws:// URL, an empty body).
+async fn feed(
+    State(shared): State<Arc<Shared>>,
+    Extension(c): Extension<QCaller>,
+    ws: crate::mock::routes::feed::Upgrade,
+) -> Response {
+    crate::mock::routes::feed::subscribe(shared, ws, Feed::QapiTransactions, c.owner)
+}
+
+/// A transaction as the feed carries it: `{"txID","txHash","status","timestamps"}`.
+fn feed_status(tx: &Value) -> Value {
+    json!({
+        "txID": tx["txID"],
+        "txHash": tx.get("txHash").cloned().unwrap_or_else(|| json!("")),
+        "status": tx["status"],
+        "timestamps": tx["timestamps"],
+    })
 }
 
 async fn account(Extension(c): Extension<QCaller>) -> Json<Value> {
@@ -135,6 +157,10 @@ async fn create_transaction(
         .into_response();
     }
     txs.insert(format!("{}/{id}", c.owner), tx.clone());
+    drop(txs);
+    shared
+        .feeds
+        .publish(Feed::QapiTransactions, &c.owner, &feed_status(&tx));
     Json(tx).into_response()
 }
 

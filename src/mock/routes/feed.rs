@@ -16,7 +16,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::timeout;
 
-type Upgrade = Result<WebSocketUpgrade, WebSocketUpgradeRejection>;
+pub(crate) type Upgrade = Result<WebSocketUpgrade, WebSocketUpgradeRejection>;
 
 /// `/coreclient/{client_id}/feed`: that client's actions.
 pub(crate) async fn coreclient(
@@ -62,7 +62,7 @@ impl Drop for Subscription {
     }
 }
 
-fn subscribe(shared: Arc<Shared>, ws: Upgrade, feed: Feed, key: String) -> Response {
+pub(crate) fn subscribe(shared: Arc<Shared>, ws: Upgrade, feed: Feed, key: String) -> Response {
     let ws = match ws {
         Ok(ws) => ws,
         Err(e) => {

@@ -3,7 +3,7 @@
 mod assets;
 mod company;
 mod coreclient;
-mod feed;
+pub(crate) mod feed;
 mod fund;
 mod liquidityhub;
 mod transfer;

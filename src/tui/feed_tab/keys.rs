@@ -58,12 +58,19 @@ impl FeedPane {
             return FeedKey::used(cmds, None);
         }
         match key.code {
+            KeyCode::Char('t' | 'c') if FeedKind::offered(self.scheme).is_empty() => {
+                return FeedKey::used(
+                    cmds,
+                    Some(format!(
+                        "a {} profile's API has no feeds: switch to a partner-rsa or qredo-v1 profile to follow one",
+                        self.scheme
+                    )),
+                );
+            }
             KeyCode::Char('t') => {
-                let i = FeedKind::ALL
-                    .iter()
-                    .position(|k| *k == self.kind)
-                    .unwrap_or(0);
-                self.kind = FeedKind::ALL[(i + 1) % FeedKind::ALL.len()];
+                let offered = FeedKind::offered(self.scheme);
+                let i = offered.iter().position(|k| *k == self.kind).unwrap_or(0);
+                self.kind = offered[(i + 1) % offered.len()];
                 let notice = self.close_for_change(&mut cmds);
                 return FeedKey::used(cmds, notice);
             }

@@ -13,6 +13,7 @@ use super::errors::{DecideFailure as Failure, FeedFailure};
 use super::json;
 use super::widgets::text_input::TextInput;
 use crate::feed::Action;
+use crate::signing::Scheme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FeedKind {
@@ -20,20 +21,33 @@ pub enum FeedKind {
     CoreClient,
     Wallets,
     LiquidityHub,
+    /// The Qredo API v1's `/transactions/feed`.
+    Transactions,
 }
 
 impl FeedKind {
-    pub const ALL: [FeedKind; 3] = [
+    /// The Partner API's feeds.
+    pub const PARTNER: [FeedKind; 3] = [
         FeedKind::CoreClient,
         FeedKind::Wallets,
         FeedKind::LiquidityHub,
     ];
+
+    /// The feeds the API a scheme signs for publishes (the Qredo API v2 has none).
+    pub fn offered(scheme: Scheme) -> &'static [FeedKind] {
+        match scheme {
+            Scheme::PartnerRsa => &FeedKind::PARTNER,
+            Scheme::QredoV1 => &[FeedKind::Transactions],
+            Scheme::QredoV2 => &[],
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
             FeedKind::CoreClient => "coreclient",
             FeedKind::Wallets => "wallets",
             FeedKind::LiquidityHub => "liquidityhub",
+            FeedKind::Transactions => "transactions",
         }
     }
 
@@ -43,6 +57,7 @@ impl FeedKind {
             FeedKind::CoreClient => crate::feed::FeedKind::CoreClient(client_id.to_string()),
             FeedKind::Wallets => crate::feed::FeedKind::Wallets,
             FeedKind::LiquidityHub => crate::feed::FeedKind::LiquidityHub,
+            FeedKind::Transactions => crate::feed::FeedKind::Transactions,
         }
     }
 }
@@ -186,6 +201,8 @@ pub enum FeedCommand {
 #[derive(Debug, Clone, Default)]
 pub struct FeedPane {
     pub kind: FeedKind,
+    /// The active profile's scheme: which API's feeds the tab offers.
+    pub scheme: Scheme,
     pub client_id: TextInput,
     pub editing_client: bool,
     pub connection: Connection,
@@ -206,6 +223,18 @@ pub struct FeedPane {
 pub const MAX_ITEMS: usize = 1000;
 
 impl FeedPane {
+    /// The profile changed: offer its API's feeds (the connection was closed by the switch).
+    pub fn set_scheme(&mut self, scheme: Scheme) {
+        self.scheme = scheme;
+        let offered = FeedKind::offered(scheme);
+        if !offered.contains(&self.kind)
+            && let Some(first) = offered.first()
+        {
+            self.kind = *first;
+        }
+        self.editing_client = false;
+    }
+
     pub fn is_typing(&self) -> bool {
         self.editing_client
     }

@@ -16,7 +16,17 @@ impl Widget for &FeedPane {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [top, main] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
         let mut kinds = vec![Span::styled(" feed ", theme::label())];
-        for k in FeedKind::ALL {
+        let offered = FeedKind::offered(self.scheme);
+        if offered.is_empty() {
+            kinds.push(Span::styled(
+                format!(
+                    " none: the API a {} profile calls has no feeds",
+                    self.scheme
+                ),
+                theme::dim(),
+            ));
+        }
+        for &k in offered {
             let style = if k == self.kind {
                 theme::title(true).add_modifier(Modifier::REVERSED)
             } else {

@@ -113,7 +113,7 @@ pub const CONFIRM: &[Hint] = &[
 ];
 
 pub const FEED: &[Hint] = &[
-    h("t", "next feed kind: coreclient, wallets, liquidityhub"),
+    h("t", "next feed kind"),
     h("i", "type the core client ID"),
     h("c / d", "connect / disconnect"),
     h("↓ ↑ Enter", "pick a message, show it pretty-printed"),

@@ -243,7 +243,7 @@ impl Runtime {
                 let failed =
                     |error: FeedFailure| Some(Message::Feed(FeedMessage::Failed { id, error }));
                 let (Some(signer), Some(api_key)) =
-                    (self.session.signer.clone(), self.session.api_key.clone())
+                    (self.session.request_signer(), self.session.api_key.clone())
                 else {
                     return failed(FeedFailure::Unsigned {
                         problem: self.session.view.problems.first().cloned(),

@@ -100,6 +100,7 @@ impl App {
                     } else {
                         Level::Error
                     };
+                    self.feed.set_scheme(view.scheme);
                     self.profile = view;
                     self.request_changed();
                     self.notify(level, text);
