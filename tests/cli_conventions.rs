@@ -207,6 +207,7 @@ fn one_spelling_per_flag_in_help_and_the_old_ones_still_parse() {
         (&["doctor"][..], "--api-key <KEY>", "--apikey"),
         (&["doctor"][..], "--skew <SECS>", "--skew-window"),
         (&["mock"][..], "--api-key <KEY>", "--apikey"),
+        (&["mock"][..], "--qredo-api-key-file", "--qredo-apikey-file"),
         (
             &["collection", "import"][..],
             "--collection <COLLECTION>",

@@ -120,3 +120,51 @@ fn mock_command_without_a_public_key_says_how_to_get_one() {
         "nothing written when refusing"
     );
 }
+
+/// `xsign secret new` then `xsign mock --qredo-secret FILE`, in a folder without an RSA key:
+/// the mock serves the Qredo API (the Partner API refusing everyone), writes no ./apikey,
+/// and says how to call it; the command it prints gets the 200.
+#[cfg(unix)]
+#[test]
+fn mock_command_serves_the_qredo_api_alone_without_a_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xsign"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("XSIGN_CONFIG_DIR", dir.path())
+            .env("XSIGN_DATA_DIR", dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["secret", "new", "--out", "q"]).status.success());
+    let mut child = spawn(
+        dir.path(),
+        &["--addr", "127.0.0.1:0", "--qredo-secret", "q/secret"],
+    );
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut log = String::new();
+    let try_line = loop {
+        let mut line = String::new();
+        assert!(err.read_line(&mut line).unwrap() > 0, "mock ended:\n{log}");
+        log.push_str(&line);
+        if let Some(cmd) = line.trim().strip_prefix("try: xsign ") {
+            break cmd.to_string();
+        }
+    };
+    assert!(log.contains("accepts no signature"), "{log}");
+    assert!(
+        !dir.path().join("apikey").exists(),
+        "no Partner API key made"
+    );
+    let args: Vec<&str> = try_line.split(' ').collect();
+    let out = run(&args);
+    interrupt(&child);
+    let _ = child.wait();
+    assert!(
+        out.status.success(),
+        "{try_line}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"ETH\""));
+}

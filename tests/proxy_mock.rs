@@ -748,3 +748,115 @@ async fn the_proxy_signs_for_a_qredo_v1_profile() {
         entries.iter().map(|e| &e.scheme).collect::<Vec<_>>()
     );
 }
+
+/// A qredo-v2 profile behind the proxy: the client's calls carry no credentials; the proxy
+/// fetches the workspace's token once (recorded), sends every call with it as x-token, and
+/// after the server refuses a token, forgets it and fetches a new one on the next call.
+#[tokio::test]
+async fn the_proxy_carries_a_qredo_v2_token_it_fetched_once() {
+    use xsign::secret::QredoSecret;
+    use xsign::signing::{HmacV1Signer, RequestSigner};
+    let mock = start(MockConfig::default()).await;
+    let secret = QredoSecret::generate();
+    let api_key = "qredo-proxy-v2-key-0123456789";
+    mock.register_qredo(api_key, secret.clone());
+    let dirs = tempfile::tempdir().unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let c = config(Upstream {
+        base_url: mock.qapi_v2_url(),
+        api_key: api_key.into(),
+        key: None,
+        key_path: None,
+        mode: AuthMode::Timestamp,
+        profile: "qredo-v2-test".into(),
+        headers: vec![],
+        timeout: Duration::from_secs(10),
+        client: xsign::http::client().unwrap(),
+        recorder: Arc::new(History::new(dirs.path().join("history"), 1000)),
+        on_event: Arc::new(move |e| seen.lock().unwrap().push(e)),
+    });
+    let signer: Arc<dyn RequestSigner> = Arc::new(HmacV1Signer::v2(secret));
+    let cache = xsign::store::token::TokenCache::new(dirs.path().join("tokens"));
+    let mut c = xsign::cli::proxy::with_hmac(c, Some(signer.clone()));
+    c.token = Some(xsign::http::TokenSource {
+        profile: "qredo-v2-test".into(),
+        base_url: mock.qapi_v2_url(),
+        workspace: "ws-proxy".into(),
+        api_key: api_key.into(),
+        signer,
+        cache: cache.clone(),
+    });
+    let handle = ProxyServer::start(c, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let proxy = Proxy {
+        handle,
+        events: events.clone(),
+        history: History::new(dirs.path().join("history"), 1000),
+        _dirs: dirs,
+    };
+    for path in [
+        "/workspaces/ws-proxy/wallets",
+        "/workspaces/ws-proxy/balances",
+    ] {
+        let r = call(&http(), &proxy, "GET", path, b"", &[]).await;
+        assert_eq!(
+            r.status,
+            200,
+            "{path}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+    let wait_events = |n: usize| {
+        let events = events.clone();
+        async move {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                let e = events.lock().unwrap().clone();
+                if e.len() >= n || std::time::Instant::now() > deadline {
+                    return e;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    let seen = wait_events(2).await;
+    let fetched: Vec<_> = seen.iter().filter(|e| e.token.is_some()).collect();
+    assert_eq!(fetched.len(), 1, "one fetch for two calls: {seen:?}");
+    assert!(
+        fetched[0]
+            .token
+            .as_deref()
+            .unwrap()
+            .contains("/workspaces/ws-proxy/token"),
+        "{seen:?}"
+    );
+
+    // A token the server refuses (a forged one in the cache) is forgotten, then refetched.
+    let mut cached = cache.load("qredo-v2-test", api_key).unwrap();
+    cached.token = format!("{}x", cached.token);
+    cache.save("qredo-v2-test", api_key, &cached).unwrap();
+    let r = call(
+        &http(),
+        &proxy,
+        "GET",
+        "/workspaces/ws-proxy/wallets",
+        b"",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", String::from_utf8_lossy(&r.body));
+    let r = call(
+        &http(),
+        &proxy,
+        "GET",
+        "/workspaces/ws-proxy/wallets",
+        b"",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let seen = wait_events(4).await;
+    assert!(seen[3].token.is_some(), "refetched: {seen:?}");
+}

@@ -64,8 +64,13 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub qredo_secret: Option<PathBuf>,
     /// The qredo-api-key that goes with --qredo-secret [default: the file `apikey` next to the secret]
-    #[arg(long, value_name = "FILE", requires = "qredo_secret")]
-    pub qredo_apikey_file: Option<PathBuf>,
+    #[arg(
+        long = "qredo-api-key-file",
+        alias = "qredo-apikey-file",
+        value_name = "FILE",
+        requires = "qredo_secret"
+    )]
+    pub qredo_api_key_file: Option<PathBuf>,
     /// Accept an exact replay (the same x-sign while its timestamp is in the window); by
     /// default it gets 1020 with reason "replay", as a server with replay protection answers
     #[arg(long)]
@@ -80,12 +85,25 @@ enum ApiKeySource {
     Flag,
     File,
     Generated,
+    /// No public key either: the Partner API accepts nobody, so none was made.
+    Unused,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let addr = resolve(&args.addr)?;
-    let keys = public_keys(&args.pubkey)?;
-    let (api_key, source) = api_key(args.apikey.as_deref())?;
+    let keys = match public_keys(&args.pubkey) {
+        // Serving the Qredo API alone (`xsign secret new`, then this) needs no RSA key.
+        Err(e) if args.qredo_secret.is_some() && args.pubkey.is_empty() => {
+            errln!("note: the Partner API (/api/v1/p) accepts no signature: {e}");
+            Vec::new()
+        }
+        keys => keys?,
+    };
+    let (api_key, source) = if keys.is_empty() {
+        (String::new(), ApiKeySource::Unused)
+    } else {
+        api_key(args.apikey.as_deref())?
+    };
     let qredo = match &args.qredo_secret {
         Some(path) => {
             let loaded = crate::credentials::load_secret(path)?;
@@ -93,10 +111,15 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
                 errln!("{w}");
             }
             let key_file = args
-                .qredo_apikey_file
+                .qredo_api_key_file
                 .clone()
                 .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).join("apikey"));
-            Some((read_api_key(&key_file)?, loaded.secret))
+            Some((
+                read_api_key(&key_file)?,
+                loaded.secret,
+                key_file,
+                path.clone(),
+            ))
         }
         None => None,
     };
@@ -119,13 +142,16 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
             mock.register(&api_key, key.clone());
         }
         print_banner(&mock.base_url(), &api_key, &source, &keys, &args);
-        if let Some((qkey, secret)) = qredo {
+        if let Some((qkey, secret, key_file, secret_file)) = qredo {
             errln!(
-                "mock: Qredo API v1 on {} and v2 on {} for qredo-api-key {} (secret {})",
+                "mock: Qredo API v1 on {} and v2 on {} for qredo-api-key {} (secret {})\n  try: xsign send GET {}/balance --scheme qredo-v1 --api-key-file {} --secret-file {}",
                 mock.qapi_v1_url(),
                 mock.qapi_v2_url(),
                 crate::secret::mask_api_key(&qkey),
-                secret.masked()
+                secret.masked(),
+                mock.qapi_v1_url(),
+                key_file.display(),
+                secret_file.display()
             );
             mock.register_qredo(&qkey, secret);
         }
@@ -205,6 +231,9 @@ fn print_banner(
         ApiKeySource::Generated => format!("{api_key} (new, saved to ./apikey)"),
         ApiKeySource::File => format!("{} (from ./apikey)", crate::secret::mask_api_key(api_key)),
         ApiKeySource::Flag => format!("{} (from --api-key)", crate::secret::mask_api_key(api_key)),
+        ApiKeySource::Unused => {
+            "none: the Partner API here refuses every request (no public key); the Qredo API is below".to_string()
+        }
     };
     outln!("  API key  {shown}");
     for (name, key) in keys {
@@ -227,6 +256,10 @@ fn print_banner(
     match &args.data {
         Some(dir) => outln!("  state    {}", dir.join("mock-state.json").display()),
         None => outln!("  state    in memory (use --data DIR to keep it)"),
+    }
+    if matches!(source, ApiKeySource::Unused) {
+        outln!("Ctrl-C stops the mock.");
+        return;
     }
     outln!("Try it, from this directory in another terminal:");
     outln!("  xsign send GET {base}/assets");

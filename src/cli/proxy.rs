@@ -80,14 +80,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let r = select_profile(ctx, &args.profile_flags)?.resolve()?;
     let key = r.key_path.as_deref().map(load_private_key).transpose()?;
     let hmac = super::common::hmac_signer(&r)?;
-    if hmac
-        .as_ref()
-        .is_some_and(|h| h.scheme() == crate::signing::Scheme::QredoV2)
-    {
-        anyhow::bail!(
-            "the proxy signs qredo-v1 (and partner-rsa) requests; a qredo-v2 profile's calls carry a token, which the proxy does not fetch yet: use `xsign send` / `xsign replay`"
-        );
-    }
+    // A qredo-v2 profile: its calls carry the token, fetched on the first request.
+    let token = super::token::source_for(&r, &r.base_url, hmac.as_ref())?;
     if hmac.is_some() && args.nonce.is_some() {
         anyhow::bail!(
             "{} signs with a timestamp, not a nonce: drop --nonce",
@@ -127,6 +121,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let scheme = hmac.as_ref().map(|h| h.scheme());
     let config = with_hmac(config, hmac);
     let config = ProxyConfig {
+        token,
         max_body: usize::try_from(args.body_limit.max_body).unwrap_or(usize::MAX),
         any_host: args.allow_remote,
         allowed_origins: args.allow_origin.clone(),
@@ -146,6 +141,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             );
         }
         match scheme {
+            Some(crate::signing::Scheme::QredoV2) => errln!(
+                "xsign proxy: {} → {} (qredo-v2: each call carries the workspace's token as x-token, fetched and cached on first use); Ctrl-C stops\n  try: curl -s {}/workspaces/{}/wallets",
+                handle.url(),
+                r.base_url,
+                handle.url(),
+                r.workspace.as_deref().unwrap_or("WORKSPACE")
+            ),
             // A qredo-v1 base has no /assets; its own headers are what it signs with.
             Some(s) => errln!(
                 "xsign proxy: {} → {} (signing with {s}: {}, {}); Ctrl-C stops\n  try: curl -s {}/balance",
@@ -190,6 +192,7 @@ pub fn config(u: Upstream) -> ProxyConfig {
     ProxyConfig {
         base_url: u.base_url,
         public_key: u.key.as_ref().map(PrivateKey::public_key),
+        token: None,
         credentials: Credentials {
             api_key: u.api_key,
             signer: u
@@ -261,6 +264,9 @@ pub fn log_lines(e: &ProxyEvent, verbose: bool) -> Vec<String> {
         head.push_str(&format!("  history #{id}"));
     }
     let mut out = vec![head];
+    if let Some(t) = &e.token {
+        out.push(format!("  {t}"));
+    }
     if let Some(r) = &e.refused {
         out.push(format!("  refused: {r}"));
     }

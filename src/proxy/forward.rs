@@ -79,15 +79,29 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
         AuthMode::Nonce => Some(shared.nonce_order.lock().await),
         AuthMode::Timestamp => None,
     };
-    let (value, last_nonce) = match next_value(&shared).await {
-        Ok(v) => v,
-        Err(r) => return refuse(&shared, event, &r, started),
-    };
-    let ticket = match build_fresh_ticket(&spec, &cfg.credentials, value) {
-        Ok(t) => t,
-        Err(e) => {
-            let r = Refusal::new(StatusCode::BAD_REQUEST, "errProxyRequest", e.to_string());
-            return refuse(&shared, event, &r, started);
+    let token = cfg
+        .token
+        .as_ref()
+        .filter(|_| !crate::signing::is_v2_token_path(&url_path(&spec.url)));
+    let (ticket, last_nonce) = match token {
+        Some(source) => {
+            match super::token::ticket(&shared, source, &spec, &origin(cfg), &mut event).await {
+                Ok(t) => (t, None),
+                Err(r) => return refuse(&shared, event, &r, started),
+            }
+        }
+        None => {
+            let (value, last_nonce) = match next_value(&shared).await {
+                Ok(v) => v,
+                Err(r) => return refuse(&shared, event, &r, started),
+            };
+            match build_fresh_ticket(&spec, &cfg.credentials, value) {
+                Ok(t) => (t, last_nonce),
+                Err(e) => {
+                    let r = Refusal::new(StatusCode::BAD_REQUEST, "errProxyRequest", e.to_string());
+                    return refuse(&shared, event, &r, started);
+                }
+            }
         }
     };
     event.upstream = Some(ticket.wire_url().to_string());
@@ -173,16 +187,11 @@ async fn exchange(
     started: Instant,
 ) -> Done {
     let cfg = &shared.config;
-    let origin = Origin {
-        profile: cfg.profile.clone(),
-        key_path: cfg.key_path.clone(),
-        source: Some(SOURCE.to_string()),
-    };
     let exchange = http::execute_relayed(
         &cfg.client,
         ticket,
         cfg.timeout,
-        &origin,
+        &origin(cfg),
         cfg.recorder.as_ref(),
         std::future::pending(),
         Some(relay),
@@ -192,6 +201,12 @@ async fn exchange(
     match &exchange.outcome {
         Ok(r) => {
             event.status = Some(r.status);
+            // A refused token is forgotten, so the next request fetches a new one.
+            if r.status == 401
+                && let Some(source) = &cfg.token
+            {
+                source.forget();
+            }
             if r.partner_auth_failure().is_some() {
                 let (headline, text) = doctor_verdict(
                     cfg,
@@ -217,6 +232,21 @@ async fn exchange(
     event.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     (cfg.on_event)(event);
     Done { exchange, doctor }
+}
+
+/// Where a proxied exchange (and a token fetched for it) is recorded as coming from.
+fn origin(cfg: &super::ProxyConfig) -> Origin {
+    Origin {
+        profile: cfg.profile.clone(),
+        key_path: cfg.key_path.clone(),
+        source: Some(SOURCE.to_string()),
+    }
+}
+
+/// The path of an upstream URL (`/api/v2/workspaces/W/token`), for telling the token
+/// request from the calls that carry its token.
+fn url_path(url: &str) -> String {
+    url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.path().to_string())
 }
 
 /// The doctor on a recorded 1020: its headline (for `x-xsign-doctor`) and its whole text

@@ -10,6 +10,7 @@
 mod forward;
 mod guard;
 mod target;
+mod token;
 mod ws;
 
 pub use guard::{Guard, Refusal};
@@ -43,6 +44,8 @@ pub struct ProxyConfig {
     /// Where requests go (`https://api.qredo.network/api/v1/p`).
     pub base_url: String,
     pub credentials: Credentials,
+    /// A `qredo-v2` profile's token source: requests carry its token as `x-token`.
+    pub token: Option<crate::http::TokenSource>,
     /// Where nonces come from in nonce mode (required then).
     pub nonces: Option<NonceStore>,
     /// For the record.
@@ -90,6 +93,8 @@ pub struct ProxyEvent {
     pub lint: Vec<String>,
     /// The lint's messages, for the log.
     pub lint_notes: Vec<String>,
+    /// A `qredo-v2` token fetched for this request: when, and until when it is valid.
+    pub token: Option<String>,
     /// The doctor's headline on a 1020, as in `x-xsign-doctor`.
     pub doctor: Option<String>,
     /// The doctor's full verdict, for the log.
@@ -113,6 +118,8 @@ pub(crate) struct Shared {
     /// Held from taking a nonce until the server has answered (or the handshake is done),
     /// so nonces reach the server in the order they were taken: one API key per proxy.
     pub nonce_order: tokio::sync::Mutex<()>,
+    /// Held while a `qredo-v2` token is looked up or fetched: one fetch for many requests.
+    pub token_fetch: tokio::sync::Mutex<()>,
 }
 
 /// Starts proxies.
@@ -143,6 +150,7 @@ impl ProxyServer {
                 allowed_origins: config.allowed_origins.clone(),
             },
             nonce_order: tokio::sync::Mutex::new(()),
+            token_fetch: tokio::sync::Mutex::new(()),
             config,
         });
         let connections = Arc::new(Semaphore::new(shared.config.max_connections.max(1)));
