@@ -372,3 +372,86 @@ async fn the_qredo_v1_transactions_feed_carries_a_new_transaction() {
     );
     demo.mock.shutdown().await.unwrap();
 }
+
+/// `xsign doctor` on a Qredo API request: a refused send from the history (checked with
+/// the secret of the profile it went with, or --secret-file), and a curl command whose
+/// method was changed after signing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_explains_a_qredo_request_from_the_history_or_a_curl_command() {
+    let sb = Sandbox::new();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let demo = start_demo(&sb, taken.local_addr().unwrap().port()).await;
+    let other = sb.root().join("other-secret");
+    std::fs::write(&other, xsign::secret::QredoSecret::generate().expose_text()).unwrap();
+    common::restrict(&other);
+    let other_arg = other.to_str().unwrap();
+    let out = run(sb.cmd(&[
+        "send",
+        "GET",
+        "/balance",
+        "--profile",
+        "qredo-v1-demo",
+        "--secret-file",
+        other_arg,
+    ]))
+    .await;
+    assert!(!out.status.success());
+    let listed = run(sb.cmd(&["history", "--json", "--limit", "1"])).await;
+    let first = stdout(&listed)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let entry: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let id = entry["id"].to_string();
+
+    // With the profile's own secret: the signature is not its.
+    let doctor = run(sb.cmd(&["doctor", "--history", &id])).await;
+    assert_eq!(doctor.status.code(), Some(6), "{}", stderr(&doctor));
+    let text = stdout(&doctor);
+    assert!(text.contains("another secret"), "{text}");
+    assert!(
+        !text.contains("x-sign"),
+        "the Qredo doctor, not the Partner one: {text}"
+    );
+    // With the one that signed: right under it, so the server holds another.
+    let doctor = run(sb.cmd(&["doctor", "--history", &id, "--secret-file", other_arg])).await;
+    let text = stdout(&doctor);
+    assert!(
+        text.contains("so the server holds another secret for this qredo-api-key"),
+        "{text}"
+    );
+
+    let secret = sb.root().join("data/demo/qredo-secret");
+    let apikey = sb.root().join("data/demo/qredo-apikey");
+    let url = format!("{}/transaction", demo.mock.qapi_v1_url());
+    let signed = run(sb.cmd(&[
+        "sign",
+        "--scheme",
+        "qredo-v1",
+        "-X",
+        "POST",
+        "--url",
+        &url,
+        "--api-key-file",
+        apikey.to_str().unwrap(),
+        "--secret-file",
+        secret.to_str().unwrap(),
+        "--curl",
+    ]))
+    .await;
+    let curl = stdout(&signed);
+    assert!(curl.contains("-X POST"), "{curl}");
+    let secret_arg = secret.to_str().unwrap();
+    let clean = run(sb.cmd(&["doctor", "--curl", &curl, "--secret-file", secret_arg])).await;
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    let changed = curl.replace("-X POST", "-X PUT");
+    let doctor = run(sb.cmd(&["doctor", "--curl", &changed, "--secret-file", secret_arg])).await;
+    assert_eq!(doctor.status.code(), Some(6), "{}", stdout(&doctor));
+    assert!(
+        stdout(&doctor).contains("method-differs"),
+        "{}",
+        stdout(&doctor)
+    );
+    demo.mock.shutdown().await.unwrap();
+}

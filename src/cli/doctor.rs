@@ -3,6 +3,7 @@
 use super::Context;
 use super::common::load_private_key;
 use crate::credentials::{EntryKey, key_for_entry};
+use crate::curl::CurlRequest;
 use crate::diagnose::{self, CheckKey, Evidence, Sent, Signed, VerdictKind};
 use crate::signing::{AuthValue, PublicKey, now_unix};
 use crate::store::{ConfigStore, History};
@@ -18,12 +19,18 @@ With only what was sent (e.g. --curl), the doctor searches the usual slips (comp
 a trailing newline, http/https, a trailing slash, the port, /api/v1/p, query encoding) for the \
 bytes the x-sign was made over.
 
+A Qredo API request (qredo-api-* headers in the curl command, or a history entry signed with \
+qredo-v1 or qredo-v2) is checked with its secret instead: --secret-file, else the profile's, else \
+./secret. The doctor names the method missing or changed, the secret decoded with the wrong \
+alphabet, json.dumps spacing, a millisecond timestamp, a refused token, or the mixed-up API.
+
 Exit code: 0 when no fault is found, 6 when a cause (or a suspicion) is printed, 1 when the evidence \
 is too thin to check (the report says what to add).
 
 Examples:
   xsign doctor --history 42
   xsign doctor --curl \"$(cat failing-request.sh)\" --key private.pem
+  xsign doctor --curl \"$(cat qredo-request.sh)\" --secret-file secret
   xsign doctor --url https://api.qredo.network/api/v1/p/company --body-file signed.json \\
       --sent-body-file sent.json --timestamp 1700000000 --sign Vc_KZ... --pubkey public.pem
   xsign doctor --url ... --timestamp 1700000000 --server-date 'Tue, 14 Nov 2023 22:15:00 GMT'")]
@@ -104,11 +111,19 @@ pub struct Flags {
     /// A request from the history (`xsign history` shows the ids): what was signed, sent and answered
     #[arg(long, value_name = "ID")]
     pub history: Option<u64>,
+    /// A Qredo API request's secret, to check its qredo-api-sig with [default: the secret of
+    /// the profile a history entry was sent with, else ./secret]
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
 }
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
-    let evidence = evidence(&args.flags)?;
-    let report = diagnose::diagnose(&evidence);
+    let curl = args.flags.curl.as_deref().map(read_curl).transpose()?;
+    // A Qredo API request (its headers, or the history's scheme) has its own doctor.
+    let report = match super::doctor_qredo::evidence(&args.flags, curl.as_ref())? {
+        Some(ev) => diagnose::qredo_doctor::diagnose(&ev),
+        None => diagnose::diagnose(&evidence(&args.flags, curl.as_ref())?),
+    };
     let exit = exit_of(report.verdict.kind);
     if args.json {
         super::json::print(&super::json::doctor(&report, exit));
@@ -129,11 +144,11 @@ fn exit_of(kind: VerdictKind) -> super::exit::Exit {
     }
 }
 
-fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
+fn evidence(args: &Flags, curl: Option<&CurlRequest>) -> anyhow::Result<Evidence> {
     let mut sent = Sent::default();
     let mut recorded = Recorded::default();
-    if let Some(command) = &args.curl {
-        sent = from_curl(command)?;
+    if let Some(req) = curl {
+        sent = from_curl(req)?;
     }
     if let Some(id) = args.history {
         (sent, recorded) = from_history(id)?;
@@ -197,9 +212,7 @@ fn evidence(args: &Flags) -> anyhow::Result<Evidence> {
     }
     let (public_key, key_source) = public_key(args, recorded.key)?;
     let server_date = match &args.server_date {
-        Some(d) => Some(parse_http_date(d).with_context(|| {
-            format!("--server-date {d:?} is neither an HTTP date (Tue, 14 Nov 2023 22:13:20 GMT) nor Unix seconds")
-        })?),
+        Some(d) => Some(parse_server_date(d)?),
         None => recorded.server_date,
     };
     // A nonce this machine handed out: the store knows whether later ones followed it.
@@ -262,7 +275,15 @@ fn public_key(
     Ok((Some(key.public_key()), Some(path.display().to_string())))
 }
 
-fn from_curl(command: &str) -> anyhow::Result<Sent> {
+/// `--server-date`: an HTTP date or Unix seconds.
+pub(super) fn parse_server_date(d: &str) -> anyhow::Result<i64> {
+    parse_http_date(d).with_context(|| {
+        format!("--server-date {d:?} is neither an HTTP date (Tue, 14 Nov 2023 22:13:20 GMT) nor Unix seconds")
+    })
+}
+
+/// The curl command given (`-` reads stdin), parsed as `import curl` reads one.
+fn read_curl(command: &str) -> anyhow::Result<CurlRequest> {
     let text = if command == "-" {
         let bytes =
             crate::input_file::read_stream(std::io::stdin().lock(), crate::input_file::CURL)
@@ -277,7 +298,10 @@ fn from_curl(command: &str) -> anyhow::Result<Sent> {
     for n in &parsed.notes {
         errln!("note: {n}");
     }
-    let req = parsed.request;
+    Ok(parsed.request)
+}
+
+fn from_curl(req: &CurlRequest) -> anyhow::Result<Sent> {
     // Judge what curl put on the wire, not the URL as typed.
     let wire = req.wire()?;
     if !wire.changes.is_empty() {

@@ -13,6 +13,7 @@ pub mod common;
 pub mod completions;
 pub mod demo;
 pub mod doctor;
+mod doctor_qredo;
 pub mod exit;
 pub mod history;
 pub mod http_flags;

@@ -245,11 +245,21 @@ pub fn diagnose(ev: &QredoEvidence) -> Report {
             kind: VerdictKind::Found,
             summary: c.title.clone(),
         },
+        None if local_check == LocalCheck::VerifiesOverSent => Verdict {
+            kind: VerdictKind::Clean,
+            summary: format!(
+                "the signature is right under {}: if the server refused it, it holds another secret for this qredo-api-key",
+                ev.secret_source
+            ),
+        },
         None => Verdict {
             kind: VerdictKind::Unknown,
             summary: format!(
-                "HTTP {}: give the secret that signed (--secret-file) to check the signature",
-                ev.status
+                "{}give the secret that signed (--secret-file) to check the signature",
+                match ev.status {
+                    0 => String::new(),
+                    s => format!("HTTP {s}: "),
+                }
             ),
         },
     };
@@ -288,7 +298,9 @@ fn signature(
                 "The signature is HMAC-SHA256 of ts + {method} + URL + body as sent, under {src}"
             ),
         ));
-        if !findings.iter().any(|c| c.severity == Severity::Cause) {
+        // Only a known refusal says the server holds another secret (a curl command alone
+        // does not tell what the server answered).
+        if ev.status != 0 && !findings.iter().any(|c| c.severity == Severity::Cause) {
             findings.push(cause(
                 CauseKind::KeyNotRegistered,
                 format!("The signature is right under {src}, so the server holds another secret for this qredo-api-key, or does not know the key"),
