@@ -659,6 +659,14 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
         "{:?}",
         b.app.profile.problems
     );
+    // Before anything is typed, the panes speak of this scheme, not the Partner API's.
+    b.wait_for("the empty signature pane", |a| a.sig.latest.is_some());
+    let empty = b.render();
+    assert!(
+        empty.contains("HMAC-SHA256(secret,") && empty.contains("/balance"),
+        "{empty}"
+    );
+    assert!(!empty.contains("RSA-SHA256"), "{empty}");
     b.type_str("/balance");
     b.key(KeyCode::Esc);
     b.wait_for("the signature", |a| {
@@ -711,6 +719,12 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
 
     b.app.response = Default::default();
     b.key(KeyCode::F(4));
+    assert!(
+        b.render()
+            .contains("sign with a secret the server does not know"),
+        "{}",
+        b.render()
+    );
     b.key(KeyCode::Char('k'));
     b.wait_for("the refusal", |a| a.response.view().is_some());
     let v = b.app.response.view().unwrap();
@@ -731,6 +745,10 @@ fn a_qredo_v1_profile_signs_with_hmac_and_f4_breaks_it() {
     assert!(
         text.contains("HTTP 401") && text.contains("it was made with another secret"),
         "{text}"
+    );
+    assert!(
+        text.contains("qredo-api-ts "),
+        "the clock names v1's header: {text}"
     );
 }
 

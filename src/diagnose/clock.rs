@@ -10,6 +10,8 @@ pub const DEFAULT_SKEW_WINDOW: i64 = 30;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClockReading {
     pub timestamp: i64,
+    /// The header that carried it (`x-timestamp`, or a Qredo scheme's `qredo-api-ts`).
+    pub header: &'static str,
     pub window: i64,
     /// The server's clock when it answered (its `Date` header).
     pub server_date: Option<i64>,
@@ -32,6 +34,7 @@ impl ClockReading {
         now: Option<i64>,
     ) -> Self {
         ClockReading {
+            header: "x-timestamp",
             timestamp,
             window,
             server_date,

@@ -194,8 +194,10 @@ pub fn diagnose(ev: &QredoEvidence) -> Report {
                         "Sign and send Unix seconds (e.g. int(time.time()) in Python, date +%s in a shell).",
                     ));
                 } else {
-                    let c =
-                        ClockReading::new(n, ev.skew_window, ev.server_date, ev.sent_at, ev.now);
+                    let c = ClockReading {
+                        header: scheme.timestamp_header(),
+                        ..ClockReading::new(n, ev.skew_window, ev.server_date, ev.sent_at, ev.now)
+                    };
                     if let Some(age) = c.age_at_server.or(c.age_now)
                         && age.abs() > c.window
                     {

@@ -87,6 +87,30 @@ impl Scheme {
             .find(|s| path_is_under(path, s.api_prefix()))
     }
 
+    /// A path to try first under this scheme's API, for hints.
+    pub fn example_path(self) -> &'static str {
+        match self {
+            Scheme::PartnerRsa => "/company",
+            Scheme::QredoV1 => "/balance",
+            Scheme::QredoV2 => "/workspaces/ID/wallets",
+        }
+    }
+
+    /// How the signature is made, in one line, for the workbench's empty signature pane.
+    pub fn formula(self) -> &'static str {
+        match self {
+            Scheme::PartnerRsa => {
+                "x-sign = base64url(RSA-SHA256(timestamp + URL + body)), over the exact bytes."
+            }
+            Scheme::QredoV1 => {
+                "qredo-api-sig = base64url(HMAC-SHA256(secret, ts + METHOD + URL + body)), over the exact bytes."
+            }
+            Scheme::QredoV2 => {
+                "the token request is signed as v1 is (HMAC-SHA256 of ts + GET + URL); calls carry its token as x-token."
+            }
+        }
+    }
+
     /// True when the method is part of the signed bytes (ts + METHOD + URL + body).
     pub fn signs_method(self) -> bool {
         !matches!(self, Scheme::PartnerRsa)

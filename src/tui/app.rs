@@ -153,8 +153,13 @@ impl Sabotage {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// What the mistake is, for the scheme the profile signs with (an HMAC has a secret,
+    /// not a key).
+    pub fn label(self, scheme: crate::signing::Scheme) -> &'static str {
         match self {
+            Sabotage::OtherKey if scheme != crate::signing::Scheme::PartnerRsa => {
+                "sign with a secret the server does not know"
+            }
             Sabotage::TrailingNewline => {
                 "sign the body, send it with a newline added (an editor on save)"
             }

@@ -64,7 +64,7 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
 }
 
 /// The F4 menu: send with a mistake made on purpose, to see the 1020 and its explanation.
-pub fn render_sabotage(area: Rect, buf: &mut Buffer) {
+pub fn render_sabotage(scheme: crate::signing::Scheme, area: Rect, buf: &mut Buffer) {
     use super::app::Sabotage;
     let mut lines = vec![
         // One line, so the dialog's wrap reflows it to any width.
@@ -77,7 +77,7 @@ pub fn render_sabotage(area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(vec![
             Span::raw("  "),
             Span::styled(format!(" {} ", s.key()), theme::key()),
-            Span::raw(format!(" {}", s.label())),
+            Span::raw(format!(" {}", s.label(scheme))),
         ]));
     }
     lines.push(Line::raw(""));

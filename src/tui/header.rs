@@ -153,7 +153,10 @@ pub fn render_request(app: &App, p: &Panes, buf: &mut Buffer) {
             x + 1,
             u.y,
             &Line::styled(
-                "type a path such as /company; ↓ lists endpoints",
+                format!(
+                    "type a path such as {}; ↓ lists endpoints",
+                    app.profile.scheme.example_path()
+                ),
                 theme::dim(),
             ),
             (u.x + u.width).saturating_sub(x + 1),

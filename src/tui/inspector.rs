@@ -43,7 +43,7 @@ fn severity_span(s: Severity) -> Span<'static> {
 fn clock_line(c: &ClockReading) -> Line<'static> {
     let mut spans = vec![
         Span::styled("clock  ", theme::label()),
-        Span::raw(format!("x-timestamp {}", c.timestamp)),
+        Span::raw(format!("{} {}", c.header, c.timestamp)),
     ];
     if let Some(age) = c.age_at_server.or(c.age_now) {
         let style = if age.abs() > c.window {

@@ -73,10 +73,17 @@ impl ProfilePicker {
             );
             return;
         }
+        // One column for the names, as wide as the longest (qredo-v1-sandbox).
+        let name_w = self
+            .items
+            .iter()
+            .map(|p| p.name.chars().count())
+            .max()
+            .unwrap_or(0);
         for (i, p) in self.items.iter().enumerate().take(inner.height as usize) {
             let mut line = Line::from(vec![
                 Span::styled(if p.name == current { "● " } else { "  " }, theme::ok()),
-                Span::styled(format!("{:<12} ", p.name), theme::title(false)),
+                Span::styled(format!("{:<name_w$} ", p.name), theme::title(false)),
                 Span::raw(p.base_url.clone()),
                 Span::styled(format!("  {}", p.note), theme::dim()),
             ]);

@@ -205,7 +205,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             Line::raw("")
         })
-        .title(Line::styled(" x copy x-sign ", theme::dim()).right_aligned());
+        .title(
+            Line::styled(
+                format!(" x copy {} ", app.profile.scheme.signature_header()),
+                theme::dim(),
+            )
+            .right_aligned(),
+        );
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(o) = &app.sig.latest else {
@@ -217,9 +223,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let mut lines = vec![
             Line::styled("Nothing to sign yet.", theme::label()),
             Line::raw(""),
-            Line::raw(
-                "x-sign = base64url(RSA-SHA256(timestamp + URL + body)), over the exact bytes.",
-            ),
+            Line::raw(app.profile.scheme.formula()),
         ];
         if let Some(p) = &o.problem {
             lines.push(Line::raw(""));

@@ -24,9 +24,15 @@ impl Target {
 /// used as they are.
 pub fn resolve(base_url: &str, field: &str) -> Result<Target, String> {
     if field.trim().is_empty() {
-        return Err(
-            "type a path such as /company, or press ↓ in the URL field to pick an endpoint".into(),
-        );
+        // The example fits the API the base URL is of (/balance for the Qredo API v1).
+        let example = url::Url::parse(base_url)
+            .ok()
+            .and_then(|u| crate::signing::Scheme::api_of_path(u.path()))
+            .unwrap_or_default()
+            .example_path();
+        return Err(format!(
+            "type a path such as {example}, or press ↓ in the URL field to pick an endpoint"
+        ));
     }
     let typed = join_url(base_url, field);
     let wire = wire_url(&typed).map_err(|e| e.to_string())?;

@@ -61,7 +61,7 @@ fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         confirm::render(c, area, buf);
     }
     if app.sabotage_menu {
-        confirm::render_sabotage(area, buf);
+        confirm::render_sabotage(app.profile.scheme, area, buf);
     }
     if let Some(picker) = &app.picker {
         picker.render(&app.profile.name, area, buf);

@@ -5,7 +5,7 @@ use super::{Command, EVERYWHERE, HELP, HELP_TYPING, Hint, LEAVE, SEND, Section, 
 use crate::tui::app::{App, Focus, Tab};
 
 pub const URL: &[Hint] = &[
-    h("type", "a path (/company) or a full URL"),
+    h("type", "a path under the base URL, or a full URL"),
     h("↓ ↑", "endpoint list; Enter or Tab picks"),
     h("Enter", "to the body (when no list is open)"),
     h("Enter / i", "edit the URL (when not typing in it)"),

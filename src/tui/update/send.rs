@@ -112,7 +112,10 @@ impl App {
         if let Some((t, body)) = self.rendered_to_send() {
             self.notify(
                 Level::Warn,
-                format!("sending with a mistake on purpose: {}", sabotage.label()),
+                format!(
+                    "sending with a mistake on purpose: {}",
+                    sabotage.label(self.profile.scheme)
+                ),
             );
             self.dispatch_send(t.wire, body, Some(sabotage), fx);
         }
