@@ -47,6 +47,13 @@ fn every_printing_command_exits_quietly_on_a_closed_stdout() {
         "http://127.0.0.1:1/api/v1/p",
     ]);
     sb.ok(&["collection", "add", "c/r", "--url", "/assets"]);
+    let flow = sb.root().join("flow.toml");
+    std::fs::write(
+        &flow,
+        "name = \"f\"\n[[step]]\nname = \"assets\"\nmethod = \"GET\"\nurl = \"/assets\"\n",
+    )
+    .unwrap();
+    let flow = flow.to_str().unwrap();
     for args in [
         &["profile", "list"][..],
         &["keys"],
@@ -59,6 +66,8 @@ fn every_printing_command_exits_quietly_on_a_closed_stdout() {
             "https://api.qredo.network/api/v1/p/assets",
         ],
         &["--profile", "dead", "replay", "c"],
+        &["run", flow, "--profile", "dead"],
+        &["run", flow, "--profile", "dead", "--json"],
     ] {
         assert_quiet(&format!("xsign {args:?}"), with_stdout_closed(sb.cmd(args)));
     }

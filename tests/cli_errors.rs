@@ -784,3 +784,59 @@ fn send_notes_a_body_the_spec_refuses_with_its_json_path_and_sign_stays_fast() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("spec's schema"), "{}", stderr(&out));
 }
+
+/// A history append the disk stops half-way (a file-size limit, as a full disk does) is
+/// taken back: the segment keeps its bytes, no torn line is left, the note says nothing
+/// was recorded, and the next send takes the next id.
+#[cfg(unix)]
+#[test]
+fn a_history_append_cut_short_leaves_the_history_as_it_was() {
+    let sb = Sandbox::new().with_reference_files();
+    let url = "http://127.0.0.1:1/api/v1/p/assets";
+    sb.run(&["send", "GET", url], b"");
+    let dir = sb.root().join("data/history");
+    let segment = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .unwrap_or_else(|| panic!("no segment in {}", dir.display()));
+    let before = std::fs::read(&segment).unwrap();
+    // The shell ignores SIGXFSZ, so the limited write fails with EFBIG instead of killing.
+    let mut limited = std::process::Command::new("sh");
+    limited
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; exec prlimit --fsize={} \"$@\"",
+            before.len() + 20
+        ))
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_xsign"))
+        .args(["send", "GET", url]);
+    let base = sb.cmd(&[]);
+    for (k, v) in base.get_envs() {
+        match v {
+            Some(v) => limited.env(k, v),
+            None => limited.env_remove(k),
+        };
+    }
+    limited.current_dir(sb.work());
+    let out = sb.run_cmd(limited, b"");
+    let err = stderr(&out);
+    assert!(err.contains("not recorded"), "{err}");
+    assert_eq!(
+        std::fs::read(&segment).unwrap(),
+        before,
+        "the cut line was taken back"
+    );
+    sb.run(&["send", "GET", url], b"");
+    let listed = sb.ok(&["history", "--json"]);
+    let ids: Vec<u64> = listed
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, vec![2, 1], "{listed}");
+}

@@ -126,6 +126,70 @@ fn the_cli_saves_and_prints_the_exact_bytes() {
     }
 }
 
+/// A secret header (an `Authorization: Bearer …`) is refused in a user's collection too:
+/// collections are exported and shown, and the profile is where a credential is kept.
+#[test]
+fn a_secret_header_is_not_saved_in_a_collection() {
+    let env = Env::new();
+    let out = env.run(&[
+        "collection",
+        "add",
+        "mine/r",
+        "--url",
+        "/assets",
+        "-H",
+        "Authorization: Bearer very-secret-token",
+    ]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Authorization, a secret") && err.contains("xsign profile edit"),
+        "{err}"
+    );
+    let list = env.run(&["collection", "list"]);
+    assert!(
+        !text(&list.stdout).contains("mine"),
+        "{}",
+        text(&list.stdout)
+    );
+    let files = walk(&env.config);
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("very-secret-token"),
+            "{} holds the token",
+            f.display()
+        );
+    }
+    // A harmless header is kept.
+    let ok = env.run(&[
+        "collection",
+        "add",
+        "mine/r",
+        "--url",
+        "/assets",
+        "-H",
+        "Accept: application/json",
+    ]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[test]
 fn a_project_folder_holds_its_collections_found_from_below_byte_for_byte() {
     let env = Env::new();

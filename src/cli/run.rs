@@ -118,9 +118,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let table = table(&runs);
     if args.json {
         eprint!("{table}");
-        println!("{}", crate::scenario::to_json(&runs));
+        outln!("{}", crate::scenario::to_json(&runs));
     } else {
-        print!("{table}");
+        out!("{table}");
     }
     if let Some(path) = &args.report {
         crate::atomic_file::write_atomic(path, crate::scenario::junit(&runs).as_bytes(), 0o644)

@@ -42,6 +42,10 @@ pub enum StoreError {
         name: String,
         reason: String,
     },
+    #[error(
+        "request `{request}` has the header {header}, a secret: a saved request is replayed, exported and shown, so secrets go in the profile (`xsign profile edit NAME --header '{header}: …'`), which sends them with every request"
+    )]
+    SecretHeader { request: String, header: String },
     #[error("cannot encode {path}: {source}")]
     Encode {
         path: PathBuf,

@@ -228,8 +228,13 @@ fn append(path: &Path, line: &[u8]) -> std::io::Result<()> {
         }
     }
     buf.extend_from_slice(line);
-    f.write_all(&buf)?;
-    f.sync_data()
+    if let Err(e) = f.write_all(&buf).and_then(|()| f.sync_data()) {
+        // A full disk may have taken part of the line: cut the file back to where it was,
+        // so no torn line is left and "nothing was changed" stays true.
+        let _ = f.set_len(len);
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// The id of the last line of a segment that starts with a whole id, reading backwards in

@@ -42,7 +42,9 @@ pub fn parse_curl_words(words: &[Vec<u8>], cwd: &Path) -> Result<CurlImport, Imp
 /// holds the command itself, or nothing that can be read again.
 pub fn files_in(cwd: &Path) -> impl FnMut(Input<'_>) -> std::io::Result<Vec<u8>> + '_ {
     move |input| match input {
-        Input::File(path) => std::fs::read(cwd.join(path)),
+        // Bounded as any body xsign reads: `-d @/dev/zero` or a FIFO must not hang or grow.
+        Input::File(path) => crate::input_file::read(&cwd.join(path), crate::input_file::BODY)
+            .map_err(|e| std::io::Error::other(e.to_string())),
         Input::Stdin => Err(std::io::ErrorKind::Unsupported.into()),
     }
 }

@@ -3,7 +3,9 @@
 
 use super::folder::Dialect;
 use super::root::{Layout, Origin, Root};
-use super::{Collection, Request, validate_collection_name, validate_request_name};
+use super::{
+    Collection, Request, validate_collection_name, validate_request_headers, validate_request_name,
+};
 use crate::store::{Loaded, MovedAside, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -222,6 +224,7 @@ impl CollectionStore {
         request: &Request,
     ) -> Result<SaveOutcome, StoreError> {
         validate_request_name(&request.name)?;
+        validate_request_headers(request)?;
         let l = self.modify(collection, true, |c| Ok(c.upsert(request.clone())))?;
         Ok(SaveOutcome {
             created: l.value,
@@ -237,6 +240,7 @@ impl CollectionStore {
         request: &Request,
     ) -> Result<SaveOutcome, StoreError> {
         validate_request_name(&request.name)?;
+        validate_request_headers(request)?;
         let l = self.modify(collection, true, |c| {
             if c.get(&request.name).is_some() {
                 return Err(StoreError::Exists {

@@ -11,7 +11,9 @@ mod root;
 mod url;
 
 pub use disk::{CollectionStore, SaveOutcome};
-pub use names::{split_target, validate_collection_name, validate_request_name};
+pub use names::{
+    split_target, validate_collection_name, validate_request_headers, validate_request_name,
+};
 pub use render::{RequestRenderError, has_template};
 pub use root::Origin;
 pub use url::{is_absolute, join_url, relative_to};

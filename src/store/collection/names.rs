@@ -49,6 +49,22 @@ pub fn validate_request_name(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A saved request holds no secret header (`Authorization`, a cookie, an API key): it is
+/// replayed, exported and shown, and the profile sends such headers instead.
+pub fn validate_request_headers(request: &crate::store::Request) -> Result<(), StoreError> {
+    match request
+        .headers
+        .iter()
+        .find(|(k, _)| crate::secret::is_secret_header(&k.to_ascii_lowercase()))
+    {
+        Some((k, _)) => Err(StoreError::SecretHeader {
+            request: request.name.clone(),
+            header: k.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
