@@ -569,6 +569,14 @@ fn number_flags_out_of_range_are_usage_errors() {
         let out = sb.run(&["profile", "edit", "production", "--timeout", bad], b"");
         fails_with(&out, 2, "--timeout");
     }
+    // The clock window: whole seconds from 0 to a day, for the doctor and the mock alike.
+    for bad in ["-5", "1e30", "86401", "4294967296", "soon"] {
+        let flag = format!("--skew={bad}");
+        let out = sb.run(&["doctor", "--curl", "curl https://a.test/x", &flag], b"");
+        fails_with(&out, 2, "seconds");
+        let out = sb.run(&["mock", &flag], b"");
+        fails_with(&out, 2, "seconds");
+    }
 }
 
 /// Every file xsign reads is bounded by its kind: `--key /dev/zero` grew to 7.3 GB and
@@ -839,4 +847,60 @@ fn a_history_append_cut_short_leaves_the_history_as_it_was() {
         })
         .collect();
     assert_eq!(ids, vec![2, 1], "{listed}");
+}
+
+/// A config that does not parse is left as it is by every read (`profile list` used to
+/// rename it), with a warning; the first change keeps it aside and saves afresh. A config
+/// from a newer xsign is refused untouched by reads and writes alike.
+#[test]
+fn a_damaged_or_newer_config_is_never_moved_by_a_read() {
+    let sb = Sandbox::new();
+    let config = sb.root().join("config/config.json");
+    std::fs::write(&config, b"{\"profiles\": [ torn").unwrap();
+    for args in [
+        &["profile", "list"][..],
+        &["profile", "show", "demo"],
+        &["keys"],
+    ] {
+        let out = sb.run(args, b"");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("left as it is"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(std::fs::read(&config).unwrap(), b"{\"profiles\": [ torn");
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert!(
+        !names(&sb.root().join("config"))
+            .iter()
+            .any(|n| n.contains("corrupt")),
+        "{:?}",
+        names(&sb.root().join("config"))
+    );
+    let out = sb.run(&["profile", "edit", "demo", "--default"], b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("it was kept as"), "{}", stderr(&out));
+    let aside: Vec<String> = names(&sb.root().join("config"))
+        .into_iter()
+        .filter(|n| n.contains("corrupt"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+
+    let newer = br#"{"format":"xsign-config/9","profiles":{}}"#;
+    std::fs::write(&config, newer).unwrap();
+    for args in [
+        &["profile", "list"][..],
+        &["profile", "edit", "play", "--default"],
+    ] {
+        let out = sb.run(args, b"");
+        fails_with(&out, 1, "made by a newer xsign");
+    }
+    assert_eq!(std::fs::read(&config).unwrap(), newer);
 }

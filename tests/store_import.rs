@@ -309,6 +309,24 @@ fn a_body_linked_outside_the_folder_a_device_or_an_oversized_body_is_refused() {
     ok(&out);
     let c = env.store().load("refs").unwrap().value;
     assert_eq!(c.get("company").unwrap().body.len(), 2 * 1024 * 1024);
+
+    // A FIFO in the folder is refused at once, not waited on (nothing will write to it).
+    std::fs::remove_file(&body).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&body)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let out = env.run(&["import", "folder", root.to_str().unwrap(), "-c", "fifo"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("special file, not a file"), "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "refused, not waited for a writer"
+    );
+    assert!(env.store().load("fifo").is_err(), "nothing imported");
 }
 
 /// A pasted curl command's `Authorization` header is not saved in the collection (a shared,

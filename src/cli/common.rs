@@ -26,6 +26,20 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
     Ok(secs)
 }
 
+/// Value parser of `--skew SECS` (the doctor, the mock): whole seconds from 0 to a day. A
+/// negative window or `--skew 1e30` would make every verdict about the clock wrong.
+pub fn parse_skew(s: &str) -> Result<u32, String> {
+    let secs: u64 = s.trim().parse().map_err(|_| {
+        format!("`{s}` is not a whole number of seconds; give e.g. 30 (the API's window)")
+    })?;
+    if secs > MAX_TIMEOUT_SECS {
+        return Err(format!(
+            "give a number of seconds from 0 to {MAX_TIMEOUT_SECS} (a day); the API allows 30"
+        ));
+    }
+    Ok(secs as u32)
+}
+
 /// Value parser of `--var NAME=VALUE` (`xsign run`, `xsign replay`).
 pub fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -47,8 +61,8 @@ pub fn select_profile_or(
     unchosen: Unchosen,
 ) -> anyhow::Result<Selected> {
     let loaded = ConfigStore::open_default().load()?;
-    for m in &loaded.moved_aside {
-        errln!("warning: {m}");
+    for w in loaded.warnings() {
+        errln!("warning: {}", crate::visible::visible(&w));
     }
     credentials::select_or(&loaded.value, ctx.profile.as_deref(), flags, unchosen)
 }

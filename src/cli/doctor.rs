@@ -103,8 +103,8 @@ pub struct Flags {
     #[arg(long, value_name = "REASON")]
     pub reason: Option<String>,
     /// The accepted clock skew in seconds (as `xsign mock --skew`)
-    #[arg(long = "skew", alias = "skew-window", value_name = "SECS", default_value_t = diagnose::DEFAULT_SKEW_WINDOW)]
-    pub skew_window: i64,
+    #[arg(long = "skew", alias = "skew-window", value_name = "SECS", default_value_t = diagnose::DEFAULT_SKEW_WINDOW as u32, value_parser = super::common::parse_skew)]
+    pub skew_window: u32,
     /// A curl command that was run (its URL, headers and body are what was sent); `-` reads it from stdin
     #[arg(long, value_name = "COMMAND", conflicts_with = "history")]
     pub curl: Option<String>,
@@ -236,7 +236,7 @@ fn evidence(args: &Flags, curl: Option<&CurlRequest>) -> anyhow::Result<Evidence
         last_nonce: args.last_nonce,
         nonce_issued_last,
         server_reason: args.reason.clone().or(recorded.reason),
-        skew_window: args.skew_window,
+        skew_window: i64::from(args.skew_window),
     })
 }
 

@@ -65,7 +65,7 @@ fn with_flags(mut ev: QredoEvidence, args: &Flags) -> anyhow::Result<QredoEviden
     if let Some(d) = &args.server_date {
         ev.server_date = Some(super::doctor::parse_server_date(d)?);
     }
-    ev.skew_window = args.skew_window;
+    ev.skew_window = i64::from(args.skew_window);
     Ok(ev)
 }
 

@@ -26,8 +26,8 @@ pub struct Args {
 
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let loaded = ConfigStore::open_default().load()?;
-    for m in &loaded.moved_aside {
-        errln!("{}", crate::visible::visible(&m.to_string()));
+    for w in loaded.warnings() {
+        errln!("{}", crate::visible::visible(&w));
     }
     let (map, problems) = keymap::configured(&loaded.value);
     let mut rows = Vec::new();

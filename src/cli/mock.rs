@@ -52,7 +52,7 @@ pub struct Args {
     #[arg(long = "api-key", alias = "apikey", value_name = "KEY")]
     pub apikey: Option<String>,
     /// Accepted distance between x-timestamp and this clock, in seconds
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = super::common::parse_skew)]
     pub skew: u32,
     /// Keep state as JSON in DIR, so it survives restarts [default: in memory]
     #[arg(long, value_name = "DIR")]

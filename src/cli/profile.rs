@@ -164,11 +164,8 @@ pub fn run(command: Command, ctx: &Context) -> anyhow::Result<ExitCode> {
 }
 
 pub(crate) fn report_moved<T>(loaded: &Loaded<T>) {
-    for m in &loaded.moved_aside {
-        errln!("warning: {m}");
-    }
-    for u in &loaded.unreadable {
-        errln!("warning: {u}");
+    for w in loaded.warnings() {
+        errln!("warning: {}", crate::visible::visible(&w));
     }
 }
 

@@ -1,19 +1,21 @@
 //! The config file (`config_dir()/config.json`): profiles, the default profile, history
 //! retention. JSON, like collections and history, so one format covers every file.
 
+pub use super::config_file::{CONFIG_FORMAT, ConfigFormat, ConfigStore};
 use super::demo::live_base_url;
-use super::lock::{FileLock, lock_path_for};
 use super::profile::{ApiKeySource, DEMO_URL, Profile, builtin_profiles, demo_dir};
 pub use super::resolved::{ResolvedProfile, resolve_profile};
-use super::{Loaded, MovedAside, StoreError};
-use crate::atomic_file::{ensure_private_dir, move_aside, write_atomic};
-use std::path::{Path, PathBuf};
+use super::{Loaded, StoreError};
+use std::path::PathBuf;
 
 pub const DEFAULT_PROFILE: &str = "production";
 pub const DEFAULT_HISTORY_RETENTION: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Config {
+    /// `xsign-config/1`: an older xsign refuses a newer file rather than misreading it.
+    #[serde(default)]
+    pub format: ConfigFormat,
     /// Used when neither `--profile` nor `XSIGN_PROFILE` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
@@ -246,85 +248,6 @@ pub fn profile_api_key(p: &Profile) -> Result<String, ProfileError> {
     Ok(api_key.to_string())
 }
 
-/// The config file on disk.
-#[derive(Debug, Clone)]
-pub struct ConfigStore {
-    path: PathBuf,
-}
-
-impl ConfigStore {
-    /// `config_dir()/config.json`.
-    pub fn open_default() -> Self {
-        ConfigStore::new(crate::paths::config_dir().join("config.json"))
-    }
-
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        ConfigStore { path: path.into() }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The config, or the defaults when there is no file yet. A file that does not parse
-    /// is moved aside and reported, never overwritten.
-    pub fn load(&self) -> Result<Loaded<Config>, StoreError> {
-        match std::fs::read(&self.path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Loaded::clean(Config::default()))
-            }
-            Err(e) => Err(StoreError::io("read", &self.path, e)),
-            Ok(bytes) => match serde_json::from_slice::<Config>(&bytes) {
-                Ok(config) => Ok(Loaded::clean(config)),
-                Err(e) => {
-                    let aside = move_aside(&self.path)
-                        .map_err(|err| StoreError::io("move aside", &self.path, err))?;
-                    Ok(Loaded {
-                        value: Config::default(),
-                        moved_aside: vec![MovedAside {
-                            path: self.path.clone(),
-                            aside,
-                            reason: e.to_string(),
-                        }],
-                        unreadable: Vec::new(),
-                    })
-                }
-            },
-        }
-    }
-
-    /// Lock, reload, change, write atomically (mode 0600: it may hold an inline key).
-    /// Another process's change made in between is kept.
-    pub fn update<T>(
-        &self,
-        change: impl FnOnce(&mut Config) -> Result<T, StoreError>,
-    ) -> Result<Loaded<T>, StoreError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        ensure_private_dir(dir).map_err(|e| StoreError::io("create the directory", dir, e))?;
-        let _lock = FileLock::acquire(&lock_path_for(&self.path))?;
-        crate::atomic_file::remove_stale_temps(&self.path);
-        let Loaded {
-            value: mut config,
-            moved_aside,
-            ..
-        } = self.load()?;
-        let out = change(&mut config)?;
-        let mut bytes =
-            serde_json::to_vec_pretty(&config).map_err(|source| StoreError::Encode {
-                path: self.path.clone(),
-                source,
-            })?;
-        bytes.push(b'\n');
-        write_atomic(&self.path, &bytes, 0o600)
-            .map_err(|e| StoreError::io("write", &self.path, e))?;
-        Ok(Loaded {
-            value: out,
-            moved_aside,
-            unreadable: Vec::new(),
-        })
-    }
-}
-
 /// The one call for commands and the TUI: load the config file and resolve the profile
 /// chosen by `--profile` / `XSIGN_PROFILE` (`selected`) or the config's default.
 pub fn resolve_selected(selected: Option<&str>) -> Result<Loaded<ResolvedProfile>, ProfileError> {
@@ -339,26 +262,6 @@ pub fn resolve_selected(selected: Option<&str>) -> Result<Loaded<ResolvedProfile
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_killed_save_leaves_no_temp_file_after_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = ConfigStore::new(dir.path().join("config.json"));
-        store.update(|_| Ok(())).unwrap();
-        // What a save killed between write and rename leaves: it may hold an inline key.
-        let stale = dir.path().join(".config.json.tmp-99-1");
-        std::fs::write(&stale, br#"{"profiles":[{"api_key":{"inline":"secret"}}]}"#).unwrap();
-        let other = dir.path().join(".other.json.tmp-99-1");
-        std::fs::write(&other, b"not ours").unwrap();
-        store
-            .update(|c| {
-                c.default_profile = Some("play".into());
-                Ok(())
-            })
-            .unwrap();
-        assert!(!stale.exists(), "the next save cleans up");
-        assert!(other.exists(), "another file's temp is left alone");
-    }
 
     #[test]
     fn override_replaces_builtin_in_place() {
@@ -404,20 +307,5 @@ mod tests {
         let c = Config::default();
         let err = c.resolve(Some("nope")).unwrap_err().to_string();
         assert!(err.contains("production, play, sandbox, demo"), "{err}");
-    }
-
-    #[test]
-    fn corrupt_config_is_moved_aside() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.json");
-        std::fs::write(&path, b"{not json").unwrap();
-        let store = ConfigStore::new(&path);
-        let loaded = store.load().unwrap();
-        assert_eq!(loaded.value, Config::default());
-        assert_eq!(loaded.moved_aside.len(), 1);
-        assert_eq!(
-            std::fs::read(&loaded.moved_aside[0].aside).unwrap(),
-            b"{not json"
-        );
     }
 }

@@ -117,6 +117,15 @@ pub struct Loaded<T> {
 }
 
 impl<T> Loaded<T> {
+    /// Each file set aside or left unread, as a line to show.
+    pub fn warnings(&self) -> Vec<String> {
+        self.moved_aside
+            .iter()
+            .map(|m| m.to_string())
+            .chain(self.unreadable.iter().cloned())
+            .collect()
+    }
+
     pub fn clean(value: T) -> Self {
         Loaded {
             value,

@@ -10,7 +10,7 @@ pub use super::history_entry::*;
 use super::lock::FileLock;
 use crate::atomic_file::ensure_private_dir;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 pub fn now_ms() -> i64 {
@@ -155,8 +155,9 @@ impl History {
     }
 
     /// The newest `limit` entries (within the retention), newest first. A line that does
-    /// not parse (a send killed mid-write) is skipped. Lines are parsed newest first and
-    /// only until `limit` are found, so `history --limit 5` decodes five entries.
+    /// not parse (a send killed mid-write) is skipped. Each segment is read from its end,
+    /// in a window that doubles until it holds `limit` whole entries, so `history --limit 5`
+    /// reads and decodes about five entries, not the segment.
     pub fn recent(&self, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
         let limit = limit.min(self.retention);
         let mut out = Vec::new();
@@ -164,45 +165,74 @@ impl History {
             if out.len() == limit {
                 break;
             }
-            let Some(bytes) = self.segment_bytes(first)? else {
-                continue;
-            };
-            out.extend(
-                bytes
-                    .rsplit(|&b| b == b'\n')
-                    .filter_map(|line| serde_json::from_slice::<HistoryEntry>(line).ok())
-                    .take(limit - out.len()),
-            );
+            let path = self.segment_path(first);
+            let want = limit - out.len();
+            match newest_entries(&path, want) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io("read", &path, e)),
+                Ok(found) => out.extend(found),
+            }
         }
         Ok(out)
     }
 
-    /// The entry with `id`, if it is still kept.
+    /// The entry with `id`, if it is still kept. The segment is read a line at a time and
+    /// only the line with that id is decoded.
     pub fn get(&self, id: u64) -> Result<Option<HistoryEntry>, StoreError> {
         let Some(first) = self.segments()?.into_iter().rev().find(|&f| f <= id) else {
             return Ok(None);
         };
-        let entries = self.read_segment(first)?;
-        Ok(entries.into_iter().find(|e| e.id == id))
-    }
-
-    fn read_segment(&self, first: u64) -> Result<Vec<HistoryEntry>, StoreError> {
-        Ok(self
-            .segment_bytes(first)?
-            .unwrap_or_default()
-            .split(|&b| b == b'\n')
-            .filter_map(|line| serde_json::from_slice::<HistoryEntry>(line).ok())
-            .collect())
-    }
-
-    /// A segment's bytes; `None` when another process pruned it meanwhile.
-    fn segment_bytes(&self, first: u64) -> Result<Option<Vec<u8>>, StoreError> {
         let path = self.segment_path(first);
-        match std::fs::read(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(StoreError::io("read", &path, e)),
-            Ok(b) => Ok(Some(b)),
+        let io = |e| StoreError::io("read", &path, e);
+        let f = match File::open(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            other => other.map_err(io)?,
+        };
+        let mut reader = std::io::BufReader::new(f);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+                return Ok(None);
+            }
+            if parse_id_head(&line) == Some(id)
+                && let Ok(entry) = serde_json::from_slice::<HistoryEntry>(&line)
+            {
+                return Ok(Some(entry));
+            }
         }
+    }
+}
+
+/// Up to `want` entries from the end of a segment, newest first: reads the last 256 KiB,
+/// then 1 MiB, … until `want` lines parse or the whole file was read.
+fn newest_entries(path: &Path, want: usize) -> std::io::Result<Vec<HistoryEntry>> {
+    let mut f = File::open(path)?;
+    let len = f.metadata()?.len();
+    let mut window: u64 = 256 * 1024;
+    loop {
+        let start = len.saturating_sub(window);
+        f.seek(SeekFrom::Start(start))?;
+        let mut bytes = Vec::with_capacity((len - start) as usize);
+        (&mut f).take(len - start).read_to_end(&mut bytes)?;
+        // Past the file's start, the first line may be cut: it begins after a newline.
+        let whole = if start == 0 {
+            &bytes[..]
+        } else {
+            match bytes.iter().position(|&b| b == b'\n') {
+                Some(i) => &bytes[i + 1..],
+                None => &[][..],
+            }
+        };
+        let found: Vec<HistoryEntry> = whole
+            .rsplit(|&b| b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<HistoryEntry>(line).ok())
+            .take(want)
+            .collect();
+        if found.len() == want || start == 0 {
+            return Ok(found);
+        }
+        window = window.saturating_mul(4);
     }
 }
 
@@ -317,5 +347,40 @@ mod tests {
         assert_eq!(r.body.len(), RESPONSE_BODY_CAP);
         assert!(r.truncated);
         assert_eq!(r.body_len, big.len() as u64);
+    }
+
+    /// Entries larger than the first read window (each ~120 KiB on disk) and a torn line
+    /// in the middle: the newest are found by widening the window, `get` finds each id.
+    #[test]
+    fn recent_and_get_read_from_the_end_past_big_entries_and_torn_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::new(dir.path().join("h"), 1000);
+        for i in 0..12u8 {
+            let mut e = HistoryEntry::new(
+                "p",
+                "POST",
+                format!("https://x/{i}"),
+                vec![b'a' + i; 60_000],
+            );
+            e.response = Some(ResponseRecord::capture(200, vec![], &vec![b'z'; 60_000]));
+            h.record(e).unwrap();
+            if i == 5 {
+                let seg = h.segment_path(1);
+                let mut f = OpenOptions::new().append(true).open(seg).unwrap();
+                f.write_all(b"{\"id\":7").unwrap();
+            }
+        }
+        let ids = |v: Vec<HistoryEntry>| v.iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids(h.recent(3).unwrap()), [12, 11, 10]);
+        assert_eq!(
+            ids(h.recent(100).unwrap()),
+            (1..=12).rev().collect::<Vec<_>>()
+        );
+        for id in 1..=12u64 {
+            let e = h.get(id).unwrap().unwrap();
+            assert_eq!(e.url, format!("https://x/{}", id - 1));
+            assert_eq!(e.body[0], b'a' + (id - 1) as u8);
+        }
+        assert!(h.get(13).unwrap().is_none());
     }
 }

@@ -4,6 +4,7 @@
 mod body;
 pub mod collection;
 pub mod config;
+mod config_file;
 pub mod demo;
 mod error;
 pub mod export;

@@ -446,7 +446,8 @@ impl App {
 
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {
         self.notice = Some(Notice {
-            text: text.into(),
+            // A notice quotes URLs, headers and servers' errors: their controls are shown.
+            text: crate::visible::visible(&text.into()).into_owned(),
             level,
             until_ms: None,
         });

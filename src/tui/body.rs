@@ -15,15 +15,7 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-/// The glyph drawn for a character that would otherwise be invisible or misleading.
-pub fn marker(c: char) -> Option<char> {
-    match c {
-        '\t' => Some('→'),
-        // A control as its picture (CR ␍, ESC ␛); any other invisible as ¤.
-        c => crate::visible::control_picture(c)
-            .or_else(|| crate::lint::is_invisible(c).then_some('¤')),
-    }
-}
+pub use super::markers::{marker, shown};
 
 pub struct BodyView<'a> {
     pub editor: &'a BodyEditor,

@@ -16,6 +16,7 @@ pub mod json;
 pub mod keymap;
 pub mod layout;
 pub mod lint_view;
+pub mod markers;
 pub mod net;
 pub mod onboarding;
 pub mod profiles;
@@ -129,8 +130,8 @@ pub fn run(
     stores: stores::Stores,
 ) -> anyhow::Result<Option<app::Next>> {
     let loaded = stores.config.load()?;
-    for m in &loaded.moved_aside {
-        eprintln!("{}", crate::visible::visible(&m.to_string()));
+    for w in loaded.warnings() {
+        eprintln!("{}", crate::visible::visible(&w));
     }
     let config = loaded.value;
     let name = config.selected_name(chosen);

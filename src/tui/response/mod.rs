@@ -65,13 +65,22 @@ impl ResponseView {
         let lines = if body.is_empty() {
             Vec::new()
         } else {
-            text.split('\n').map(str::to_string).collect()
+            // Drawn as markers: a control character in a response (`ESC ] 0;…`) is seen.
+            text.split('\n').map(crate::tui::markers::shown).collect()
         };
         ResponseView {
             status,
             reason: reason.into(),
             elapsed_ms,
-            headers,
+            headers: headers
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        crate::tui::markers::shown(&k),
+                        crate::tui::markers::shown(&v),
+                    )
+                })
+                .collect(),
             body: body.into(),
             is_json,
             lines: Arc::new(lines),
@@ -236,6 +245,20 @@ mod tests {
             x_sign: None,
             body_len: 0,
         }
+    }
+
+    #[test]
+    fn control_characters_from_the_server_are_shown_as_markers() {
+        let v = ResponseView::new(
+            500,
+            "",
+            vec![("x-note".into(), "a\u{1b}]0;PWNED\u{7}".into())],
+            b"oops \x1b[2J\tend".to_vec(),
+            1,
+            sent(),
+        );
+        assert_eq!(v.lines[0], "oops \u{241b}[2J\u{2192}end");
+        assert_eq!(v.headers[0].1, "a\u{241b}]0;PWNED\u{2407}");
     }
 
     #[test]

@@ -33,11 +33,7 @@ pub enum InputKey {
 
 /// `text` with each control character as its marker (ratatui would drop it from a span, and
 /// what is signed must show every character).
-fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| crate::tui::body::marker(c).unwrap_or(c))
-        .collect()
-}
+use crate::tui::markers::shown;
 
 fn byte_at(s: &str, chars: usize) -> usize {
     s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
