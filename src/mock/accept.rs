@@ -1,27 +1,34 @@
 //! The accept loop, shared by the mock and the signing proxy: at most `total` connections
 //! at once, at most `per_ip` of them from one address, and once three quarters are taken,
 //! a short time to send headers, so idle clients cannot hold the server from real work.
+//! Past either limit a new connection is on probation: if it sends within
+//! [`PROBATION_TIMEOUT`] it takes the place of the oldest connection that has sent
+//! nothing, else it is closed. A flood of idle connections (1,100 reconnecting as soon as
+//! dropped, from one host or many) thus displaces no one, and a real client, which sends
+//! its request at once, is served.
 
 use super::limits::{
-    CONN_READ_BUFFER, CROWDED_HEADER_TIMEOUT, HEADER_READ_TIMEOUT, SHUTDOWN_GRACE,
+    CONN_READ_BUFFER, CROWDED_HEADER_TIMEOUT, HEADER_READ_TIMEOUT, MIN_PROBATION,
+    PROBATION_TIMEOUT, SHUTDOWN_GRACE,
 };
 use super::shared::stopped;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 
 /// How connections are shared out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnLimits {
-    /// Open connections at most; more wait in the kernel's backlog.
+    /// Open connections at most; past it, see the module's note on probation.
     pub total: usize,
-    /// Open connections from one IP address at most; more are closed at once, so one
-    /// client (or one flooding host) never holds every slot.
+    /// Open connections from one IP address at most, so one client (or one flooding host)
+    /// never holds every slot; past it, see the module's note on probation.
     pub per_ip: usize,
 }
 
@@ -35,52 +42,167 @@ impl ConnLimits {
     }
 }
 
-/// Connections open per address, each released by its [`PeerSlot`].
+/// Connections open per address, each released by its [`PeerSlot`], those of them that
+/// have not sent a byte yet (oldest first), and how many wait on probation.
 #[derive(Default)]
-struct Peers(Mutex<HashMap<IpAddr, usize>>);
+struct Peers(Mutex<PeerBook>);
 
+#[derive(Default)]
+struct PeerBook {
+    open: HashMap<IpAddr, usize>,
+    silent: VecDeque<Silent>,
+    /// Connections on probation, oldest first (every one of them silent so far).
+    on_probation: VecDeque<Silent>,
+}
+
+struct Silent {
+    id: u64,
+    ip: IpAddr,
+    evicted: Arc<Notify>,
+}
+
+/// A connection's place. `counted` ones hold one of their address's share; one on
+/// probation (accepted over a limit) holds none until it sends its first bytes.
 struct PeerSlot {
     peers: Arc<Peers>,
     ip: IpAddr,
+    id: u64,
+    counted: bool,
+    /// Notified when a connection that spoke takes this silent one's place.
+    evicted: Arc<Notify>,
 }
 
+static NEXT_SLOT: AtomicU64 = AtomicU64::new(0);
+
 impl Peers {
-    fn take(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<PeerSlot> {
-        let mut open = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let n = open.entry(ip).or_default();
-        if *n >= max {
-            return None;
+    fn book(&self) -> std::sync::MutexGuard<'_, PeerBook> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A place for a new connection from `ip`: counted while `ip` is under `max` and a
+    /// connection is free (`room`), else on probation; past `max_probation` of those, the
+    /// oldest on probation is closed for it.
+    fn take(
+        self: &Arc<Self>,
+        ip: IpAddr,
+        max: usize,
+        room: bool,
+        max_probation: usize,
+    ) -> PeerSlot {
+        let mut book = self.book();
+        let id = NEXT_SLOT.fetch_add(1, Ordering::Relaxed);
+        let evicted = Arc::new(Notify::new());
+        let counted = room && book.open.get(&ip).copied().unwrap_or(0) < max;
+        let entry = Silent {
+            id,
+            ip,
+            evicted: evicted.clone(),
+        };
+        if counted {
+            *book.open.entry(ip).or_default() += 1;
+            book.silent.push_back(entry);
+        } else {
+            // Probation full: the one that has waited longest without a word goes.
+            if book.on_probation.len() >= max_probation.max(1)
+                && let Some(oldest) = book.on_probation.pop_front()
+            {
+                oldest.evicted.notify_one();
+            }
+            book.on_probation.push_back(entry);
         }
-        *n += 1;
-        Some(PeerSlot {
+        PeerSlot {
             peers: self.clone(),
             ip,
-        })
+            id,
+            counted,
+            evicted,
+        }
+    }
+
+    /// Closes the oldest connection that has sent nothing, from `ip` or from any address.
+    /// False when there is none: every connection is talking.
+    fn evict_oldest_silent(&self, ip: Option<IpAddr>) -> bool {
+        let mut book = self.book();
+        let Some(i) = book
+            .silent
+            .iter()
+            .position(|s| ip.is_none_or(|ip| s.ip == ip))
+        else {
+            return false;
+        };
+        if let Some(oldest) = book.silent.remove(i) {
+            oldest.evicted.notify_one();
+        }
+        true
+    }
+}
+
+impl PeerSlot {
+    /// The client sent its first bytes: it is no longer one to close for a newer one.
+    fn spoke(&self) {
+        let mut book = self.peers.book();
+        book.silent.retain(|s| s.id != self.id);
+        // One on probation that spoke is promoted by its task; nothing may close it first.
+        book.on_probation.retain(|s| s.id != self.id);
+    }
+
+    /// A connection on probation spoke: it takes the place of its address's oldest silent
+    /// connection when its address is at `max`. False when all of those are talking.
+    fn promote(&mut self, max: usize) -> bool {
+        let mut book = self.peers.book();
+        if book.open.get(&self.ip).copied().unwrap_or(0) >= max {
+            let Some(i) = book.silent.iter().position(|s| s.ip == self.ip) else {
+                return false;
+            };
+            if let Some(oldest) = book.silent.remove(i) {
+                // It closes and gives its count back; until then the address is one over.
+                oldest.evicted.notify_one();
+            }
+        }
+        book.on_probation.retain(|s| s.id != self.id);
+        *book.open.entry(self.ip).or_default() += 1;
+        self.counted = true;
+        true
     }
 }
 
 impl Drop for PeerSlot {
     fn drop(&mut self) {
-        let mut open = self.peers.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = open.get_mut(&self.ip) {
+        let mut book = self.peers.book();
+        if !self.counted {
+            book.on_probation.retain(|s| s.id != self.id);
+            return;
+        }
+        book.silent.retain(|s| s.id != self.id);
+        if let Some(n) = book.open.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
-                open.remove(&self.ip);
+                book.open.remove(&self.ip);
             }
         }
     }
 }
 
+/// The accepted stream, and whether its client has already sent something: a look at the
+/// socket without waiting (tokio's streams are non-blocking) and without taking the bytes.
+/// `None` when the socket cannot be handed back to the runtime (it is then closed).
+fn already_spoke(stream: tokio::net::TcpStream) -> Option<(tokio::net::TcpStream, bool)> {
+    let std = stream.into_std().ok()?;
+    let spoke = matches!(std.peek(&mut [0u8; 1]), Ok(n) if n > 0);
+    let stream = tokio::net::TcpStream::from_std(std).ok()?;
+    Some((stream, spoke))
+}
+
 /// Whether the client opens with HTTP/2's connection preface (`PRI * HTTP/2.0`: h2c by
 /// prior knowledge, `--http-version 2`), peeked so the bytes stay for the server. Three
 /// bytes tell it: no API method starts with `PRI`. Waits for them (the caller bounds it);
-/// a closed connection is HTTP/1.1's to handle.
-async fn speaks_h2(stream: &tokio::net::TcpStream) -> bool {
+/// `None` when the client closed without a word (it has not spoken, and is gone).
+async fn speaks_h2(stream: &tokio::net::TcpStream) -> Option<bool> {
     let mut head = [0u8; 3];
     loop {
         match stream.peek(&mut head).await {
-            Ok(n) if n >= head.len() => return head == *b"PRI",
-            Ok(0) | Err(_) => return false,
+            Ok(n) if n >= head.len() => return Some(head == *b"PRI"),
+            Ok(0) | Err(_) => return None,
             // Part of it: wait for the rest rather than spin on the same bytes.
             Ok(_) => tokio::time::sleep(Duration::from_millis(5)).await,
         }
@@ -101,13 +223,6 @@ pub async fn serve(
 ) {
     let peers = Arc::new(Peers::default());
     loop {
-        let permit = tokio::select! {
-            p = connections.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => return,
-            },
-            _ = stopped(&mut stop) => return,
-        };
         let (stream, peer) = tokio::select! {
             r = listener.accept() => match r {
                 Ok(accepted) => accepted,
@@ -119,27 +234,75 @@ pub async fn serve(
             },
             _ = stopped(&mut stop) => return,
         };
-        // Over its share: closed at once, the slot goes back for others.
-        let Some(slot) = peers.take(peer.ip(), limits.per_ip) else {
-            drop(stream);
+        // Over a limit, a connection is accepted on probation: it must send within
+        // PROBATION_TIMEOUT, and only then takes the place of an idle one. An idle flood
+        // thus never displaces anyone, and a real client, which sends at once, is served.
+        let permit = match connections.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(tokio::sync::TryAcquireError::Closed) => return,
+            Err(tokio::sync::TryAcquireError::NoPermits) => None,
+        };
+        let Some((stream, spoke)) = already_spoke(stream) else {
             continue;
         };
+        let max_probation = limits.total.max(MIN_PROBATION);
+        let slot = peers.take(peer.ip(), limits.per_ip, permit.is_some(), max_probation);
+        // A client whose request is already here is not one to close for a newer one,
+        // even before its task first runs (a busy loop may take a while to get there).
+        if spoke {
+            slot.spoke();
+        }
+        // One on probation holds no connection until it has spoken.
+        let permit = permit.filter(|_| slot.counted);
         let crowded = connections.available_permits() < limits.total / 4;
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
         let mut stop = stop.clone();
+        let connections = connections.clone();
+        let peers = peers.clone();
+        let per_ip = limits.per_ip;
         tokio::spawn(async move {
-            let _permit = permit;
-            let _slot = slot;
-            let header_timeout = if crowded {
+            let mut permit = permit;
+            let mut slot = slot;
+            let header_timeout = if !slot.counted {
+                PROBATION_TIMEOUT
+            } else if crowded {
                 CROWDED_HEADER_TIMEOUT
             } else {
                 HEADER_READ_TIMEOUT
             };
-            // A client that sends nothing is dropped as a slow HTTP/1.1 one is.
-            let Ok(h2) = tokio::time::timeout(header_timeout, speaks_h2(&stream)).await else {
-                return;
+            // A client that sends nothing is dropped as a slow HTTP/1.1 one is, or sooner
+            // when a client that spoke needs its place.
+            let h2 = tokio::select! {
+                r = tokio::time::timeout(header_timeout, speaks_h2(&stream)) => match r {
+                    Ok(Some(h2)) => h2,
+                    // Silent past its time, or gone: either way it has nothing to serve.
+                    Ok(None) | Err(_) => return,
+                },
+                _ = slot.evicted.notified() => return,
             };
+            if slot.counted {
+                slot.spoke();
+            } else {
+                if !slot.promote(per_ip) {
+                    return;
+                }
+                permit = match connections.clone().try_acquire_owned() {
+                    Ok(p) => Some(p),
+                    Err(_) => {
+                        // Every connection taken: the oldest idle one makes room (if all
+                        // are talking, this waits for one to finish, as in a backlog).
+                        peers.evict_oldest_silent(None);
+                        let Ok(Ok(p)) =
+                            tokio::time::timeout(header_timeout, connections.acquire_owned()).await
+                        else {
+                            return;
+                        };
+                        Some(p)
+                    }
+                };
+            }
+            let _permit = permit;
             let io = TokioIo::new(stream);
             if h2 {
                 let mut builder =

@@ -16,6 +16,15 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// connect and send nothing give their slots back quickly under a flood. Generous for a
 /// real client, whose headers follow the connect within milliseconds.
 pub const CROWDED_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
+/// A connection accepted past a limit has this long to send its first bytes (a real
+/// client's request follows the connect within milliseconds); only then does it take the
+/// place of an idle one.
+pub const PROBATION_TIMEOUT: Duration = Duration::from_secs(1);
+/// Connections on probation at most (or as many as may be open, if more). Past it the
+/// oldest on probation is closed for a newer one: room enough that an idle flood of
+/// 1,100 clients from one host (512 open, the rest waiting) never overflows it, so a
+/// real client's connection is not closed before its request arrives.
+pub const MIN_PROBATION: usize = 1024;
 /// A client has this long to send its body once headers are in.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(15);
 /// A feed message that cannot be written in this time drops the subscriber.
