@@ -151,6 +151,22 @@ fn one_esc_leaves_the_url_field_and_closes_the_endpoint_list() {
     assert_eq!(d.app.url.text(), "/comp");
 }
 
+/// Sending what was typed closes the endpoint list, which would cover the answer (seen at
+/// 80×24: `/company`, Ctrl-R, and the 405 sat under the list).
+#[test]
+fn sending_closes_the_endpoint_list() {
+    let mut d = Driver::new(80, 24);
+    d.type_str("/company");
+    assert!(d.app.url.completion.is_some(), "the endpoint list is open");
+    d.ctrl('r');
+    assert!(d.app.url.completion.is_none(), "the list is closed on send");
+    assert_eq!(
+        d.app.url.text(),
+        "/company",
+        "what was typed is what is sent"
+    );
+}
+
 #[test]
 fn backspace_does_not_open_the_endpoint_list() {
     let mut d = Driver::new(120, 40);

@@ -15,6 +15,8 @@ impl App {
         if self.tab == Tab::Feed {
             self.tab = Tab::Request;
         }
+        // The endpoint list would cover the answer: sending is choosing what was typed.
+        self.url.completion = None;
         if self.in_flight() {
             self.notify(
                 Level::Warn,
