@@ -50,6 +50,33 @@ pub fn remove_stale_temps(path: &Path) {
     }
 }
 
+/// [`remove_stale_temps`] for a file written without a lock (a token cache, the mock's
+/// state): only temp files older than `min_age` go, which no live writer still holds (a
+/// write takes milliseconds).
+pub fn remove_old_temps(path: &Path, min_age: std::time::Duration) {
+    let Some(name) = path.file_name() else {
+        return;
+    };
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(parent_dir(path)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= min_age);
+        if old && e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// How old an unlocked writer's temp file must be to count as left by a killed write.
+pub const ABANDONED_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -107,6 +107,8 @@ pub fn snapshot(store: &Store, nonces: &BTreeMap<String, u64>) -> Vec<u8> {
 }
 
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // A killed mock leaves its temp file (the whole state) behind; the next save takes it.
+    crate::atomic_file::remove_old_temps(path, crate::atomic_file::ABANDONED_TEMP_AGE);
     write_atomic(path, bytes, 0o600)
 }
 

@@ -159,6 +159,9 @@ impl TokenCache {
             path: path.clone(),
             source,
         })?;
+        // A killed save's temp file holds a token: no lock guards this file, so only old
+        // ones are taken (a live writer's is milliseconds old).
+        crate::atomic_file::remove_old_temps(&path, crate::atomic_file::ABANDONED_TEMP_AGE);
         write_atomic(&path, &json, 0o600).map_err(|e| StoreError::io("write", &path, e))?;
         Ok(path)
     }
@@ -251,6 +254,31 @@ mod tests {
         assert_eq!(cache.clear("qredo-v2").unwrap(), vec![path]);
         assert_eq!(cache.load("qredo-v2", "key-a"), None);
         assert!(cache.load("qredo-v2-demo", "key-a").is_some());
+    }
+
+    /// A save killed between write and rename leaves a temp file holding a token; the next
+    /// save removes it once it is old, and leaves a fresh one (maybe a live writer's).
+    #[test]
+    fn a_killed_saves_temp_file_is_removed_by_a_later_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::new(dir.path().join("tokens"));
+        let t = token(2000, 1000);
+        let path = cache.save("qredo-v2", "key-a", &t).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let old = path.with_file_name(format!(".{name}.tmp-1-1"));
+        let fresh = path.with_file_name(format!(".{name}.tmp-2-2"));
+        std::fs::write(&old, b"{\"token\":\"eyJ-secret\"}").unwrap();
+        std::fs::write(&fresh, b"{}").unwrap();
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        cache.save("qredo-v2", "key-a", &t).unwrap();
+        assert!(!old.exists(), "the abandoned temp file is gone");
+        assert!(fresh.exists(), "a fresh one may be a live writer's");
     }
 
     #[test]

@@ -138,7 +138,7 @@ impl InspectorView {
         };
         lines.push(Line::from(vec![
             Span::styled(mark, style),
-            Span::raw(report.verdict.summary.clone()),
+            Span::raw(shown(&report.verdict.summary)),
         ]));
         lines.push(Line::raw(""));
         // Whether the x-sign verifies is one of the findings, with one symbol: the view
@@ -151,7 +151,7 @@ impl InspectorView {
             lines.push(Line::from(vec![
                 severity_span(c.severity),
                 Span::styled(
-                    c.title.clone(),
+                    shown(&c.title),
                     if c.severity == Severity::Pass {
                         theme::dim()
                     } else {
@@ -163,7 +163,7 @@ impl InspectorView {
                 continue;
             }
             for d in &c.detail {
-                lines.push(Line::raw(format!("    {d}")));
+                lines.push(Line::raw(format!("    {}", shown(d))));
             }
             if let Some(d) = &c.diff {
                 lines.extend(diff_lines(d));
@@ -171,12 +171,18 @@ impl InspectorView {
             if !c.fix.is_empty() {
                 lines.push(Line::from(vec![
                     Span::styled("    what to do: ", theme::ok()),
-                    Span::raw(c.fix.clone()),
+                    Span::raw(shown(&c.fix)),
                 ]));
             }
         }
         InspectorView { lines }
     }
+}
+
+/// The doctor quotes what was sent (a URL, a header, the server's message): a control
+/// character in it is drawn as its picture, not dropped unseen by the terminal library.
+fn shown(text: &str) -> String {
+    crate::visible::visible(text).into_owned()
 }
 
 pub fn render(view: &InspectorView, scroll: usize, area: Rect, buf: &mut Buffer) {

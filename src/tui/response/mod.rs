@@ -259,6 +259,18 @@ mod tests {
         );
         assert_eq!(v.lines[0], "oops \u{241b}[2J\u{2192}end");
         assert_eq!(v.headers[0].1, "a\u{241b}]0;PWNED\u{2407}");
+        // The URL as sent, in the headers tab, too.
+        let mut v = v;
+        v.sent.url = "https://x/\u{1b}]0;PWNED\u{7}".into();
+        let first: String = header_rows(&v, 200)[0]
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert!(
+            first.ends_with("https://x/\u{241b}]0;PWNED\u{2407}"),
+            "{first}"
+        );
     }
 
     #[test]

@@ -149,7 +149,10 @@ pub fn render_body(v: &ResponseView, pane: &ResponsePane, area: Rect, buf: &mut 
 pub fn header_rows(v: &ResponseView, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled("sent ", theme::label()),
-        Span::raw(format!("{} {}", v.sent.method, v.sent.url)),
+        Span::raw(crate::tui::markers::shown(&format!(
+            "{} {}",
+            v.sent.method, v.sent.url
+        ))),
     ])];
     if let Some(value) = &v.sent.value {
         lines.push(Line::from(vec![
