@@ -577,6 +577,40 @@ async fn the_subprotocol_the_client_offers_goes_upstream_and_the_chosen_one_come
 }
 
 // Several workers, so that without the ordering requests really do overtake each other.
+/// More clients at once than the proxy keeps connections open: the ones past the limit
+/// wait their turn (as they would in the kernel's backlog) rather than being reset, since
+/// every open connection is at work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_past_the_connection_limit_wait_their_turn() {
+    let mock = start(MockConfig::default()).await;
+    let dirs = tempfile::tempdir().unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let mut c = proxy_config(
+        &mock.base_url(),
+        private_key(),
+        API_KEY,
+        AuthMode::Timestamp,
+        &dirs,
+        events,
+    );
+    c.max_connections = 3;
+    let handle = ProxyServer::start(c, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("{}/assets", handle.url());
+    let mut tasks = Vec::new();
+    for _ in 0..24 {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            // A client of its own: a connection of its own.
+            http().get(&url).send().await.map(|r| r.status().as_u16())
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().expect("answered, not reset"), 200);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_clients_by_25_requests_in_nonce_mode_are_all_accepted() {
     let mock = start(MockConfig::default()).await;

@@ -161,6 +161,28 @@ fn a_secret_header_is_not_saved_in_a_collection() {
             f.display()
         );
     }
+    // A request an older xsign saved with such a header can still be saved after other
+    // edits (the TUI has no header editor to take it out); a new or changed one cannot.
+    let store = CollectionStore::new(env.config.join("collections"));
+    let mut old = Request::new("legacy", "GET", "/assets");
+    old.headers = vec![("Authorization".into(), "Bearer old-token".into())];
+    store
+        .modify("old", true, |c| Ok(c.upsert(old.clone())))
+        .unwrap();
+    let mut edited = old.clone();
+    edited.url = "/assets?limit=5".into();
+    store.save_request("old", &edited).unwrap();
+    let mut changed = edited.clone();
+    changed.headers[0].1 = "Bearer new-token".into();
+    let err = store.save_request("old", &changed).unwrap_err().to_string();
+    assert!(err.contains("a secret"), "{err}");
+    let mut copy = edited.clone();
+    copy.name = "copy".into();
+    assert!(
+        store.save_request_new("old", &copy).is_err(),
+        "a new request may not hold it"
+    );
+
     // A harmless header is kept.
     let ok = env.run(&[
         "collection",

@@ -8,7 +8,7 @@
 //! its request at once, is served.
 
 use super::limits::{
-    CONN_READ_BUFFER, CROWDED_HEADER_TIMEOUT, HEADER_READ_TIMEOUT, MIN_PROBATION,
+    CONN_READ_BUFFER, CROWDED_HEADER_TIMEOUT, EVICTABLE_AFTER, HEADER_READ_TIMEOUT, MIN_PROBATION,
     PROBATION_TIMEOUT, SHUTDOWN_GRACE,
 };
 use super::shared::stopped;
@@ -58,6 +58,10 @@ struct PeerBook {
 struct Silent {
     id: u64,
     ip: IpAddr,
+    /// On probation: its request was already there at accept (so it is not closed for a
+    /// newer one while its task gets to it).
+    spoke: bool,
+    since: std::time::Instant,
     evicted: Arc<Notify>,
 }
 
@@ -68,8 +72,21 @@ struct PeerSlot {
     ip: IpAddr,
     id: u64,
     counted: bool,
+    /// Whether it was listed as silent (a counted one that had not spoken at accept).
+    listed_silent: bool,
     /// Notified when a connection that spoke takes this silent one's place.
     evicted: Arc<Notify>,
+}
+
+/// What a connection on probation that spoke found at its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Promotion {
+    /// Under its share: it takes a free place.
+    Room,
+    /// At its share: the oldest silent connection there was closed for it.
+    Evicted,
+    /// At its share, and every one of those is talking.
+    Full,
 }
 
 static NEXT_SLOT: AtomicU64 = AtomicU64::new(0);
@@ -79,16 +96,18 @@ impl Peers {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A place for a new connection from `ip`: counted while `ip` is under `max` and a
-    /// connection is free (`room`), else on probation; past `max_probation` of those, the
-    /// oldest on probation is closed for it.
+    /// A place for a new connection from `ip` (`spoke`: its request is already here):
+    /// counted while `ip` is under `max` and a connection is free (`room`), else on
+    /// probation. Past `max_probation` of those, the oldest on probation that had not
+    /// spoken at accept is closed for it; `None` (refused) when every one of them had.
     fn take(
         self: &Arc<Self>,
         ip: IpAddr,
         max: usize,
         room: bool,
         max_probation: usize,
-    ) -> PeerSlot {
+        spoke: bool,
+    ) -> Option<PeerSlot> {
         let mut book = self.book();
         let id = NEXT_SLOT.fetch_add(1, Ordering::Relaxed);
         let evicted = Arc::new(Notify::new());
@@ -96,73 +115,91 @@ impl Peers {
         let entry = Silent {
             id,
             ip,
+            spoke,
+            since: std::time::Instant::now(),
             evicted: evicted.clone(),
         };
         if counted {
             *book.open.entry(ip).or_default() += 1;
-            book.silent.push_back(entry);
+            // One whose request is already here is not one to close for a newer one,
+            // even before its task first runs.
+            if !spoke {
+                book.silent.push_back(entry);
+            }
         } else {
-            // Probation full: the one that has waited longest without a word goes.
-            if book.on_probation.len() >= max_probation.max(1)
-                && let Some(oldest) = book.on_probation.pop_front()
-            {
-                oldest.evicted.notify_one();
+            if book.on_probation.len() >= max_probation.max(1) {
+                // The one that has waited longest without a word goes. A flood that sends
+                // a byte and stalls is bounded here too: then the newcomer is refused.
+                let i = book.on_probation.iter().position(|s| !s.spoke)?;
+                if let Some(oldest) = book.on_probation.remove(i) {
+                    oldest.evicted.notify_one();
+                }
             }
             book.on_probation.push_back(entry);
         }
-        PeerSlot {
+        Some(PeerSlot {
             peers: self.clone(),
             ip,
             id,
             counted,
+            listed_silent: counted && !spoke,
             evicted,
-        }
+        })
     }
 
     /// Closes the oldest connection that has sent nothing, from `ip` or from any address.
     /// False when there is none: every connection is talking.
     fn evict_oldest_silent(&self, ip: Option<IpAddr>) -> bool {
-        let mut book = self.book();
-        let Some(i) = book
-            .silent
-            .iter()
-            .position(|s| ip.is_none_or(|ip| s.ip == ip))
-        else {
-            return false;
-        };
-        if let Some(oldest) = book.silent.remove(i) {
-            oldest.evicted.notify_one();
-        }
-        true
+        evict_from(&mut self.book(), ip)
     }
 }
 
+/// Closes the oldest silent connection (from `ip`, or any) that has been silent for
+/// [`EVICTABLE_AFTER`]: a younger one may be a client whose request is in flight, or
+/// already here but not yet looked at (a burst of real clients must not evict each other).
+fn evict_from(book: &mut PeerBook, ip: Option<IpAddr>) -> bool {
+    let Some(i) = book
+        .silent
+        .iter()
+        .position(|s| ip.is_none_or(|ip| s.ip == ip) && s.since.elapsed() >= EVICTABLE_AFTER)
+    else {
+        return false;
+    };
+    if let Some(oldest) = book.silent.remove(i) {
+        oldest.evicted.notify_one();
+    }
+    true
+}
+
 impl PeerSlot {
-    /// The client sent its first bytes: it is no longer one to close for a newer one.
+    /// A counted client sent its first bytes: it is no longer one to close for a newer one.
+    /// If a newer one chose it in the same instant, another silent one (its address's
+    /// first) is closed instead, so that one still finds its place.
     fn spoke(&self) {
         let mut book = self.peers.book();
+        let before = book.silent.len();
         book.silent.retain(|s| s.id != self.id);
-        // One on probation that spoke is promoted by its task; nothing may close it first.
-        book.on_probation.retain(|s| s.id != self.id);
+        if self.listed_silent && book.silent.len() == before {
+            let _ = evict_from(&mut book, Some(self.ip)) || evict_from(&mut book, None);
+        }
     }
 
-    /// A connection on probation spoke: it takes the place of its address's oldest silent
-    /// connection when its address is at `max`. False when all of those are talking.
-    fn promote(&mut self, max: usize) -> bool {
+    /// A connection on probation spoke: it is counted now, in the place of its address's
+    /// oldest silent connection when its address is at `max`.
+    fn promote(&mut self, max: usize) -> Promotion {
         let mut book = self.peers.book();
-        if book.open.get(&self.ip).copied().unwrap_or(0) >= max {
-            let Some(i) = book.silent.iter().position(|s| s.ip == self.ip) else {
-                return false;
-            };
-            if let Some(oldest) = book.silent.remove(i) {
-                // It closes and gives its count back; until then the address is one over.
-                oldest.evicted.notify_one();
-            }
-        }
+        let promotion = if book.open.get(&self.ip).copied().unwrap_or(0) < max {
+            Promotion::Room
+        } else if evict_from(&mut book, Some(self.ip)) {
+            // It closes and gives its count back; until then the address is one over.
+            Promotion::Evicted
+        } else {
+            Promotion::Full
+        };
         book.on_probation.retain(|s| s.id != self.id);
         *book.open.entry(self.ip).or_default() += 1;
         self.counted = true;
-        true
+        promotion
     }
 }
 
@@ -246,12 +283,16 @@ pub async fn serve(
             continue;
         };
         let max_probation = limits.total.max(MIN_PROBATION);
-        let slot = peers.take(peer.ip(), limits.per_ip, permit.is_some(), max_probation);
-        // A client whose request is already here is not one to close for a newer one,
-        // even before its task first runs (a busy loop may take a while to get there).
-        if spoke {
-            slot.spoke();
-        }
+        let Some(slot) = peers.take(
+            peer.ip(),
+            limits.per_ip,
+            permit.is_some(),
+            max_probation,
+            spoke,
+        ) else {
+            drop(stream);
+            continue;
+        };
         // One on probation holds no connection until it has spoken.
         let permit = permit.filter(|_| slot.counted);
         let crowded = connections.available_permits() < limits.total / 4;
@@ -260,7 +301,7 @@ pub async fn serve(
         let mut stop = stop.clone();
         let connections = connections.clone();
         let peers = peers.clone();
-        let per_ip = limits.per_ip;
+        let (per_ip, total) = (limits.per_ip, limits.total);
         tokio::spawn(async move {
             let mut permit = permit;
             let mut slot = slot;
@@ -281,27 +322,37 @@ pub async fn serve(
                 },
                 _ = slot.evicted.notified() => return,
             };
-            if slot.counted {
+            let header_timeout = if slot.counted {
                 slot.spoke();
+                header_timeout
             } else {
-                if !slot.promote(per_ip) {
+                let promotion = slot.promote(per_ip);
+                // Every one of its address's connections is talking: refused, unless the
+                // address limit is the total one (the proxy), where it waits its turn as
+                // it would have in the kernel's backlog.
+                if promotion == Promotion::Full && per_ip < total {
                     return;
                 }
                 permit = match connections.clone().try_acquire_owned() {
                     Ok(p) => Some(p),
                     Err(_) => {
-                        // Every connection taken: the oldest idle one makes room (if all
-                        // are talking, this waits for one to finish, as in a backlog).
-                        peers.evict_oldest_silent(None);
+                        // The connection closed for it gives its permit back; otherwise
+                        // the oldest idle one anywhere makes room.
+                        if promotion != Promotion::Evicted {
+                            peers.evict_oldest_silent(None);
+                        }
                         let Ok(Ok(p)) =
-                            tokio::time::timeout(header_timeout, connections.acquire_owned()).await
+                            tokio::time::timeout(HEADER_READ_TIMEOUT, connections.acquire_owned())
+                                .await
                         else {
                             return;
                         };
                         Some(p)
                     }
                 };
-            }
+                // Its request is arriving: the usual time for the rest of its headers.
+                CROWDED_HEADER_TIMEOUT
+            };
             let _permit = permit;
             let io = TokioIo::new(stream);
             if h2 {

@@ -14,11 +14,13 @@ pub struct MockConfig {
     pub verbose: bool,
     /// Log one line per request to stderr (what `xsign mock` does without `-v`).
     pub access_log: bool,
-    /// Open connections at most; more wait in the kernel's backlog.
+    /// Open connections at most; past it a new one is on probation (see `mock::accept`):
+    /// kept if it sends within a second, in the place of an idle one.
     pub max_connections: usize,
-    /// Open connections from one IP address at most; more are closed at once, so one host
-    /// flooding the mock cannot take every slot (loopback addresses count apart:
-    /// 127.0.0.2 is not 127.0.0.1).
+    /// Open connections from one IP address at most, so one host flooding the mock cannot
+    /// take every slot (loopback addresses count apart: 127.0.0.2 is not 127.0.0.1); past
+    /// it, the same probation, and a new one is refused when all of the address's are
+    /// talking.
     pub max_connections_per_ip: usize,
     /// Requests being read or handled at once; bounds memory to about this many bodies.
     pub max_in_flight: usize,

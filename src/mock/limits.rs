@@ -20,6 +20,9 @@ pub const CROWDED_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 /// client's request follows the connect within milliseconds); only then does it take the
 /// place of an idle one.
 pub const PROBATION_TIMEOUT: Duration = Duration::from_secs(1);
+/// A connection that has sent nothing for this long may be closed for one that spoke; a
+/// real client's request follows its connect within milliseconds.
+pub const EVICTABLE_AFTER: Duration = Duration::from_millis(250);
 /// Connections on probation at most (or as many as may be open, if more). Past it the
 /// oldest on probation is closed for a newer one: room enough that an idle flood of
 /// 1,100 clients from one host (512 open, the rest waiting) never overflows it, so a

@@ -106,22 +106,26 @@ impl ConfigStore {
         ensure_private_dir(dir).map_err(|e| StoreError::io("create the directory", dir, e))?;
         let _lock = FileLock::acquire(&lock_path_for(&self.path))?;
         crate::atomic_file::remove_stale_temps(&self.path);
-        let mut moved_aside = Vec::new();
-        let mut config = match self.read()? {
-            Read::Missing => Config::default(),
-            Read::Config(config) => config,
-            Read::Damaged(reason) => {
-                let aside = move_aside(&self.path)
-                    .map_err(|err| StoreError::io("move aside", &self.path, err))?;
-                moved_aside.push(MovedAside {
-                    path: self.path.clone(),
-                    aside,
-                    reason,
-                });
-                Config::default()
-            }
+        let (mut config, damaged) = match self.read()? {
+            Read::Missing => (Config::default(), None),
+            Read::Config(config) => (config, None),
+            Read::Damaged(reason) => (Config::default(), Some(reason)),
         };
         let out = change(&mut config)?;
+        // Written in this xsign's format, whatever marker the file had.
+        config.format = ConfigFormat::default();
+        // Only a change that will be written moves the damaged file, just before: a change
+        // refused on the way (a profile that is not there) leaves it where it was.
+        let mut moved_aside = Vec::new();
+        if let Some(reason) = damaged {
+            let aside = move_aside(&self.path)
+                .map_err(|err| StoreError::io("move aside", &self.path, err))?;
+            moved_aside.push(MovedAside {
+                path: self.path.clone(),
+                aside,
+                reason,
+            });
+        }
         let mut bytes =
             serde_json::to_vec_pretty(&config).map_err(|source| StoreError::Encode {
                 path: self.path.clone(),
@@ -201,6 +205,28 @@ mod tests {
         );
         let saved = std::fs::read_to_string(&path).unwrap();
         assert!(saved.contains("\"format\": \"xsign-config/1\""), "{saved}");
+    }
+
+    #[test]
+    fn a_change_refused_on_the_way_leaves_a_damaged_config_where_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, b"{not json").unwrap();
+        let store = ConfigStore::new(&path);
+        let refused = store.update(|_| -> Result<(), StoreError> {
+            Err(StoreError::NotFound {
+                what: "profile",
+                name: "mine".into(),
+                hint: String::new(),
+            })
+        });
+        assert!(refused.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"{not json");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "config and lock"
+        );
     }
 
     #[test]

@@ -335,7 +335,7 @@ fn write_profile(
     apikey: PathBuf,
 ) -> Result<OnboardMessage, OnboardError> {
     let name = super::onboarding::PROFILE;
-    config
+    let saved = config
         .update(|c| {
             let mut p = c
                 .profile(name)
@@ -347,12 +347,18 @@ fn write_profile(
             Ok(())
         })
         .map_err(|e| OnboardError::Profile(Arc::new(e)))?;
+    let mut note = format!(
+        "profile {name} set up with {} and {}; `xsign profile edit` changes them",
+        key_path.display(),
+        apikey.display()
+    );
+    // A damaged config looks like a first run: say where the old one was kept.
+    for w in saved.warnings() {
+        note.push_str(". ");
+        note.push_str(&w);
+    }
     Ok(OnboardMessage::Ready {
         profile: name.to_string(),
-        note: format!(
-            "profile {name} set up with {} and {}; `xsign profile edit` changes them",
-            key_path.display(),
-            apikey.display()
-        ),
+        note,
     })
 }

@@ -224,8 +224,12 @@ impl CollectionStore {
         request: &Request,
     ) -> Result<SaveOutcome, StoreError> {
         validate_request_name(&request.name)?;
-        validate_request_headers(request)?;
-        let l = self.modify(collection, true, |c| Ok(c.upsert(request.clone())))?;
+        let l = self.modify(collection, true, |c| {
+            // A secret header an older xsign saved may stay as it was (the request must
+            // still be savable after a body edit); a new or changed one is refused.
+            validate_request_headers(request, c.get(&request.name))?;
+            Ok(c.upsert(request.clone()))
+        })?;
         Ok(SaveOutcome {
             created: l.value,
             name: request.name.clone(),
@@ -240,7 +244,7 @@ impl CollectionStore {
         request: &Request,
     ) -> Result<SaveOutcome, StoreError> {
         validate_request_name(&request.name)?;
-        validate_request_headers(request)?;
+        validate_request_headers(request, None)?;
         let l = self.modify(collection, true, |c| {
             if c.get(&request.name).is_some() {
                 return Err(StoreError::Exists {

@@ -50,12 +50,24 @@ pub fn validate_request_name(name: &str) -> Result<(), StoreError> {
 }
 
 /// A saved request holds no secret header (`Authorization`, a cookie, an API key): it is
-/// replayed, exported and shown, and the profile sends such headers instead.
-pub fn validate_request_headers(request: &crate::store::Request) -> Result<(), StoreError> {
+/// replayed, exported and shown, and the profile sends such headers instead. One that
+/// `stored` (the request as saved before, by an older xsign) already holds, unchanged, is
+/// let be, so that request can still be saved after other edits.
+pub fn validate_request_headers(
+    request: &crate::store::Request,
+    stored: Option<&crate::store::Request>,
+) -> Result<(), StoreError> {
+    let kept = |k: &str, v: &str| {
+        stored.is_some_and(|s| {
+            s.headers
+                .iter()
+                .any(|(sk, sv)| sk.eq_ignore_ascii_case(k) && sv == v)
+        })
+    };
     match request
         .headers
         .iter()
-        .find(|(k, _)| crate::secret::is_secret_header(&k.to_ascii_lowercase()))
+        .find(|(k, v)| crate::secret::is_secret_header(&k.to_ascii_lowercase()) && !kept(k, v))
     {
         Some((k, _)) => Err(StoreError::SecretHeader {
             request: request.name.clone(),
