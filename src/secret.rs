@@ -16,14 +16,22 @@ pub fn mask_api_key(key: &str) -> String {
 /// so history, `-v`, the workbench and exports mask the same ones.
 pub fn is_secret_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(
+    if matches!(
         n.as_str(),
         "x-api-key" | "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-    ) || [
-        "token", "secret", "password", "passwd", "api-key", "apikey", "session",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+    ) {
+        return true;
+    }
+    // By whole words of the name (`X-Auth-Token`, `X-Session-Id`, `Api_Key`), so that
+    // `X-Tokenizer-Mode` or `X-Secretary` are not taken for secrets.
+    let words: Vec<&str> = n.split(['-', '_']).collect();
+    let secret_word = |w: &&str| {
+        matches!(
+            *w,
+            "token" | "secret" | "password" | "passwd" | "apikey" | "session" | "jwt" | "bearer"
+        )
+    };
+    words.iter().any(secret_word) || words.windows(2).any(|p| p == ["api", "key"])
 }
 
 /// A secret header's value as shown: masked as an API key is, the scheme word of an
@@ -171,6 +179,38 @@ impl std::fmt::Debug for QredoSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_headers_are_told_by_whole_words_of_their_name() {
+        for secret in [
+            "Authorization",
+            "X-Auth-Token",
+            "x-access-token",
+            "X-Session-Id",
+            "X-Client-Secret",
+            "x-api-key",
+            "Api_Key",
+            "X-Apikey",
+            "qredo-api-key",
+            "X-Password",
+            "Cookie",
+        ] {
+            assert!(is_secret_header(secret), "{secret}");
+        }
+        // Seen refused in a trial: a name that merely contains a secret word.
+        for plain in [
+            "X-Tokenizer-Mode",
+            "X-Secretary",
+            "X-Request-Id",
+            "Accept",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Correlation-Id",
+            "x-keyboard",
+        ] {
+            assert!(!is_secret_header(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn bearer_tokens_cookies_and_api_keys_are_masked_alike() {

@@ -570,6 +570,8 @@ fn number_flags_out_of_range_are_usage_errors() {
         fails_with(&out, 2, "--timeout");
     }
     // The clock window: whole seconds from 0 to a day, for the doctor and the mock alike.
+    let out = sb.run(&["mock", "--skew=99999999999999999999"], b"");
+    fails_with(&out, 2, "from 0 to 86400");
     for bad in ["-5", "1e30", "86401", "4294967296", "soon"] {
         let flag = format!("--skew={bad}");
         let out = sb.run(&["doctor", "--curl", "curl https://a.test/x", &flag], b"");
@@ -903,4 +905,28 @@ fn a_damaged_or_newer_config_is_never_moved_by_a_read() {
         fails_with(&out, 1, "made by a newer xsign");
     }
     assert_eq!(std::fs::read(&config).unwrap(), newer);
+}
+
+/// `profile show` masks a secret header as `--json`, history and `-v` do (a trial found
+/// `header:    Authorization: Bearer abc` printed in clear).
+#[test]
+fn profile_show_masks_secret_headers() {
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &[
+            "profile",
+            "edit",
+            "demo",
+            "--header",
+            "Authorization: Bearer very-secret-token-123",
+            "--header",
+            "X-Tokenizer-Mode: fast",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = sb.ok(&["profile", "show", "demo"]);
+    assert!(!shown.contains("very-secret-token"), "{shown}");
+    assert!(shown.contains("Authorization: Bearer ****-123"), "{shown}");
+    assert!(shown.contains("X-Tokenizer-Mode: fast"), "{shown}");
 }

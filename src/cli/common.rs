@@ -29,9 +29,17 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
 /// Value parser of `--skew SECS` (the doctor, the mock): whole seconds from 0 to a day. A
 /// negative window or `--skew 1e30` would make every verdict about the clock wrong.
 pub fn parse_skew(s: &str) -> Result<u32, String> {
-    let secs: u64 = s.trim().parse().map_err(|_| {
-        format!("`{s}` is not a whole number of seconds; give e.g. 30 (the API's window)")
-    })?;
+    let t = s.trim();
+    let secs: u64 = match t.parse() {
+        Ok(n) => n,
+        // All digits, past u64: a whole number, only far too large.
+        Err(_) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
+        Err(_) => {
+            return Err(format!(
+                "`{s}` is not a whole number of seconds; give e.g. 30 (the API's window)"
+            ));
+        }
+    };
     if secs > MAX_TIMEOUT_SECS {
         return Err(format!(
             "give a number of seconds from 0 to {MAX_TIMEOUT_SECS} (a day); the API allows 30"

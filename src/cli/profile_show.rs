@@ -157,8 +157,9 @@ pub(super) fn show(
     if let Some(w) = &p.workspace {
         outln!("workspace: {w}");
     }
-    for (k, v) in &p.headers {
-        outln!("header:    {k}: {v}");
+    // Masked as in --json, history and -v: a terminal is often shared or recorded.
+    for (k, v) in crate::secret::mask_headers(&p.headers) {
+        outln!("header:    {k}: {}", crate::visible::visible(&v));
     }
     for (what, value) in p.http.describe() {
         outln!("{:<10} {value}", format!("{what}:"));

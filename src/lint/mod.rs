@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod escape;
+mod method;
 mod placeholder;
 mod scheme;
 mod spec;
@@ -104,6 +105,8 @@ pub enum FindingKind {
     BodySchema,
     /// A `{name}` path parameter the catalog or spec wrote, left in the URL unfilled.
     PathPlaceholder,
+    /// A method the Partner API does not serve at that path (`GET /company`).
+    MethodNotServed,
 }
 
 impl FindingKind {
@@ -127,6 +130,7 @@ impl FindingKind {
             FindingKind::SchemeMixed => "scheme-mixed",
             FindingKind::BodySchema => "body-schema",
             FindingKind::PathPlaceholder => "path-placeholder",
+            FindingKind::MethodNotServed => "method-not-served",
         }
     }
 }
@@ -210,6 +214,7 @@ pub fn check(input: &LintInput<'_>) -> Vec<Finding> {
     check_timestamp(input, &mut out);
     placeholder::check_unrendered(input, &mut out);
     placeholder::check_path_placeholder(input, &mut out);
+    method::check(input, &mut out);
     scheme::check(input, &mut out);
     input.spec.then(|| spec::check(input, &mut out));
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));

@@ -23,15 +23,28 @@ impl Default for ConfigFormat {
 }
 
 /// The format of a config file this xsign is too old to read, if it is one.
-fn newer_format(bytes: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        format: String,
-    }
-    let head: Head = serde_json::from_slice(bytes).ok()?;
-    let number = |f: &str| f.strip_prefix("xsign-config/")?.parse::<u64>().ok();
-    (number(&head.format)? > number(CONFIG_FORMAT)?).then_some(head.format)
+/// What the head of a config file says of its format: this one (or none, from before
+/// formats were written), a newer one, or something no xsign writes.
+enum Format {
+    Readable,
+    Newer(String),
+    Unknown(String),
 }
+
+fn format_of(object: &serde_json::Map<String, serde_json::Value>) -> Format {
+    let number = |f: &str| f.strip_prefix("xsign-config/")?.parse::<u64>().ok();
+    let ours = number(CONFIG_FORMAT).unwrap_or(1);
+    match object.get("format") {
+        None => Format::Readable,
+        Some(serde_json::Value::String(f)) => match number(f) {
+            Some(n) if n > ours => Format::Newer(f.clone()),
+            Some(_) => Format::Readable,
+            None => Format::Unknown(f.clone()),
+        },
+        Some(other) => Format::Unknown(other.to_string()),
+    }
+}
+
 /// The config file on disk.
 #[derive(Debug, Clone)]
 pub struct ConfigStore {
@@ -83,17 +96,33 @@ impl ConfigStore {
             }
             _ => std::fs::read(&self.path).map_err(|e| StoreError::io("read", &self.path, e))?,
         };
-        if let Some(format) = newer_format(&bytes) {
-            return Err(StoreError::NewerFormat {
-                path: self.path.clone(),
-                format,
-                reads: CONFIG_FORMAT,
-            });
+        let object = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(serde_json::Value::Object(object)) => object,
+            // serde would read `[]` as an empty config; it is not one.
+            Ok(_) => return Ok(Read::Damaged("it is not a JSON object".into())),
+            Err(e) => return Ok(Read::Damaged(format!("not valid JSON: {e}"))),
+        };
+        match format_of(&object) {
+            Format::Readable => {}
+            Format::Newer(format) => {
+                return Err(StoreError::NewerFormat {
+                    path: self.path.clone(),
+                    format,
+                    reads: CONFIG_FORMAT,
+                });
+            }
+            Format::Unknown(format) => {
+                return Ok(Read::Damaged(format!(
+                    "its format {format} is not one xsign writes ({CONFIG_FORMAT})"
+                )));
+            }
         }
-        Ok(match serde_json::from_slice::<Config>(&bytes) {
-            Ok(config) => Read::Config(config),
-            Err(e) => Read::Damaged(e.to_string()),
-        })
+        Ok(
+            match serde_json::from_value::<Config>(serde_json::Value::Object(object)) {
+                Ok(config) => Read::Config(config),
+                Err(e) => Read::Damaged(e.to_string()),
+            },
+        )
     }
 
     /// Lock, reload, change, write atomically (mode 0600: it may hold an inline key).
@@ -249,6 +278,20 @@ mod tests {
             2,
             "config and its lock only"
         );
+        // A format no xsign writes, or a file that is not an object, is damage: left by a
+        // read, kept aside by a write (it used to be read as defaults and overwritten).
+        for odd in [&br#"{"format":"banana","future":1}"#[..], b"[]"] {
+            std::fs::write(&path, odd).unwrap();
+            let loaded = store.load().unwrap();
+            assert_eq!(
+                loaded.unreadable.len(),
+                1,
+                "{:?}",
+                String::from_utf8_lossy(odd)
+            );
+            let saved = store.update(|_| Ok(())).unwrap();
+            assert_eq!(std::fs::read(&saved.moved_aside[0].aside).unwrap(), odd);
+        }
         // A file of this format, or one from before formats were written, is read.
         std::fs::write(&path, br#"{"default_profile":"demo"}"#).unwrap();
         assert_eq!(
