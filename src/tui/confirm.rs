@@ -54,7 +54,7 @@ pub fn render(c: &Confirm, area: Rect, buf: &mut Buffer) {
             if c.notes.iter().any(|n| n.severity == Severity::Error) {
                 " This request will probably fail the signature check "
             } else {
-                " Before sending: what can break this signature "
+                " Before sending: why the API might refuse this "
             },
             Style::new().add_modifier(Modifier::BOLD),
         ),
