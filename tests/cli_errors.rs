@@ -565,9 +565,10 @@ fn number_flags_out_of_range_are_usage_errors() {
         b"",
     );
     fails_with(&out, 2, "not a number of seconds");
-    for bad in ["18446744073709551615", "86401", "0"] {
+    for bad in ["18446744073709551615", "86401", "0", "0.5"] {
         let out = sb.run(&["profile", "edit", "production", "--timeout", bad], b"");
-        fails_with(&out, 2, "--timeout");
+        let err = fails_with(&out, 2, "--timeout");
+        assert!(err.contains("whole number of seconds"), "{bad}: {err}");
     }
     // The clock window: whole seconds from 0 to a day, for the doctor and the mock alike.
     let out = sb.run(&["mock", "--skew=99999999999999999999"], b"");

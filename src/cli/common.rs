@@ -26,6 +26,24 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
     Ok(secs)
 }
 
+/// Value parser of a profile's `--timeout SECS`: whole seconds (the profile stores them so),
+/// above 0 and at most a day. `0.5` says so, rather than "invalid digit found in string".
+pub fn parse_whole_timeout(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    match t.parse::<u64>() {
+        Ok(n) if (1..=MAX_TIMEOUT_SECS).contains(&n) => Ok(n),
+        Ok(_) => Err(format!(
+            "give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS} (a day)"
+        )),
+        Err(_) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
+            "give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS} (a day)"
+        )),
+        Err(_) => Err(format!(
+            "`{s}` is not a whole number of seconds: a profile keeps whole seconds (e.g. 30); `send --timeout` takes fractions"
+        )),
+    }
+}
+
 /// Value parser of `--skew SECS` (the doctor, the mock): whole seconds from 0 to a day. A
 /// negative window or `--skew 1e30` would make every verdict about the clock wrong.
 pub fn parse_skew(s: &str) -> Result<u32, String> {

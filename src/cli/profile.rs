@@ -110,7 +110,7 @@ pub struct Fields {
     #[arg(long)]
     pub clear_headers: bool,
     /// Request timeout in seconds
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=super::common::MAX_TIMEOUT_SECS))]
+    #[arg(long, value_name = "SECS", value_parser = super::common::parse_whole_timeout)]
     pub timeout: Option<u64>,
     /// Make this the default profile
     #[arg(long)]
