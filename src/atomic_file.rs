@@ -37,23 +37,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
 /// a secret, and nothing else cleans them). Call it only while holding the lock that
 /// guards writes of `path`, so no live writer's temp file is taken.
 pub fn remove_stale_temps(path: &Path) {
-    let Some(name) = path.file_name() else {
-        return;
-    };
-    let prefix = format!(".{}.tmp-", name.to_string_lossy());
-    if let Ok(entries) = fs::read_dir(parent_dir(path)) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-    }
+    remove_temps(path, |_| true);
 }
 
 /// [`remove_stale_temps`] for a file written without a lock (a token cache, the mock's
 /// state): only temp files older than `min_age` go, which no live writer still holds (a
 /// write takes milliseconds).
 pub fn remove_old_temps(path: &Path, min_age: std::time::Duration) {
+    remove_temps(path, |e| {
+        e.metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= min_age)
+    });
+}
+
+/// Removes each temp file of `path` that `abandoned` says no writer holds.
+fn remove_temps(path: &Path, abandoned: impl Fn(&fs::DirEntry) -> bool) {
     let Some(name) = path.file_name() else {
         return;
     };
@@ -62,13 +63,7 @@ pub fn remove_old_temps(path: &Path, min_age: std::time::Duration) {
         return;
     };
     for e in entries.flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age >= min_age);
-        if old && e.file_name().to_string_lossy().starts_with(&prefix) {
+        if e.file_name().to_string_lossy().starts_with(&prefix) && abandoned(&e) {
             let _ = fs::remove_file(e.path());
         }
     }

@@ -29,16 +29,12 @@ pub fn parse_timeout(s: &str) -> Result<f64, String> {
 /// Value parser of a profile's `--timeout SECS`: whole seconds (the profile stores them so),
 /// above 0 and at most a day. `0.5` says so, rather than "invalid digit found in string".
 pub fn parse_whole_timeout(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    match t.parse::<u64>() {
-        Ok(n) if (1..=MAX_TIMEOUT_SECS).contains(&n) => Ok(n),
-        Ok(_) => Err(format!(
+    match whole_seconds(s) {
+        Some(n) if (1..=MAX_TIMEOUT_SECS).contains(&n) => Ok(n),
+        Some(_) => Err(format!(
             "give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS} (a day)"
         )),
-        Err(_) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
-            "give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS} (a day)"
-        )),
-        Err(_) => Err(format!(
+        None => Err(format!(
             "`{s}` is not a whole number of seconds: a profile keeps whole seconds (e.g. 30); `send --timeout` takes fractions"
         )),
     }
@@ -47,23 +43,26 @@ pub fn parse_whole_timeout(s: &str) -> Result<u64, String> {
 /// Value parser of `--skew SECS` (the doctor, the mock): whole seconds from 0 to a day. A
 /// negative window or `--skew 1e30` would make every verdict about the clock wrong.
 pub fn parse_skew(s: &str) -> Result<u32, String> {
-    let t = s.trim();
-    let secs: u64 = match t.parse() {
-        Ok(n) => n,
-        // All digits, past u64: a whole number, only far too large.
-        Err(_) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => u64::MAX,
-        Err(_) => {
-            return Err(format!(
-                "`{s}` is not a whole number of seconds; give e.g. 30 (the API's window)"
-            ));
-        }
-    };
-    if secs > MAX_TIMEOUT_SECS {
-        return Err(format!(
+    match whole_seconds(s) {
+        Some(n) if n <= MAX_TIMEOUT_SECS => Ok(n as u32),
+        Some(_) => Err(format!(
             "give a number of seconds from 0 to {MAX_TIMEOUT_SECS} (a day); the API allows 30"
-        ));
+        )),
+        None => Err(format!(
+            "`{s}` is not a whole number of seconds; give e.g. 30 (the API's window)"
+        )),
     }
-    Ok(secs as u32)
+}
+
+/// A whole number of seconds; one of digits only but past u64 is `u64::MAX` (a whole
+/// number, only far too large, for the range message rather than "not a number").
+fn whole_seconds(s: &str) -> Option<u64> {
+    let t = s.trim();
+    match t.parse() {
+        Ok(n) => Some(n),
+        Err(_) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Some(u64::MAX),
+        Err(_) => None,
+    }
 }
 
 /// Value parser of `--var NAME=VALUE` (`xsign run`, `xsign replay`).

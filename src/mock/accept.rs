@@ -246,6 +246,35 @@ async fn speaks_h2(stream: &tokio::net::TcpStream) -> Option<bool> {
     }
 }
 
+/// A connection on probation spoke: it is counted at its address and given a connection,
+/// or `None` (closed). Every one of its address's connections talking refuses it, unless
+/// the address limit is the total one (the proxy), where it waits its turn as it would
+/// have in the kernel's backlog.
+async fn admit(
+    slot: &mut PeerSlot,
+    per_ip: usize,
+    total: usize,
+    connections: &Arc<Semaphore>,
+    peers: &Peers,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    let promotion = slot.promote(per_ip);
+    if promotion == Promotion::Full && per_ip < total {
+        return None;
+    }
+    if let Ok(p) = connections.clone().try_acquire_owned() {
+        return Some(p);
+    }
+    // The connection closed for it gives its permit back; otherwise the oldest idle one
+    // anywhere makes room.
+    if promotion != Promotion::Evicted {
+        peers.evict_oldest_silent(None);
+    }
+    tokio::time::timeout(HEADER_READ_TIMEOUT, connections.clone().acquire_owned())
+        .await
+        .ok()?
+        .ok()
+}
+
 /// Serves `app` on `listener` until `stop` turns true: HTTP/1.1 with upgrades or HTTP/2
 /// (h2c by prior knowledge), within
 /// `limits` (see [`ConnLimits`]), headers within [`HEADER_READ_TIMEOUT`] or, once three
@@ -326,30 +355,10 @@ pub async fn serve(
                 slot.spoke();
                 header_timeout
             } else {
-                let promotion = slot.promote(per_ip);
-                // Every one of its address's connections is talking: refused, unless the
-                // address limit is the total one (the proxy), where it waits its turn as
-                // it would have in the kernel's backlog.
-                if promotion == Promotion::Full && per_ip < total {
+                let Some(p) = admit(&mut slot, per_ip, total, &connections, &peers).await else {
                     return;
-                }
-                permit = match connections.clone().try_acquire_owned() {
-                    Ok(p) => Some(p),
-                    Err(_) => {
-                        // The connection closed for it gives its permit back; otherwise
-                        // the oldest idle one anywhere makes room.
-                        if promotion != Promotion::Evicted {
-                            peers.evict_oldest_silent(None);
-                        }
-                        let Ok(Ok(p)) =
-                            tokio::time::timeout(HEADER_READ_TIMEOUT, connections.acquire_owned())
-                                .await
-                        else {
-                            return;
-                        };
-                        Some(p)
-                    }
                 };
+                permit = Some(p);
                 // Its request is arriving: the usual time for the rest of its headers.
                 CROWDED_HEADER_TIMEOUT
             };

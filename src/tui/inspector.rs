@@ -3,6 +3,7 @@
 //! The view is built in the network task from the diagnosis, as styled lines; drawing only
 //! scrolls and wraps them.
 
+use super::markers::shown;
 use super::theme;
 use crate::diagnose::{ByteDiff, ClockReading, Report, Severity, VerdictKind, escaped_window};
 use ratatui::buffer::Buffer;
@@ -177,12 +178,6 @@ impl InspectorView {
         }
         InspectorView { lines }
     }
-}
-
-/// The doctor quotes what was sent (a URL, a header, the server's message): a control
-/// character in it is drawn as its picture, not dropped unseen by the terminal library.
-fn shown(text: &str) -> String {
-    crate::visible::visible(text).into_owned()
 }
 
 pub fn render(view: &InspectorView, scroll: usize, area: Rect, buf: &mut Buffer) {
